@@ -1,0 +1,382 @@
+// HDF5 reader and writer of naskit's benchmark format; see FORMAT.md beside this file.
+#include "benchmarks_data/tabular_benchmark.h"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/errors.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Tables live in these groups; the group depth below each root is fixed by the format.
+const std::map<std::string, int> kTableRoots = {
+    {"metrics", 2}, {"cost", 2}, {"hardware", 2}, {"features", 2}};
+
+void SilenceHdf5() {
+  static const bool silenced = [] {
+    H5::Exception::dontPrint();
+    return true;
+  }();
+  (void)silenced;
+}
+
+void WriteStringAttr(H5::H5Object& object, const std::string& key, const std::string& value) {
+  H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(1, value.size()));
+  H5::Attribute attr = object.createAttribute(key, type, H5::DataSpace(H5S_SCALAR));
+  attr.write(type, value);
+}
+
+void WriteIntsAttr(H5::H5Object& object, const std::string& key, const std::vector<int>& values) {
+  hsize_t n = values.size();
+  H5::Attribute attr = object.createAttribute(key, H5::PredType::STD_I32LE, H5::DataSpace(1, &n));
+  attr.write(H5::PredType::NATIVE_INT, values.data());
+}
+
+H5::Group OpenOrCreateGroup(H5::H5File& file, const std::string& path) {
+  return file.nameExists(path) ? file.openGroup(path) : file.createGroup(path);
+}
+
+template <class T>
+void WriteVector(H5::Group& group, const std::string& name, const std::vector<T>& values,
+                 const H5::PredType& file_type, const H5::PredType& memory_type) {
+  hsize_t n = values.size();
+  H5::DataSet ds = group.createDataSet(name, file_type, H5::DataSpace(1, &n));
+  ds.write(values.data(), memory_type);
+}
+
+void WriteFile(const BenchmarkData& data, const std::string& path) {
+  H5::H5File file(path, H5F_ACC_TRUNC);
+  H5::Group root = file.openGroup("/");
+  WriteStringAttr(root, "format", kBenchmarkFormat);
+  for (const auto& [key, value] : data.attrs) {
+    if (key != "format" && key != "format_version") WriteStringAttr(root, key, value);
+  }
+  WriteIntsAttr(root, "format_version", {kBenchmarkFormatVersion});
+
+  H5::Group archs = file.createGroup("archs");
+  std::vector<std::uint64_t> ids(data.archs.begin(), data.archs.end());
+  WriteVector(archs, "id", ids, H5::PredType::STD_U64LE, H5::PredType::NATIVE_UINT64);
+  WriteVector(archs, "index", data.index, H5::PredType::STD_U32LE, H5::PredType::NATIVE_UINT32);
+  const SearchSpace& space = GetSpace(data.attrs.at("space"));
+  std::vector<std::uint64_t> canonical;
+  std::vector<std::string> strings;
+  for (ArchId a : data.archs) {
+    canonical.push_back(space.Canonical(a));
+    strings.push_back(space.Format(a));
+  }
+  WriteVector(archs, "canonical", canonical, H5::PredType::STD_U64LE, H5::PredType::NATIVE_UINT64);
+  {
+    std::vector<const char*> pointers;
+    for (const auto& s : strings) pointers.push_back(s.c_str());
+    hsize_t n = pointers.size();
+    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    H5::DataSet ds = archs.createDataSet("string", type, H5::DataSpace(1, &n));
+    ds.write(pointers.data(), type);
+  }
+
+  for (const auto& [table_path, table] : data.tables) {
+    const auto slash = table_path.rfind('/');
+    H5::Group parent = file.openGroup("/");
+    std::size_t start = 0;
+    for (std::size_t next; (next = table_path.find('/', start)) != std::string::npos && next <= slash;
+         start = next + 1) {
+      parent = OpenOrCreateGroup(file, table_path.substr(0, next));
+    }
+    const hsize_t rows = data.archs.size();
+    if (table.values.size() != rows * table.columns) {
+      throw std::logic_error("WriteBenchmark(): table " + table_path + " has the wrong size");
+    }
+    hsize_t dims[2] = {rows, table.columns};
+    const bool two_d = !table.epochs.empty();
+    H5::DataSet ds = parent.createDataSet(table_path.substr(slash + 1), H5::PredType::IEEE_F32LE,
+                                          H5::DataSpace(two_d ? 2 : 1, dims));
+    ds.write(table.values.data(), H5::PredType::NATIVE_FLOAT);
+    if (two_d) WriteIntsAttr(ds, "epochs", table.epochs);
+    for (const auto& [key, value] : table.attrs) WriteStringAttr(ds, key, value);
+  }
+}
+
+std::string ReadStringAttr(const H5::H5Object& object, const std::string& key) {
+  H5::Attribute attr = object.openAttribute(key);
+  std::string value;
+  attr.read(attr.getStrType(), value);
+  // Fixed-length attributes may carry NUL padding.
+  if (auto nul = value.find('\0'); nul != std::string::npos) value.resize(nul);
+  return value;
+}
+
+std::vector<int> ReadIntsAttr(const H5::H5Object& object, const std::string& key) {
+  H5::Attribute attr = object.openAttribute(key);
+  std::vector<int> values(attr.getSpace().getSimpleExtentNpoints());
+  attr.read(H5::PredType::NATIVE_INT, values.data());
+  return values;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  BenchmarkData Read() {
+    H5::H5File file(path_, H5F_ACC_RDONLY);
+    H5::Group root = file.openGroup("/");
+    ReadRootAttrs(root);
+    if (!file.nameExists("archs")) Fail("group \"/archs\" not found");
+    H5::Group archs = file.openGroup("archs");
+    const auto ids = ReadIntegers<std::uint64_t>(archs, "id", H5::PredType::NATIVE_UINT64);
+    data_.archs.assign(ids.begin(), ids.end());
+    data_.index = ReadIntegers<std::uint32_t>(archs, "index", H5::PredType::NATIVE_UINT32);
+    if (data_.index.size() != data_.archs.size()) {
+      Fail("dataset \"/archs/index\" has " + std::to_string(data_.index.size()) +
+           " rows (expected " + std::to_string(data_.archs.size()) + ", as \"/archs/id\")");
+    }
+    for (const auto& [group, depth] : kTableRoots) {
+      if (file.nameExists(group)) ReadTables(file.openGroup(group), group, depth);
+    }
+    return std::move(data_);
+  }
+
+  [[noreturn]] void Fail(const std::string& what) const { throw DataError(path_ + ": " + what); }
+
+ private:
+  void ReadRootAttrs(H5::Group& root) {
+    if (!root.attrExists("format") || ReadStringAttr(root, "format") != kBenchmarkFormat) {
+      Fail(std::string("not a naskit benchmark (root attribute \"format\" is not \"") +
+           kBenchmarkFormat + "\")");
+    }
+    if (!root.attrExists("format_version")) Fail("root attribute \"format_version\" not found");
+    const auto version = ReadIntsAttr(root, "format_version");
+    if (version.size() != 1 || version[0] < 1) Fail("root attribute \"format_version\" is malformed");
+    if (version[0] > kBenchmarkFormatVersion) {
+      Fail("written in format version " + std::to_string(version[0]) +
+           ", newer than this naskit reads (" + std::to_string(kBenchmarkFormatVersion) +
+           "); upgrade naskit");
+    }
+    for (int i = 0, n = root.getNumAttrs(); i < n; ++i) {
+      H5::Attribute attr = root.openAttribute(static_cast<unsigned>(i));
+      if (attr.getTypeClass() == H5T_STRING) data_.attrs[attr.getName()] = ReadStringAttr(root, attr.getName());
+    }
+    data_.attrs["format_version"] = std::to_string(version[0]);
+    if (!data_.attrs.contains("space")) Fail("root attribute \"space\" not found");
+  }
+
+  template <class T>
+  std::vector<T> ReadIntegers(H5::Group& group, const std::string& name, const H5::PredType& type) {
+    const std::string where = "dataset \"" + group.getObjName() + "/" + name + "\"";
+    if (!group.nameExists(name)) Fail(where + " not found");
+    H5::DataSet ds = group.openDataSet(name);
+    if (ds.getTypeClass() != H5T_INTEGER) Fail(where + " is not an integer array");
+    H5::DataSpace space = ds.getSpace();
+    if (space.getSimpleExtentNdims() != 1) Fail(where + " is not one-dimensional");
+    std::vector<T> values(space.getSimpleExtentNpoints());
+    ds.read(values.data(), type);
+    return values;
+  }
+
+  void ReadTables(H5::Group group, const std::string& prefix, int depth) {
+    for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
+      const std::string name = group.getObjnameByIdx(i);
+      const std::string path = prefix + "/" + name;
+      const H5G_obj_t type = group.getObjTypeByIdx(i);
+      if (depth > 1) {
+        if (type != H5G_GROUP) Fail("\"/" + path + "\" should be a group");
+        ReadTables(group.openGroup(name), path, depth - 1);
+      } else {
+        if (type != H5G_DATASET) Fail("\"/" + path + "\" should be a dataset");
+        data_.tables[path] = ReadTable(group.openDataSet(name), path);
+      }
+    }
+  }
+
+  Table ReadTable(H5::DataSet ds, const std::string& path) {
+    const std::string where = "dataset \"/" + path + "\"";
+    if (ds.getTypeClass() != H5T_FLOAT) Fail(where + " is not a float array");
+    H5::DataSpace space = ds.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    hsize_t dims[2] = {0, 1};
+    if (rank < 1 || rank > 2) Fail(where + " has rank " + std::to_string(rank) + " (expected 1 or 2)");
+    space.getSimpleExtentDims(dims);
+    if (dims[0] != data_.archs.size()) {
+      Fail(where + " has " + std::to_string(dims[0]) + " rows (expected " +
+           std::to_string(data_.archs.size()) + ", one per architecture)");
+    }
+    Table table;
+    table.columns = rank == 2 ? dims[1] : 1;
+    if (ds.attrExists("epochs")) table.epochs = ReadIntsAttr(ds, "epochs");
+    if (rank == 2 && table.epochs.size() != table.columns) {
+      Fail(where + " has " + std::to_string(table.columns) + " columns but its \"epochs\" attribute lists " +
+           std::to_string(table.epochs.size()));
+    }
+    for (int i = 0, n = ds.getNumAttrs(); i < n; ++i) {
+      H5::Attribute attr = ds.openAttribute(static_cast<unsigned>(i));
+      if (attr.getTypeClass() == H5T_STRING) table.attrs[attr.getName()] = ReadStringAttr(ds, attr.getName());
+    }
+    table.values.resize(dims[0] * table.columns);
+    ds.read(table.values.data(), H5::PredType::NATIVE_FLOAT);
+    return table;
+  }
+
+  std::string path_;
+  BenchmarkData data_;
+};
+
+std::uint64_t FileChecksum(const std::string& path) {
+  // FNV-1a over the bytes: identifies the exact file a result came from (not a security hash).
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(1 << 20);
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h ^= static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)]);
+      h *= 0x100000001b3ULL;
+    }
+  }
+  return h;
+}
+
+}  // namespace
+
+std::size_t Table::ColumnOf(int epochs_wanted, const std::string& what) const {
+  if (epochs.empty() && epochs_wanted == 0) return 0;
+  if (epochs_wanted == 0) return columns - 1;
+  for (std::size_t c = 0; c < epochs.size(); ++c) {
+    if (epochs[c] == epochs_wanted) return c;
+  }
+  std::string known;
+  for (std::size_t c = 0; c < epochs.size(); ++c) known += (c ? ", " : "") + std::to_string(epochs[c]);
+  throw ConfigError(what + " has no column for " + std::to_string(epochs_wanted) +
+                    " epochs (expected one of: " + (known.empty() ? "none; it has no epochs" : known) + ")");
+}
+
+void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
+  SilenceHdf5();
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder)) {
+    throw IoError(path + ": cannot write: folder " + Quote(folder.string()) + " does not exist");
+  }
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  try {
+    WriteFile(data, temporary);
+    fs::rename(temporary, target);
+  } catch (const H5::Exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw IoError(path + ": cannot write (" + e.getDetailMsg() + "; is the folder writable and the disk not full?)");
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+}
+
+TabularBenchmark TabularBenchmark::Open(const std::string& path) {
+  SilenceHdf5();
+  if (!fs::exists(path)) throw ConfigError(path + ": benchmark file not found");
+  if (!H5::H5File::isHdf5(path)) {
+    throw DataError(path + ": not an HDF5 file (or truncated; expected a naskit benchmark .h5)");
+  }
+  Reader reader(path);
+  try {
+    return TabularBenchmark(reader.Read(), path);
+  } catch (const H5::Exception& e) {
+    reader.Fail("corrupt or truncated HDF5 file (" + e.getFuncName() + ": " + e.getDetailMsg() + ")");
+  } catch (const ConfigError& e) {
+    reader.Fail(e.what());
+  }
+}
+
+TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
+    : path_(std::move(path)), data_(std::move(data)) {
+  auto fail = [&](const std::string& what) { throw DataError(path_ + ": " + what); };
+  if (!data_.attrs.contains("space")) fail("root attribute \"space\" not found");
+  space_ = &GetSpace(data_.attrs.at("space"));
+  if (data_.index.size() != data_.archs.size()) fail("\"/archs/index\" and \"/archs/id\" differ in length");
+  row_of_arch_.assign(space_->Size(), -1);
+  std::uint64_t max_index = 0;
+  for (auto i : data_.index) max_index = std::max<std::uint64_t>(max_index, i);
+  row_of_index_.assign(data_.index.empty() ? 0 : max_index + 1, -1);
+  for (std::size_t row = 0; row < data_.archs.size(); ++row) {
+    const ArchId arch = data_.archs[row];
+    if (arch >= space_->Size()) {
+      fail("\"/archs/id\" row " + std::to_string(row) + " holds " + std::to_string(arch) +
+           ", outside the space (expected < " + std::to_string(space_->Size()) + ")");
+    }
+    if (row_of_arch_[arch] >= 0) fail("\"/archs/id\" holds architecture " + std::to_string(arch) + " twice");
+    row_of_arch_[arch] = static_cast<std::int32_t>(row);
+    if (row_of_index_[data_.index[row]] >= 0) {
+      fail("\"/archs/index\" holds index " + std::to_string(data_.index[row]) + " twice");
+    }
+    row_of_index_[data_.index[row]] = static_cast<std::int32_t>(row);
+  }
+  if (path_ != "(memory)") checksum_ = FileChecksum(path_);
+}
+
+std::string TabularBenchmark::Attr(const std::string& key) const {
+  auto it = data_.attrs.find(key);
+  return it == data_.attrs.end() ? std::string() : it->second;
+}
+
+std::size_t TabularBenchmark::RowOfIndex(std::uint64_t index) const {
+  if (index >= row_of_index_.size() || row_of_index_[index] < 0) {
+    throw ConfigError(path_ + ": no architecture with index " + std::to_string(index) +
+                      " (expected 0 to " + std::to_string(row_of_index_.size() - 1) + ")");
+  }
+  return static_cast<std::size_t>(row_of_index_[index]);
+}
+
+std::vector<std::string> TabularBenchmark::Datasets() const {
+  std::set<std::string> names;
+  for (const auto& [path, table] : data_.tables) {
+    if (path.starts_with("metrics/")) names.insert(path.substr(8, path.find('/', 8) - 8));
+  }
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> TabularBenchmark::Metrics(const std::string& dataset) const {
+  std::vector<std::string> names;
+  const std::string prefix = "metrics/" + dataset + "/";
+  for (const auto& [path, table] : data_.tables) {
+    if (path.starts_with(prefix)) names.push_back(path.substr(prefix.size()));
+  }
+  return names;
+}
+
+const Table* TabularBenchmark::FindTable(const std::string& path) const {
+  auto it = data_.tables.find(path);
+  return it == data_.tables.end() ? nullptr : &it->second;
+}
+
+const Table& TabularBenchmark::Get(const std::string& path) const {
+  if (const Table* table = FindTable(path)) return *table;
+  std::vector<std::string> known;
+  for (const auto& [p, table] : data_.tables) known.push_back(p);
+  throw ConfigError(path_ + ": " + UnknownNameMessage("table", path, known));
+}
+
+const Table& TabularBenchmark::Metric(const std::string& dataset, const std::string& metric) const {
+  const auto datasets = Datasets();
+  if (std::find(datasets.begin(), datasets.end(), dataset) == datasets.end()) {
+    throw ConfigError(path_ + ": " + UnknownNameMessage("dataset", dataset, datasets));
+  }
+  if (const Table* table = FindTable("metrics/" + dataset + "/" + metric)) return *table;
+  throw ConfigError(path_ + ": " + UnknownNameMessage("metric", metric, Metrics(dataset)) +
+                    " (dataset " + Quote(dataset) + ")");
+}
+
+std::optional<double> TabularBenchmark::Query(std::size_t row, const std::string& dataset,
+                                              const std::string& metric, int epochs) const {
+  const Table& table = Metric(dataset, metric);
+  const float value = table.At(row, table.ColumnOf(epochs, "metric " + Quote(dataset + "/" + metric)));
+  return std::isnan(value) ? std::nullopt : std::optional<double>(value);
+}
+
+}  // namespace naskit

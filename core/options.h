@@ -1,0 +1,169 @@
+// Option structs: each option is declared once, in the struct's Visit(), with its key, help text and
+// bound; the visitors here parse, check, describe and record options from that one declaration.
+//
+//   struct KnnOptions {
+//     int k = 5;
+//     template <class V> void Visit(V& v) { v("k", k, "neighbours averaged", AtLeast(1)); }
+//   };
+//
+// Values arrive as text (from YAML, `--set key=value` or the command line) in an OptionValues map.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "core/errors.h"
+
+namespace naskit {
+
+using OptionValues = std::map<std::string, std::string>;
+
+// A bound on an option's value; the default constrains nothing.
+struct Constraint {
+  std::optional<double> min;
+  std::optional<double> max;
+  std::vector<std::string> one_of;
+
+  std::string Describe() const;  // e.g. ">= 1", "in [0, 1]", "one of a, b"
+};
+inline Constraint AtLeast(double v) {
+  Constraint c;
+  c.min = v;
+  return c;
+}
+inline Constraint InRange(double lo, double hi) {
+  Constraint c;
+  c.min = lo;
+  c.max = hi;
+  return c;
+}
+inline Constraint OneOf(std::vector<std::string> values) {
+  Constraint c;
+  c.one_of = std::move(values);
+  return c;
+}
+
+struct OptionInfo {
+  std::string key;
+  std::string type;           // "int", "real", "string", "bool"
+  std::string default_value;  // as text
+  std::string help;
+  std::string constraint;     // human-readable, "" if none
+};
+
+namespace internal {
+
+template <class T>
+constexpr const char* TypeName() {
+  if constexpr (std::is_same_v<T, bool>) return "bool";
+  else if constexpr (std::is_integral_v<T>) return "int";
+  else if constexpr (std::is_floating_point_v<T>) return "real";
+  else return "string";
+}
+
+std::string FormatValue(bool v);
+std::string FormatValue(std::int64_t v);
+std::string FormatValue(double v);
+inline std::string FormatValue(const std::string& v) { return v; }
+template <class T>
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
+std::string FormatValue(T v) {
+  return FormatValue(static_cast<std::int64_t>(v));
+}
+inline std::string FormatValue(float v) { return FormatValue(static_cast<double>(v)); }
+
+// Parse `text` as the option's type and check the constraint; throws ConfigError naming `where`.
+void ParseInto(const std::string& where, const std::string& text, bool& out);
+void ParseInto(const std::string& where, const std::string& text, std::int64_t& out);
+void ParseInto(const std::string& where, const std::string& text, double& out);
+void ParseInto(const std::string& where, const std::string& text, std::string& out);
+template <class T>
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, std::int64_t>)
+void ParseInto(const std::string& where, const std::string& text, T& out) {
+  std::int64_t wide;
+  ParseInto(where, text, wide);
+  out = static_cast<T>(wide);
+}
+void CheckConstraint(const std::string& where, const std::string& text, double value,
+                     const Constraint& c);
+void CheckConstraint(const std::string& where, const std::string& text, const std::string& value,
+                     const Constraint& c);
+
+class SchemaVisitor {
+ public:
+  template <class T>
+  void operator()(const char* key, T& field, const char* help, const Constraint& c = {}) {
+    infos.push_back({key, TypeName<T>(), FormatValue(field), help, c.Describe()});
+  }
+  std::vector<OptionInfo> infos;
+};
+
+class AssignVisitor {
+ public:
+  AssignVisitor(std::string owner, const OptionValues& values) : owner_(std::move(owner)), values_(values) {}
+  template <class T>
+  void operator()(const char* key, T& field, const char* /*help*/, const Constraint& c = {}) {
+    known_.push_back(key);
+    auto it = values_.find(key);
+    const std::string where = owner_ + ": option " + Quote(key);
+    if (it != values_.end()) ParseInto(where, it->second, field);
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      CheckConstraint(where, FormatValue(field), static_cast<double>(field), c);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      CheckConstraint(where, field, field, c);
+    }
+  }
+  // Throws ConfigError for any given key that no Visit() call declared.
+  void RejectUnknown() const;
+
+ private:
+  std::string owner_;
+  const OptionValues& values_;
+  std::vector<std::string> known_;
+};
+
+class RecordVisitor {
+ public:
+  template <class T>
+  void operator()(const char* key, T& field, const char*, const Constraint& = {}) {
+    values[key] = FormatValue(field);
+  }
+  OptionValues values;
+};
+
+}  // namespace internal
+
+// The declared options of an option struct, with their defaults.
+template <class Options>
+std::vector<OptionInfo> DescribeOptions() {
+  Options options{};
+  internal::SchemaVisitor v;
+  options.Visit(v);
+  return v.infos;
+}
+
+// Options from text values; unknown keys and out-of-bound values throw ConfigError naming `owner`
+// (e.g. `strategy "regularized_evolution"`).
+template <class Options>
+Options ParseOptions(const std::string& owner, const OptionValues& values) {
+  Options options{};
+  internal::AssignVisitor v(owner, values);
+  options.Visit(v);
+  v.RejectUnknown();
+  return options;
+}
+
+// Every option's resolved value as text, for provenance in result files.
+template <class Options>
+OptionValues RecordOptions(Options options) {
+  internal::RecordVisitor v;
+  options.Visit(v);
+  return v.values;
+}
+
+}  // namespace naskit

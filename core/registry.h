@@ -1,0 +1,85 @@
+// One registry template for every kind of plugin (spaces, strategies, predictors).
+//
+// An entry holds the key, a one-line summary, the option schema and a factory. The same table drives
+// `naskit list`, `naskit describe`, the suite loader and the conformance tests. Plugins register
+// themselves from their own .cc file with NASKIT_REGISTER_* macros; the plugin folders are compiled
+// into an OBJECT library so that no registration is dropped by the linker.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/options.h"
+
+namespace naskit {
+
+template <class Interface, class... Args>
+class Registry {
+ public:
+  using Factory = std::function<std::unique_ptr<Interface>(const OptionValues&, Args...)>;
+  struct Entry {
+    std::string key;
+    std::string summary;
+    std::vector<OptionInfo> options;
+    // Parses and checks the options without building anything (eager validation of suites).
+    std::function<OptionValues(const OptionValues&)> resolve;
+    Factory factory;
+  };
+
+  // Builds the entry for `Impl`, constructed as Impl(Options, Args...) after its options are parsed.
+  template <class Impl, class Options>
+  static Entry MakeEntry(const char* key, const char* summary) {
+    const std::string owner = std::string(Interface::kKind) + " " + Quote(key);
+    return {
+        key,
+        summary,
+        DescribeOptions<Options>(),
+        [owner](const OptionValues& values) {
+          return RecordOptions(ParseOptions<Options>(owner, values));
+        },
+        [owner](const OptionValues& values, Args... args) -> std::unique_ptr<Interface> {
+          return std::make_unique<Impl>(ParseOptions<Options>(owner, values), args...);
+        },
+    };
+  }
+
+  static Registry& Global() {
+    static Registry registry;
+    return registry;
+  }
+
+  bool Add(Entry entry) {
+    std::string key = entry.key;
+    entries_.emplace(std::move(key), std::move(entry));
+    return true;
+  }
+
+  std::vector<std::string> Keys() const {
+    std::vector<std::string> keys;
+    for (const auto& [key, entry] : entries_) keys.push_back(key);
+    return keys;
+  }
+
+  const Entry& Find(const std::string& key) const {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) {
+      throw ConfigError(UnknownNameMessage(Interface::kKind, key, Keys()));
+    }
+    return it->second;
+  }
+
+  std::unique_ptr<Interface> Create(const std::string& key, const OptionValues& values,
+                                    Args... args) const {
+    return Find(key).factory(values, args...);
+  }
+
+ private:
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace naskit

@@ -1,0 +1,100 @@
+// `naskit info`, `naskit query` and `naskit import`: reading and building benchmark files.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "benchmarks_data/importers/nb201_importer.h"
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
+#include "experiments/cli/cli_util.h"
+
+namespace naskit::cli {
+
+int InfoCommand(const Args& args) {
+  po::options_description options("info options");
+  options.add_options()("benchmark", po::value<std::string>()->required(), "benchmark file (.h5)");
+  po::positional_options_description positional;
+  positional.add("benchmark", 1);
+  auto vm = Parse(args, "info FILE.h5", options, positional);
+  if (!vm) return 0;
+  const auto benchmark = TabularBenchmark::Open((*vm)["benchmark"].as<std::string>());
+  fmt::print("file: {}\n", benchmark.path());
+  for (const auto& [key, value] : benchmark.data().attrs) fmt::print("{}: {}\n", key, value);
+  fmt::print("architectures: {} of {} in space {}\n", benchmark.NumRows(), benchmark.space().Size(),
+             benchmark.space().Name());
+  fmt::print("tables (path [rows x columns] epochs; measured values):\n");
+  for (const auto& [path, table] : benchmark.data().tables) {
+    std::size_t measured = 0;
+    for (float v : table.values) measured += std::isnan(v) ? 0 : 1;
+    std::string epochs;
+    for (std::size_t i = 0; i < table.epochs.size(); ++i) epochs += (i ? "," : "") + std::to_string(table.epochs[i]);
+    std::string attrs;
+    for (const auto& key : {"split", "unit"}) {
+      if (auto it = table.attrs.find(key); it != table.attrs.end()) attrs += " " + it->second;
+    }
+    fmt::print("  {:<44} [{} x {}] {:<8}{:<18} {} measured\n", path, benchmark.NumRows(), table.columns,
+               epochs.empty() ? "-" : epochs, attrs, measured);
+  }
+  return 0;
+}
+
+int QueryCommand(const Args& args) {
+  po::options_description options("query options");
+  options.add_options()("benchmark", po::value<std::string>()->required(), "benchmark file (.h5)")(
+      "arch", po::value<std::string>(), "architecture in the space's string form")(
+      "index", po::value<std::uint64_t>(), "architecture by the benchmark's index")(
+      "dataset", po::value<std::string>()->required(), "dataset, e.g. cifar10")(
+      "metric", po::value<std::string>()->required(), "metric, e.g. test_accuracy")(
+      "epochs", po::value<int>()->default_value(0), "training epochs (default: the last recorded)");
+  auto vm = Parse(args,
+                  "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]",
+                  options);
+  if (!vm) return 0;
+  if (vm->count("arch") == vm->count("index")) {
+    throw ConfigError("query: give exactly one of --arch and --index");
+  }
+  const auto benchmark = TabularBenchmark::Open((*vm)["benchmark"].as<std::string>());
+  std::size_t row;
+  if (vm->count("arch")) {
+    const std::string text = (*vm)["arch"].as<std::string>();
+    const ArchId arch = benchmark.space().Parse(text);
+    auto found = benchmark.RowOf(arch);
+    if (!found) throw ConfigError(benchmark.path() + ": architecture " + Quote(text) + " is not in the benchmark");
+    row = *found;
+  } else {
+    row = benchmark.RowOfIndex((*vm)["index"].as<std::uint64_t>());
+  }
+  const std::string dataset = (*vm)["dataset"].as<std::string>();
+  const std::string metric = (*vm)["metric"].as<std::string>();
+  const int epochs = (*vm)["epochs"].as<int>();
+  const auto value = benchmark.Query(row, dataset, metric, epochs);
+  if (!value) {
+    throw DataError(benchmark.path() + ": " + dataset + "/" + metric + " was not measured for index " +
+                    std::to_string(benchmark.data().index[row]) +
+                    (epochs ? " at " + std::to_string(epochs) + " epochs" : "") + " (the file holds NaN)");
+  }
+  // Values are stored as float32; print the shortest text that reads back to the same float.
+  fmt::print("{}\n", static_cast<float>(*value));
+  return 0;
+}
+
+int ImportCommand(const Args& args) {
+  po::options_description options("import options");
+  options.add_options()("source", po::value<std::string>()->required(), "what to import: nb201")(
+      "from", po::value<std::string>()->required(), "folder holding the source files")(
+      "out", po::value<std::string>()->required(), "benchmark file to write (.h5)");
+  po::positional_options_description positional;
+  positional.add("source", 1);
+  auto vm = Parse(args, "import nb201 --from DIR --out FILE.h5", options, positional);
+  if (!vm) return 0;
+  const std::string source = (*vm)["source"].as<std::string>();
+  if (source != "nb201") throw ConfigError(UnknownNameMessage("import source", source, {"nb201"}));
+  const std::string out = (*vm)["out"].as<std::string>();
+  const BenchmarkData data = ImportNb201((*vm)["from"].as<std::string>());
+  WriteBenchmark(data, out);
+  fmt::print(stderr, "naskit: wrote {} ({} architectures, {} tables)\n", out, data.archs.size(),
+             data.tables.size());
+  return 0;
+}
+
+}  // namespace naskit::cli

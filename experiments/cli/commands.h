@@ -1,0 +1,19 @@
+// One function per `naskit` subcommand; each parses its own arguments and calls the library.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace naskit::cli {
+
+using Args = std::vector<std::string>;
+
+int ListCommand(const Args& args);
+int DescribeCommand(const Args& args);
+int InfoCommand(const Args& args);
+int QueryCommand(const Args& args);
+int ImportCommand(const Args& args);
+int RunCommand(const Args& args);
+int ReportCommand(const Args& args);
+
+}  // namespace naskit::cli

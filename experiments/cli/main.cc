@@ -1,0 +1,73 @@
+// `naskit`: one entry point that dispatches to a file per subcommand. Errors are caught once, here:
+// `naskit: error: <message>` on stderr, exit 2 for bad input or usage, 1 for anything else.
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "core/errors.h"
+#include "experiments/cli/commands.h"
+
+namespace {
+
+struct Command {
+  std::function<int(const naskit::cli::Args&)> run;
+  const char* usage;
+};
+
+const std::map<std::string, Command>& Commands() {
+  using namespace naskit::cli;
+  static const std::map<std::string, Command> commands = {
+      {"list", {ListCommand, "list [KIND]                  registered spaces, strategies"}},
+      {"describe", {DescribeCommand, "describe KIND KEY            one plugin and its options"}},
+      {"info", {InfoCommand, "info FILE.h5                 what a benchmark file holds"}},
+      {"query", {QueryCommand, "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]"}},
+      {"import", {ImportCommand, "import nb201 --from DIR --out FILE.h5"}},
+      {"run", {RunCommand, "run SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]"}},
+      {"report", {ReportCommand, "report DIR [--out DIR]       tables and plots of a finished suite"}},
+  };
+  return commands;
+}
+
+void PrintUsage(std::ostream& out) {
+  out << "naskit " << NASKIT_VERSION << ": benchmark-driven neural architecture search\n\nusage:\n";
+  for (const auto& [name, command] : Commands()) out << "  naskit " << command.usage << "\n";
+  out << "\n`naskit COMMAND --help` describes a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintUsage(args.empty() ? std::cerr : std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "naskit " << NASKIT_VERSION << "\n";
+    return 0;
+  }
+  try {
+    const auto& commands = Commands();
+    auto it = commands.find(args[0]);
+    if (it == commands.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, command] : commands) names.push_back(name);
+      throw naskit::ConfigError(naskit::UnknownNameMessage("command", args[0], names));
+    }
+    return it->second.run({args.begin() + 1, args.end()});
+  } catch (const naskit::ConfigError& e) {
+    std::cerr << "naskit: error: " << e.what() << "\n";
+    return 2;
+  } catch (const naskit::DataError& e) {
+    std::cerr << "naskit: error: " << e.what() << "\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "naskit: error: " << e.what() << " (see `naskit " << args[0] << " --help`)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "naskit: error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs naskit's build and test dependencies from Debian's packages.
+# Quick when everything is already present: apt-get runs only for what is missing.
+set -euo pipefail
+
+packages=(
+  cmake g++ ninja-build ccache
+  libhdf5-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+# Another apt run may hold the dpkg lock; wait for it instead of failing.
+while pgrep -x apt-get >/dev/null || pgrep -x dpkg >/dev/null; do sleep 3; done
+echo "naskit setup: installing ${missing[*]}" >&2
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,60 @@
+// The search-strategy interface: ask/tell, so that the loop (budget, recording, checkpoints) stays in
+// experiments/ and the same strategy runs against a table lookup or real training.
+//
+// A strategy sees only the search signal (e.g. 12-epoch validation accuracy, higher is better) of the
+// architectures it asked for; it never sees the report metric. It must be deterministic given its
+// context's Rng.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/registry.h"
+#include "core/rng.h"
+#include "spaces/search_space.h"
+
+namespace naskit {
+
+// One evaluation request: an architecture at a fidelity (an index into StrategyContext::fidelities).
+struct Proposal {
+  ArchId arch = 0;
+  std::size_t fidelity = 0;
+  bool operator==(const Proposal&) const = default;
+};
+
+struct Observation {
+  Proposal proposal;
+  double signal = 0;  // higher is better
+};
+
+struct StrategyContext {
+  const SearchSpace& space;
+  // Training lengths (epochs) at which the signal can be observed, ascending. Single-fidelity
+  // strategies ask at `default_fidelity`; multi-fidelity ones may ask at any.
+  std::vector<int> fidelities;
+  std::size_t default_fidelity = 0;
+  Rng rng;
+};
+
+class SearchStrategy {
+ public:
+  static constexpr const char* kKind = "strategy";
+  virtual ~SearchStrategy() = default;
+
+  // Proposes up to `n` (>= 1) evaluations. May return fewer, and returns none only when the strategy
+  // has nothing left to propose. Never proposes the same (arch, fidelity) twice.
+  virtual std::vector<Proposal> Ask(std::size_t n) = 0;
+  // Results for proposals returned by Ask(), in any order. Throws std::logic_error for a proposal that
+  // was never asked or is told twice.
+  virtual void Tell(std::span<const Observation> results) = 0;
+};
+
+using StrategyRegistry = Registry<SearchStrategy, const StrategyContext&>;
+
+#define NASKIT_REGISTER_STRATEGY(Class, Options, key, summary)                   \
+  static const bool naskit_registered_strategy_##Class [[maybe_unused]] =        \
+      ::naskit::StrategyRegistry::Global().Add(                                  \
+          ::naskit::StrategyRegistry::MakeEntry<Class, Options>(key, summary))
+
+}  // namespace naskit

@@ -1,0 +1,102 @@
+// Test helpers; see test_util.h.
+#include "tests/test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "benchmarks_data/importers/nb201_importer.h"
+
+namespace naskit::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDirs {
+  std::vector<std::string> paths;
+  ~TempDirs() {
+    std::error_code ignored;
+    for (const auto& p : paths) fs::remove_all(p, ignored);
+  }
+};
+TempDirs& Temps() {
+  static TempDirs temps;
+  return temps;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+}  // namespace
+
+bool InCi() {
+  const char* ci = std::getenv("CI");
+  return ci && std::string(ci) == "true";
+}
+
+std::optional<std::string> SharedDataFile(const std::string& relative) {
+  std::vector<fs::path> roots;
+  if (const char* env = std::getenv("NASKIT_DATA")) roots.emplace_back(env);
+  roots.push_back(fs::path(NASKIT_SOURCE_DIR) / ".." / "shared" / "data");
+  for (const auto& root : roots) {
+    if (fs::exists(root / relative)) return (root / relative).lexically_normal().string();
+  }
+  return std::nullopt;
+}
+
+std::string MissingDataMessage(const std::string& relative) {
+  return "shared NAS data file " + relative +
+         " not found under $NASKIT_DATA or ../shared/data beside the checkout";
+}
+
+std::string TempDir(const std::string& tag) {
+  static std::mutex mutex;
+  static int counter = 0;
+  std::lock_guard lock(mutex);
+  const fs::path path = fs::temp_directory_path() /
+                        ("naskit-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(path);
+  fs::create_directories(path);
+  Temps().paths.push_back(path.string());
+  return path.string();
+}
+
+std::optional<std::string> ImportedNb201() {
+  static std::once_flag once;
+  static std::optional<std::string> path;
+  std::call_once(once, [] {
+    auto csv = SharedDataFile("derived/nb201.csv");
+    if (!csv) return;
+    const std::string out = TempDir("nb201") + "/nb201.h5";
+    WriteBenchmark(ImportNb201(fs::path(*csv).parent_path().string()), out);
+    path = out;
+  });
+  return path;
+}
+
+CliResult RunCli(const std::vector<std::string>& args) {
+  const std::string dir = TempDir("cli");
+  std::string command = ShellQuote(NASKIT_BINARY);
+  for (const auto& a : args) command += " " + ShellQuote(a);
+  command += " >" + dir + "/out 2>" + dir + "/err";
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ReadAll(dir + "/out"),
+          ReadAll(dir + "/err")};
+}
+
+}  // namespace naskit::testing

@@ -1,0 +1,47 @@
+// Helpers shared by tests and micro-benchmarks: the shared NAS data, temporary folders, running the CLI.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace naskit::testing {
+
+bool InCi();  // CI=true: a missing shared file is a failure, not a skip
+
+// `$NASKIT_DATA/<relative>` or `<source>/../shared/data/<relative>`, if it exists.
+std::optional<std::string> SharedDataFile(const std::string& relative);
+std::string MissingDataMessage(const std::string& relative);
+
+// A fresh folder under the system temp dir, removed when the process exits.
+std::string TempDir(const std::string& tag);
+
+// The NB201 benchmark imported from the shared CSVs, written once per process to a temp file.
+std::optional<std::string> ImportedNb201();
+
+struct CliResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+// Runs build/naskit with `args` (shell-quoted here) and captures its output.
+CliResult RunCli(const std::vector<std::string>& args);
+
+}  // namespace naskit::testing
+
+// Binds `var` to the path of a shared data file, or skips the test (fails it under CI).
+#define NASKIT_REQUIRE(var, optional_path, relative)                                  \
+  const auto var##_found = (optional_path);                                            \
+  if (!var##_found) {                                                                  \
+    if (::naskit::testing::InCi()) {                                                   \
+      FAIL() << ::naskit::testing::MissingDataMessage(relative);                       \
+    } else {                                                                           \
+      GTEST_SKIP() << ::naskit::testing::MissingDataMessage(relative);                 \
+    }                                                                                  \
+  }                                                                                    \
+  const std::string var = *var##_found
+
+#define NASKIT_REQUIRE_SHARED(var, relative) \
+  NASKIT_REQUIRE(var, ::naskit::testing::SharedDataFile(relative), relative)
+#define NASKIT_REQUIRE_NB201(var) \
+  NASKIT_REQUIRE(var, ::naskit::testing::ImportedNb201(), "derived/nb201*.csv")
