@@ -1,0 +1,151 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <H5Cpp.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
+#include "tests/test_util.h"
+
+namespace naskit {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+namespace fs = std::filesystem;
+
+// A three-architecture benchmark with one two-fidelity metric, one NaN and one feature.
+BenchmarkData SmallBenchmark() {
+  BenchmarkData data;
+  data.attrs = {{"name", "tiny"}, {"space", "nb201"}, {"source", "unit test"}};
+  data.archs = {7, 3, 15624};
+  data.index = {0, 1, 2};
+  Table acc;
+  acc.epochs = {12, 200};
+  acc.columns = 2;
+  acc.attrs = {{"split", "valid"}, {"unit", "percent"}};
+  acc.values = {50, 60, 70, NAN, 80, 90};
+  data.tables["metrics/toy/valid_accuracy"] = acc;
+  Table params;
+  params.values = {1, 2, 3};
+  data.tables["features/toy/params"] = params;
+  return data;
+}
+
+TEST(TabularBenchmarkTest, WriteThenOpenRoundTrips) {
+  const std::string path = testing::TempDir("bench") + "/tiny.h5";
+  WriteBenchmark(SmallBenchmark(), path);
+  const auto b = TabularBenchmark::Open(path);
+  EXPECT_EQ(b.NumRows(), 3u);
+  EXPECT_EQ(b.Attr("name"), "tiny");
+  EXPECT_EQ(b.Attr("format_version"), "1");
+  EXPECT_EQ(b.Datasets(), std::vector<std::string>{"toy"});
+  EXPECT_EQ(*b.RowOf(3), 1u);
+  EXPECT_FALSE(b.RowOf(4).has_value());
+  EXPECT_EQ(*b.Query(0, "toy", "valid_accuracy", 12), 50.0);
+  EXPECT_EQ(*b.Query(0, "toy", "valid_accuracy"), 60.0);  // last recorded epoch
+  EXPECT_FALSE(b.Query(1, "toy", "valid_accuracy", 200).has_value());  // NaN = not measured
+  EXPECT_EQ(b.Get("features/toy/params").At(2), 3.0f);
+  EXPECT_EQ(b.Metric("toy", "valid_accuracy").attrs.at("split"), "valid");
+  EXPECT_NE(b.checksum(), 0u);
+}
+
+TEST(TabularBenchmarkTest, UnknownNamesAreErrorsWithSuggestions) {
+  const TabularBenchmark b(SmallBenchmark());
+  EXPECT_THAT([&] { b.Query(0, "tyo", "valid_accuracy"); },
+              ThrowsMessage<ConfigError>(HasSubstr("unknown dataset \"tyo\"; known: toy (did you mean \"toy\"?)")));
+  EXPECT_THAT([&] { b.Query(0, "toy", "valid_acc"); },
+              ThrowsMessage<ConfigError>(HasSubstr("unknown metric \"valid_acc\"")));
+  EXPECT_THAT([&] { b.Query(0, "toy", "valid_accuracy", 13); },
+              ThrowsMessage<ConfigError>(HasSubstr("has no column for 13 epochs (expected one of: 12, 200)")));
+  EXPECT_THAT([&] { b.RowOfIndex(3); }, ThrowsMessage<ConfigError>(HasSubstr("no architecture with index 3")));
+}
+
+TEST(TabularBenchmarkTest, MissingFileIsAConfigError) {
+  EXPECT_THAT([] { TabularBenchmark::Open("/nonexistent/x.h5"); },
+              ThrowsMessage<ConfigError>(HasSubstr("/nonexistent/x.h5: benchmark file not found")));
+}
+
+TEST(TabularBenchmarkTest, TruncatedOrForeignFilesAreDataErrors) {
+  const std::string dir = testing::TempDir("bench");
+  WriteBenchmark(SmallBenchmark(), dir + "/good.h5");
+  const auto size = fs::file_size(dir + "/good.h5");
+  for (auto cut : {size / 2, size - 100, std::uintmax_t{800}}) {
+    fs::copy_file(dir + "/good.h5", dir + "/cut.h5", fs::copy_options::overwrite_existing);
+    fs::resize_file(dir + "/cut.h5", cut);
+    EXPECT_THROW(TabularBenchmark::Open(dir + "/cut.h5"), DataError) << "cut at " << cut;
+  }
+  std::ofstream(dir + "/text.h5") << "not hdf5 at all";
+  EXPECT_THAT([&] { TabularBenchmark::Open(dir + "/text.h5"); },
+              ThrowsMessage<DataError>(HasSubstr("not an HDF5 file")));
+}
+
+// Writes SmallBenchmark() and then lets `edit` damage the file with the HDF5 API.
+std::string Damaged(const std::function<void(H5::H5File&)>& edit) {
+  const std::string path = testing::TempDir("bench") + "/damaged.h5";
+  WriteBenchmark(SmallBenchmark(), path);
+  H5::H5File file(path, H5F_ACC_RDWR);
+  edit(file);
+  return path;
+}
+
+TEST(TabularBenchmarkTest, StructuralDamageIsNamed) {
+  EXPECT_THAT([] { TabularBenchmark::Open(Damaged([](H5::H5File& f) { f.unlink("archs"); })); },
+              ThrowsMessage<DataError>(HasSubstr("group \"/archs\" not found")));
+  EXPECT_THAT([] { TabularBenchmark::Open(Damaged([](H5::H5File& f) { f.unlink("archs/index"); })); },
+              ThrowsMessage<DataError>(HasSubstr("dataset \"/archs/index\" not found")));
+  EXPECT_THAT([] {
+    TabularBenchmark::Open(Damaged([](H5::H5File& f) {
+      f.unlink("features/toy/params");
+      hsize_t n = 2;
+      f.openGroup("features/toy").createDataSet("params", H5::PredType::IEEE_F32LE, H5::DataSpace(1, &n));
+    }));
+  }, ThrowsMessage<DataError>(HasSubstr("dataset \"/features/toy/params\" has 2 rows (expected 3")));
+  EXPECT_THAT([] {
+    TabularBenchmark::Open(Damaged([](H5::H5File& f) {
+      f.unlink("features/toy/params");
+      hsize_t n = 3;
+      f.openGroup("features/toy").createDataSet("params", H5::PredType::STD_I32LE, H5::DataSpace(1, &n));
+    }));
+  }, ThrowsMessage<DataError>(HasSubstr("is not a float array")));
+}
+
+TEST(TabularBenchmarkTest, NewerFormatVersionIsRefused) {
+  const std::string path = Damaged([](H5::H5File& f) {
+    H5::Group root = f.openGroup("/");
+    root.removeAttr("format_version");
+    const int version = 99;
+    root.createAttribute("format_version", H5::PredType::STD_I32LE, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_INT, &version);
+  });
+  EXPECT_THAT([&] { TabularBenchmark::Open(path); },
+              ThrowsMessage<DataError>(HasSubstr("written in format version 99, newer than this naskit reads (1)")));
+}
+
+TEST(TabularBenchmarkTest, UnwritableFolderIsAnIoErrorAndLeavesNothing) {
+  EXPECT_THAT([] { WriteBenchmark(SmallBenchmark(), "/nonexistent-folder/x.h5"); },
+              ThrowsMessage<IoError>(HasSubstr("does not exist")));
+  if (::getuid() == 0) GTEST_SKIP() << "root can write anywhere; read-only folder not testable";
+  const std::string dir = testing::TempDir("ro");
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  EXPECT_THROW(WriteBenchmark(SmallBenchmark(), dir + "/x.h5"), IoError);
+  EXPECT_TRUE(fs::is_empty(dir));
+}
+
+TEST(TabularBenchmarkTest, FullDiskIsAnIoErrorAndLeavesNothing) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full not available";
+  // A file in a folder we own, symlinked to /dev/full, makes every write fail with ENOSPC.
+  const std::string dir = testing::TempDir("full");
+  const std::string path = dir + "/x.h5";
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  fs::create_symlink("/dev/full", temporary);
+  EXPECT_THROW(WriteBenchmark(SmallBenchmark(), path), IoError);
+  EXPECT_FALSE(fs::exists(path));
+}
+
+}  // namespace
+}  // namespace naskit

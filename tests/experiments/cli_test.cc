@@ -1,0 +1,110 @@
+// The `naskit` binary: exit codes (0 ok, 2 bad input or usage, 1 other failures) and messages.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/test_util.h"
+
+namespace naskit {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using testing::RunCli;
+
+TEST(CliTest, UsageAndUnknownCommands) {
+  EXPECT_EQ(RunCli({"--help"}).exit_code, 0);
+  const auto none = RunCli({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("usage:"));
+  const auto typo = RunCli({"qeury"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, StartsWith("naskit: error: unknown command \"qeury\""));
+  EXPECT_THAT(typo.err, HasSubstr("did you mean \"query\"?"));
+  EXPECT_EQ(RunCli({"query", "--bogus"}).exit_code, 2);
+}
+
+TEST(CliTest, ListAndDescribeShowTheRegistries) {
+  const auto list = RunCli({"list"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_THAT(list.out, HasSubstr("nb201"));
+  EXPECT_EQ(RunCli({"describe", "space", "nb201"}).exit_code, 0);
+  const auto bad = RunCli({"describe", "space", "nb210"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("unknown space \"nb210\"; known: nb201 (did you mean \"nb201\"?)"));
+}
+
+TEST(CliTest, QueryPrintsThePublishedAccuracy) {
+  NASKIT_REQUIRE_NB201(bench);
+  const auto by_index = RunCli({"query", "--benchmark", bench, "--index", "6111", "--dataset", "cifar10",
+                                "--metric", "test_accuracy", "--epochs", "200"});
+  EXPECT_EQ(by_index.exit_code, 0) << by_index.err;
+  EXPECT_EQ(by_index.out, "94.3733\n");
+  // The same cell by its published string.
+  const auto arch = RunCli({"query", "--benchmark", bench, "--arch",
+                            "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
+                            "--dataset", "cifar10", "--metric", "test_accuracy", "--epochs", "200"});
+  EXPECT_EQ(arch.exit_code, 0) << arch.err;
+  EXPECT_EQ(arch.out, "94.3733\n");
+  EXPECT_EQ(RunCli({"info", bench}).exit_code, 0);
+}
+
+TEST(CliTest, QueryErrorsAreClearAndNonZero) {
+  NASKIT_REQUIRE_NB201(bench);
+  struct Case {
+    std::vector<std::string> args;
+    std::string dataset, metric;
+    const char* message;
+  };
+  const std::string c10 = "cifar10", test = "test_accuracy";
+  const std::vector<Case> cases = {
+      {{"--arch", "|nor_conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"}, c10, test,
+       "unknown op \"nor_conv\" at position 1"},
+      {{"--arch", "|none~0|+|none~0|"}, c10, test, "unterminated token at position 17"},
+      {{"--index", "20000"}, c10, test, "no architecture with index 20000"},
+      {{"--index", "1", "--epochs", "13"}, c10, test, "no column for 13 epochs"},
+      {{"--index", "1"}, "cifar1O", test, "unknown dataset \"cifar1O\""},
+      {{"--index", "1"}, c10, "test_acc", "unknown metric \"test_acc\""},
+      {{}, c10, test, "give exactly one of --arch and --index"},
+      {{"--index", "1", "--epochs", "200"}, c10, "valid_accuracy", "was not measured"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"query", "--benchmark", bench, "--dataset", c.dataset, "--metric", c.metric};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_THAT(r.err, StartsWith("naskit: error: "));
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+}
+
+TEST(CliTest, BrokenBenchmarkFilesAreErrorsNotCrashes) {
+  NASKIT_REQUIRE_NB201(bench);
+  const std::string dir = testing::TempDir("cli");
+  namespace fs = std::filesystem;
+  fs::copy_file(bench, dir + "/cut.h5");
+  fs::resize_file(dir + "/cut.h5", fs::file_size(bench) / 3);
+  std::ofstream(dir + "/text.h5") << "hello";
+  for (const std::string file : {dir + "/cut.h5", dir + "/text.h5", dir + "/missing.h5"}) {
+    const auto r = RunCli({"query", "--benchmark", file, "--index", "1", "--dataset", "cifar10", "--metric",
+                           "test_accuracy"});
+    EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(file));
+  }
+}
+
+TEST(CliTest, ImportFailureLeavesNoOutput) {
+  const std::string dir = testing::TempDir("cli");
+  const auto r = RunCli({"import", "nb201", "--from", dir, "--out", dir + "/out.h5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("nb201.csv: file not found"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir) || !std::filesystem::exists(dir + "/out.h5"));
+  const auto bad = RunCli({"import", "nb102", "--from", dir, "--out", dir + "/out.h5"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("unknown import source \"nb102\""));
+}
+
+}  // namespace
+}  // namespace naskit
