@@ -43,11 +43,27 @@ class SearchStrategy {
   virtual ~SearchStrategy() = default;
 
   // Proposes up to `n` (>= 1) evaluations. May return fewer, and returns none only when the strategy
-  // has nothing left to propose. Never proposes the same (arch, fidelity) twice.
+  // has nothing left to propose. Proposes an (arch, fidelity) it has already been told about only if
+  // MayRepeat() (the run answers such repeats from its cache).
   virtual std::vector<Proposal> Ask(std::size_t n) = 0;
   // Results for proposals returned by Ask(), in any order. Throws std::logic_error for a proposal that
   // was never asked or is told twice.
   virtual void Tell(std::span<const Observation> results) = 0;
+  // Whether the algorithm, as published, may propose an architecture again (aging evolution's child
+  // can equal an earlier one; a policy can sample the same cell twice).
+  virtual bool MayRepeat() const { return false; }
+};
+
+// Book-keeping every strategy needs: which proposals await a Tell, which (arch, fidelity) were seen.
+class PendingProposals {
+ public:
+  void Add(const Proposal& p) { pending_.push_back(p); }
+  // Removes `p` from the pending list; throws std::logic_error if it was never asked or told twice.
+  void Resolve(const Proposal& p);
+  std::size_t size() const { return pending_.size(); }
+
+ private:
+  std::vector<Proposal> pending_;
 };
 
 using StrategyRegistry = Registry<SearchStrategy, const StrategyContext&>;

@@ -1,10 +1,84 @@
-// `naskit run` and `naskit report`.
+// `naskit run SUITE.yaml` and `naskit report DIR`.
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "analysis/report.h"
 #include "core/errors.h"
 #include "experiments/cli/cli_util.h"
+#include "experiments/suite_runner.h"
 
 namespace naskit::cli {
+namespace {
 
-int RunCommand(const Args&) { throw ConfigError("run: not available yet"); }
-int ReportCommand(const Args&) { throw ConfigError("report: not available yet"); }
+std::atomic<bool> g_stop{false};
+extern "C" void OnInterrupt(int) { g_stop = true; }
+
+void ParseShard(const std::string& text, RunnerOptions& options) {
+  const auto slash = text.find('/');
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    options.shard_index = std::stoi(text.substr(0, slash));
+    options.shard_count = std::stoi(text.substr(slash + 1));
+  } catch (const std::logic_error&) {
+    throw ConfigError("--shard: expected i/n, e.g. 2/8 (got " + Quote(text) + ")");
+  }
+}
+
+}  // namespace
+
+int RunCommand(const Args& args) {
+  po::options_description options("run options");
+  options.add_options()("suite", po::value<std::string>()->required(), "suite file (.yaml)")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a suite key: dotted.key=value")(
+      "jobs,j", po::value<int>()->default_value(1), "runs in parallel (results do not depend on it)")(
+      "out,o", po::value<std::string>()->default_value(""), "results folder (default: results/<suite name>)")(
+      "shard", po::value<std::string>()->default_value("1/1"), "run only the i-th of n shares: i/n")(
+      "quiet,q", "no progress output");
+  po::positional_options_description positional;
+  positional.add("suite", 1);
+  auto vm = Parse(args, "run SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]", options,
+                  positional);
+  if (!vm) return 0;
+  const std::vector<std::string> overrides =
+      vm->count("set") ? (*vm)["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const Suite suite = LoadSuite((*vm)["suite"].as<std::string>(), overrides);
+  RunnerOptions runner;
+  runner.out_dir = (*vm)["out"].as<std::string>();
+  runner.jobs = (*vm)["jobs"].as<int>();
+  runner.progress = !vm->count("quiet");
+  runner.stop = &g_stop;
+  ParseShard((*vm)["shard"].as<std::string>(), runner);
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  const RunnerSummary summary = RunSuite(suite, runner);
+  if (summary.interrupted) {
+    fmt::print(stderr,
+               "naskit: interrupted: {} of {} runs finished and saved in {}; run the same command again to "
+               "resume\n",
+               summary.already_done + summary.completed, summary.planned, summary.out_dir);
+    return 130;
+  }
+  fmt::print(stderr, "naskit: {} runs done ({} new, {} already there) in {}\n", summary.planned, summary.completed,
+             summary.already_done, summary.out_dir);
+  return 0;
+}
+
+int ReportCommand(const Args& args) {
+  po::options_description options("report options");
+  options.add_options()("results", po::value<std::string>()->required(), "results folder of `naskit run`")(
+      "out,o", po::value<std::string>()->default_value(""), "where to write the report (default: RESULTS/report)");
+  po::positional_options_description positional;
+  positional.add("results", 1);
+  auto vm = Parse(args, "report DIR [--out DIR]", options, positional);
+  if (!vm) return 0;
+  const std::string results = (*vm)["results"].as<std::string>();
+  std::string out = (*vm)["out"].as<std::string>();
+  if (out.empty()) out = results + "/report";
+  const ReportFiles files = WriteReport(results, out);
+  fmt::print("{}", files.summary_markdown);
+  fmt::print(stderr, "naskit: report written to {} ({} files)\n", out, files.paths.size());
+  return 0;
+}
 
 }  // namespace naskit::cli

@@ -1,0 +1,358 @@
+// Aggregation, tables and figures of a suite's results; see report.h.
+#include "analysis/report.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "analysis/svg_plot.h"
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunRecord {
+  std::string experiment, dataset, label, budget_unit, benchmark, report_metric;
+  double budget = 0;
+  int report_epochs = 0;
+  std::vector<std::string> report_datasets;
+  std::vector<double> final_report;               // per report dataset
+  std::vector<double> seconds;                    // cumulative, per query (seconds budgets)
+  std::vector<std::vector<double>> curve;         // [report dataset][query]
+};
+
+struct Stats {
+  std::size_t n = 0;
+  double mean = NAN, std = NAN, half_width = NAN;
+};
+
+Stats Summarise(const std::vector<double>& values) {
+  Stats s;
+  double sum = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) {
+      sum += v;
+      ++s.n;
+    }
+  }
+  if (s.n == 0) return s;
+  s.mean = sum / static_cast<double>(s.n);
+  double ss = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) ss += (v - s.mean) * (v - s.mean);
+  }
+  s.std = s.n > 1 ? std::sqrt(ss / static_cast<double>(s.n - 1)) : 0;
+  s.half_width = s.n > 1 ? StudentT95(s.n - 1) * s.std / std::sqrt(static_cast<double>(s.n)) : 0;
+  return s;
+}
+
+std::string BudgetLabel(double budget, const std::string& unit) {
+  return fmt::format("{} {}", budget, unit);
+}
+
+RunRecord ReadRecord(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+    RunRecord r;
+    r.experiment = j.at("experiment");
+    r.dataset = j.at("dataset");
+    r.label = j.at("label");
+    r.budget_unit = j.at("budget").at("unit");
+    r.budget = j.at("budget").at("amount");
+    r.benchmark = j.at("benchmark").at("path");
+    r.report_metric = j.at("report").at("metric");
+    r.report_epochs = j.at("report").at("epochs");
+    r.report_datasets = j.at("report").at("datasets").get<std::vector<std::string>>();
+    const auto& t = j.at("trajectory");
+    if (t.contains("seconds")) r.seconds = t.at("seconds").get<std::vector<double>>();
+    for (const auto& d : r.report_datasets) {
+      std::vector<double> curve;
+      for (const auto& v : t.at("incumbent_report").at(d)) curve.push_back(v.is_number() ? v.get<double>() : NAN);
+      r.final_report.push_back(curve.empty() ? NAN : curve.back());
+      r.curve.push_back(std::move(curve));
+    }
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(path + ": not a naskit run result (" + e.what() + ")");
+  }
+}
+
+// The incumbent's value after `x` queries (or simulated seconds) of one run; NaN before its first.
+double ValueAt(const RunRecord& r, std::size_t d, double x) {
+  const auto& curve = r.curve[d];
+  if (curve.empty()) return NAN;
+  if (r.budget_unit == "seconds") {
+    const auto it = std::upper_bound(r.seconds.begin(), r.seconds.end(), x);
+    if (it == r.seconds.begin()) return NAN;
+    return curve[static_cast<std::size_t>(it - r.seconds.begin()) - 1];
+  }
+  const auto q = static_cast<std::size_t>(x);
+  if (q == 0) return NAN;
+  return curve[std::min(q, curve.size()) - 1];
+}
+
+std::vector<double> Grid(double budget, const std::string& unit) {
+  std::vector<double> x;
+  if (unit == "queries") {
+    const auto b = static_cast<std::size_t>(budget);
+    const std::size_t stride = std::max<std::size_t>(1, b / 300);
+    for (std::size_t q = 1; q <= b; q += stride) x.push_back(static_cast<double>(q));
+    if (x.back() != budget) x.push_back(budget);
+  } else {
+    for (int i = 1; i <= 100; ++i) x.push_back(budget * i / 100.0);
+  }
+  return x;
+}
+
+std::vector<double> Checkpoints(double budget, const std::string& unit) {
+  std::vector<double> points;
+  if (unit == "queries") {
+    for (double q : {10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 300.0, 500.0, 1000.0}) {
+      if (q < budget) points.push_back(q);
+    }
+    points.push_back(budget);
+  } else {
+    for (double f : {0.1, 0.25, 0.5, 0.75, 1.0}) points.push_back(budget * f);
+  }
+  return points;
+}
+
+std::string Slug(const std::string& text) {
+  std::string out;
+  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  return out;
+}
+
+}  // namespace
+
+double StudentT95(std::size_t dof) {
+  static constexpr double kTable[] = {NAN,   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                      2.201, 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                      2.080, 2.074,  2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof == 0) return NAN;
+  if (dof < std::size(kTable)) return kTable[dof];
+  if (dof < 60) return 2.021 + (2.042 - 2.021) * (60.0 - static_cast<double>(dof)) / 30.0;
+  if (dof < 120) return 1.980 + (2.000 - 1.980) * (120.0 - static_cast<double>(dof)) / 60.0;
+  return 1.960;
+}
+
+ReportFiles WriteReport(const std::string& results_dir, const std::string& out_dir) {
+  if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
+  const fs::path report_root = fs::weakly_canonical(out_dir);
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(results_dir)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    const auto canonical = fs::weakly_canonical(entry.path());
+    if (canonical.string().starts_with(report_root.string() + "/")) continue;
+    files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
+  std::vector<RunRecord> records;
+  for (const auto& f : files) records.push_back(ReadRecord(f));
+
+  // Strategy and experiment order: as the suite lists them, else as first seen.
+  std::vector<std::string> label_order, experiment_order;
+  std::string suite_name = fs::path(results_dir).filename().string();
+  if (fs::exists(results_dir + "/suite.yaml")) {
+    const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
+    if (suite["name"]) suite_name = suite["name"].as<std::string>();
+    for (const auto& s : suite["strategies"]) {
+      label_order.push_back(s["label"] ? s["label"].as<std::string>() : s["strategy"].as<std::string>());
+    }
+    for (const auto& e : suite["experiments"]) experiment_order.push_back(e["name"].as<std::string>());
+  }
+  for (const auto& r : records) {
+    if (std::find(label_order.begin(), label_order.end(), r.label) == label_order.end()) label_order.push_back(r.label);
+    if (std::find(experiment_order.begin(), experiment_order.end(), r.experiment) == experiment_order.end()) {
+      experiment_order.push_back(r.experiment);
+    }
+  }
+
+  // Groups: experiment / search dataset / budget → strategy → runs, in first-seen order.
+  struct Group {
+    std::string experiment, dataset, unit, report_metric;
+    double budget;
+    int report_epochs;
+    std::string benchmark;
+    std::vector<std::string> report_datasets;
+    std::map<std::string, std::vector<const RunRecord*>> runs;
+  };
+  std::vector<Group> groups;
+  for (const auto& r : records) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.experiment == r.experiment && g.dataset == r.dataset && g.budget == r.budget && g.unit == r.budget_unit;
+    });
+    if (it == groups.end()) {
+      groups.push_back({r.experiment, r.dataset, r.budget_unit, r.report_metric, r.budget, r.report_epochs,
+                        r.benchmark, r.report_datasets, {}});
+      it = groups.end() - 1;
+    }
+    it->runs[r.label].push_back(&r);
+  }
+  auto position = [&](const std::string& experiment) {
+    return std::find(experiment_order.begin(), experiment_order.end(), experiment) - experiment_order.begin();
+  };
+  std::stable_sort(groups.begin(), groups.end(), [&](const Group& a, const Group& b) {
+    return std::make_pair(position(a.experiment), a.budget) < std::make_pair(position(b.experiment), b.budget);
+  });
+
+  // The best report value in the benchmark, for regret.
+  std::map<std::string, std::unique_ptr<TabularBenchmark>> benchmarks;
+  auto optimum = [&](const Group& g, const std::string& dataset) {
+    auto& b = benchmarks[g.benchmark];
+    if (!b) b = std::make_unique<TabularBenchmark>(TabularBenchmark::Open(g.benchmark));
+    const Table& table = b->Metric(dataset, g.report_metric);
+    const std::size_t column = table.ColumnOf(g.report_epochs, g.report_metric);
+    double best = -INFINITY;
+    for (std::size_t row = 0; row < b->NumRows(); ++row) {
+      if (!std::isnan(table.At(row, column))) best = std::max(best, double(table.At(row, column)));
+    }
+    return best;
+  };
+
+  fs::create_directories(out_dir + "/plots");
+  ReportFiles out;
+  std::string md = fmt::format("# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "
+                               "metric (the incumbent is chosen by the search signal only): mean ± std over "
+                               "seeds, [95% confidence interval], n runs.\n",
+                               suite_name, records.size(), results_dir);
+  std::string summary_csv = "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,metric,epochs,n,mean,std,ci95_low,ci95_high,optimum,regret_mean\n";
+  std::string regret_csv = "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,checkpoint,n,regret_mean,regret_std\n";
+  std::string curves_csv = "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,x,n,mean,ci95_low,ci95_high\n";
+
+  // Rank bookkeeping: (experiment, budget) → strategy → ranks over (search dataset × report dataset).
+  std::map<std::string, std::map<std::string, std::vector<double>>> ranks;
+
+  for (const auto& g : groups) {
+    std::vector<std::string> labels;
+    for (const auto& l : label_order) {
+      if (g.runs.contains(l)) labels.push_back(l);
+    }
+    md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset, BudgetLabel(g.budget, g.unit));
+    md += fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);
+    for (const auto& d : g.report_datasets) md += " " + d + " |";
+    md += "\n|---|---|";
+    for (std::size_t i = 0; i < g.report_datasets.size(); ++i) md += "---|";
+    md += "\n";
+    std::vector<std::vector<double>> means(g.report_datasets.size());
+    for (const auto& label : labels) {
+      const auto& runs = g.runs.at(label);
+      md += fmt::format("| {} | {} |", label, runs.size());
+      for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
+        std::vector<double> finals;
+        for (const auto* r : runs) finals.push_back(r->final_report[d]);
+        const Stats s = Summarise(finals);
+        const double best = optimum(g, g.report_datasets[d]);
+        means[d].push_back(s.mean);
+        md += fmt::format(" {:.2f} ± {:.2f} [{:.2f}, {:.2f}] |", s.mean, s.std, s.mean - s.half_width, s.mean + s.half_width);
+        summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
+                                   g.dataset, g.budget, g.unit, label, g.report_datasets[d], g.report_metric,
+                                   g.report_epochs, s.n, s.mean, s.std, s.mean - s.half_width, s.mean + s.half_width,
+                                   best, best - s.mean);
+      }
+      md += "\n";
+    }
+    // Ranks within this group, per report dataset (1 = best mean; ties share the average rank).
+    for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
+      for (std::size_t i = 0; i < labels.size(); ++i) {
+        double better = 0, equal = 0;
+        for (std::size_t k = 0; k < labels.size(); ++k) {
+          better += means[d][k] > means[d][i];
+          equal += k != i && means[d][k] == means[d][i];
+        }
+        ranks[fmt::format("{} · budget {}", g.experiment, BudgetLabel(g.budget, g.unit))][labels[i]].push_back(1 + better + equal / 2);
+      }
+    }
+
+    // Regret at checkpoints, for every report dataset.
+    const auto checkpoints = Checkpoints(g.budget, g.unit);
+    for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
+      const double best = optimum(g, g.report_datasets[d]);
+      md += fmt::format("\nRegret on {} (best in benchmark {:.2f} minus incumbent) after {}:\n\n| strategy |",
+                        g.report_datasets[d], best, g.unit);
+      for (double c : checkpoints) md += fmt::format(" {:g} |", c);
+      md += "\n|---|";
+      for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
+      md += "\n";
+      for (const auto& label : labels) {
+        md += "| " + label + " |";
+        for (double c : checkpoints) {
+          std::vector<double> regrets;
+          for (const auto* r : g.runs.at(label)) regrets.push_back(best - ValueAt(*r, d, c));
+          const Stats s = Summarise(regrets);
+          md += fmt::format(" {:.2f} |", s.mean);
+          regret_csv += fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g}\n", g.experiment, g.dataset, g.budget,
+                                    g.unit, label, g.report_datasets[d], c, s.n, s.mean, s.std);
+        }
+        md += "\n";
+      }
+
+      // The figure: mean incumbent report metric with its 95% CI, one line per strategy.
+      PlotSpec plot;
+      plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset, g.report_metric, g.report_datasets[d]);
+      plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
+      plot.y_label = fmt::format("incumbent {} @{} epochs", g.report_metric, g.report_epochs);
+      for (const auto& label : labels) {
+        PlotSeries series{label, {}, {}, {}, {}};
+        for (double x : Grid(g.budget, g.unit)) {
+          std::vector<double> values;
+          for (const auto* r : g.runs.at(label)) values.push_back(ValueAt(*r, d, x));
+          const Stats s = Summarise(values);
+          series.x.push_back(x);
+          series.mean.push_back(s.mean);
+          series.low.push_back(s.mean - s.half_width);
+          series.high.push_back(s.mean + s.half_width);
+          curves_csv += fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g}\n", g.experiment, g.dataset, g.budget,
+                                    g.unit, label, g.report_datasets[d], x, s.n, s.mean, s.mean - s.half_width,
+                                    s.mean + s.half_width);
+        }
+        plot.series.push_back(std::move(series));
+      }
+      const std::string plot_path = fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir, Slug(g.experiment), Slug(g.dataset),
+                                                Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")),
+                                                Slug(g.report_datasets[d]));
+      WriteFileAtomically(plot_path, RenderSvg(plot));
+      out.paths.push_back(plot_path);
+      md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir).string());
+    }
+  }
+
+  md += "\n## Average rank of the final mean (1 = best) across datasets\n";
+  for (const auto& [scope, by_label] : ranks) {
+    md += fmt::format("\n{}:\n\n| strategy | average rank | columns |\n|---|---|---|\n", scope);
+    for (const auto& label : label_order) {
+      if (!by_label.contains(label)) continue;
+      const auto& r = by_label.at(label);
+      double total = 0;
+      for (double x : r) total += x;
+      md += fmt::format("| {} | {:.2f} | {} |\n", label, total / static_cast<double>(r.size()), r.size());
+    }
+  }
+
+  for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+           {"summary.md", md}, {"summary.csv", summary_csv}, {"regret.csv", regret_csv}, {"curves.csv", curves_csv}}) {
+    WriteFileAtomically(out_dir + "/" + name, content);
+    out.paths.push_back(out_dir + "/" + name);
+  }
+  out.summary_markdown = md;
+  return out;
+}
+
+}  // namespace naskit

@@ -1,0 +1,24 @@
+// A minimal SVG line chart: mean curves with a shaded confidence band, one colour per series, axes
+// with ticks and a legend. Enough for regret/accuracy-versus-budget figures, with no plotting
+// dependency. Each series' path carries data-series="<name>" so tests and scripts can find it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace naskit {
+
+struct PlotSeries {
+  std::string name;
+  std::vector<double> x, mean, low, high;  // low/high: the band (e.g. 95% CI); may be empty
+};
+
+struct PlotSpec {
+  std::string title, x_label, y_label;
+  bool log_x = false;
+  std::vector<PlotSeries> series;
+};
+
+std::string RenderSvg(const PlotSpec& spec);
+
+}  // namespace naskit

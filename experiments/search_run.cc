@@ -1,0 +1,111 @@
+// The ask/tell loop of one run; see search_run.h.
+#include "experiments/search_run.h"
+
+#include <cmath>
+#include <unordered_set>
+
+#include "core/errors.h"
+#include "strategies/search_strategy.h"
+
+namespace naskit {
+namespace {
+
+// A strategy that keeps proposing architectures it has seen, with repeats free, would never spend
+// its budget; after this many free repeats in a row the run stops and says so.
+constexpr std::size_t kMaxConsecutiveFreeRepeats = 10000;
+
+}  // namespace
+
+PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings)
+    : benchmark_(benchmark), settings_(std::move(settings)) {
+  signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
+  signal_column_ = signal_->ColumnOf(settings_.signal_epochs,
+                                     "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
+  report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
+                                                       : settings_.report_datasets;
+  for (const auto& d : report_datasets_) {
+    reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
+    report_columns_.push_back(reports_.back()->ColumnOf(
+        settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
+  }
+  if (settings_.budget_unit == "seconds") {
+    cost_ = std::make_shared<CostModel>(
+        benchmark, settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset,
+        settings_.signal_epochs);
+  } else if (settings_.budget_unit != "queries") {
+    throw ConfigError(UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));
+  }
+}
+
+RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
+                    const OptionValues& options, std::uint64_t seed) {
+  const TabularBenchmark& benchmark = search.benchmark();
+  const SearchSettings& settings = search.settings();
+  StrategyContext context{benchmark.space(), search.signal().epochs, search.signal_column(),
+                          Rng(seed).Derive("strategy")};
+  if (context.fidelities.empty()) context.fidelities = {settings.signal_epochs};
+  auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
+
+  RunTrace trace;
+  trace.report.resize(search.report_datasets().size());
+  std::unordered_set<std::uint64_t> seen;  // (row, fidelity) pairs evaluated
+  double spent_seconds = 0;
+  std::size_t consecutive_free = 0;
+  std::optional<std::size_t> incumbent;
+  float incumbent_signal = 0;
+
+  auto exhausted = [&] {
+    return settings.budget_unit == "seconds" ? spent_seconds >= settings.budget
+                                             : static_cast<double>(trace.row.size()) >= settings.budget;
+  };
+  while (!exhausted()) {
+    const auto proposals = strategy->Ask(1);
+    if (proposals.empty()) {
+      trace.stalled = true;
+      break;
+    }
+    const Proposal& p = proposals.front();
+    const auto row = benchmark.RowOf(p.arch);
+    if (!row) {
+      throw DataError(benchmark.path() + ": strategy " + Quote(strategy_key) + " proposed " +
+                      Quote(benchmark.space().Format(p.arch)) + ", which the benchmark does not hold");
+    }
+    const float signal = search.signal().At(*row, p.fidelity);
+    if (std::isnan(signal)) {
+      throw DataError(benchmark.path() + ": " + settings.dataset + "/" + settings.signal_metric +
+                      " was not measured for " + Quote(benchmark.space().Format(p.arch)) + " at " +
+                      std::to_string(context.fidelities[p.fidelity]) + " epochs");
+    }
+    const bool repeat = !seen.insert(*row * context.fidelities.size() + p.fidelity).second;
+    if (repeat && !settings.charge_repeats) {
+      ++trace.free_repeats;
+      if (++consecutive_free >= kMaxConsecutiveFreeRepeats) {
+        trace.stalled = true;
+        break;
+      }
+    } else {
+      consecutive_free = 0;
+      if (search.cost()) {
+        spent_seconds += search.Seconds(*row);
+        trace.modelled_cost_queries += search.cost()->Modelled(*row);
+      }
+      // The incumbent is chosen by the signal at the run's signal fidelity; the first best wins ties.
+      if (p.fidelity == search.signal_column() && (!incumbent || signal > incumbent_signal)) {
+        incumbent = *row;
+        incumbent_signal = signal;
+      }
+      trace.row.push_back(*row);
+      trace.signal.push_back(signal);
+      trace.seconds.push_back(spent_seconds);
+      trace.incumbent.push_back(incumbent.value_or(*row));
+      for (std::size_t d = 0; d < trace.report.size(); ++d) {
+        trace.report[d].push_back(incumbent ? search.Report(d, *incumbent) : NAN);
+      }
+    }
+    const Observation observation{p, signal};
+    strategy->Tell({&observation, 1});
+  }
+  return trace;
+}
+
+}  // namespace naskit

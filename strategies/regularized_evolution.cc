@@ -1,0 +1,92 @@
+// Regularized (aging) evolution: Real, Aggarwal, Huang & Le, "Regularized Evolution for Image
+// Classifier Architecture Search", AAAI 2019. Tournament selection of `sample_size` individuals drawn
+// with replacement from the population, one mutation of the winner, and the oldest individual dies.
+// NAS-Bench-201's settings are the defaults (population 10, sample 3).
+#include <deque>
+#include <unordered_set>
+
+#include "strategies/search_strategy.h"
+
+namespace naskit {
+namespace {
+
+struct RegularizedEvolutionOptions {
+  int population_size = 10;
+  int sample_size = 3;
+  template <class V>
+  void Visit(V& v) {
+    v("population_size", population_size, "individuals alive at once (first ones are random)", AtLeast(1));
+    v("sample_size", sample_size, "tournament size: individuals compared to pick a parent", AtLeast(1));
+  }
+};
+
+class RegularizedEvolution final : public SearchStrategy {
+ public:
+  RegularizedEvolution(RegularizedEvolutionOptions options, const StrategyContext& context)
+      : options_(options),
+        space_(context.space),
+        fidelity_(context.default_fidelity),
+        rng_(context.rng.Derive("evolution")) {}
+
+  std::vector<Proposal> Ask(std::size_t n) override {
+    std::vector<Proposal> proposals;
+    for (std::size_t i = 0; i < n; ++i) {
+      ArchId arch;
+      if (initial_asked_ < static_cast<std::size_t>(options_.population_size)) {
+        // The initial population: distinct random architectures.
+        do {
+          arch = space_.Sample(rng_);
+        } while (!initial_.insert(arch).second && initial_.size() < space_.Size());
+        ++initial_asked_;
+      } else if (population_.empty()) {
+        break;  // the initial population has not been told yet
+      } else {
+        arch = space_.Mutate(Tournament(), rng_);
+      }
+      proposals.push_back({arch, fidelity_});
+      pending_.Add(proposals.back());
+    }
+    return proposals;
+  }
+
+  void Tell(std::span<const Observation> results) override {
+    for (const auto& r : results) {
+      pending_.Resolve(r.proposal);
+      population_.push_back({r.proposal.arch, r.signal});
+      if (population_.size() > static_cast<std::size_t>(options_.population_size)) population_.pop_front();
+    }
+  }
+
+  bool MayRepeat() const override { return true; }
+
+ private:
+  struct Individual {
+    ArchId arch;
+    double signal;
+  };
+
+  ArchId Tournament() {
+    const Individual* best = nullptr;
+    for (int i = 0; i < options_.sample_size; ++i) {
+      const Individual& candidate = population_[rng_.UniformInt(population_.size())];
+      if (!best || candidate.signal > best->signal) best = &candidate;
+    }
+    return best->arch;
+  }
+
+  RegularizedEvolutionOptions options_;
+  const SearchSpace& space_;
+  std::size_t fidelity_;
+  Rng rng_;
+  std::deque<Individual> population_;  // oldest first
+  std::unordered_set<ArchId> initial_;
+  std::size_t initial_asked_ = 0;
+  PendingProposals pending_;
+};
+
+}  // namespace
+
+NASKIT_REGISTER_STRATEGY(RegularizedEvolution, RegularizedEvolutionOptions, "regularized_evolution",
+                         "aging evolution with tournament selection (Real et al., AAAI 2019)");
+
+}  // namespace naskit
