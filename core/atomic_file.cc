@@ -8,15 +8,35 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <signal.h>
 
 #include "core/errors.h"
 
 namespace naskit {
 
+namespace {
+
+constexpr const char* kTemporaryMarker = ".tmp-";
+
+std::string HostName() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  std::string host(name);
+  for (char& c : host) {
+    if (c == '-' || c == '/') c = '_';
+  }
+  return host;
+}
+
+}  // namespace
+
 void WriteFileAtomically(const std::string& path, const std::string& content) {
   static std::atomic<unsigned> counter{0};
-  const std::string temporary =
-      path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  static const std::string host = HostName();
+  // <path>.tmp-<host>-<pid>-<n>: lets RemoveStaleTemporaries recognise a dead writer's leftovers.
+  const std::string temporary = path + kTemporaryMarker + host + "-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(counter++);
   auto fail = [&](const char* what) {
     const int error = errno;
     ::unlink(temporary.c_str());
@@ -40,6 +60,23 @@ void WriteFileAtomically(const std::string& path, const std::string& content) {
   }
   if (::close(fd) != 0) fail("close");
   if (std::rename(temporary.c_str(), path.c_str()) != 0) fail("rename into place");
+}
+
+void RemoveStaleTemporaries(const std::string& folder) {
+  namespace fs = std::filesystem;
+  const std::string prefix = std::string(kTemporaryMarker) + HostName() + "-";
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto at = name.rfind(prefix);
+    if (at == std::string::npos || !it->is_regular_file()) continue;
+    const std::string rest = name.substr(at + prefix.size());
+    const pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, rest.find('-')).c_str()));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove(it->path(), ignored);
+    }
+  }
 }
 
 }  // namespace naskit

@@ -9,4 +9,9 @@ namespace naskit {
 // Throws IoError naming the path (unwritable folder, full disk); the temporary file is removed.
 void WriteFileAtomically(const std::string& path, const std::string& content);
 
+// Removes, anywhere below `folder`, the temporaries that writers on this host left when they were
+// killed (their process no longer exists). Temporaries of live writers, and of other hosts sharing
+// the folder, are left alone.
+void RemoveStaleTemporaries(const std::string& folder);
+
 }  // namespace naskit

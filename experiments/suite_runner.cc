@@ -144,6 +144,7 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
     WriteFileAtomically(suite_copy, suite.canonical_yaml);
   }
 
+  RemoveStaleTemporaries(summary.out_dir);
   std::vector<const PlannedRun*> todo;
   for (std::size_t i = 0; i < all_runs.size(); ++i) {
     if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) != options.shard_index - 1) continue;

@@ -89,6 +89,8 @@ std::optional<std::string> ImportedNb201() {
   return path;
 }
 
+std::string NaskitBinary() { return NASKIT_BINARY; }
+
 CliResult RunCli(const std::vector<std::string>& args) {
   const std::string dir = TempDir("cli");
   std::string command = ShellQuote(NASKIT_BINARY);

@@ -24,6 +24,9 @@ struct CliResult {
   std::string out;
   std::string err;
 };
+// The path of the built `naskit` binary.
+std::string NaskitBinary();
+
 // Runs build/naskit with `args` (shell-quoted here) and captures its output.
 CliResult RunCli(const std::vector<std::string>& args);
 

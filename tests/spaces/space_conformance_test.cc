@@ -78,7 +78,8 @@ TEST_P(SpaceConformanceTest, GraphIsAcyclicFromInputToOutput) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllRegistered, SpaceConformanceTest,
-                         ::testing::ValuesIn(SpaceRegistry::Global().Keys()));
+                         ::testing::ValuesIn(SpaceRegistry::Global().Keys()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace naskit

@@ -1,0 +1,135 @@
+// The runner: results independent of --jobs, resume and rerun, shards, and SIGKILL at random moments.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/rng.h"
+#include "experiments/suite_runner.h"
+#include "tests/fixtures.h"
+#include "tests/test_util.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every file under `dir` (relative path → bytes).
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path());
+    std::stringstream s;
+    s << in.rdbuf();
+    files[fs::relative(e.path(), dir).string()] = s.str();
+  }
+  return files;
+}
+
+RunnerSummary RunInto(const Suite& suite, const std::string& out, int jobs, int shard = 1, int shards = 1) {
+  RunnerOptions options;
+  options.out_dir = out;
+  options.jobs = jobs;
+  options.shard_index = shard;
+  options.shard_count = shards;
+  options.progress = false;
+  return RunSuite(suite, options);
+}
+
+class SuiteRunnerTest : public ::testing::Test {
+ protected:
+  Suite suite_ = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..9", "[25, 50]"));
+};
+
+TEST_F(SuiteRunnerTest, ResultsDoNotDependOnJobs) {
+  const std::string one = testing::TempDir("jobs1"), two = testing::TempDir("jobs2");
+  const auto summary = RunInto(suite_, one, 1);
+  EXPECT_EQ(summary.completed, PlanRuns(suite_).size());
+  RunInto(suite_, two, 2);
+  const auto a = Snapshot(one), b = Snapshot(two);
+  EXPECT_EQ(a.size(), PlanRuns(suite_).size() + 1);  // + suite.yaml
+  EXPECT_EQ(a, b);
+}
+
+TEST_F(SuiteRunnerTest, ResumeCompletesExactlyTheMissingRunsAndRerunDoesNothing) {
+  const std::string full = testing::TempDir("full"), partial = testing::TempDir("partial");
+  RunInto(suite_, full, 2);
+  RunInto(suite_, partial, 2);
+  int removed = 0;
+  for (const auto& [path, bytes] : Snapshot(partial)) {
+    if (path.ends_with(".json") && ++removed % 3 == 0) fs::remove(partial + "/" + path);
+  }
+  const auto resumed = RunInto(suite_, partial, 2);
+  EXPECT_EQ(resumed.completed, static_cast<std::size_t>(removed / 3));
+  EXPECT_EQ(Snapshot(partial), Snapshot(full));
+  const auto again = RunInto(suite_, partial, 2);
+  EXPECT_EQ(again.completed, 0u);
+  EXPECT_EQ(again.already_done, PlanRuns(suite_).size());
+}
+
+TEST_F(SuiteRunnerTest, ShardsTogetherEqualTheWholeSuite) {
+  const std::string whole = testing::TempDir("whole"), sharded = testing::TempDir("sharded");
+  RunInto(suite_, whole, 1);
+  std::size_t planned = 0;
+  for (int i = 1; i <= 3; ++i) planned += RunInto(suite_, sharded, 1, i, 3).planned;
+  EXPECT_EQ(planned, PlanRuns(suite_).size());
+  EXPECT_EQ(Snapshot(sharded), Snapshot(whole));
+  EXPECT_THROW(RunInto(suite_, sharded, 1, 4, 3), ConfigError);
+}
+
+TEST_F(SuiteRunnerTest, RefusesToMixSuitesInOneFolder) {
+  const std::string out = testing::TempDir("mix");
+  RunInto(suite_, out, 1);
+  const Suite other = LoadSuite(suite_.path, {"seeds=0..3"});
+  EXPECT_THAT([&] { RunInto(other, out, 1); },
+              ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr("holds results of a different suite")));
+}
+
+TEST_F(SuiteRunnerTest, UnwritableOutputIsAClearError) {
+  EXPECT_THROW(RunInto(suite_, "/proc/naskit-results", 1), IoError);
+}
+
+TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicated) {
+  // A suite large enough to take a few hundred milliseconds, killed 20 times at random moments
+  // and resumed each time, must end byte-identical to an uninterrupted run.
+  const Suite big = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..199", "[100]"));
+  const std::string reference = testing::TempDir("reference");
+  RunInto(big, reference, 2);
+  const std::string out = testing::TempDir("killed");
+  Rng rng(2024);
+  int kills_mid_run = 0;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    const std::string binary = testing::NaskitBinary();
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      const int in = ::open("/dev/null", O_WRONLY);
+      ::dup2(in, 2);
+      ::execl(binary.c_str(), "naskit", "run", big.path.c_str(), "--out", out.c_str(), "--jobs", "2",
+              "--quiet", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::usleep(static_cast<useconds_t>(5000 + rng.UniformInt(150000)));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    kills_mid_run += WIFSIGNALED(status);
+  }
+  EXPECT_GT(kills_mid_run, 0);
+  const auto finished = RunInto(big, out, 2);
+  EXPECT_EQ(finished.already_done + finished.completed, PlanRuns(big).size());
+  // Temporaries of killed writers are cleaned up by the resuming run: the folders are identical.
+  EXPECT_EQ(Snapshot(out), Snapshot(reference));
+}
+
+}  // namespace
+}  // namespace naskit

@@ -1,0 +1,68 @@
+// Synthetic fixtures; see fixtures.h.
+#include "tests/fixtures.h"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "core/rng.h"
+#include "spaces/nb201/nb201_space.h"
+#include "strategies/search_strategy.h"
+#include "tests/test_util.h"
+
+namespace naskit::testing {
+
+BenchmarkData SyntheticNb201(std::uint64_t salt) {
+  BenchmarkData data;
+  data.attrs = {{"name", "synthetic"}, {"space", "nb201"}, {"source", "naskit test fixture"}};
+  const std::size_t n = Nb201Space::kNumArchs;
+  Table valid, test, cost;
+  valid.epochs = {12};
+  test.epochs = {200};
+  cost.epochs = {12};
+  valid.attrs = {{"split", "valid"}, {"unit", "percent"}};
+  test.attrs = {{"split", "test"}, {"unit", "percent"}};
+  for (ArchId a = 0; a < n; ++a) {
+    data.archs.push_back(a);
+    data.index.push_back(static_cast<std::uint32_t>((a * 7919 + 13) % n));  // a permutation of 0..n-1
+    double quality = 0;
+    for (int e = 0; e < 6; ++e) {
+      const int op = Nb201Space::OpOf(a, e);
+      quality += op == Nb201Space::kConv3x3 ? 3 : op == Nb201Space::kConv1x1 ? 2 : op == Nb201Space::kSkip ? 1 : 0;
+    }
+    Rng noise = Rng(salt).Derive(a);
+    valid.values.push_back(static_cast<float>(50 + 2 * quality + 3 * noise.UniformReal()));
+    test.values.push_back(static_cast<float>(52 + 2 * quality + 3 * noise.UniformReal()));
+    cost.values.push_back(a % 2 ? NAN : static_cast<float>(100 + 10 * quality));
+  }
+  data.tables["metrics/toy/valid_accuracy"] = valid;
+  data.tables["metrics/toy/test_accuracy"] = test;
+  data.tables["cost/toy/train_seconds"] = cost;
+  return data;
+}
+
+std::string SyntheticNb201File(std::uint64_t salt) {
+  static std::mutex mutex;
+  static std::map<std::uint64_t, std::string> files;
+  std::lock_guard lock(mutex);
+  auto& path = files[salt];
+  if (path.empty()) {
+    path = TempDir("synthetic") + "/synthetic.h5";
+    WriteBenchmark(SyntheticNb201(salt), path);
+  }
+  return path;
+}
+
+std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds, const std::string& budgets) {
+  const std::string path = TempDir("suite") + "/suite.yaml";
+  std::ofstream out(path);
+  out << "name: synthetic\nbenchmark: " << benchmark << "\nseeds: " << seeds << "\nstrategies:\n";
+  for (const auto& key : StrategyRegistry::Global().Keys()) out << "  - strategy: " << key << "\n";
+  out << "experiments:\n"
+         "  - name: queries\n    datasets: [toy]\n    budget_unit: queries\n    budgets: " << budgets << "\n"
+         "  - name: seconds\n    datasets: [toy]\n    budget_unit: seconds\n    budgets: [3000]\n";
+  return path;
+}
+
+}  // namespace naskit::testing
