@@ -45,6 +45,17 @@ std::vector<double> Ticks(double lo, double hi) {
   return ticks;
 }
 
+// 1, 2, 5 times the powers of ten within [lo, hi] (lo > 0).
+std::vector<double> LogTicks(double lo, double hi) {
+  std::vector<double> ticks;
+  for (double t = std::pow(10, std::floor(std::log10(lo))); t <= hi * 1.0001; t *= 10) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (t * m >= lo * 0.9999 && t * m <= hi * 1.0001) ticks.push_back(t * m);
+    }
+  }
+  return ticks;
+}
+
 }  // namespace
 
 std::string RenderSvg(const PlotSpec& spec) {
@@ -55,22 +66,35 @@ std::string RenderSvg(const PlotSpec& spec) {
       x_lo = std::min(x_lo, s.x[i]);
       x_hi = std::max(x_hi, s.x[i]);
       const double lo = s.low.empty() ? s.mean[i] : s.low[i], hi = s.high.empty() ? s.mean[i] : s.high[i];
-      if (std::isfinite(lo)) y_lo = std::min(y_lo, lo);
-      if (std::isfinite(hi)) y_hi = std::max(y_hi, hi);
+      for (double y : {lo, s.mean[i], hi}) {
+        if (!std::isfinite(y) || (spec.log_y && y <= 0)) continue;
+        y_lo = std::min(y_lo, y);
+        y_hi = std::max(y_hi, y);
+      }
     }
   }
   if (!std::isfinite(x_lo)) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
   if (x_hi == x_lo) x_hi = x_lo + 1;
   if (y_hi == y_lo) y_hi = y_lo + 1;
-  const double y_pad = (y_hi - y_lo) * 0.05;
-  y_lo -= y_pad;
-  y_hi += y_pad;
   const bool log_x = spec.log_x && x_lo > 0;
+  const bool log_y = spec.log_y && y_lo > 0;
+  if (log_y) {
+    y_lo = std::pow(10, std::floor(std::log10(y_lo)));
+    y_hi = std::pow(10, std::ceil(std::log10(y_hi)));
+  } else {
+    const double y_pad = (y_hi - y_lo) * 0.05;
+    y_lo -= y_pad;
+    y_hi += y_pad;
+  }
   auto tx = [&](double x) {
     const double f = log_x ? (std::log(x) - std::log(x_lo)) / (std::log(x_hi) - std::log(x_lo)) : (x - x_lo) / (x_hi - x_lo);
     return kLeft + f * (kWidth - kLeft - kRight);
   };
-  auto ty = [&](double y) { return kHeight - kBottom - (y - y_lo) / (y_hi - y_lo) * (kHeight - kTop - kBottom); };
+  auto ty = [&](double y) {
+    const double f = log_y ? (std::log(std::max(y, y_lo)) - std::log(y_lo)) / (std::log(y_hi) - std::log(y_lo))
+                           : (y - y_lo) / (y_hi - y_lo);
+    return kHeight - kBottom - f * (kHeight - kTop - kBottom);
+  };
 
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
@@ -80,22 +104,12 @@ std::string RenderSvg(const PlotSpec& spec) {
   // Axes, grid and ticks.
   svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", kLeft, kTop,
                      kWidth - kLeft - kRight, kHeight - kTop - kBottom);
-  for (double t : Ticks(y_lo, y_hi)) {
+  for (double t : log_y ? LogTicks(y_lo, y_hi) : Ticks(y_lo, y_hi)) {
     svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
                        "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
                        kLeft, kWidth - kRight, ty(t), kLeft - 6, ty(t) + 4, t);
   }
-  std::vector<double> x_ticks;
-  if (log_x) {
-    for (double t = std::pow(10, std::floor(std::log10(x_lo))); t <= x_hi * 1.0001; t *= 10) {
-      for (double m : {1.0, 2.0, 5.0}) {
-        if (t * m >= x_lo * 0.9999 && t * m <= x_hi * 1.0001) x_ticks.push_back(t * m);
-      }
-    }
-  } else {
-    x_ticks = Ticks(x_lo, x_hi);
-  }
-  for (double t : x_ticks) {
+  for (double t : log_x ? LogTicks(x_lo, x_hi) : Ticks(x_lo, x_hi)) {
     svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
                        "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}</text>\n",
                        tx(t), kTop, kHeight - kBottom, kHeight - kBottom + 16, t);

@@ -16,6 +16,7 @@ struct PlotSeries {
 struct PlotSpec {
   std::string title, x_label, y_label;
   bool log_x = false;
+  bool log_y = false;  // non-positive values are drawn at the bottom edge
   std::vector<PlotSeries> series;
 };
 

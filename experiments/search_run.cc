@@ -27,6 +27,12 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
     report_columns_.push_back(reports_.back()->ColumnOf(
         settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
+    float best = NAN;
+    for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+      const float v = reports_.back()->At(row, report_columns_.back());
+      if (!std::isnan(v) && !(v <= best)) best = v;
+    }
+    best_reports_.push_back(best);
   }
   if (settings_.budget_unit == "seconds") {
     cost_ = std::make_shared<CostModel>(

@@ -45,6 +45,8 @@ class PreparedSearch {
   std::size_t signal_column() const { return signal_column_; }
   const std::vector<std::string>& report_datasets() const { return report_datasets_; }
   float Report(std::size_t dataset, std::size_t row) const { return reports_[dataset]->At(row, report_columns_[dataset]); }
+  // The best report value any architecture of the benchmark has on report dataset `dataset` (for regret).
+  float BestReport(std::size_t dataset) const { return best_reports_[dataset]; }
   const CostModel* cost() const { return cost_.get(); }
   double Seconds(std::size_t row) const { return cost_ ? cost_->Seconds(row) * settings_.cost_scale : 0; }
 
@@ -56,6 +58,7 @@ class PreparedSearch {
   std::vector<std::string> report_datasets_;
   std::vector<const Table*> reports_;
   std::vector<std::size_t> report_columns_;
+  std::vector<float> best_reports_;
   std::shared_ptr<const CostModel> cost_;
 };
 

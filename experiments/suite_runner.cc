@@ -52,7 +52,12 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
                     {"name", benchmark.Attr("name")},
                     {"checksum", fmt::format("fnv1a64:{:016x}", benchmark.checksum())}};
   j["signal"] = {{"metric", s.signal_metric}, {"epochs", s.signal_epochs}, {"dataset", s.dataset}};
-  j["report"] = {{"metric", s.report_metric}, {"epochs", s.report_epochs}, {"datasets", search.report_datasets()}};
+  Json best;
+  for (std::size_t d = 0; d < search.report_datasets().size(); ++d) best[search.report_datasets()[d]] = Decimal(search.BestReport(d));
+  j["report"] = {{"metric", s.report_metric},
+                 {"epochs", s.report_epochs},
+                 {"datasets", search.report_datasets()},
+                 {"best_in_benchmark", best}};
   j["budget"] = {{"unit", s.budget_unit}, {"amount", s.budget}};
   if (search.cost()) {
     j["cost"] = {{"scale", s.cost_scale},

@@ -80,7 +80,7 @@ TEST(ReportTest, StudentQuantilesApproachTheNormal) {
 }
 
 TEST(SvgPlotTest, DrawsOnePathPerSeriesAndABand) {
-  PlotSpec spec{"t", "x", "y", false, {{"a", {1, 2, 3}, {1, 2, 3}, {0, 1, 2}, {2, 3, 4}}, {"b<&>", {1, 2}, {3, 1}, {}, {}}}};
+  PlotSpec spec{"t", "x", "y", false, false, {{"a", {1, 2, 3}, {1, 2, 3}, {0, 1, 2}, {2, 3, 4}}, {"b<&>", {1, 2}, {3, 1}, {}, {}}}};
   const std::string svg = RenderSvg(spec);
   EXPECT_THAT(svg, HasSubstr("data-series=\"a\""));
   EXPECT_THAT(svg, HasSubstr("data-series=\"b&lt;&amp;&gt;\""));
