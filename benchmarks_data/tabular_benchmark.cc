@@ -91,14 +91,23 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
       parent = OpenOrCreateGroup(file, table_path.substr(0, next));
     }
     const hsize_t rows = data.archs.size();
-    if (table.values.size() != rows * table.columns) {
+    const bool with_seeds = table.seeds > 1;
+    if (table.values.size() != rows * table.columns ||
+        (with_seeds && table.per_seed.size() != rows * table.columns * table.seeds)) {
       throw std::logic_error("WriteBenchmark(): table " + table_path + " has the wrong size");
     }
-    hsize_t dims[2] = {rows, table.columns};
-    const bool two_d = !table.epochs.empty();
+    const int rank = with_seeds ? 3 : table.epochs.empty() ? 1 : 2;
+    hsize_t dims[3] = {rows, table.columns, table.seeds};
+    // Chunked and deflated: tables filled per isomorphism class or mostly NaN shrink several-fold.
+    H5::DSetCreatPropList layout;
+    hsize_t chunk[3] = {std::min<hsize_t>(rows, 4096), table.columns, table.seeds};
+    layout.setChunk(rank, chunk);
+    layout.setShuffle();
+    layout.setDeflate(4);
     H5::DataSet ds = parent.createDataSet(table_path.substr(slash + 1), H5::PredType::IEEE_F32LE,
-                                          H5::DataSpace(two_d ? 2 : 1, dims));
-    ds.write(table.values.data(), H5::PredType::NATIVE_FLOAT);
+                                          H5::DataSpace(rank, dims), layout);
+    ds.write(with_seeds ? table.per_seed.data() : table.values.data(), H5::PredType::NATIVE_FLOAT);
+    const bool two_d = rank >= 2;
     if (two_d) WriteIntsAttr(ds, "epochs", table.epochs);
     for (const auto& [key, value] : table.attrs) WriteStringAttr(ds, key, value);
   }
@@ -200,17 +209,18 @@ class Reader {
     if (ds.getTypeClass() != H5T_FLOAT) Fail(where + " is not a float array");
     H5::DataSpace space = ds.getSpace();
     const int rank = space.getSimpleExtentNdims();
-    hsize_t dims[2] = {0, 1};
-    if (rank < 1 || rank > 2) Fail(where + " has rank " + std::to_string(rank) + " (expected 1 or 2)");
+    hsize_t dims[3] = {0, 1, 1};
+    if (rank < 1 || rank > 3) Fail(where + " has rank " + std::to_string(rank) + " (expected 1 to 3)");
     space.getSimpleExtentDims(dims);
     if (dims[0] != data_.archs.size()) {
       Fail(where + " has " + std::to_string(dims[0]) + " rows (expected " +
            std::to_string(data_.archs.size()) + ", one per architecture)");
     }
     Table table;
-    table.columns = rank == 2 ? dims[1] : 1;
+    table.columns = rank >= 2 ? dims[1] : 1;
+    table.seeds = rank == 3 ? dims[2] : 1;
     if (ds.attrExists("epochs")) table.epochs = ReadIntsAttr(ds, "epochs");
-    if (rank == 2 && table.epochs.size() != table.columns) {
+    if (rank >= 2 && table.epochs.size() != table.columns) {
       Fail(where + " has " + std::to_string(table.columns) + " columns but its \"epochs\" attribute lists " +
            std::to_string(table.epochs.size()));
     }
@@ -218,8 +228,14 @@ class Reader {
       H5::Attribute attr = ds.openAttribute(static_cast<unsigned>(i));
       if (attr.getTypeClass() == H5T_STRING) table.attrs[attr.getName()] = ReadStringAttr(ds, attr.getName());
     }
-    table.values.resize(dims[0] * table.columns);
-    ds.read(table.values.data(), H5::PredType::NATIVE_FLOAT);
+    if (table.seeds > 1) {
+      table.per_seed.resize(dims[0] * table.columns * table.seeds);
+      ds.read(table.per_seed.data(), H5::PredType::NATIVE_FLOAT);
+      table.AverageSeeds();
+    } else {
+      table.values.resize(dims[0] * table.columns);
+      ds.read(table.values.data(), H5::PredType::NATIVE_FLOAT);
+    }
     return table;
   }
 
@@ -243,6 +259,23 @@ std::uint64_t FileChecksum(const std::string& path) {
 }
 
 }  // namespace
+
+void Table::AverageSeeds() {
+  const std::size_t cells = per_seed.size() / seeds;
+  values.assign(cells, NAN);
+  for (std::size_t i = 0; i < cells; ++i) {
+    double sum = 0;
+    int n = 0;
+    for (std::size_t s = 0; s < seeds; ++s) {
+      const float v = per_seed[i * seeds + s];
+      if (!std::isnan(v)) {
+        sum += v;
+        ++n;
+      }
+    }
+    if (n) values[i] = static_cast<float>(sum / n);
+  }
+}
 
 std::size_t Table::ColumnOf(int epochs_wanted, const std::string& what) const {
   if (epochs.empty() && epochs_wanted == 0) return 0;

@@ -21,15 +21,23 @@ namespace naskit {
 inline constexpr const char* kBenchmarkFormat = "naskit-tabular";
 inline constexpr int kBenchmarkFormatVersion = 1;
 
-// One float32 dataset of the file: [rows, columns], where columns are fidelities (epochs) for metrics
-// and costs, and a single column for hardware and features.
+// One float32 dataset of the file: [rows, columns(, seeds)], where columns are fidelities (epochs) for
+// metrics and costs, and a single column for hardware and features. A table with a seed dimension keeps
+// every seed's value in `per_seed` and their mean (over the seeds that have one) in `values`.
 struct Table {
   std::vector<int> epochs;                    // one per column; empty for single-column tables
   std::map<std::string, std::string> attrs;   // split, unit, aggregation, description, ...
   std::size_t columns = 1;
-  std::vector<float> values;                  // row-major
+  std::vector<float> values;                  // row-major [rows, columns]
+  std::size_t seeds = 1;
+  std::vector<float> per_seed;                // [rows, columns, seeds] when seeds > 1, else empty
 
   float At(std::size_t row, std::size_t column = 0) const { return values[row * columns + column]; }
+  float AtSeed(std::size_t row, std::size_t column, std::size_t seed) const {
+    return per_seed.empty() ? At(row, column) : per_seed[(row * columns + column) * seeds + seed];
+  }
+  // Fills `values` with the NaN-aware mean of `per_seed`.
+  void AverageSeeds();
   // The column holding `epochs`; throws ConfigError listing the epochs the table has.
   std::size_t ColumnOf(int epochs, const std::string& what) const;
 };

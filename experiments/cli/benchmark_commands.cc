@@ -32,8 +32,10 @@ int InfoCommand(const Args& args) {
     for (const auto& key : {"split", "unit"}) {
       if (auto it = table.attrs.find(key); it != table.attrs.end()) attrs += " " + it->second;
     }
-    fmt::print("  {:<44} [{} x {}] {:<8}{:<18} {} measured\n", path, benchmark.NumRows(), table.columns,
-               epochs.empty() ? "-" : epochs, attrs, measured);
+    const std::string shape = fmt::format("[{} x {}{}]", benchmark.NumRows(), table.columns,
+                                          table.seeds > 1 ? fmt::format(" x {} seeds", table.seeds) : "");
+    fmt::print("  {:<44} {:<24} {:<8}{:<18} {} measured\n", path, shape, epochs.empty() ? "-" : epochs, attrs,
+               measured);
   }
   return 0;
 }

@@ -15,5 +15,7 @@ int QueryCommand(const Args& args);
 int ImportCommand(const Args& args);
 int RunCommand(const Args& args);
 int ReportCommand(const Args& args);
+int TrainCommand(const Args& args);  // runs naskit-torch
+int BenchCommand(const Args& args);  // runs naskit-torch
 
 }  // namespace naskit::cli

@@ -26,6 +26,8 @@ const std::map<std::string, Command>& Commands() {
       {"import", {ImportCommand, "import nb201 --from DIR --out FILE.h5"}},
       {"run", {RunCommand, "run SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]"}},
       {"report", {ReportCommand, "report DIR [--out DIR]       tables and plots of a finished suite"}},
+      {"train", {TrainCommand, "train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] [--device cuda]"}},
+      {"bench", {BenchCommand, "bench build --out FILE.h5 [options]  build a benchmark by training"}},
   };
   return commands;
 }

@@ -87,7 +87,7 @@ TEST(CliTest, BrokenBenchmarkFilesAreErrorsNotCrashes) {
   fs::copy_file(bench, dir + "/cut.h5");
   fs::resize_file(dir + "/cut.h5", fs::file_size(bench) / 3);
   std::ofstream(dir + "/text.h5") << "hello";
-  for (const std::string file : {dir + "/cut.h5", dir + "/text.h5", dir + "/missing.h5"}) {
+  for (const std::string& file : {dir + "/cut.h5", dir + "/text.h5", dir + "/missing.h5"}) {
     const auto r = RunCli({"query", "--benchmark", file, "--index", "1", "--dataset", "cifar10", "--metric",
                            "test_accuracy"});
     EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;

@@ -1,0 +1,34 @@
+// `naskit train` and `naskit bench`: run build/naskit-torch, the executable that links LibTorch, so that
+// `naskit` itself starts in milliseconds.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/errors.h"
+#include "experiments/cli/commands.h"
+
+namespace naskit::cli {
+namespace {
+
+[[noreturn]] int RunTorchTool(const std::string& command, const Args& args) {
+  namespace fs = std::filesystem;
+  const fs::path tool = fs::read_symlink("/proc/self/exe").parent_path() / "naskit-torch";
+  if (!fs::exists(tool)) {
+    throw IoError(tool.string() + " not found: `naskit " + command +
+                  "` needs the LibTorch layer (install libtorch-dev and rebuild with -DNASKIT_TORCH=ON)");
+  }
+  std::vector<std::string> argv_strings = {tool.string(), command};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(argv[0], argv.data());
+  throw IoError(tool.string() + ": cannot run");
+}
+
+}  // namespace
+
+int TrainCommand(const Args& args) { RunTorchTool("train", args); }
+int BenchCommand(const Args& args) { RunTorchTool("bench", args); }
+
+}  // namespace naskit::cli

@@ -1,0 +1,60 @@
+// A minimal `--key value` parser for naskit-torch. naskit-torch does not use Boost.Program_options so
+// that it builds against a PyTorch wheel's LibTorch on machines without Boost's compiled libraries (the
+// GPU machines naskit is run on have none); option declarations still come from the Visit() structs.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/options.h"
+
+namespace naskit::torch_cli {
+
+// Splits `--key value` pairs (and `--key=value`) into a map; positional words are kept in order.
+struct Flags {
+  OptionValues values;
+  std::vector<std::string> positional;
+};
+
+inline Flags ParseFlags(const std::vector<std::string>& args) {
+  Flags flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (!a.starts_with("--")) {
+      flags.positional.push_back(a);
+      continue;
+    }
+    std::string key = a.substr(2), value;
+    if (auto eq = key.find('='); eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+    } else if (key == "help") {
+      value = "true";
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      throw ConfigError("option --" + key + " needs a value");
+    }
+    for (char& c : key) c = c == '-' ? '_' : c;
+    if (!flags.values.emplace(key, value).second) throw ConfigError("option --" + key + " given twice");
+  }
+  return flags;
+}
+
+// Removes and returns `key` from `flags`, or `fallback`.
+inline std::string Take(Flags& flags, const std::string& key, const std::string& fallback = "") {
+  auto it = flags.values.find(key);
+  if (it == flags.values.end()) return fallback;
+  std::string value = it->second;
+  flags.values.erase(it);
+  return value;
+}
+
+inline std::string Require(Flags& flags, const std::string& key) {
+  if (!flags.values.contains(key)) throw ConfigError("missing required option --" + key);
+  return Take(flags, key);
+}
+
+}  // namespace naskit::torch_cli

@@ -1,0 +1,164 @@
+// `naskit-torch`: the commands that need LibTorch. `naskit train ...` runs `naskit-torch train ...`, so
+// the table-driven `naskit` never pays LibTorch's start-up. Errors: as `naskit` (exit 2 bad input, 1 other).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "experiments/torch_cli/flags.h"
+#include "spaces/nb201/nb201_space.h"
+#include "training/bench_build.h"
+#include "training/trainer.h"
+
+#include <csignal>
+
+namespace naskit::torch_cli {
+namespace {
+
+// Every option of `train`, declared once.
+struct TrainCommandOptions {
+  std::string arch;
+  std::string dataset = "fashion-mnist";
+  std::string data_dir;
+  std::int64_t seed = 0;
+  int channels = 16, cells = 5, image_size = 0;
+  std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0;
+  std::string out;
+  TrainOptions train;
+
+  template <class V>
+  void Visit(V& v) {
+    v("arch", arch, "architecture string, e.g. |nor_conv_3x3~0|+|...|");
+    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic", OneOf({"fashion-mnist", "cifar10", "synthetic"}));
+    v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
+    v("seed", seed, "seed of weights and batch order", AtLeast(0));
+    v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));
+    v("cells", cells, "N: cells per stage (NB201: 5)", AtLeast(1));
+    v("image_size", image_size, "resize images to this size (0: keep)", AtLeast(0));
+    v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));
+    v("valid_size", valid_size, "images held out of the training split for validation", AtLeast(1));
+    v("test_subset", test_subset, "evaluate on the first N test images only (0: all)", AtLeast(0));
+    v("out", out, "write the epoch logs as JSON to this file");
+    train.Visit(v);
+  }
+};
+
+void PrintHelp() {
+  std::cout << "usage: naskit train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] [--device cuda]\n\n";
+  for (const auto& o : DescribeOptions<TrainCommandOptions>()) {
+    std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", o.key, o.type, o.default_value, o.help,
+                             o.constraint.empty() ? "" : " (" + o.constraint + ")");
+  }
+}
+
+int Train(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  if (flags.values.contains("help")) {
+    PrintHelp();
+    return 0;
+  }
+  if (!flags.positional.empty()) throw ConfigError("train: unexpected argument " + Quote(flags.positional[0]));
+  const auto o = ParseOptions<TrainCommandOptions>("train", flags.values);
+  if (o.arch.empty()) throw ConfigError("train: missing required option --arch");
+  const ArchId arch = Nb201Space().Parse(o.arch);
+
+  DatasetOptions data_options{o.dataset, o.data_dir, o.image_size, o.train_subset, o.valid_size, o.test_subset,
+                              static_cast<std::uint64_t>(o.seed)};
+  const DatasetSplits data = LoadDataset(data_options);
+  Nb201MacroOptions network{o.channels, o.cells, data.train.classes,
+                            static_cast<int>(data.train.images.size(1)), static_cast<int>(data.train.images.size(2))};
+  const NetworkCost cost = Nb201NetworkCost(arch, network);
+  std::cerr << fmt::format("naskit train: {} on {} ({} train / {} valid / {} test images of {}x{}x{}), {} parameters, "
+                           "{:.2f} MFLOPs, device {}\n",
+                           o.arch, o.dataset, data.train.size(), data.valid.size(), data.test.size(),
+                           network.in_channels, network.image_size, network.image_size, cost.params, cost.flops / 1e6,
+                           o.train.device);
+  std::cout << "epoch train_loss train_acc valid_loss valid_acc test_loss test_acc seconds images_per_s\n";
+  const TrainResult result = TrainNetwork(arch, network, data, o.train, static_cast<std::uint64_t>(o.seed),
+                                          [](const EpochLog& e) {
+                                            std::cout << fmt::format(
+                                                "{:5d} {:10.4f} {:9.2f} {:10.4f} {:9.2f} {:9.4f} {:8.2f} {:7.2f} {:12.0f}\n",
+                                                e.epoch, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy,
+                                                e.test_loss, e.test_accuracy, e.train_seconds, e.images_per_second);
+                                            std::cout.flush();
+                                          });
+  if (!o.out.empty()) {
+    nlohmann::ordered_json j;
+    j["arch"] = o.arch;
+    j["options"] = RecordOptions(o);
+    j["params"] = result.params;
+    j["flops"] = cost.flops;
+    for (const auto& e : result.epochs) {
+      j["epochs"].push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"train_accuracy", e.train_accuracy},
+                             {"valid_loss", e.valid_loss}, {"valid_accuracy", e.valid_accuracy},
+                             {"test_loss", e.test_loss}, {"test_accuracy", e.test_accuracy},
+                             {"train_seconds", e.train_seconds}, {"images_per_second", e.images_per_second}});
+    }
+    WriteFileAtomically(o.out, j.dump(1) + "\n");
+  }
+  return 0;
+}
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnInterrupt(int) { g_stop = true; }
+
+std::string SelfExecutable() {
+  return std::filesystem::read_symlink("/proc/self/exe").string();
+}
+
+int Bench(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  const std::string verb = flags.positional.empty() ? "" : flags.positional[0];
+  if (verb == "worker") {
+    RunBenchWorker(Require(flags, "work"), std::stoi(Require(flags, "index")), std::stoi(Require(flags, "count")));
+    return 0;
+  }
+  if (verb != "build") throw ConfigError("usage: naskit bench build --out FILE.h5 [options] (see --help)");
+  if (flags.values.contains("help")) {
+    std::cout << "usage: naskit bench build --out FILE.h5 [options]\n\n";
+    for (const auto& o : DescribeOptions<BenchBuildOptions>()) {
+      std::cout << fmt::format("  --{:<16} {:<7} default {:<10} {}{}\n", o.key, o.type, o.default_value, o.help,
+                               o.constraint.empty() ? "" : " (" + o.constraint + ")");
+    }
+    return 0;
+  }
+  const auto options = ParseOptions<BenchBuildOptions>("bench build", flags.values);
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  const BenchBuildSummary s = BuildBenchmark(options, SelfExecutable(), &g_stop);
+  if (s.interrupted) {
+    std::cerr << fmt::format("naskit: interrupted: {} of {} trainings done and kept in {}.work; run the same command "
+                             "again to resume\n",
+                             s.already_done + s.completed, s.trainings, options.out);
+    return 130;
+  }
+  std::cerr << fmt::format("naskit: {} ({} trainings, {} new)\n", options.out, s.trainings, s.completed);
+  return 0;
+}
+
+}  // namespace
+}  // namespace naskit::torch_cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty()) throw naskit::ConfigError("usage: naskit-torch train [options] (see --help)");
+    const std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "train") return naskit::torch_cli::Train(args);
+    if (command == "bench") return naskit::torch_cli::Bench(args);
+    throw naskit::ConfigError(naskit::UnknownNameMessage("command", command, {"bench", "train"}));
+  } catch (const naskit::ConfigError& e) {
+    std::cerr << "naskit: error: " << e.what() << "\n";
+    return 2;
+  } catch (const naskit::DataError& e) {
+    std::cerr << "naskit: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "naskit: error: " << e.what() << "\n";
+    return 1;
+  }
+}

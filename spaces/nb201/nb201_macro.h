@@ -1,0 +1,34 @@
+// The NAS-Bench-201 macro skeleton (Dong & Yang, ICLR 2020, Fig. 1), shared by the LibTorch network
+// builder (training/) and the analytic parameter and FLOP counts here, which need no LibTorch.
+//
+// stem: 3x3 conv (no bias) + BN; three stages of N cells with C, 2C, 4C channels; between stages a
+// residual reduction block (ReLU-conv3x3/2-BN, ReLU-conv3x3-BN; shortcut 2x2 average pool + 1x1 conv);
+// final BN + ReLU, global average pooling, linear classifier. Cell ops: ReLU-Conv-BN 1x1 and 3x3,
+// 3x3 average pooling (stride 1, padding 1, padding excluded from the average), identity, zero.
+#pragma once
+
+#include <cstdint>
+
+#include "spaces/search_space.h"
+
+namespace naskit {
+
+struct Nb201MacroOptions {
+  int channels = 16;      // C
+  int cells = 5;          // N per stage
+  int classes = 10;
+  int in_channels = 3;
+  int image_size = 32;    // square input
+};
+
+struct NetworkCost {
+  std::int64_t params = 0;
+  // Operations, naskit's convention: multiply-adds of convolutions and the classifier (plus its
+  // bias), 3 per batch-norm output element, k*k per output element of a k x k pooling (the global
+  // pooling counts its input). It agrees with NAS-Bench-Suite-Zero's `flops` column within 0.05%.
+  std::int64_t flops = 0;
+};
+
+NetworkCost Nb201NetworkCost(ArchId arch, const Nb201MacroOptions& options);
+
+}  // namespace naskit

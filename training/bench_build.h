@@ -1,0 +1,67 @@
+// `naskit bench build`: naskit's own tabular benchmark, made by training.
+//
+// Trains one representative (the smallest id) of every NB201 isomorphism class, or of the first
+// `max_classes` classes for a stated sub-space, for every seed, and writes a benchmark file with
+// per-epoch train/valid/test accuracy and loss per seed, cumulative training seconds, params, FLOPs
+// and single-image latency measured on the building CPU. Every class's rows are filled from its
+// representative.
+//
+// Work is split over worker processes; each finished training is one small JSON file in
+// `<out>.work/`, written atomically, so an interrupted build resumes with nothing lost or duplicated.
+// The benchmark file is assembled when every training is done.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/options.h"
+#include "training/image_dataset.h"
+#include "training/trainer.h"
+
+namespace naskit {
+
+struct BenchBuildOptions {
+  std::string out;
+  std::string dataset = "fashion-mnist";
+  std::string data_dir;
+  std::string seeds = "0,1";
+  int channels = 4, cells = 1, image_size = 8;
+  std::int64_t train_subset = 2000, valid_size = 1000, test_subset = 1000;
+  std::int64_t max_classes = 0;  // 0: every isomorphism class
+  int workers = 2;
+  TrainOptions train{.epochs = 4, .threads = 1};
+
+  template <class V>
+  void Visit(V& v) {
+    v("out", out, "benchmark file to write (.h5)");
+    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic", OneOf({"fashion-mnist", "cifar10", "synthetic"}));
+    v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
+    v("seeds", seeds, "comma-separated training seeds");
+    v("channels", channels, "C of the NB201 skeleton", AtLeast(1));
+    v("cells", cells, "N cells per stage", AtLeast(1));
+    v("image_size", image_size, "images resized to this square size (0: keep)", AtLeast(0));
+    v("train_subset", train_subset, "training images (0: all but the validation split)", AtLeast(0));
+    v("valid_size", valid_size, "validation images held out of the training split", AtLeast(1));
+    v("test_subset", test_subset, "test images (0: all)", AtLeast(0));
+    v("max_classes", max_classes, "build only the first K isomorphism classes (0: all 6,466)", AtLeast(0));
+    v("workers", workers, "worker processes", AtLeast(1));
+    train.Visit(v);
+  }
+};
+
+struct BenchBuildSummary {
+  std::size_t trainings = 0, already_done = 0, completed = 0;
+  bool interrupted = false;
+};
+
+// Runs (or resumes) the build with worker processes started from `self_executable`, then assembles
+// the file. `stop` (e.g. set by SIGINT) ends it after the trainings in flight.
+BenchBuildSummary BuildBenchmark(const BenchBuildOptions& options, const std::string& self_executable,
+                                 const std::atomic<bool>* stop);
+
+// The body of one worker process: trainings i, i + n, i + 2n, ... of the build in `work_dir`.
+void RunBenchWorker(const std::string& work_dir, int index, int count);
+
+}  // namespace naskit

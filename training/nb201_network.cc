@@ -1,0 +1,97 @@
+// The NAS-Bench-201 network; see nb201_network.h.
+#include "training/nb201_network.h"
+
+#include "spaces/nb201/nb201_space.h"
+
+namespace naskit {
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
+  return nn::Sequential(nn::ReLU(),
+                        nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)),
+                        nn::BatchNorm2d(out));
+}
+
+}  // namespace
+
+Nb201CellImpl::Nb201CellImpl(ArchId arch, int channels) : ops_(Nb201Space::Ops(arch)) {
+  for (int e = 0; e < Nb201Space::kNumEdges; ++e) {
+    const std::string name = "edge" + std::to_string(e);
+    switch (ops_[e]) {
+      case Nb201Space::kConv1x1:
+        edges_[e] = register_module(name, ReluConvBn(channels, channels, 1, 1));
+        break;
+      case Nb201Space::kConv3x3:
+        edges_[e] = register_module(name, ReluConvBn(channels, channels, 3, 1));
+        break;
+      case Nb201Space::kAvgPool:
+        edges_[e] = register_module(
+            name, nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(1).padding(1).count_include_pad(false))));
+        break;
+      default:
+        break;  // none and skip_connect have no module
+    }
+  }
+}
+
+torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x) {
+  std::array<torch::Tensor, 4> nodes;
+  nodes[0] = x;
+  for (int target = 1; target < 4; ++target) {
+    torch::Tensor sum;
+    for (int e = 0; e < Nb201Space::kNumEdges; ++e) {
+      if (Nb201Space::kEdges[e].second != target || ops_[e] == Nb201Space::kNone) continue;
+      const torch::Tensor& input = nodes[Nb201Space::kEdges[e].first];
+      torch::Tensor out = ops_[e] == Nb201Space::kSkip ? input : edges_[e]->forward(input);
+      sum = sum.defined() ? sum + out : out;
+    }
+    // A node whose every input edge is `none` outputs zeros, as NB201's Zero op does.
+    nodes[target] = sum.defined() ? sum : torch::zeros_like(x);
+  }
+  return nodes[3];
+}
+
+ResidualReductionImpl::ResidualReductionImpl(int in, int out) {
+  conv_a_ = register_module("conv_a", ReluConvBn(in, out, 3, 2));
+  conv_b_ = register_module("conv_b", ReluConvBn(out, out, 3, 1));
+  shortcut_ = register_module(
+      "shortcut", nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(2).stride(2)),
+                                 nn::Conv2d(nn::Conv2dOptions(in, out, 1).bias(false))));
+}
+
+torch::Tensor ResidualReductionImpl::forward(const torch::Tensor& x) {
+  return shortcut_->forward(x) + conv_b_->forward(conv_a_->forward(x));
+}
+
+Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
+  stem_ = register_module(
+      "stem", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
+                             nn::BatchNorm2d(o.channels)));
+  body_ = register_module("body", nn::Sequential());
+  int c = o.channels;
+  for (int stage = 0; stage < 3; ++stage) {
+    if (stage > 0) {
+      body_->push_back(ResidualReduction(c, 2 * c));
+      c *= 2;
+    }
+    for (int cell = 0; cell < o.cells; ++cell) body_->push_back(Nb201Cell(arch, c));
+  }
+  head_ = register_module("head", nn::Sequential(nn::BatchNorm2d(c), nn::ReLU(),
+                                                 nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1))));
+  classifier_ = register_module("classifier", nn::Linear(c, o.classes));
+}
+
+torch::Tensor Nb201NetworkImpl::forward(torch::Tensor x) {
+  x = head_->forward(body_->forward(stem_->forward(x)));
+  return classifier_->forward(x.flatten(1));
+}
+
+std::int64_t Nb201NetworkImpl::NumParameters() {
+  std::int64_t n = 0;
+  for (const auto& p : parameters()) n += p.numel();
+  return n;
+}
+
+}  // namespace naskit

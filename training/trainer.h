@@ -1,0 +1,66 @@
+// Training of one NB201 network with NAS-Bench-201's recipe (Dong & Yang, ICLR 2020, Sec. 3.2): SGD
+// with Nesterov momentum 0.9, learning rate 0.1 with cosine decay to 0 (updated every iteration),
+// weight decay 5e-4, batch 256, cross-entropy loss. Deterministic per seed on a given device and thread
+// count: the initial weights come from torch::manual_seed(seed), the batch order from naskit's own
+// stream. No data augmentation (NB201 used random crops and flips on CIFAR; naskit's Fashion-MNIST
+// benchmark does not).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/options.h"
+#include "spaces/nb201/nb201_macro.h"
+#include "training/image_dataset.h"
+
+namespace naskit {
+
+struct TrainOptions {
+  int epochs = 12;
+  int batch_size = 256;
+  double learning_rate = 0.1;
+  double momentum = 0.9;
+  bool nesterov = true;
+  double weight_decay = 5e-4;
+  std::string device = "cpu";
+  int threads = 0;  // 0: every core
+
+  template <class V>
+  void Visit(V& v) {
+    v("epochs", epochs, "training epochs (the cosine schedule spans them)", AtLeast(1));
+    v("batch_size", batch_size, "images per SGD step", AtLeast(1));
+    v("learning_rate", learning_rate, "initial learning rate", InRange(1e-8, 10));
+    v("momentum", momentum, "SGD momentum", InRange(0, 1));
+    v("nesterov", nesterov, "Nesterov momentum");
+    v("weight_decay", weight_decay, "L2 penalty", InRange(0, 1));
+    v("device", device, "cpu or cuda", OneOf({"cpu", "cuda"}));
+    v("threads", threads, "CPU threads for LibTorch (0: all cores)", AtLeast(0));
+  }
+};
+
+struct EpochLog {
+  int epoch = 0;  // 1-based
+  double train_loss = 0, train_accuracy = 0;  // accuracy in percent
+  double valid_loss = 0, valid_accuracy = 0;
+  double test_loss = 0, test_accuracy = 0;
+  double train_seconds = 0;                    // this epoch's training (not evaluation) time
+  double images_per_second = 0;                // training throughput this epoch
+};
+
+struct TrainResult {
+  std::vector<EpochLog> epochs;
+  std::int64_t params = 0;
+};
+
+// Sets LibTorch's thread count (and the OpenMP default XGBoost would inherit) explicitly; on the
+// development VM LibTorch would otherwise pick 1.
+void ConfigureTorchThreads(int threads);
+
+// Trains `arch` from scratch and evaluates after every epoch; `on_epoch` (optional) sees each log.
+// Throws ConfigError if CUDA is asked for but not available.
+TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const DatasetSplits& data,
+                         const TrainOptions& options, std::uint64_t seed,
+                         const std::function<void(const EpochLog&)>& on_epoch = {});
+
+}  // namespace naskit
