@@ -90,6 +90,9 @@ std::optional<std::string> ImportedNb201() {
 }
 
 std::string NaskitBinary() { return NASKIT_BINARY; }
+std::string NaskitTorchBinary() {
+  return (std::filesystem::path(NASKIT_BINARY).parent_path() / "naskit-torch").string();
+}
 
 CliResult RunCli(const std::vector<std::string>& args) {
   const std::string dir = TempDir("cli");

@@ -24,8 +24,9 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-// The path of the built `naskit` binary.
+// The paths of the built `naskit` and `naskit-torch` binaries.
 std::string NaskitBinary();
+std::string NaskitTorchBinary();
 
 // Runs build/naskit with `args` (shell-quoted here) and captures its output.
 CliResult RunCli(const std::vector<std::string>& args);

@@ -77,10 +77,11 @@ std::vector<Task> Plan(const BenchBuildOptions& o) {
   return tasks;
 }
 
-// The options that determine the results (not where they go, nor how many workers).
+// The options that determine the results (not where data and results live, nor how many workers).
 OptionValues ResultSettings(const BenchBuildOptions& o) {
   OptionValues settings = RecordOptions(o);
   settings.erase("out");
+  settings.erase("data_dir");
   settings.erase("workers");
   return settings;
 }
@@ -223,8 +224,9 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
 
 }  // namespace
 
-void RunBenchWorker(const std::string& work, int index, int count) {
-  const auto values = Json::parse(ReadText(work + "/settings.json")).get<OptionValues>();
+void RunBenchWorker(const std::string& work, const std::string& data_dir, int index, int count) {
+  auto values = Json::parse(ReadText(work + "/settings.json")).get<OptionValues>();
+  values["data_dir"] = data_dir;
   BenchBuildOptions o = ParseOptions<BenchBuildOptions>("bench build", values);
   const auto tasks = Plan(o);
   const DatasetSplits data = LoadDataset(DataOptions(o));
@@ -241,6 +243,7 @@ void RunBenchWorker(const std::string& work, int index, int count) {
     j["params"] = result.params;
     j["flops"] = Nb201NetworkCost(task.representative, network).flops;
     j["latency_ms"] = MeasureLatencyMs(task.representative, network, one_image);
+    j["machine"] = CpuName();
     double cumulative = 0;
     for (const auto& e : result.epochs) {
       cumulative += e.train_seconds;
@@ -288,8 +291,8 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
       if (pid < 0) throw IoError("bench build: cannot start a worker process");
       if (pid == 0) {
         const std::string index = std::to_string(i), count = std::to_string(workers);
-        ::execl(self.c_str(), self.c_str(), "bench", "worker", "--work", work.c_str(), "--index", index.c_str(),
-                "--count", count.c_str(), static_cast<char*>(nullptr));
+        ::execl(self.c_str(), self.c_str(), "bench", "worker", "--work", work.c_str(), "--data-dir",
+                o.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
       }
       children.push_back(pid);

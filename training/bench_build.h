@@ -62,6 +62,6 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& options, const std::st
                                  const std::atomic<bool>* stop);
 
 // The body of one worker process: trainings i, i + n, i + 2n, ... of the build in `work_dir`.
-void RunBenchWorker(const std::string& work_dir, int index, int count);
+void RunBenchWorker(const std::string& work_dir, const std::string& data_dir, int index, int count);
 
 }  // namespace naskit

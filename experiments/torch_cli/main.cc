@@ -113,7 +113,8 @@ int Bench(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   const std::string verb = flags.positional.empty() ? "" : flags.positional[0];
   if (verb == "worker") {
-    RunBenchWorker(Require(flags, "work"), std::stoi(Require(flags, "index")), std::stoi(Require(flags, "count")));
+    RunBenchWorker(Require(flags, "work"), Take(flags, "data_dir"), std::stoi(Require(flags, "index")),
+                   std::stoi(Require(flags, "count")));
     return 0;
   }
   if (verb != "build") throw ConfigError("usage: naskit bench build --out FILE.h5 [options] (see --help)");

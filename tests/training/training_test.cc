@@ -1,0 +1,184 @@
+// The LibTorch layer. One executable, run as a single ctest entry: every process linked to LibTorch
+// spends most of a second starting.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "benchmarks_data/csv_table.h"
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
+#include "spaces/nb201/nb201_space.h"
+#include "tests/test_util.h"
+#include "training/bench_build.h"
+#include "training/image_dataset.h"
+#include "training/nb201_network.h"
+#include "training/trainer.h"
+
+namespace naskit {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+namespace fs = std::filesystem;
+
+TEST(Nb201NetworkTest, ParameterCountsMatchThePublishedTableForAll491Cells) {
+  NASKIT_REQUIRE_SHARED(path, "derived/nb201_zero_cost.csv");
+  const CsvTable csv = CsvTable::Read(path);
+  const Nb201Space space;
+  int checked = 0;
+  for (std::size_t row = 0; row < csv.NumRows(); ++row) {
+    if (csv.Cell(row, csv.Column("dataset")) != "cifar10") continue;
+    const ArchId arch = space.Parse(csv.Cell(row, csv.Column("arch_str")));
+    const Nb201MacroOptions options;  // C=16, N=5, 10 classes, 32x32x3
+    Nb201Network network(arch, options);
+    EXPECT_NEAR(network->NumParameters() / 1e6, csv.Real(row, csv.Column("params")), 5e-7) << space.Format(arch);
+    EXPECT_EQ(network->NumParameters(), Nb201NetworkCost(arch, options).params);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 491);
+}
+
+TEST(Nb201NetworkTest, ForwardShapesAndZeroCells) {
+  const Nb201Space space;
+  Nb201Network network(0, Nb201MacroOptions{.channels = 4, .cells = 1, .classes = 7, .in_channels = 1, .image_size = 8});
+  const auto out = network->forward(torch::randn({2, 1, 8, 8}));  // the all-`none` cell outputs zeros
+  EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{2, 7}));
+}
+
+DatasetSplits Synthetic() { return LoadDataset({.name = "synthetic", .valid_size = 200}); }
+
+TEST(TrainerTest, TwoEpochsOnOneSeedAreBitIdentical) {
+  const DatasetSplits data = Synthetic();
+  const Nb201MacroOptions network{.channels = 4, .cells = 1, .classes = 4, .in_channels = 1, .image_size = 8};
+  const TrainOptions options{.epochs = 2, .batch_size = 64, .threads = 1};
+  const ArchId arch = Nb201Space().Parse("|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|");
+  const TrainResult a = TrainNetwork(arch, network, data, options, 11);
+  const TrainResult b = TrainNetwork(arch, network, data, options, 11);
+  const TrainResult c = TrainNetwork(arch, network, data, options, 12);
+  ASSERT_EQ(a.epochs.size(), 2u);
+  for (std::size_t e = 0; e < 2; ++e) {
+    EXPECT_EQ(a.epochs[e].train_loss, b.epochs[e].train_loss);
+    EXPECT_EQ(a.epochs[e].valid_loss, b.epochs[e].valid_loss);
+    EXPECT_EQ(a.epochs[e].test_accuracy, b.epochs[e].test_accuracy);
+  }
+  EXPECT_NE(a.epochs[1].train_loss, c.epochs[1].train_loss);
+  // The synthetic task is learnable: accuracy well above chance (25%) after two epochs.
+  EXPECT_GT(a.epochs[1].train_accuracy, 60.0);
+}
+
+TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present";
+  const DatasetSplits data = Synthetic();
+  EXPECT_THAT([&] { TrainNetwork(0, {}, data, {.device = "cuda"}, 0); },
+              ThrowsMessage<ConfigError>(HasSubstr("device \"cuda\" asked for, but LibTorch sees no CUDA device")));
+}
+
+std::string WriteBytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return path;
+}
+
+std::vector<unsigned char> IdxImages(std::uint32_t n, std::uint32_t size) {
+  std::vector<unsigned char> b = {0, 0, 8, 3};
+  for (std::uint32_t v : {n, size, size}) {
+    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<unsigned char>(v >> shift));
+  }
+  b.resize(16 + n * size * size, 7);
+  return b;
+}
+
+std::vector<unsigned char> IdxLabels(std::vector<unsigned char> labels) {
+  std::vector<unsigned char> b = {0, 0, 8, 1};
+  const auto n = static_cast<std::uint32_t>(labels.size());
+  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<unsigned char>(n >> shift));
+  b.insert(b.end(), labels.begin(), labels.end());
+  return b;
+}
+
+TEST(ImageDatasetTest, ReadsIdxAndRejectsCorruptFiles) {
+  const std::string dir = testing::TempDir("idx");
+  const auto images = WriteBytes(dir + "/images", IdxImages(3, 4));
+  const auto labels = WriteBytes(dir + "/labels", IdxLabels({0, 9, 2}));
+  const ImageDataset d = ReadIdxPair(images, labels, 10);
+  EXPECT_EQ(d.size(), 3);
+  EXPECT_EQ(d.images.sizes(), (std::vector<std::int64_t>{3, 1, 4, 4}));
+
+  auto bad_magic = IdxImages(3, 4);
+  bad_magic[3] = 9;
+  EXPECT_THAT([&] { ReadIdxPair(WriteBytes(dir + "/magic", bad_magic), labels, 10); },
+              ThrowsMessage<DataError>(HasSubstr("bad magic")));
+  auto short_images = IdxImages(3, 4);
+  short_images.resize(short_images.size() - 5);
+  EXPECT_THAT([&] { ReadIdxPair(WriteBytes(dir + "/short", short_images), labels, 10); },
+              ThrowsMessage<DataError>(HasSubstr("short read")));
+  EXPECT_THAT([&] { ReadIdxPair(images, WriteBytes(dir + "/range", IdxLabels({0, 10, 2})), 10); },
+              ThrowsMessage<DataError>(HasSubstr("label 10 of item 1 out of range (expected 0 to 9)")));
+  EXPECT_THAT([&] { ReadIdxPair(images, WriteBytes(dir + "/count", IdxLabels({0, 1})), 10); },
+              ThrowsMessage<DataError>(HasSubstr("expected 3, one per image")));
+  EXPECT_THAT([&] { ReadIdxPair(dir + "/missing", labels, 10); },
+              ThrowsMessage<ConfigError>(HasSubstr("file not found")));
+}
+
+TEST(ImageDatasetTest, RejectsTruncatedGzip) {
+  const std::string dir = testing::TempDir("gz");
+  const auto raw = WriteBytes(dir + "/images", IdxImages(50, 8));
+  ASSERT_EQ(std::system(("gzip -k " + raw).c_str()), 0);
+  fs::resize_file(raw + ".gz", fs::file_size(raw + ".gz") / 2);
+  const auto labels = WriteBytes(dir + "/labels", IdxLabels(std::vector<unsigned char>(50, 1)));
+  EXPECT_THROW(ReadIdxPair(raw + ".gz", labels, 10), DataError);
+}
+
+TEST(ImageDatasetTest, RejectsMalformedCifarBatches) {
+  const std::string dir = testing::TempDir("cifar");
+  std::vector<unsigned char> record(1 + 3 * 32 * 32, 0);
+  std::vector<unsigned char> two = record;
+  two.insert(two.end(), record.begin(), record.end());
+  EXPECT_EQ(ReadCifar10Batches({WriteBytes(dir + "/ok.bin", two)}).size(), 2);
+  two.pop_back();
+  EXPECT_THAT([&] { ReadCifar10Batches({WriteBytes(dir + "/cut.bin", two)}); },
+              ThrowsMessage<DataError>(HasSubstr("not a whole number of CIFAR-10 records")));
+  record[0] = 12;
+  EXPECT_THAT([&] { ReadCifar10Batches({WriteBytes(dir + "/label.bin", record)}); },
+              ThrowsMessage<DataError>(HasSubstr("label 12 out of range")));
+}
+
+// The tables of a benchmark file that do not depend on wall-clock measurements.
+std::map<std::string, std::vector<float>> Results(const std::string& path) {
+  std::map<std::string, std::vector<float>> out;
+  const TabularBenchmark benchmark = TabularBenchmark::Open(path);
+  for (const auto& [name, table] : benchmark.data().tables) {
+    if (name.starts_with("metrics/") || name.starts_with("features/")) out[name] = table.per_seed.empty() ? table.values : table.per_seed;
+  }
+  return out;
+}
+
+TEST(BenchBuildTest, ResumedBuildEqualsUninterruptedBuild) {
+  BenchBuildOptions options{.dataset = "synthetic", .seeds = "0,1", .image_size = 0, .train_subset = 0,
+                            .valid_size = 200, .test_subset = 0, .max_classes = 5, .workers = 2};
+  options.train.epochs = 2;
+  const std::string dir = testing::TempDir("bench");
+  options.out = dir + "/whole.h5";
+  const auto whole = BuildBenchmark(options, testing::NaskitTorchBinary(), nullptr);
+  EXPECT_EQ(whole.completed, 10u);
+
+  // Interrupted: only some trainings finish (a stop flag raised at once leaves the first in flight),
+  // then the same command resumes.
+  options.out = dir + "/resumed.h5";
+  std::atomic<bool> stop{true};
+  const auto first = BuildBenchmark(options, testing::NaskitTorchBinary(), &stop);
+  EXPECT_TRUE(first.interrupted);
+  EXPECT_FALSE(fs::exists(options.out));
+  const auto second = BuildBenchmark(options, testing::NaskitTorchBinary(), nullptr);
+  EXPECT_EQ(first.completed + second.completed, 10u);
+  EXPECT_EQ(Results(dir + "/whole.h5"), Results(dir + "/resumed.h5"));
+  const auto b = TabularBenchmark::Open(dir + "/whole.h5");
+  EXPECT_EQ(b.Metric("synthetic", "valid_accuracy").seeds, 2u);
+  EXPECT_EQ(b.Metric("synthetic", "valid_accuracy").epochs, (std::vector<int>{1, 2}));
+}
+
+}  // namespace
+}  // namespace naskit
