@@ -29,10 +29,10 @@ struct RunRecord {
   double budget = 0;
   int report_epochs = 0;
   std::vector<std::string> report_datasets;
-  std::vector<double> final_report;               // per report dataset
-  std::vector<double> best;                       // best report value in the benchmark, per dataset
-  std::vector<double> seconds;                    // cumulative, per query (seconds budgets)
-  std::vector<std::vector<double>> curve;         // [report dataset][query]
+  std::vector<double> final_report;        // per report dataset
+  std::vector<double> best;                // best report value in the benchmark, per dataset
+  std::vector<double> seconds;             // cumulative, per query (seconds budgets)
+  std::vector<std::vector<double>> curve;  // [report dataset][query]
 };
 
 struct Stats {
@@ -82,7 +82,8 @@ RunRecord ReadRecord(const std::string& path) {
     if (t.contains("seconds")) r.seconds = t.at("seconds").get<std::vector<double>>();
     for (const auto& d : r.report_datasets) {
       std::vector<double> curve;
-      for (const auto& v : t.at("incumbent_report").at(d)) curve.push_back(v.is_number() ? v.get<double>() : NAN);
+      for (const auto& v : t.at("incumbent_report").at(d))
+        curve.push_back(v.is_number() ? v.get<double>() : NAN);
       r.final_report.push_back(curve.empty() ? NAN : curve.back());
       r.best.push_back(j.at("report").at("best_in_benchmark").at(d).get<double>());
       r.curve.push_back(std::move(curve));
@@ -135,16 +136,18 @@ std::vector<double> Checkpoints(double budget, const std::string& unit) {
 
 std::string Slug(const std::string& text) {
   std::string out;
-  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  for (char c : text)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
   return out;
 }
 
 }  // namespace
 
 double StudentT95(std::size_t dof) {
-  static constexpr double kTable[] = {NAN,   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                      2.201, 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                      2.080, 2.074,  2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  static constexpr double kTable[] = {NAN,   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                      2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                      2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                      2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
   if (dof == 0) return NAN;
   if (dof < std::size(kTable)) return kTable[dof];
   if (dof < 60) return 2.021 + (2.042 - 2.021) * (60.0 - static_cast<double>(dof)) / 30.0;
@@ -163,7 +166,8 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
-  if (files.empty()) throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
+  if (files.empty())
+    throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
   std::vector<RunRecord> records;
   for (const auto& f : files) records.push_back(ReadRecord(f));
 
@@ -174,13 +178,17 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
     if (suite["name"]) suite_name = suite["name"].as<std::string>();
     for (const auto& s : suite["strategies"]) {
-      label_order.push_back(s["label"] ? s["label"].as<std::string>() : s["strategy"].as<std::string>());
+      label_order.push_back(s["label"] ? s["label"].as<std::string>()
+                                       : s["strategy"].as<std::string>());
     }
-    for (const auto& e : suite["experiments"]) experiment_order.push_back(e["name"].as<std::string>());
+    for (const auto& e : suite["experiments"])
+      experiment_order.push_back(e["name"].as<std::string>());
   }
   for (const auto& r : records) {
-    if (std::find(label_order.begin(), label_order.end(), r.label) == label_order.end()) label_order.push_back(r.label);
-    if (std::find(experiment_order.begin(), experiment_order.end(), r.experiment) == experiment_order.end()) {
+    if (std::find(label_order.begin(), label_order.end(), r.label) == label_order.end())
+      label_order.push_back(r.label);
+    if (std::find(experiment_order.begin(), experiment_order.end(), r.experiment) ==
+        experiment_order.end()) {
       experiment_order.push_back(r.experiment);
     }
   }
@@ -196,36 +204,55 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   std::vector<Group> groups;
   for (const auto& r : records) {
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.experiment == r.experiment && g.dataset == r.dataset && g.budget == r.budget && g.unit == r.budget_unit;
+      return g.experiment == r.experiment && g.dataset == r.dataset && g.budget == r.budget &&
+             g.unit == r.budget_unit;
     });
     if (it == groups.end()) {
-      groups.push_back({r.experiment, r.dataset, r.budget_unit, r.report_metric, r.budget, r.report_epochs,
-                        r.report_datasets, {}});
+      groups.push_back({r.experiment,
+                        r.dataset,
+                        r.budget_unit,
+                        r.report_metric,
+                        r.budget,
+                        r.report_epochs,
+                        r.report_datasets,
+                        {}});
       it = groups.end() - 1;
     }
     it->runs[r.label].push_back(&r);
   }
   auto position = [&](const std::string& experiment) {
-    return std::find(experiment_order.begin(), experiment_order.end(), experiment) - experiment_order.begin();
+    return std::find(experiment_order.begin(), experiment_order.end(), experiment) -
+           experiment_order.begin();
   };
   std::stable_sort(groups.begin(), groups.end(), [&](const Group& a, const Group& b) {
-    return std::make_pair(position(a.experiment), a.budget) < std::make_pair(position(b.experiment), b.budget);
+    return std::make_pair(position(a.experiment), a.budget) <
+           std::make_pair(position(b.experiment), b.budget);
   });
 
   // Regret is measured against the best report value in the benchmark, which each result records.
-  auto optimum = [](const Group& g, std::size_t d) { return g.runs.begin()->second.front()->best[d]; };
+  auto optimum = [](const Group& g, std::size_t d) {
+    return g.runs.begin()->second.front()->best[d];
+  };
 
   fs::create_directories(out_dir + "/plots");
   ReportFiles out;
-  std::string md = fmt::format("# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "
-                               "metric (the incumbent is chosen by the search signal only): mean ± std over "
-                               "seeds, [95% confidence interval], n runs.\n",
-                               suite_name, records.size(), results_dir);
-  std::string summary_csv = "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,metric,epochs,n,mean,std,ci95_low,ci95_high,optimum,regret_mean\n";
-  std::string regret_csv = "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,checkpoint,n,regret_mean,regret_std\n";
-  std::string curves_csv = "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,x,n,mean,ci95_low,ci95_high,regret_mean\n";
+  std::string md = fmt::format(
+      "# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "
+      "metric (the incumbent is chosen by the search signal only): mean ± std over "
+      "seeds, [95% confidence interval], n runs.\n",
+      suite_name, records.size(), results_dir);
+  std::string summary_csv =
+      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,metric,epochs,n,mean,"
+      "std,ci95_low,ci95_high,optimum,regret_mean\n";
+  std::string regret_csv =
+      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,checkpoint,n,regret_"
+      "mean,regret_std\n";
+  std::string curves_csv =
+      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,x,n,mean,ci95_low,ci95_"
+      "high,regret_mean\n";
 
-  // Rank bookkeeping: (experiment, budget) → strategy → ranks over (search dataset × report dataset).
+  // Rank bookkeeping: (experiment, budget) → strategy → ranks over (search dataset × report
+  // dataset).
   std::map<std::string, std::map<std::string, std::vector<double>>> ranks;
 
   for (const auto& g : groups) {
@@ -233,8 +260,10 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     for (const auto& l : label_order) {
       if (g.runs.contains(l)) labels.push_back(l);
     }
-    md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset, BudgetLabel(g.budget, g.unit));
-    md += fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);
+    md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset,
+                      BudgetLabel(g.budget, g.unit));
+    md +=
+        fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);
     for (const auto& d : g.report_datasets) md += " " + d + " |";
     md += "\n|---|---|";
     for (std::size_t i = 0; i < g.report_datasets.size(); ++i) md += "---|";
@@ -249,11 +278,13 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
         const Stats s = Summarise(finals);
         const double best = optimum(g, d);
         means[d].push_back(s.mean);
-        md += fmt::format(" {:.2f} ± {:.2f} [{:.2f}, {:.2f}] |", s.mean, s.std, s.mean - s.half_width, s.mean + s.half_width);
-        summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
-                                   g.dataset, g.budget, g.unit, label, g.report_datasets[d], g.report_metric,
-                                   g.report_epochs, s.n, s.mean, s.std, s.mean - s.half_width, s.mean + s.half_width,
-                                   best, best - s.mean);
+        md += fmt::format(" {:.2f} ± {:.2f} [{:.2f}, {:.2f}] |", s.mean, s.std,
+                          s.mean - s.half_width, s.mean + s.half_width);
+        summary_csv +=
+            fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n",
+                        g.experiment, g.dataset, g.budget, g.unit, label, g.report_datasets[d],
+                        g.report_metric, g.report_epochs, s.n, s.mean, s.std, s.mean - s.half_width,
+                        s.mean + s.half_width, best, best - s.mean);
       }
       md += "\n";
     }
@@ -265,7 +296,8 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
           better += means[d][k] > means[d][i];
           equal += k != i && means[d][k] == means[d][i];
         }
-        ranks[fmt::format("{} · budget {}", g.experiment, BudgetLabel(g.budget, g.unit))][labels[i]].push_back(1 + better + equal / 2);
+        ranks[fmt::format("{} · budget {}", g.experiment, BudgetLabel(g.budget, g.unit))][labels[i]]
+            .push_back(1 + better + equal / 2);
       }
     }
 
@@ -273,8 +305,9 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     const auto checkpoints = Checkpoints(g.budget, g.unit);
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       const double best = optimum(g, d);
-      md += fmt::format("\nRegret on {} (best in benchmark {:.2f} minus incumbent) after {}:\n\n| strategy |",
-                        g.report_datasets[d], best, g.unit);
+      md += fmt::format(
+          "\nRegret on {} (best in benchmark {:.2f} minus incumbent) after {}:\n\n| strategy |",
+          g.report_datasets[d], best, g.unit);
       for (double c : checkpoints) md += fmt::format(" {:g} |", c);
       md += "\n|---|";
       for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
@@ -286,17 +319,20 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
           for (const auto* r : g.runs.at(label)) regrets.push_back(best - ValueAt(*r, d, c));
           const Stats s = Summarise(regrets);
           md += fmt::format(" {:.2f} |", s.mean);
-          regret_csv += fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g}\n", g.experiment, g.dataset, g.budget,
-                                    g.unit, label, g.report_datasets[d], c, s.n, s.mean, s.std);
+          regret_csv +=
+              fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g}\n", g.experiment, g.dataset,
+                          g.budget, g.unit, label, g.report_datasets[d], c, s.n, s.mean, s.std);
         }
         md += "\n";
       }
 
       // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale.
       PlotSpec plot;
-      plot.title = fmt::format("{}: search on {}, regret on {}", g.experiment, g.dataset, g.report_datasets[d]);
+      plot.title = fmt::format("{}: search on {}, regret on {}", g.experiment, g.dataset,
+                               g.report_datasets[d]);
       plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
-      plot.y_label = fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric, g.report_epochs, best);
+      plot.y_label = fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
+                                 g.report_epochs, best);
       plot.log_y = true;
       for (const auto& label : labels) {
         PlotSeries series{label, {}, {}, {}, {}};
@@ -308,15 +344,17 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
           series.mean.push_back(best - s.mean);
           series.low.push_back(best - s.mean - s.half_width);
           series.high.push_back(best - s.mean + s.half_width);
-          curves_csv += fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment, g.dataset,
-                                    g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
-                                    s.mean - s.half_width, s.mean + s.half_width, best - s.mean);
+          curves_csv +=
+              fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
+                          g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
+                          s.mean - s.half_width, s.mean + s.half_width, best - s.mean);
         }
         plot.series.push_back(std::move(series));
       }
-      const std::string plot_path = fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir, Slug(g.experiment), Slug(g.dataset),
-                                                Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")),
-                                                Slug(g.report_datasets[d]));
+      const std::string plot_path =
+          fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir, Slug(g.experiment), Slug(g.dataset),
+                      Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")),
+                      Slug(g.report_datasets[d]));
       WriteFileAtomically(plot_path, RenderSvg(plot));
       out.paths.push_back(plot_path);
       md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir).string());
@@ -331,12 +369,16 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       const auto& r = by_label.at(label);
       double total = 0;
       for (double x : r) total += x;
-      md += fmt::format("| {} | {:.2f} | {} |\n", label, total / static_cast<double>(r.size()), r.size());
+      md += fmt::format("| {} | {:.2f} | {} |\n", label, total / static_cast<double>(r.size()),
+                        r.size());
     }
   }
 
-  for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
-           {"summary.md", md}, {"summary.csv", summary_csv}, {"regret.csv", regret_csv}, {"curves.csv", curves_csv}}) {
+  for (const auto& [name, content] :
+       std::vector<std::pair<std::string, std::string>>{{"summary.md", md},
+                                                        {"summary.csv", summary_csv},
+                                                        {"regret.csv", regret_csv},
+                                                        {"curves.csv", curves_csv}}) {
     WriteFileAtomically(out_dir + "/" + name, content);
     out.paths.push_back(out_dir + "/" + name);
   }

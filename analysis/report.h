@@ -1,9 +1,11 @@
-// `naskit report`: aggregates the result files of a suite into tables (Markdown and CSV) and figures.
+// `naskit report`: aggregates the result files of a suite into tables (Markdown and CSV) and
+// figures.
 //
 // Per experiment, search dataset and budget: the final report metric of each strategy's incumbent
-// (mean, std, 95% CI over seeds), its regret (the benchmark's best report value minus the incumbent's)
-// at budget checkpoints, the average rank of the strategies across datasets, and one SVG figure per
-// report dataset of the incumbent's report metric versus queries or simulated seconds (mean, 95% CI).
+// (mean, std, 95% CI over seeds), its regret (the benchmark's best report value minus the
+// incumbent's) at budget checkpoints, the average rank of the strategies across datasets, and one
+// SVG figure per report dataset of the incumbent's report metric versus queries or simulated
+// seconds (mean, 95% CI).
 #pragma once
 
 #include <string>

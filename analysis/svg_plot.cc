@@ -18,11 +18,20 @@ std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -65,7 +74,8 @@ std::string RenderSvg(const PlotSpec& spec) {
       if (!std::isfinite(s.mean[i])) continue;
       x_lo = std::min(x_lo, s.x[i]);
       x_hi = std::max(x_hi, s.x[i]);
-      const double lo = s.low.empty() ? s.mean[i] : s.low[i], hi = s.high.empty() ? s.mean[i] : s.high[i];
+      const double lo = s.low.empty() ? s.mean[i] : s.low[i],
+                   hi = s.high.empty() ? s.mean[i] : s.high[i];
       for (double y : {lo, s.mean[i], hi}) {
         if (!std::isfinite(y) || (spec.log_y && y <= 0)) continue;
         y_lo = std::min(y_lo, y);
@@ -87,37 +97,45 @@ std::string RenderSvg(const PlotSpec& spec) {
     y_hi += y_pad;
   }
   auto tx = [&](double x) {
-    const double f = log_x ? (std::log(x) - std::log(x_lo)) / (std::log(x_hi) - std::log(x_lo)) : (x - x_lo) / (x_hi - x_lo);
+    const double f = log_x ? (std::log(x) - std::log(x_lo)) / (std::log(x_hi) - std::log(x_lo))
+                           : (x - x_lo) / (x_hi - x_lo);
     return kLeft + f * (kWidth - kLeft - kRight);
   };
   auto ty = [&](double y) {
-    const double f = log_y ? (std::log(std::max(y, y_lo)) - std::log(y_lo)) / (std::log(y_hi) - std::log(y_lo))
-                           : (y - y_lo) / (y_hi - y_lo);
+    const double f =
+        log_y ? (std::log(std::max(y, y_lo)) - std::log(y_lo)) / (std::log(y_hi) - std::log(y_lo))
+              : (y - y_lo) / (y_hi - y_lo);
     return kHeight - kBottom - f * (kHeight - kTop - kBottom);
   };
 
   std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
+      "{1}\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
+      "fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"22\" font-size=\"15\">{3}</text>\n",
       kWidth, kHeight, kLeft, Escape(spec.title));
   // Axes, grid and ticks.
-  svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", kLeft, kTop,
-                     kWidth - kLeft - kRight, kHeight - kTop - kBottom);
+  svg += fmt::format(
+      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", kLeft,
+      kTop, kWidth - kLeft - kRight, kHeight - kTop - kBottom);
   for (double t : log_y ? LogTicks(y_lo, y_hi) : Ticks(y_lo, y_hi)) {
-    svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
-                       "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
-                       kLeft, kWidth - kRight, ty(t), kLeft - 6, ty(t) + 4, t);
+    svg += fmt::format(
+        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
+        "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
+        kLeft, kWidth - kRight, ty(t), kLeft - 6, ty(t) + 4, t);
   }
   for (double t : log_x ? LogTicks(x_lo, x_hi) : Ticks(x_lo, x_hi)) {
-    svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
-                       "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}</text>\n",
-                       tx(t), kTop, kHeight - kBottom, kHeight - kBottom + 16, t);
+    svg += fmt::format(
+        "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}</text>\n",
+        tx(t), kTop, kHeight - kBottom, kHeight - kBottom + 16, t);
   }
-  svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (kLeft + kWidth - kRight) / 2,
-                     kHeight - 15, Escape(spec.x_label));
-  svg += fmt::format("<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-                     (kTop + kHeight - kBottom) / 2, Escape(spec.y_label));
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                     (kLeft + kWidth - kRight) / 2, kHeight - 15, Escape(spec.x_label));
+  svg += fmt::format(
+      "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+      (kTop + kHeight - kBottom) / 2, Escape(spec.y_label));
 
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
     const auto& s = spec.series[k];
@@ -125,23 +143,33 @@ std::string RenderSvg(const PlotSpec& spec) {
     if (!s.low.empty()) {
       std::string band;
       for (std::size_t i = 0; i < s.x.size(); ++i) {
-        if (std::isfinite(s.high[i])) band += fmt::format("{}{:.1f},{:.1f} ", band.empty() ? "M" : "L", tx(s.x[i]), ty(s.high[i]));
+        if (std::isfinite(s.high[i]))
+          band +=
+              fmt::format("{}{:.1f},{:.1f} ", band.empty() ? "M" : "L", tx(s.x[i]), ty(s.high[i]));
       }
       for (std::size_t i = s.x.size(); i-- > 0;) {
-        if (std::isfinite(s.low[i])) band += fmt::format("L{:.1f},{:.1f} ", tx(s.x[i]), ty(s.low[i]));
+        if (std::isfinite(s.low[i]))
+          band += fmt::format("L{:.1f},{:.1f} ", tx(s.x[i]), ty(s.low[i]));
       }
-      if (!band.empty()) svg += fmt::format("<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>\n", band, colour);
+      if (!band.empty())
+        svg += fmt::format("<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>\n",
+                           band, colour);
     }
     std::string line;
     for (std::size_t i = 0; i < s.x.size(); ++i) {
-      if (std::isfinite(s.mean[i])) line += fmt::format("{}{:.1f},{:.1f} ", line.empty() ? "M" : "L", tx(s.x[i]), ty(s.mean[i]));
+      if (std::isfinite(s.mean[i]))
+        line +=
+            fmt::format("{}{:.1f},{:.1f} ", line.empty() ? "M" : "L", tx(s.x[i]), ty(s.mean[i]));
     }
-    svg += fmt::format("<path data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
-                       Escape(s.name), line, colour);
+    svg += fmt::format(
+        "<path data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
+        Escape(s.name), line, colour);
     const double ly = kTop + 14 + 18 * static_cast<double>(k);
-    svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"3\"/>"
-                       "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
-                       kWidth - kRight + 12, kWidth - kRight + 32, ly, colour, kWidth - kRight + 38, ly + 4, Escape(s.name));
+    svg += fmt::format(
+        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"3\"/>"
+        "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
+        kWidth - kRight + 12, kWidth - kRight + 32, ly, colour, kWidth - kRight + 38, ly + 4,
+        Escape(s.name));
   }
   return svg + "</svg>\n";
 }

@@ -83,7 +83,8 @@ std::size_t CsvTable::Column(const std::string& name) const {
   for (std::size_t i = 0; i < header_.size(); ++i) {
     if (header_[i] == name) return i;
   }
-  throw DataError(path_ + ":1: " + UnknownNameMessage("column", name, header_).replace(0, 7, "missing"));
+  throw DataError(path_ +
+                  ":1: " + UnknownNameMessage("column", name, header_).replace(0, 7, "missing"));
 }
 
 void CsvTable::Fail(std::size_t row, std::size_t column, const std::string& what) const {

@@ -86,7 +86,8 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
     const auto slash = table_path.rfind('/');
     H5::Group parent = file.openGroup("/");
     std::size_t start = 0;
-    for (std::size_t next; (next = table_path.find('/', start)) != std::string::npos && next <= slash;
+    for (std::size_t next;
+         (next = table_path.find('/', start)) != std::string::npos && next <= slash;
          start = next + 1) {
       parent = OpenOrCreateGroup(file, table_path.substr(0, next));
     }
@@ -162,7 +163,8 @@ class Reader {
     }
     if (!root.attrExists("format_version")) Fail("root attribute \"format_version\" not found");
     const auto version = ReadIntsAttr(root, "format_version");
-    if (version.size() != 1 || version[0] < 1) Fail("root attribute \"format_version\" is malformed");
+    if (version.size() != 1 || version[0] < 1)
+      Fail("root attribute \"format_version\" is malformed");
     if (version[0] > kBenchmarkFormatVersion) {
       Fail("written in format version " + std::to_string(version[0]) +
            ", newer than this naskit reads (" + std::to_string(kBenchmarkFormatVersion) +
@@ -170,7 +172,8 @@ class Reader {
     }
     for (int i = 0, n = root.getNumAttrs(); i < n; ++i) {
       H5::Attribute attr = root.openAttribute(static_cast<unsigned>(i));
-      if (attr.getTypeClass() == H5T_STRING) data_.attrs[attr.getName()] = ReadStringAttr(root, attr.getName());
+      if (attr.getTypeClass() == H5T_STRING)
+        data_.attrs[attr.getName()] = ReadStringAttr(root, attr.getName());
     }
     data_.attrs["format_version"] = std::to_string(version[0]);
     if (!data_.attrs.contains("space")) Fail("root attribute \"space\" not found");
@@ -210,7 +213,8 @@ class Reader {
     H5::DataSpace space = ds.getSpace();
     const int rank = space.getSimpleExtentNdims();
     hsize_t dims[3] = {0, 1, 1};
-    if (rank < 1 || rank > 3) Fail(where + " has rank " + std::to_string(rank) + " (expected 1 to 3)");
+    if (rank < 1 || rank > 3)
+      Fail(where + " has rank " + std::to_string(rank) + " (expected 1 to 3)");
     space.getSimpleExtentDims(dims);
     if (dims[0] != data_.archs.size()) {
       Fail(where + " has " + std::to_string(dims[0]) + " rows (expected " +
@@ -221,12 +225,13 @@ class Reader {
     table.seeds = rank == 3 ? dims[2] : 1;
     if (ds.attrExists("epochs")) table.epochs = ReadIntsAttr(ds, "epochs");
     if (rank >= 2 && table.epochs.size() != table.columns) {
-      Fail(where + " has " + std::to_string(table.columns) + " columns but its \"epochs\" attribute lists " +
-           std::to_string(table.epochs.size()));
+      Fail(where + " has " + std::to_string(table.columns) +
+           " columns but its \"epochs\" attribute lists " + std::to_string(table.epochs.size()));
     }
     for (int i = 0, n = ds.getNumAttrs(); i < n; ++i) {
       H5::Attribute attr = ds.openAttribute(static_cast<unsigned>(i));
-      if (attr.getTypeClass() == H5T_STRING) table.attrs[attr.getName()] = ReadStringAttr(ds, attr.getName());
+      if (attr.getTypeClass() == H5T_STRING)
+        table.attrs[attr.getName()] = ReadStringAttr(ds, attr.getName());
     }
     if (table.seeds > 1) {
       table.per_seed.resize(dims[0] * table.columns * table.seeds);
@@ -284,9 +289,11 @@ std::size_t Table::ColumnOf(int epochs_wanted, const std::string& what) const {
     if (epochs[c] == epochs_wanted) return c;
   }
   std::string known;
-  for (std::size_t c = 0; c < epochs.size(); ++c) known += (c ? ", " : "") + std::to_string(epochs[c]);
-  throw ConfigError(what + " has no column for " + std::to_string(epochs_wanted) +
-                    " epochs (expected one of: " + (known.empty() ? "none; it has no epochs" : known) + ")");
+  for (std::size_t c = 0; c < epochs.size(); ++c)
+    known += (c ? ", " : "") + std::to_string(epochs[c]);
+  throw ConfigError(
+      what + " has no column for " + std::to_string(epochs_wanted) +
+      " epochs (expected one of: " + (known.empty() ? "none; it has no epochs" : known) + ")");
 }
 
 void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
@@ -303,7 +310,8 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
   } catch (const H5::Exception& e) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
-    throw IoError(path + ": cannot write (" + e.getDetailMsg() + "; is the folder writable and the disk not full?)");
+    throw IoError(path + ": cannot write (" + e.getDetailMsg() +
+                  "; is the folder writable and the disk not full?)");
   } catch (...) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
@@ -321,7 +329,8 @@ TabularBenchmark TabularBenchmark::Open(const std::string& path) {
   try {
     return TabularBenchmark(reader.Read(), path);
   } catch (const H5::Exception& e) {
-    reader.Fail("corrupt or truncated HDF5 file (" + e.getFuncName() + ": " + e.getDetailMsg() + ")");
+    reader.Fail("corrupt or truncated HDF5 file (" + e.getFuncName() + ": " + e.getDetailMsg() +
+                ")");
   } catch (const ConfigError& e) {
     reader.Fail(e.what());
   }
@@ -332,7 +341,8 @@ TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
   auto fail = [&](const std::string& what) { throw DataError(path_ + ": " + what); };
   if (!data_.attrs.contains("space")) fail("root attribute \"space\" not found");
   space_ = &GetSpace(data_.attrs.at("space"));
-  if (data_.index.size() != data_.archs.size()) fail("\"/archs/index\" and \"/archs/id\" differ in length");
+  if (data_.index.size() != data_.archs.size())
+    fail("\"/archs/index\" and \"/archs/id\" differ in length");
   row_of_arch_.assign(space_->Size(), -1);
   std::uint64_t max_index = 0;
   for (auto i : data_.index) max_index = std::max<std::uint64_t>(max_index, i);
@@ -343,7 +353,8 @@ TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
       fail("\"/archs/id\" row " + std::to_string(row) + " holds " + std::to_string(arch) +
            ", outside the space (expected < " + std::to_string(space_->Size()) + ")");
     }
-    if (row_of_arch_[arch] >= 0) fail("\"/archs/id\" holds architecture " + std::to_string(arch) + " twice");
+    if (row_of_arch_[arch] >= 0)
+      fail("\"/archs/id\" holds architecture " + std::to_string(arch) + " twice");
     row_of_arch_[arch] = static_cast<std::int32_t>(row);
     if (row_of_index_[data_.index[row]] >= 0) {
       fail("\"/archs/index\" holds index " + std::to_string(data_.index[row]) + " twice");
@@ -408,7 +419,8 @@ const Table& TabularBenchmark::Metric(const std::string& dataset, const std::str
 std::optional<double> TabularBenchmark::Query(std::size_t row, const std::string& dataset,
                                               const std::string& metric, int epochs) const {
   const Table& table = Metric(dataset, metric);
-  const float value = table.At(row, table.ColumnOf(epochs, "metric " + Quote(dataset + "/" + metric)));
+  const float value =
+      table.At(row, table.ColumnOf(epochs, "metric " + Quote(dataset + "/" + metric)));
   return std::isnan(value) ? std::nullopt : std::optional<double>(value);
 }
 

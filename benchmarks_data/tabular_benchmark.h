@@ -1,9 +1,9 @@
 // A tabular NAS benchmark: the recorded results of every architecture of a space, in RAM.
 //
-// One HDF5 file per benchmark (format: benchmarks_data/FORMAT.md). Open() loads every table as a dense
-// float32 array, so a query is an O(1) array read. A value that was never measured is NaN in the
-// file; Query() returns std::nullopt for it and callers decide: the CLI reports "not measured", a
-// search run treats a missing search signal as a DataError.
+// One HDF5 file per benchmark (format: benchmarks_data/FORMAT.md). Open() loads every table as a
+// dense float32 array, so a query is an O(1) array read. A value that was never measured is NaN in
+// the file; Query() returns std::nullopt for it and callers decide: the CLI reports "not measured",
+// a search run treats a missing search signal as a DataError.
 //
 // A TabularBenchmark is immutable after Open() and safe to share between threads.
 #pragma once
@@ -21,16 +21,17 @@ namespace naskit {
 inline constexpr const char* kBenchmarkFormat = "naskit-tabular";
 inline constexpr int kBenchmarkFormatVersion = 1;
 
-// One float32 dataset of the file: [rows, columns(, seeds)], where columns are fidelities (epochs) for
-// metrics and costs, and a single column for hardware and features. A table with a seed dimension keeps
-// every seed's value in `per_seed` and their mean (over the seeds that have one) in `values`.
+// One float32 dataset of the file: [rows, columns(, seeds)], where columns are fidelities (epochs)
+// for metrics and costs, and a single column for hardware and features. A table with a seed
+// dimension keeps every seed's value in `per_seed` and their mean (over the seeds that have one) in
+// `values`.
 struct Table {
-  std::vector<int> epochs;                    // one per column; empty for single-column tables
-  std::map<std::string, std::string> attrs;   // split, unit, aggregation, description, ...
+  std::vector<int> epochs;                   // one per column; empty for single-column tables
+  std::map<std::string, std::string> attrs;  // split, unit, aggregation, description, ...
   std::size_t columns = 1;
-  std::vector<float> values;                  // row-major [rows, columns]
+  std::vector<float> values;  // row-major [rows, columns]
   std::size_t seeds = 1;
-  std::vector<float> per_seed;                // [rows, columns, seeds] when seeds > 1, else empty
+  std::vector<float> per_seed;  // [rows, columns, seeds] when seeds > 1, else empty
 
   float At(std::size_t row, std::size_t column = 0) const { return values[row * columns + column]; }
   float AtSeed(std::size_t row, std::size_t column, std::size_t seed) const {
@@ -44,9 +45,9 @@ struct Table {
 
 // Everything a benchmark file holds. The writer takes it, the reader produces it.
 struct BenchmarkData {
-  std::map<std::string, std::string> attrs;   // name, space, source, licence, citation, ...
-  std::vector<ArchId> archs;                  // the space's id of each row
-  std::vector<std::uint32_t> index;           // the public benchmark's index of each row
+  std::map<std::string, std::string> attrs;  // name, space, source, licence, citation, ...
+  std::vector<ArchId> archs;                 // the space's id of each row
+  std::vector<std::uint32_t> index;          // the public benchmark's index of each row
   // Tables by path below the root: "metrics/<dataset>/<metric>", "cost/<dataset>/train_seconds",
   // "hardware/<device>/latency_ms", "features/<dataset>/<name>".
   std::map<std::string, Table> tables;
@@ -87,8 +88,8 @@ class TabularBenchmark {
 
   // The value of `metric` on `dataset` after `epochs` (the last recorded epoch if 0) for `row`;
   // nullopt if it was not measured.
-  std::optional<double> Query(std::size_t row, const std::string& dataset, const std::string& metric,
-                              int epochs = 0) const;
+  std::optional<double> Query(std::size_t row, const std::string& dataset,
+                              const std::string& metric, int epochs = 0) const;
 
  private:
   std::string path_;

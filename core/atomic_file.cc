@@ -4,12 +4,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <signal.h>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <signal.h>
 
 #include "core/errors.h"
 
@@ -35,8 +35,8 @@ void WriteFileAtomically(const std::string& path, const std::string& content) {
   static std::atomic<unsigned> counter{0};
   static const std::string host = HostName();
   // <path>.tmp-<host>-<pid>-<n>: lets RemoveStaleTemporaries recognise a dead writer's leftovers.
-  const std::string temporary = path + kTemporaryMarker + host + "-" + std::to_string(::getpid()) + "-" +
-                                std::to_string(counter++);
+  const std::string temporary = path + kTemporaryMarker + host + "-" + std::to_string(::getpid()) +
+                                "-" + std::to_string(counter++);
   auto fail = [&](const char* what) {
     const int error = errno;
     ::unlink(temporary.c_str());

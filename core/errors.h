@@ -1,8 +1,8 @@
 // Error types shared by all of naskit, and the message grammar they carry.
 //
-// Messages follow `<where>: <what is wrong> (got <value>; expected <constraint>)`, start in lower case
-// and have no trailing period. The CLI maps ConfigError and DataError to exit status 2 (bad input) and
-// everything else, IoError included, to exit status 1.
+// Messages follow `<where>: <what is wrong> (got <value>; expected <constraint>)`, start in lower
+// case and have no trailing period. The CLI maps ConfigError and DataError to exit status 2 (bad
+// input) and everything else, IoError included, to exit status 1.
 #pragma once
 
 #include <stdexcept>

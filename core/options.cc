@@ -32,7 +32,8 @@ void ParseInto(const std::string& where, const std::string& text, bool& out) {
   } else if (text == "false" || text == "0" || text == "no") {
     out = false;
   } else {
-    throw ConfigError(where + " is not a boolean (got " + Quote(text) + "; expected true or false)");
+    throw ConfigError(where + " is not a boolean (got " + Quote(text) +
+                      "; expected true or false)");
   }
 }
 

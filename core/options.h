@@ -1,5 +1,5 @@
-// Option structs: each option is declared once, in the struct's Visit(), with its key, help text and
-// bound; the visitors here parse, check, describe and record options from that one declaration.
+// Option structs: each option is declared once, in the struct's Visit(), with its key, help text
+// and bound; the visitors here parse, check, describe and record options from that one declaration.
 //
 //   struct KnnOptions {
 //     int k = 5;
@@ -53,17 +53,21 @@ struct OptionInfo {
   std::string type;           // "int", "real", "string", "bool"
   std::string default_value;  // as text
   std::string help;
-  std::string constraint;     // human-readable, "" if none
+  std::string constraint;  // human-readable, "" if none
 };
 
 namespace internal {
 
 template <class T>
 constexpr const char* TypeName() {
-  if constexpr (std::is_same_v<T, bool>) return "bool";
-  else if constexpr (std::is_integral_v<T>) return "int";
-  else if constexpr (std::is_floating_point_v<T>) return "real";
-  else return "string";
+  if constexpr (std::is_same_v<T, bool>)
+    return "bool";
+  else if constexpr (std::is_integral_v<T>)
+    return "int";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "real";
+  else
+    return "string";
 }
 
 std::string FormatValue(bool v);
@@ -71,8 +75,7 @@ std::string FormatValue(std::int64_t v);
 std::string FormatValue(double v);
 inline std::string FormatValue(const std::string& v) { return v; }
 template <class T>
-  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-std::string FormatValue(T v) {
+requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) std::string FormatValue(T v) {
   return FormatValue(static_cast<std::int64_t>(v));
 }
 inline std::string FormatValue(float v) { return FormatValue(static_cast<double>(v)); }
@@ -83,8 +86,9 @@ void ParseInto(const std::string& where, const std::string& text, std::int64_t& 
 void ParseInto(const std::string& where, const std::string& text, double& out);
 void ParseInto(const std::string& where, const std::string& text, std::string& out);
 template <class T>
-  requires(std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, std::int64_t>)
-void ParseInto(const std::string& where, const std::string& text, T& out) {
+requires(std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+         !std::is_same_v<T, std::int64_t>) void ParseInto(const std::string& where,
+                                                          const std::string& text, T& out) {
   std::int64_t wide;
   ParseInto(where, text, wide);
   out = static_cast<T>(wide);
@@ -105,7 +109,8 @@ class SchemaVisitor {
 
 class AssignVisitor {
  public:
-  AssignVisitor(std::string owner, const OptionValues& values) : owner_(std::move(owner)), values_(values) {}
+  AssignVisitor(std::string owner, const OptionValues& values)
+      : owner_(std::move(owner)), values_(values) {}
   template <class T>
   void operator()(const char* key, T& field, const char* /*help*/, const Constraint& c = {}) {
     known_.push_back(key);

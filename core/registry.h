@@ -1,9 +1,9 @@
 // One registry template for every kind of plugin (spaces, strategies, predictors).
 //
-// An entry holds the key, a one-line summary, the option schema and a factory. The same table drives
-// `naskit list`, `naskit describe`, the suite loader and the conformance tests. Plugins register
-// themselves from their own .cc file with NASKIT_REGISTER_* macros; the plugin folders are compiled
-// into an OBJECT library so that no registration is dropped by the linker.
+// An entry holds the key, a one-line summary, the option schema and a factory. The same table
+// drives `naskit list`, `naskit describe`, the suite loader and the conformance tests. Plugins
+// register themselves from their own .cc file with NASKIT_REGISTER_* macros; the plugin folders are
+// compiled into an OBJECT library so that no registration is dropped by the linker.
 #pragma once
 
 #include <algorithm>
@@ -31,7 +31,8 @@ class Registry {
     Factory factory;
   };
 
-  // Builds the entry for `Impl`, constructed as Impl(Options, Args...) after its options are parsed.
+  // Builds the entry for `Impl`, constructed as Impl(Options, Args...) after its options are
+  // parsed.
   template <class Impl, class Options>
   static Entry MakeEntry(const char* key, const char* summary) {
     const std::string owner = std::string(Interface::kKind) + " " + Quote(key);

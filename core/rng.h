@@ -1,10 +1,10 @@
 // Seeded random streams.
 //
-// Every random choice in naskit draws from an Rng derived from a run's seed and a purpose string, so
-// that two purposes never share a stream and a result does not depend on the order in which unrelated
-// parts of the program draw. The generator is xoshiro256** (Blackman & Vigna, "Scrambled linear
-// pseudorandom number generators", ACM TOMS 2021), seeded through SplitMix64; the integer and real
-// distributions are our own so that streams are identical across standard libraries (std::
+// Every random choice in naskit draws from an Rng derived from a run's seed and a purpose string,
+// so that two purposes never share a stream and a result does not depend on the order in which
+// unrelated parts of the program draw. The generator is xoshiro256** (Blackman & Vigna, "Scrambled
+// linear pseudorandom number generators", ACM TOMS 2021), seeded through SplitMix64; the integer
+// and real distributions are our own so that streams are identical across standard libraries (std::
 // distributions are implementation-defined).
 #pragma once
 

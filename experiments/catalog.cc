@@ -21,7 +21,8 @@ CatalogKind KindOf(const std::string& name, const std::string& singular) {
 }  // namespace
 
 std::vector<CatalogKind> Catalog() {
-  return {KindOf<SpaceRegistry>("spaces", "space"), KindOf<StrategyRegistry>("strategies", "strategy")};
+  return {KindOf<SpaceRegistry>("spaces", "space"),
+          KindOf<StrategyRegistry>("strategies", "strategy")};
 }
 
 CatalogKind FindKind(const std::string& name) {

@@ -81,7 +81,8 @@ CostModel::CostModel(const TabularBenchmark& benchmark, const std::string& datas
   if (num_recorded_ == rows) return;
 
   // Ridge: a small penalty keeps the one-hot system (collinear with the intercept) well posed.
-  for (std::size_t i = 0; i < features; ++i) normal[i][i] += 1e-3 * static_cast<double>(num_recorded_);
+  for (std::size_t i = 0; i < features; ++i)
+    normal[i][i] += 1e-3 * static_cast<double>(num_recorded_);
   const std::vector<double> w = Solve(normal, rhs);
   double residual = 0;
   for (std::size_t row = 0; row < rows; ++row) {
@@ -103,9 +104,10 @@ CostModel::CostModel(const TabularBenchmark& benchmark, const std::string& datas
 
 std::string CostModel::Description() const {
   if (num_recorded_ == seconds_.size()) return source_ + " (every cell recorded)";
-  return fmt::format("{} for {} cells; the other {} predicted by ridge regression on the one-hot "
-                     "encoding fitted on those (R^2 = {:.3f})",
-                     source_, num_recorded_, seconds_.size() - num_recorded_, r_squared_);
+  return fmt::format(
+      "{} for {} cells; the other {} predicted by ridge regression on the one-hot "
+      "encoding fitted on those (R^2 = {:.3f})",
+      source_, num_recorded_, seconds_.size() - num_recorded_, r_squared_);
 }
 
 }  // namespace naskit

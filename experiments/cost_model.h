@@ -1,9 +1,9 @@
 // What a query costs in simulated training seconds.
 //
 // A benchmark records training time for some cells only (NB201's shared data: 1,000 of 15,625). For
-// the others naskit predicts it with a ridge regression of the recorded seconds on the space's one-hot
-// encoding (which op sits on which edge), fitted on every recorded cell; a run's result file says how
-// many of its queries were charged a modelled cost.
+// the others naskit predicts it with a ridge regression of the recorded seconds on the space's
+// one-hot encoding (which op sits on which edge), fitted on every recorded cell; a run's result
+// file says how many of its queries were charged a modelled cost.
 #pragma once
 
 #include <string>

@@ -1,6 +1,7 @@
 // The ask/tell loop of one run; see search_run.h.
 #include "experiments/search_run.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_set>
 
@@ -19,8 +20,9 @@ constexpr std::size_t kMaxConsecutiveFreeRepeats = 10000;
 PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings)
     : benchmark_(benchmark), settings_(std::move(settings)) {
   signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
-  signal_column_ = signal_->ColumnOf(settings_.signal_epochs,
-                                     "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
+  signal_column_ =
+      signal_->ColumnOf(settings_.signal_epochs,
+                        "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
   report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
                                                        : settings_.report_datasets;
   for (const auto& d : report_datasets_) {
@@ -35,12 +37,34 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     best_reports_.push_back(best);
   }
   if (settings_.budget_unit == "seconds") {
-    cost_ = std::make_shared<CostModel>(
-        benchmark, settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset,
-        settings_.signal_epochs);
+    // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's own
+    // fidelity must have one, the others only if the cost table records them.
+    const std::string cost_dataset = settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset;
+    const Table* cost_table = benchmark.FindTable("cost/" + cost_dataset + "/train_seconds");
+    const std::vector<int> epochs =
+        signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
+    costs_.resize(epochs.size());
+    for (std::size_t f = 0; f < epochs.size(); ++f) {
+      const bool recorded = cost_table && std::find(cost_table->epochs.begin(), cost_table->epochs.end(),
+                                                    epochs[f]) != cost_table->epochs.end();
+      if (recorded || f == signal_column_) {
+        costs_[f] = std::make_shared<CostModel>(benchmark, cost_dataset, epochs[f]);
+      }
+    }
   } else if (settings_.budget_unit != "queries") {
-    throw ConfigError(UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));
+    throw ConfigError(
+        UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));
   }
+}
+
+double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
+  if (costs_.empty()) return 0;
+  if (!costs_[fidelity]) {
+    throw DataError(benchmark_.path() + ": no training times at fidelity " + std::to_string(fidelity) +
+                    " of " + settings_.dataset + "/" + settings_.signal_metric +
+                    " to charge a seconds budget with");
+  }
+  return costs_[fidelity]->Seconds(row) * settings_.cost_scale;
 }
 
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
@@ -61,8 +85,9 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
   float incumbent_signal = 0;
 
   auto exhausted = [&] {
-    return settings.budget_unit == "seconds" ? spent_seconds >= settings.budget
-                                             : static_cast<double>(trace.row.size()) >= settings.budget;
+    return settings.budget_unit == "seconds"
+               ? spent_seconds >= settings.budget
+               : static_cast<double>(trace.row.size()) >= settings.budget;
   };
   while (!exhausted()) {
     const auto proposals = strategy->Ask(1);
@@ -74,7 +99,8 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
     const auto row = benchmark.RowOf(p.arch);
     if (!row) {
       throw DataError(benchmark.path() + ": strategy " + Quote(strategy_key) + " proposed " +
-                      Quote(benchmark.space().Format(p.arch)) + ", which the benchmark does not hold");
+                      Quote(benchmark.space().Format(p.arch)) +
+                      ", which the benchmark does not hold");
     }
     const float signal = search.signal().At(*row, p.fidelity);
     if (std::isnan(signal)) {
@@ -92,10 +118,11 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
     } else {
       consecutive_free = 0;
       if (search.cost()) {
-        spent_seconds += search.Seconds(*row);
-        trace.modelled_cost_queries += search.cost()->Modelled(*row);
+        spent_seconds += search.Seconds(*row, p.fidelity);
+        trace.modelled_cost_queries += search.Modelled(*row, p.fidelity);
       }
-      // The incumbent is chosen by the signal at the run's signal fidelity; the first best wins ties.
+      // The incumbent is chosen by the signal at the run's signal fidelity; the first best wins
+      // ties.
       if (p.fidelity == search.signal_column() && (!incumbent || signal > incumbent_signal)) {
         incumbent = *row;
         incumbent_signal = signal;

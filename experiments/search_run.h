@@ -29,8 +29,8 @@ struct SearchSettings {
   // Multiplies the recorded training seconds: NB201's paper charged the cifar10-valid split (25k
   // training images) while the shared times were recorded on cifar10 (50k), hence 0.5 there.
   double cost_scale = 1.0;
-  std::string cost_dataset;                  // whose training times are charged; empty: dataset
-  bool charge_repeats = false;               // re-evaluating a seen architecture costs and counts
+  std::string cost_dataset;     // whose training times are charged; empty: dataset
+  bool charge_repeats = false;  // re-evaluating a seen architecture costs and counts
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -44,11 +44,19 @@ class PreparedSearch {
   const Table& signal() const { return *signal_; }
   std::size_t signal_column() const { return signal_column_; }
   const std::vector<std::string>& report_datasets() const { return report_datasets_; }
-  float Report(std::size_t dataset, std::size_t row) const { return reports_[dataset]->At(row, report_columns_[dataset]); }
-  // The best report value any architecture of the benchmark has on report dataset `dataset` (for regret).
+  float Report(std::size_t dataset, std::size_t row) const {
+    return reports_[dataset]->At(row, report_columns_[dataset]);
+  }
+  // The best report value any architecture of the benchmark has on report dataset `dataset` (for
+  // regret).
   float BestReport(std::size_t dataset) const { return best_reports_[dataset]; }
-  const CostModel* cost() const { return cost_.get(); }
-  double Seconds(std::size_t row) const { return cost_ ? cost_->Seconds(row) * settings_.cost_scale : 0; }
+  // The cost model at the signal's fidelity (null for query budgets), and the simulated seconds of
+  // evaluating `row` at signal fidelity index `fidelity`.
+  const CostModel* cost() const { return costs_.empty() ? nullptr : costs_[signal_column_].get(); }
+  bool Modelled(std::size_t row, std::size_t fidelity) const {
+    return costs_[fidelity]->Modelled(row);
+  }
+  double Seconds(std::size_t row, std::size_t fidelity) const;
 
  private:
   const TabularBenchmark& benchmark_;
@@ -59,22 +67,22 @@ class PreparedSearch {
   std::vector<const Table*> reports_;
   std::vector<std::size_t> report_columns_;
   std::vector<float> best_reports_;
-  std::shared_ptr<const CostModel> cost_;
+  std::vector<std::shared_ptr<const CostModel>> costs_;  // per signal fidelity; null where not recorded
 };
 
 struct RunTrace {
   // One entry per counted query.
-  std::vector<std::size_t> row;           // benchmark row of the queried architecture
+  std::vector<std::size_t> row;  // benchmark row of the queried architecture
   std::vector<float> signal;
-  std::vector<double> seconds;            // cumulative simulated cost
-  std::vector<std::size_t> incumbent;     // row of the incumbent after this query
-  std::vector<std::vector<float>> report; // [report dataset][query]: incumbent's report metric
+  std::vector<double> seconds;             // cumulative simulated cost
+  std::vector<std::size_t> incumbent;      // row of the incumbent after this query
+  std::vector<std::vector<float>> report;  // [report dataset][query]: incumbent's report metric
   std::size_t modelled_cost_queries = 0;
   std::size_t free_repeats = 0;
-  bool stalled = false;                   // the strategy stopped proposing new architectures
+  bool stalled = false;  // the strategy stopped proposing new architectures
 };
 
-RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy, const OptionValues& options,
-                    std::uint64_t seed);
+RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
+                    const OptionValues& options, std::uint64_t seed);
 
 }  // namespace naskit

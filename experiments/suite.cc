@@ -20,7 +20,8 @@ class SuiteReader {
  public:
   explicit SuiteReader(std::string path) : path_(std::move(path)) {}
 
-  [[noreturn]] void Fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& key,
+                         const std::string& what) const {
     std::string where = path_;
     if (node && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
     throw ConfigError(where + ": " + (key.empty() ? "" : "key " + Quote(key) + ": ") + what);
@@ -32,7 +33,8 @@ class SuiteReader {
     for (const auto& item : map) {
       const std::string key = item.first.as<std::string>();
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string message = "unknown key " + Quote(prefix.empty() ? key : prefix + "." + key) + "; known: ";
+      std::string message =
+          "unknown key " + Quote(prefix.empty() ? key : prefix + "." + key) + "; known: ";
       for (std::size_t i = 0; i < known.size(); ++i) message += (i ? ", " : "") + known[i];
       if (auto guess = DidYouMean(key, known); !guess.empty()) {
         message += " (did you mean " + Quote(prefix.empty() ? guess : prefix + "." + guess) + "?)";
@@ -82,8 +84,11 @@ class SuiteReader {
       const auto dots = text.find("..");
       if (dots == std::string::npos) return {parse(text)};
       const std::uint64_t first = parse(text.substr(0, dots)), last = parse(text.substr(dots + 2));
-      if (last < first) Fail(node, "seeds", "empty range (got " + Quote(text) + "; expected FIRST..LAST with FIRST <= LAST)");
-      if (last - first >= 1000000) Fail(node, "seeds", "more than a million seeds (got " + Quote(text) + ")");
+      if (last < first)
+        Fail(node, "seeds",
+             "empty range (got " + Quote(text) + "; expected FIRST..LAST with FIRST <= LAST)");
+      if (last - first >= 1000000)
+        Fail(node, "seeds", "more than a million seeds (got " + Quote(text) + ")");
       for (std::uint64_t s = first; s <= last; ++s) seeds.push_back(s);
     } else if (node.IsSequence() && node.size() > 0) {
       for (const auto& item : node) seeds.push_back(parse(Scalar(item, "seeds")));
@@ -98,7 +103,8 @@ class SuiteReader {
   Suite Read(const YAML::Node& root) const {
     Suite suite;
     suite.path = path_;
-    RejectUnknownKeys(root, "", {"name", "description", "benchmark", "seeds", "strategies", "experiments"});
+    RejectUnknownKeys(root, "",
+                      {"name", "description", "benchmark", "seeds", "strategies", "experiments"});
     for (const char* required : {"name", "benchmark", "seeds", "strategies", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }
@@ -119,11 +125,15 @@ class SuiteReader {
       s.key = Scalar(node["strategy"], "strategy");
       s.label = node["label"] ? Scalar(node["label"], "label") : s.key;
       if (!labels.insert(s.label).second) {
-        Fail(node, "label", "two strategies share the label " + Quote(s.label) + "; give each a distinct label");
+        Fail(node, "label",
+             "two strategies share the label " + Quote(s.label) + "; give each a distinct label");
       }
       if (node["options"]) {
-        if (!node["options"].IsMap()) Fail(node["options"], "options", "expected a mapping of option to value");
-        for (const auto& item : node["options"]) s.options[item.first.as<std::string>()] = Scalar(item.second, item.first.as<std::string>());
+        if (!node["options"].IsMap())
+          Fail(node["options"], "options", "expected a mapping of option to value");
+        for (const auto& item : node["options"])
+          s.options[item.first.as<std::string>()] =
+              Scalar(item.second, item.first.as<std::string>());
       }
       try {
         s.resolved = StrategyRegistry::Global().Find(s.key).resolve(s.options);
@@ -144,26 +154,31 @@ class SuiteReader {
 
   SuiteExperiment ReadExperiment(const YAML::Node& node, std::set<std::string>& names) const {
     RejectUnknownKeys(node, "experiments[]",
-                      {"name", "datasets", "signal_metric", "signal_epochs", "report_metric", "report_epochs",
-                       "report_datasets", "budget_unit", "budgets", "cost_scale", "cost_dataset",
-                       "charge_repeats"});
+                      {"name", "datasets", "signal_metric", "signal_epochs", "report_metric",
+                       "report_epochs", "report_datasets", "budget_unit", "budgets", "cost_scale",
+                       "cost_dataset", "charge_repeats"});
     for (const char* required : {"name", "datasets", "budgets"}) {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }
     SuiteExperiment e;
     e.name = Scalar(node["name"], "name");
-    if (!names.insert(e.name).second) Fail(node, "name", "two experiments are named " + Quote(e.name));
+    if (!names.insert(e.name).second)
+      Fail(node, "name", "two experiments are named " + Quote(e.name));
     e.datasets = StringList(node["datasets"], "datasets");
     SearchSettings& s = e.settings;
     if (node["signal_metric"]) s.signal_metric = Scalar(node["signal_metric"], "signal_metric");
-    if (node["signal_epochs"]) s.signal_epochs = static_cast<int>(Number(node["signal_epochs"], "signal_epochs", 0, 1e6));
+    if (node["signal_epochs"])
+      s.signal_epochs = static_cast<int>(Number(node["signal_epochs"], "signal_epochs", 0, 1e6));
     if (node["report_metric"]) s.report_metric = Scalar(node["report_metric"], "report_metric");
-    if (node["report_epochs"]) s.report_epochs = static_cast<int>(Number(node["report_epochs"], "report_epochs", 0, 1e6));
-    if (node["report_datasets"]) s.report_datasets = StringList(node["report_datasets"], "report_datasets");
+    if (node["report_epochs"])
+      s.report_epochs = static_cast<int>(Number(node["report_epochs"], "report_epochs", 0, 1e6));
+    if (node["report_datasets"])
+      s.report_datasets = StringList(node["report_datasets"], "report_datasets");
     if (node["budget_unit"]) {
       s.budget_unit = Scalar(node["budget_unit"], "budget_unit");
       if (s.budget_unit != "queries" && s.budget_unit != "seconds") {
-        Fail(node["budget_unit"], "budget_unit", UnknownNameMessage("budget unit", s.budget_unit, {"queries", "seconds"}));
+        Fail(node["budget_unit"], "budget_unit",
+             UnknownNameMessage("budget unit", s.budget_unit, {"queries", "seconds"}));
       }
     }
     const YAML::Node budgets = node["budgets"];
@@ -179,7 +194,9 @@ class SuiteReader {
     if (node["cost_dataset"]) s.cost_dataset = Scalar(node["cost_dataset"], "cost_dataset");
     if (node["charge_repeats"]) {
       const std::string text = Scalar(node["charge_repeats"], "charge_repeats");
-      if (text != "true" && text != "false") Fail(node["charge_repeats"], "charge_repeats", "expected true or false (got " + Quote(text) + ")");
+      if (text != "true" && text != "false")
+        Fail(node["charge_repeats"], "charge_repeats",
+             "expected true or false (got " + Quote(text) + ")");
       s.charge_repeats = text == "true";
     }
     return e;
@@ -189,14 +206,15 @@ class SuiteReader {
   std::string path_;
 };
 
-// Finds the child of `node` named by one step of a dotted override key. In lists, a step matches the
-// item whose name/label/strategy equals it, or a numeric index.
+// Finds the child of `node` named by one step of a dotted override key. In lists, a step matches
+// the item whose name/label/strategy equals it, or a numeric index.
 YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key) {
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
       YAML::Node item = node[i];
       if (std::to_string(i) == step) return item;
-      const YAML::Node& view = item;  // const access: operator[] on a non-const node inserts the key
+      const YAML::Node& view =
+          item;  // const access: operator[] on a non-const node inserts the key
       for (const char* id : {"name", "label", "strategy"}) {
         if (view.IsMap() && view[id] && view[id].IsScalar() && view[id].as<std::string>() == step &&
             (std::string(id) != "strategy" || !view["label"])) {
@@ -206,7 +224,8 @@ YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key
     }
     throw ConfigError("--set " + key + ": no list item named " + Quote(step));
   }
-  if (!node.IsMap()) throw ConfigError("--set " + key + ": " + Quote(step) + " is below a single value");
+  if (!node.IsMap())
+    throw ConfigError("--set " + key + ": " + Quote(step) + " is below a single value");
   return node[step];
 }
 
@@ -248,7 +267,8 @@ Suite LoadSuite(const std::string& path, const std::vector<std::string>& overrid
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML (" + e.msg + ")");
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML (" + e.msg +
+                      ")");
   } catch (const YAML::BadFile&) {
     throw IoError(path + ": cannot read");
   }
@@ -268,9 +288,11 @@ std::vector<PlannedRun> PlanRuns(const Suite& suite) {
       for (std::size_t s = 0; s < suite.strategies.size(); ++s) {
         for (double budget : experiment.budgets) {
           for (std::uint64_t seed : suite.seeds) {
-            runs.push_back({e, dataset, s, budget, seed,
-                            fmt::format("{}/{}/{}/{}/seed-{}", experiment.name, dataset, suite.strategies[s].label,
-                                        FormatBudget(budget, experiment.settings.budget_unit), seed)});
+            runs.push_back(
+                {e, dataset, s, budget, seed,
+                 fmt::format("{}/{}/{}/{}/seed-{}", experiment.name, dataset,
+                             suite.strategies[s].label,
+                             FormatBudget(budget, experiment.settings.budget_unit), seed)});
           }
         }
       }

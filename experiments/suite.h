@@ -1,5 +1,5 @@
-// Experiment suites: YAML files that name a benchmark, seeds, strategies and experiments, and expand
-// into runs. Format (experiments/README.md has the full reference):
+// Experiment suites: YAML files that name a benchmark, seeds, strategies and experiments, and
+// expand into runs. Format (experiments/README.md has the full reference):
 //
 //   name: nb201_paper
 //   benchmark: build/nb201.h5          # relative to the current directory

@@ -53,7 +53,8 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
                     {"checksum", fmt::format("fnv1a64:{:016x}", benchmark.checksum())}};
   j["signal"] = {{"metric", s.signal_metric}, {"epochs", s.signal_epochs}, {"dataset", s.dataset}};
   Json best;
-  for (std::size_t d = 0; d < search.report_datasets().size(); ++d) best[search.report_datasets()[d]] = Decimal(search.BestReport(d));
+  for (std::size_t d = 0; d < search.report_datasets().size(); ++d)
+    best[search.report_datasets()[d]] = Decimal(search.BestReport(d));
   j["report"] = {{"metric", s.report_metric},
                  {"epochs", s.report_epochs},
                  {"datasets", search.report_datasets()},
@@ -78,7 +79,8 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
     final_result["incumbent"] = benchmark.space().Format(benchmark.data().archs[inc]);
     final_result["signal"] = Decimal(search.signal().At(inc, search.signal_column()));
     Json report;
-    for (std::size_t d = 0; d < trace.report.size(); ++d) report[search.report_datasets()[d]] = Decimal(trace.report[d].back());
+    for (std::size_t d = 0; d < trace.report.size(); ++d)
+      report[search.report_datasets()[d]] = Decimal(trace.report[d].back());
     final_result["report"] = report;
   }
   j["final"] = final_result;
@@ -111,10 +113,12 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
 }
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
-  if (options.jobs < 1) throw ConfigError(fmt::format("--jobs must be >= 1 (got {})", options.jobs));
-  if (options.shard_count < 1 || options.shard_index < 1 || options.shard_index > options.shard_count) {
-    throw ConfigError(fmt::format("--shard must be i/n with 1 <= i <= n (got {}/{})", options.shard_index,
-                                  options.shard_count));
+  if (options.jobs < 1)
+    throw ConfigError(fmt::format("--jobs must be >= 1 (got {})", options.jobs));
+  if (options.shard_count < 1 || options.shard_index < 1 ||
+      options.shard_index > options.shard_count) {
+    throw ConfigError(fmt::format("--shard must be i/n with 1 <= i <= n (got {}/{})",
+                                  options.shard_index, options.shard_count));
   }
   RunnerSummary summary;
   summary.out_dir = options.out_dir.empty() ? "results/" + suite.name : options.out_dir;
@@ -123,14 +127,17 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   const TabularBenchmark benchmark = TabularBenchmark::Open(suite.benchmark);
   const auto all_runs = PlanRuns(suite);
   std::map<std::string, std::unique_ptr<PreparedSearch>> searches;
-  auto search_key = [](const PlannedRun& r) { return fmt::format("{}/{}/{}", r.experiment, r.dataset, r.budget); };
+  auto search_key = [](const PlannedRun& r) {
+    return fmt::format("{}/{}/{}", r.experiment, r.dataset, r.budget);
+  };
   for (const auto& run : all_runs) {
     auto& slot = searches[search_key(run)];
     if (!slot) {
       try {
         slot = std::make_unique<PreparedSearch>(benchmark, SettingsOf(suite, run));
       } catch (const ConfigError& e) {
-        throw ConfigError(suite.path + ": experiment " + Quote(suite.experiments[run.experiment].name) + ": " + e.what());
+        throw ConfigError(suite.path + ": experiment " +
+                          Quote(suite.experiments[run.experiment].name) + ": " + e.what());
       }
     }
   }
@@ -142,7 +149,8 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   const std::string suite_copy = summary.out_dir + "/suite.yaml";
   if (fs::exists(suite_copy)) {
     if (ReadFile(suite_copy) != suite.canonical_yaml) {
-      throw ConfigError(summary.out_dir + " holds results of a different suite (or of other --set overrides); "
+      throw ConfigError(summary.out_dir +
+                        " holds results of a different suite (or of other --set overrides); "
                         "choose another --out or remove the folder");
     }
   } else {
@@ -152,7 +160,9 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   RemoveStaleTemporaries(summary.out_dir);
   std::vector<const PlannedRun*> todo;
   for (std::size_t i = 0; i < all_runs.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) != options.shard_index - 1) continue;
+    if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) !=
+        options.shard_index - 1)
+      continue;
     ++summary.planned;
     if (fs::exists(summary.out_dir + "/" + all_runs[i].key + ".json")) {
       ++summary.already_done;

@@ -1,4 +1,5 @@
-// The search-space interface: what a strategy, a predictor and a benchmark need to know about a space.
+// The search-space interface: what a strategy, a predictor and a benchmark need to know about a
+// space.
 //
 // An architecture is an ArchId: a dense integer in [0, Size()) defined by the space. Spaces are
 // immutable after construction and safe to share between threads.
@@ -25,8 +26,8 @@ enum class Encoding {
 
 // An architecture as a labelled DAG with operations on nodes (the form GNN predictors consume).
 struct ArchGraph {
-  std::vector<std::string> node_labels;      // "input", op names..., "output"
-  std::vector<std::pair<int, int>> edges;    // (from, to), from < to
+  std::vector<std::string> node_labels;    // "input", op names..., "output"
+  std::vector<std::pair<int, int>> edges;  // (from, to), from < to
 };
 
 class SearchSpace {
@@ -51,7 +52,8 @@ class SearchSpace {
   // One id per isomorphism class: architectures that compute the same function share it.
   virtual ArchId Canonical(ArchId arch) const = 0;
 
-  // The space's published string form. Parse() throws ConfigError naming the bad token and position.
+  // The space's published string form. Parse() throws ConfigError naming the bad token and
+  // position.
   virtual std::string Format(ArchId arch) const = 0;
   virtual ArchId Parse(std::string_view text) const = 0;
 
@@ -72,9 +74,9 @@ struct NoOptions {
   void Visit(V&) {}
 };
 
-#define NASKIT_REGISTER_SPACE(Class, Options, key, summary)                      \
-  static const bool naskit_registered_space_##Class [[maybe_unused]] =           \
-      ::naskit::SpaceRegistry::Global().Add(                                     \
+#define NASKIT_REGISTER_SPACE(Class, Options, key, summary)            \
+  static const bool naskit_registered_space_##Class [[maybe_unused]] = \
+      ::naskit::SpaceRegistry::Global().Add(                           \
           ::naskit::SpaceRegistry::MakeEntry<Class, Options>(key, summary))
 
 }  // namespace naskit

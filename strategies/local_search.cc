@@ -1,7 +1,8 @@
-// Local search: White, Nolen, Kumar & Sebastian, "Exploring the Loss Landscape in Neural Architecture
-// Search", UAI 2021 (first as "Local Search is State of the Art for NAS Benchmarks", 2020). Start from
-// the best of `num_init` random architectures, evaluate its whole neighbourhood (in random order), move
-// to the best neighbour if it improves, and restart from a random architecture at a local optimum.
+// Local search: White, Nolen, Kumar & Sebastian, "Exploring the Loss Landscape in Neural
+// Architecture Search", UAI 2021 (first as "Local Search is State of the Art for NAS Benchmarks",
+// 2020). Start from the best of `num_init` random architectures, evaluate its whole neighbourhood
+// (in random order), move to the best neighbour if it improves, and restart from a random
+// architecture at a local optimum.
 #include <algorithm>
 #include <unordered_map>
 
@@ -14,8 +15,8 @@ struct LocalSearchOptions {
   int num_init = 10;
   template <class V>
   void Visit(V& v) {
-    v("num_init", num_init, "random architectures evaluated before (and at each restart of) the climb",
-      AtLeast(1));
+    v("num_init", num_init,
+      "random architectures evaluated before (and at each restart of) the climb", AtLeast(1));
   }
 };
 
@@ -109,7 +110,7 @@ class LocalSearch final : public SearchStrategy {
   Rng rng_;
   std::unordered_map<ArchId, double> known_;
   std::unordered_map<ArchId, bool> asked_;
-  std::vector<ArchId> queue_;   // evaluated from the back
+  std::vector<ArchId> queue_;  // evaluated from the back
   std::vector<ArchId> starts_;
   ArchId current_ = 0;
   bool has_current_ = false;
@@ -119,7 +120,8 @@ class LocalSearch final : public SearchStrategy {
 
 }  // namespace
 
-NASKIT_REGISTER_STRATEGY(LocalSearch, LocalSearchOptions, "local_search",
-                         "hill climbing over one-edge neighbours with random restarts (White et al., 2020)");
+NASKIT_REGISTER_STRATEGY(
+    LocalSearch, LocalSearchOptions, "local_search",
+    "hill climbing over one-edge neighbours with random restarts (White et al., 2020)");
 
 }  // namespace naskit

@@ -1,5 +1,5 @@
-// Random search: uniform sampling without repeats. The baseline every NAS paper reports (Li & Talwalkar,
-// "Random Search and Reproducibility for Neural Architecture Search", UAI 2019).
+// Random search: uniform sampling without repeats. The baseline every NAS paper reports (Li &
+// Talwalkar, "Random Search and Reproducibility for Neural Architecture Search", UAI 2019).
 #include <unordered_set>
 
 #include "strategies/search_strategy.h"
@@ -10,7 +10,9 @@ namespace {
 class RandomSearch final : public SearchStrategy {
  public:
   RandomSearch(NoOptions, const StrategyContext& context)
-      : space_(context.space), fidelity_(context.default_fidelity), rng_(context.rng.Derive("sample")) {}
+      : space_(context.space),
+        fidelity_(context.default_fidelity),
+        rng_(context.rng.Derive("sample")) {}
 
   std::vector<Proposal> Ask(std::size_t n) override {
     std::vector<Proposal> proposals;
@@ -37,6 +39,7 @@ class RandomSearch final : public SearchStrategy {
 
 }  // namespace
 
-NASKIT_REGISTER_STRATEGY(RandomSearch, NoOptions, "random", "uniform random sampling without repeats");
+NASKIT_REGISTER_STRATEGY(RandomSearch, NoOptions, "random",
+                         "uniform random sampling without repeats");
 
 }  // namespace naskit

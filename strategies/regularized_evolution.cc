@@ -1,7 +1,7 @@
 // Regularized (aging) evolution: Real, Aggarwal, Huang & Le, "Regularized Evolution for Image
-// Classifier Architecture Search", AAAI 2019. Tournament selection of `sample_size` individuals drawn
-// with replacement from the population, one mutation of the winner, and the oldest individual dies.
-// NAS-Bench-201's settings are the defaults (population 10, sample 3).
+// Classifier Architecture Search", AAAI 2019. Tournament selection of `sample_size` individuals
+// drawn with replacement from the population, one mutation of the winner, and the oldest individual
+// dies. NAS-Bench-201's settings are the defaults (population 10, sample 3).
 #include <deque>
 #include <unordered_set>
 
@@ -15,8 +15,10 @@ struct RegularizedEvolutionOptions {
   int sample_size = 3;
   template <class V>
   void Visit(V& v) {
-    v("population_size", population_size, "individuals alive at once (first ones are random)", AtLeast(1));
-    v("sample_size", sample_size, "tournament size: individuals compared to pick a parent", AtLeast(1));
+    v("population_size", population_size, "individuals alive at once (first ones are random)",
+      AtLeast(1));
+    v("sample_size", sample_size, "tournament size: individuals compared to pick a parent",
+      AtLeast(1));
   }
 };
 
@@ -53,7 +55,8 @@ class RegularizedEvolution final : public SearchStrategy {
     for (const auto& r : results) {
       pending_.Resolve(r.proposal);
       population_.push_back({r.proposal.arch, r.signal});
-      if (population_.size() > static_cast<std::size_t>(options_.population_size)) population_.pop_front();
+      if (population_.size() > static_cast<std::size_t>(options_.population_size))
+        population_.pop_front();
     }
   }
 

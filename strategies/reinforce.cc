@@ -1,10 +1,10 @@
 // REINFORCE (Williams, "Simple Statistical Gradient-Following Algorithms for Connectionist
 // Reinforcement Learning", Machine Learning 1992) as used for NAS by Zoph & Le (ICLR 2017), in the
 // form NAS-Bench-201 / NATS-Bench benchmark it: an independent softmax policy per decision (edge),
-// the reward is the search signal, an exponential-moving-average baseline (momentum 0.9), and Adam on
-// the policy logits. The default learning rate is NATS-Bench's (`exps/NATS-algos/reinforce.py`, 0.01);
-// NB201's documented command used 0.5, which only works with the per-seed noise of its signal
-// (BENCHMARKS.md compares both).
+// the reward is the search signal, an exponential-moving-average baseline (momentum 0.9), and Adam
+// on the policy logits. The default learning rate is NATS-Bench's (`exps/NATS-algos/reinforce.py`,
+// 0.01); NB201's documented command used 0.5, which only works with the per-seed noise of its
+// signal (BENCHMARKS.md compares both).
 #include <cmath>
 
 #include "strategies/search_strategy.h"
@@ -19,7 +19,8 @@ struct ReinforceOptions {
   template <class V>
   void Visit(V& v) {
     v("learning_rate", learning_rate, "Adam step size on the policy logits", InRange(1e-8, 10));
-    v("baseline_momentum", baseline_momentum, "momentum of the moving-average reward baseline", InRange(0, 1));
+    v("baseline_momentum", baseline_momentum, "momentum of the moving-average reward baseline",
+      InRange(0, 1));
     v("init_scale", init_scale, "std of the initial logits (NB201: 1e-3)", InRange(0, 1));
   }
 };
@@ -92,7 +93,8 @@ class Reinforce final : public SearchStrategy {
   void Step(const std::vector<int>& choices, double advantage) {
     constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
     ++steps_;
-    const double correction1 = 1 - std::pow(kBeta1, steps_), correction2 = 1 - std::pow(kBeta2, steps_);
+    const double correction1 = 1 - std::pow(kBeta1, steps_),
+                 correction2 = 1 - std::pow(kBeta2, steps_);
     for (std::size_t d = 0; d < logits_.size(); ++d) {
       const auto p = Softmax(logits_[d]);
       for (std::size_t c = 0; c < p.size(); ++c) {
@@ -117,7 +119,8 @@ class Reinforce final : public SearchStrategy {
 
 }  // namespace
 
-NASKIT_REGISTER_STRATEGY(Reinforce, ReinforceOptions, "reinforce",
-                         "policy gradient with a moving-average baseline (Williams 1992; NB201 settings)");
+NASKIT_REGISTER_STRATEGY(
+    Reinforce, ReinforceOptions, "reinforce",
+    "policy gradient with a moving-average baseline (Williams 1992; NB201 settings)");
 
 }  // namespace naskit

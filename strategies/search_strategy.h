@@ -1,9 +1,9 @@
-// The search-strategy interface: ask/tell, so that the loop (budget, recording, checkpoints) stays in
-// experiments/ and the same strategy runs against a table lookup or real training.
+// The search-strategy interface: ask/tell, so that the loop (budget, recording, checkpoints) stays
+// in experiments/ and the same strategy runs against a table lookup or real training.
 //
-// A strategy sees only the search signal (e.g. 12-epoch validation accuracy, higher is better) of the
-// architectures it asked for; it never sees the report metric. It must be deterministic given its
-// context's Rng.
+// A strategy sees only the search signal (e.g. 12-epoch validation accuracy, higher is better) of
+// the architectures it asked for; it never sees the report metric. It must be deterministic given
+// its context's Rng.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,8 @@
 
 namespace naskit {
 
-// One evaluation request: an architecture at a fidelity (an index into StrategyContext::fidelities).
+// One evaluation request: an architecture at a fidelity (an index into
+// StrategyContext::fidelities).
 struct Proposal {
   ArchId arch = 0;
   std::size_t fidelity = 0;
@@ -42,19 +43,20 @@ class SearchStrategy {
   static constexpr const char* kKind = "strategy";
   virtual ~SearchStrategy() = default;
 
-  // Proposes up to `n` (>= 1) evaluations. May return fewer, and returns none only when the strategy
-  // has nothing left to propose. Proposes an (arch, fidelity) it has already been told about only if
-  // MayRepeat() (the run answers such repeats from its cache).
+  // Proposes up to `n` (>= 1) evaluations. May return fewer, and returns none only when the
+  // strategy has nothing left to propose. Proposes an (arch, fidelity) it has already been told
+  // about only if MayRepeat() (the run answers such repeats from its cache).
   virtual std::vector<Proposal> Ask(std::size_t n) = 0;
-  // Results for proposals returned by Ask(), in any order. Throws std::logic_error for a proposal that
-  // was never asked or is told twice.
+  // Results for proposals returned by Ask(), in any order. Throws std::logic_error for a proposal
+  // that was never asked or is told twice.
   virtual void Tell(std::span<const Observation> results) = 0;
   // Whether the algorithm, as published, may propose an architecture again (aging evolution's child
   // can equal an earlier one; a policy can sample the same cell twice).
   virtual bool MayRepeat() const { return false; }
 };
 
-// Book-keeping every strategy needs: which proposals await a Tell, which (arch, fidelity) were seen.
+// Book-keeping every strategy needs: which proposals await a Tell, which (arch, fidelity) were
+// seen.
 class PendingProposals {
  public:
   void Add(const Proposal& p) { pending_.push_back(p); }
@@ -68,9 +70,9 @@ class PendingProposals {
 
 using StrategyRegistry = Registry<SearchStrategy, const StrategyContext&>;
 
-#define NASKIT_REGISTER_STRATEGY(Class, Options, key, summary)                   \
-  static const bool naskit_registered_strategy_##Class [[maybe_unused]] =        \
-      ::naskit::StrategyRegistry::Global().Add(                                  \
+#define NASKIT_REGISTER_STRATEGY(Class, Options, key, summary)            \
+  static const bool naskit_registered_strategy_##Class [[maybe_unused]] = \
+      ::naskit::StrategyRegistry::Global().Add(                           \
           ::naskit::StrategyRegistry::MakeEntry<Class, Options>(key, summary))
 
 }  // namespace naskit

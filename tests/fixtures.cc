@@ -25,11 +25,15 @@ BenchmarkData SyntheticNb201(std::uint64_t salt) {
   test.attrs = {{"split", "test"}, {"unit", "percent"}};
   for (ArchId a = 0; a < n; ++a) {
     data.archs.push_back(a);
-    data.index.push_back(static_cast<std::uint32_t>((a * 7919 + 13) % n));  // a permutation of 0..n-1
+    data.index.push_back(
+        static_cast<std::uint32_t>((a * 7919 + 13) % n));  // a permutation of 0..n-1
     double quality = 0;
     for (int e = 0; e < 6; ++e) {
       const int op = Nb201Space::OpOf(a, e);
-      quality += op == Nb201Space::kConv3x3 ? 3 : op == Nb201Space::kConv1x1 ? 2 : op == Nb201Space::kSkip ? 1 : 0;
+      quality += op == Nb201Space::kConv3x3   ? 3
+                 : op == Nb201Space::kConv1x1 ? 2
+                 : op == Nb201Space::kSkip    ? 1
+                                              : 0;
     }
     Rng noise = Rng(salt).Derive(a);
     valid.values.push_back(static_cast<float>(50 + 2 * quality + 3 * noise.UniformReal()));
@@ -54,13 +58,16 @@ std::string SyntheticNb201File(std::uint64_t salt) {
   return path;
 }
 
-std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds, const std::string& budgets) {
+std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
+                                const std::string& budgets) {
   const std::string path = TempDir("suite") + "/suite.yaml";
   std::ofstream out(path);
   out << "name: synthetic\nbenchmark: " << benchmark << "\nseeds: " << seeds << "\nstrategies:\n";
   for (const auto& key : StrategyRegistry::Global().Keys()) out << "  - strategy: " << key << "\n";
   out << "experiments:\n"
-         "  - name: queries\n    datasets: [toy]\n    budget_unit: queries\n    budgets: " << budgets << "\n"
+         "  - name: queries\n    datasets: [toy]\n    budget_unit: queries\n    budgets: "
+      << budgets
+      << "\n"
          "  - name: seconds\n    datasets: [toy]\n    budget_unit: seconds\n    budgets: [3000]\n";
   return path;
 }

@@ -7,15 +7,17 @@
 
 namespace naskit::testing {
 
-// All 15,625 NB201 cells on one dataset "toy": valid_accuracy at 12 epochs (the signal), test_accuracy
-// at 200 epochs (the report), train_seconds at 12 epochs recorded for every other cell. Values are a
-// smooth function of the ops plus hashed noise, so strategies have something to find.
+// All 15,625 NB201 cells on one dataset "toy": valid_accuracy at 12 epochs (the signal),
+// test_accuracy at 200 epochs (the report), train_seconds at 12 epochs recorded for every other
+// cell. Values are a smooth function of the ops plus hashed noise, so strategies have something to
+// find.
 BenchmarkData SyntheticNb201(std::uint64_t salt = 0);
 
 // SyntheticNb201() written to a temporary .h5 file (once per salt and process).
 std::string SyntheticNb201File(std::uint64_t salt = 0);
 
 // A suite over the synthetic file with every registered strategy.
-std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds, const std::string& budgets);
+std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
+                                const std::string& budgets);
 
 }  // namespace naskit::testing

@@ -68,8 +68,9 @@ std::string TempDir(const std::string& tag) {
   static std::mutex mutex;
   static int counter = 0;
   std::lock_guard lock(mutex);
-  const fs::path path = fs::temp_directory_path() /
-                        ("naskit-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const fs::path path =
+      fs::temp_directory_path() /
+      ("naskit-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::remove_all(path);
   fs::create_directories(path);
   Temps().paths.push_back(path.string());

@@ -1,4 +1,5 @@
-// Helpers shared by tests and micro-benchmarks: the shared NAS data, temporary folders, running the CLI.
+// Helpers shared by tests and micro-benchmarks: the shared NAS data, temporary folders, running the
+// CLI.
 #pragma once
 
 #include <optional>
@@ -34,15 +35,15 @@ CliResult RunCli(const std::vector<std::string>& args);
 }  // namespace naskit::testing
 
 // Binds `var` to the path of a shared data file, or skips the test (fails it under CI).
-#define NASKIT_REQUIRE(var, optional_path, relative)                                  \
-  const auto var##_found = (optional_path);                                            \
-  if (!var##_found) {                                                                  \
-    if (::naskit::testing::InCi()) {                                                   \
-      FAIL() << ::naskit::testing::MissingDataMessage(relative);                       \
-    } else {                                                                           \
-      GTEST_SKIP() << ::naskit::testing::MissingDataMessage(relative);                 \
-    }                                                                                  \
-  }                                                                                    \
+#define NASKIT_REQUIRE(var, optional_path, relative)                   \
+  const auto var##_found = (optional_path);                            \
+  if (!var##_found) {                                                  \
+    if (::naskit::testing::InCi()) {                                   \
+      FAIL() << ::naskit::testing::MissingDataMessage(relative);       \
+    } else {                                                           \
+      GTEST_SKIP() << ::naskit::testing::MissingDataMessage(relative); \
+    }                                                                  \
+  }                                                                    \
   const std::string var = *var##_found
 
 #define NASKIT_REQUIRE_SHARED(var, relative) \

@@ -30,7 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kMetrics[] = {"train_accuracy", "train_loss", "valid_accuracy",
+constexpr const char* kMetrics[] = {"train_accuracy", "train_loss",    "valid_accuracy",
                                     "valid_loss",     "test_accuracy", "test_loss"};
 
 struct Task {
@@ -50,11 +50,13 @@ std::vector<std::uint64_t> ParseSeeds(const std::string& text) {
       seeds.push_back(std::stoull(item, &used));
       if (used != item.size()) throw std::invalid_argument(item);
     } catch (const std::logic_error&) {
-      throw ConfigError("bench build: option \"seeds\" must be comma-separated integers (got " + Quote(text) + ")");
+      throw ConfigError("bench build: option \"seeds\" must be comma-separated integers (got " +
+                        Quote(text) + ")");
     }
   }
   if (seeds.empty() || std::set<std::uint64_t>(seeds.begin(), seeds.end()).size() != seeds.size()) {
-    throw ConfigError("bench build: option \"seeds\" must list distinct integers (got " + Quote(text) + ")");
+    throw ConfigError("bench build: option \"seeds\" must list distinct integers (got " +
+                      Quote(text) + ")");
   }
   return seeds;
 }
@@ -65,7 +67,8 @@ std::vector<ArchId> Representatives(std::int64_t max_classes) {
   for (ArchId a = 0; a < space.Size(); ++a) {
     if (space.Canonical(a) == a) reps.push_back(a);
   }
-  if (max_classes > 0 && static_cast<std::size_t>(max_classes) < reps.size()) reps.resize(max_classes);
+  if (max_classes > 0 && static_cast<std::size_t>(max_classes) < reps.size())
+    reps.resize(max_classes);
   return reps;
 }
 
@@ -111,7 +114,10 @@ double MeasureLatencyMs(ArchId arch, const Nb201MacroOptions& network, const at:
   for (int i = 0; i < 13; ++i) {
     const auto start = std::chrono::steady_clock::now();
     model->forward(image);
-    if (i >= 3) times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    if (i >= 3)
+      times.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -137,7 +143,8 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
       data.index.push_back(static_cast<std::uint32_t>(a));
     }
   }
-  const std::size_t rows = data.archs.size(), epochs = static_cast<std::size_t>(o.train.epochs), s_count = seeds.size();
+  const std::size_t rows = data.archs.size(), epochs = static_cast<std::size_t>(o.train.epochs),
+                    s_count = seeds.size();
   std::vector<int> epoch_list;
   for (int e = 1; e <= o.train.epochs; ++e) epoch_list.push_back(e);
   const std::string d = o.dataset;
@@ -149,22 +156,27 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
     t.seeds = s_count;
     t.per_seed.assign(rows * epochs * s_count, NAN);
     const std::string name = metric;
-    t.attrs = {{"split", name.substr(0, name.find('_'))},
-               {"unit", name.ends_with("accuracy") ? "percent" : "cross-entropy"},
-               {"aggregation", fmt::format("values: mean over {} seeds; per seed in the third dimension", s_count)}};
+    t.attrs = {
+        {"split", name.substr(0, name.find('_'))},
+        {"unit", name.ends_with("accuracy") ? "percent" : "cross-entropy"},
+        {"aggregation",
+         fmt::format("values: mean over {} seeds; per seed in the third dimension", s_count)}};
   }
   Table& seconds = tables["cost/" + d + "/train_seconds"];
   seconds.epochs = epoch_list;
   seconds.columns = epochs;
   seconds.seeds = s_count;
   seconds.per_seed.assign(rows * epochs * s_count, NAN);
-  seconds.attrs = {{"unit", "seconds"},
-                   {"note", "cumulative training time to each epoch, measured on the building machine: " + CpuName() +
-                                fmt::format(", {} LibTorch thread(s) per training", o.train.threads)}};
+  seconds.attrs = {
+      {"unit", "seconds"},
+      {"note",
+       "cumulative training time to each epoch, measured on the building machine: " + CpuName() +
+           fmt::format(", {} LibTorch thread(s) per training", o.train.threads)}};
   Table latency, params, flops;
   latency.values.assign(rows, NAN);
-  latency.attrs = {{"unit", "milliseconds"},
-                   {"note", "median single-image forward pass, one LibTorch thread, on " + CpuName()}};
+  latency.attrs = {
+      {"unit", "milliseconds"},
+      {"note", "median single-image forward pass, one LibTorch thread, on " + CpuName()}};
   params.values.assign(rows, NAN);
   params.attrs = {{"unit", "count"}};
   flops.values.assign(rows, NAN);
@@ -175,7 +187,8 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   std::map<ArchId, std::vector<double>> latencies;
   for (const auto& task : tasks) {
     const Json j = Json::parse(ReadText(task.File(work)));
-    const std::size_t s = static_cast<std::size_t>(std::find(seeds.begin(), seeds.end(), task.seed) - seeds.begin());
+    const std::size_t s =
+        static_cast<std::size_t>(std::find(seeds.begin(), seeds.end(), task.seed) - seeds.begin());
     latencies[task.representative].push_back(j.at("latency_ms"));
     for (std::size_t row : rows_of_class.at(task.representative)) {
       params.values[row] = j.at("params");
@@ -183,7 +196,8 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
       for (std::size_t e = 0; e < epochs; ++e) {
         const Json& log = j.at("epochs").at(e);
         for (const char* metric : kMetrics) {
-          tables["metrics/" + d + "/" + metric].per_seed[(row * epochs + e) * s_count + s] = log.at(metric);
+          tables["metrics/" + d + "/" + metric].per_seed[(row * epochs + e) * s_count + s] =
+              log.at(metric);
         }
         seconds.per_seed[(row * epochs + e) * s_count + s] = log.at("cumulative_seconds");
       }
@@ -192,7 +206,8 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   for (const auto& [rep, values] : latencies) {
     double total = 0;
     for (double v : values) total += v;
-    for (std::size_t row : rows_of_class.at(rep)) latency.values[row] = static_cast<float>(total / values.size());
+    for (std::size_t row : rows_of_class.at(rep))
+      latency.values[row] = static_cast<float>(total / values.size());
   }
   for (auto& [path, t] : tables) t.AverageSeeds();
   seconds.AverageSeeds();
@@ -205,18 +220,23 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   data.attrs = {
       {"name", "nb201-" + d},
       {"space", "nb201"},
-      {"source", fmt::format("trained by `naskit bench build` ({} of 6,466 NB201 isomorphism classes, one representative "
+      {"source", fmt::format("trained by `naskit bench build` ({} of 6,466 NB201 isomorphism "
+                             "classes, one representative "
                              "each, seeds {}); rows of a class share its representative's results",
                              reps.size(), o.seeds)},
       {"build_settings", settings.dump()},
-      {"network", fmt::format("NB201 skeleton with C={}, N={}, input {}x{}", o.channels, o.cells, o.image_size,
-                              o.image_size)},
-      {"training", fmt::format("SGD Nesterov 0.9, lr {} cosine, wd {}, batch {}, {} epochs, {} training images, {} "
-                               "validation images held out of the training split, {} test images",
-                               o.train.learning_rate, o.train.weight_decay, o.train.batch_size, o.train.epochs,
-                               o.train_subset, o.valid_size, o.test_subset)},
-      {"licence", d == "fashion-mnist" ? "Fashion-MNIST: MIT (Zalando Research); results: as naskit" : "as naskit"},
-      {"citation", "Dong & Yang, NAS-Bench-201, ICLR 2020; Xiao et al., Fashion-MNIST, arXiv:1708.07747, 2017"},
+      {"network", fmt::format("NB201 skeleton with C={}, N={}, input {}x{}", o.channels, o.cells,
+                              o.image_size, o.image_size)},
+      {"training",
+       fmt::format(
+           "SGD Nesterov 0.9, lr {} cosine, wd {}, batch {}, {} epochs, {} training images, {} "
+           "validation images held out of the training split, {} test images",
+           o.train.learning_rate, o.train.weight_decay, o.train.batch_size, o.train.epochs,
+           o.train_subset, o.valid_size, o.test_subset)},
+      {"licence", d == "fashion-mnist" ? "Fashion-MNIST: MIT (Zalando Research); results: as naskit"
+                                       : "as naskit"},
+      {"citation",
+       "Dong & Yang, NAS-Bench-201, ICLR 2020; Xiao et al., Fashion-MNIST, arXiv:1708.07747, 2017"},
       {"row_order", "NB201 architecture id (base-5 ops); /archs/index equals /archs/id"},
   };
   WriteBenchmark(data, o.out);
@@ -232,7 +252,8 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
   const DatasetSplits data = LoadDataset(DataOptions(o));
   const Nb201MacroOptions network = Network(o, data);
   const at::Tensor one_image = data.test.images.slice(0, 0, 1);
-  for (std::size_t k = static_cast<std::size_t>(index); k < tasks.size(); k += static_cast<std::size_t>(count)) {
+  for (std::size_t k = static_cast<std::size_t>(index); k < tasks.size();
+       k += static_cast<std::size_t>(count)) {
     const Task& task = tasks[k];
     if (fs::exists(task.File(work))) continue;
     const TrainResult result = TrainNetwork(task.representative, network, data, o.train, task.seed);
@@ -247,16 +268,20 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
     double cumulative = 0;
     for (const auto& e : result.epochs) {
       cumulative += e.train_seconds;
-      j["epochs"].push_back({{"train_accuracy", e.train_accuracy}, {"train_loss", e.train_loss},
-                             {"valid_accuracy", e.valid_accuracy}, {"valid_loss", e.valid_loss},
-                             {"test_accuracy", e.test_accuracy}, {"test_loss", e.test_loss},
+      j["epochs"].push_back({{"train_accuracy", e.train_accuracy},
+                             {"train_loss", e.train_loss},
+                             {"valid_accuracy", e.valid_accuracy},
+                             {"valid_loss", e.valid_loss},
+                             {"test_accuracy", e.test_accuracy},
+                             {"test_loss", e.test_loss},
                              {"cumulative_seconds", cumulative}});
     }
     WriteFileAtomically(task.File(work), j.dump() + "\n");
   }
 }
 
-BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& self, const std::atomic<bool>* stop) {
+BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& self,
+                                 const std::atomic<bool>* stop) {
   if (o.out.empty()) throw ConfigError("bench build: missing required option --out");
   const auto tasks = Plan(o);
   BenchBuildSummary summary;
@@ -270,8 +295,9 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
   const std::string settings = Json(ResultSettings(o)).dump(1) + "\n";
   if (fs::exists(work + "/settings.json")) {
     if (ReadText(work + "/settings.json") != settings) {
-      throw ConfigError(work + " holds a build with other settings; remove it or keep the settings it has:\n" +
-                        ReadText(work + "/settings.json"));
+      throw ConfigError(
+          work + " holds a build with other settings; remove it or keep the settings it has:\n" +
+          ReadText(work + "/settings.json"));
     }
   } else {
     WriteFileAtomically(work + "/settings.json", settings);
@@ -285,14 +311,16 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
   summary.already_done = count_done();
   if (summary.already_done < tasks.size()) {
     std::vector<pid_t> children;
-    const int workers = std::min<int>(o.workers, static_cast<int>(tasks.size() - summary.already_done));
+    const int workers =
+        std::min<int>(o.workers, static_cast<int>(tasks.size() - summary.already_done));
     for (int i = 0; i < workers; ++i) {
       const pid_t pid = ::fork();
       if (pid < 0) throw IoError("bench build: cannot start a worker process");
       if (pid == 0) {
         const std::string index = std::to_string(i), count = std::to_string(workers);
         ::execl(self.c_str(), self.c_str(), "bench", "worker", "--work", work.c_str(), "--data-dir",
-                o.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(), static_cast<char*>(nullptr));
+                o.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
       }
       children.push_back(pid);
@@ -323,10 +351,11 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
     progress.Finish();
     summary.completed = count_done() - summary.already_done;
     if (failed_status && !(stop && stop->load())) {
-      throw IoError(fmt::format("bench build: a worker failed ({}); its error is above. Finished trainings are kept; "
-                                "run the same command again to resume",
-                                WIFEXITED(failed_status) ? "exit status " + std::to_string(WEXITSTATUS(failed_status))
-                                                         : "signal " + std::to_string(WTERMSIG(failed_status))));
+      throw IoError(fmt::format(
+          "bench build: a worker failed ({}); its error is above. Finished trainings are kept; "
+          "run the same command again to resume",
+          WIFEXITED(failed_status) ? "exit status " + std::to_string(WEXITSTATUS(failed_status))
+                                   : "signal " + std::to_string(WTERMSIG(failed_status))));
     }
     if (summary.already_done + summary.completed < tasks.size()) {
       summary.interrupted = true;

@@ -7,8 +7,8 @@
 // representative.
 //
 // Work is split over worker processes; each finished training is one small JSON file in
-// `<out>.work/`, written atomically, so an interrupted build resumes with nothing lost or duplicated.
-// The benchmark file is assembled when every training is done.
+// `<out>.work/`, written atomically, so an interrupted build resumes with nothing lost or
+// duplicated. The benchmark file is assembled when every training is done.
 #pragma once
 
 #include <atomic>
@@ -36,16 +36,19 @@ struct BenchBuildOptions {
   template <class V>
   void Visit(V& v) {
     v("out", out, "benchmark file to write (.h5)");
-    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic", OneOf({"fashion-mnist", "cifar10", "synthetic"}));
+    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
+      OneOf({"fashion-mnist", "cifar10", "synthetic"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("seeds", seeds, "comma-separated training seeds");
     v("channels", channels, "C of the NB201 skeleton", AtLeast(1));
     v("cells", cells, "N cells per stage", AtLeast(1));
     v("image_size", image_size, "images resized to this square size (0: keep)", AtLeast(0));
-    v("train_subset", train_subset, "training images (0: all but the validation split)", AtLeast(0));
+    v("train_subset", train_subset, "training images (0: all but the validation split)",
+      AtLeast(0));
     v("valid_size", valid_size, "validation images held out of the training split", AtLeast(1));
     v("test_subset", test_subset, "test images (0: all)", AtLeast(0));
-    v("max_classes", max_classes, "build only the first K isomorphism classes (0: all 6,466)", AtLeast(0));
+    v("max_classes", max_classes, "build only the first K isomorphism classes (0: all 6,466)",
+      AtLeast(0));
     v("workers", workers, "worker processes", AtLeast(1));
     train.Visit(v);
   }
@@ -58,8 +61,8 @@ struct BenchBuildSummary {
 
 // Runs (or resumes) the build with worker processes started from `self_executable`, then assembles
 // the file. `stop` (e.g. set by SIGINT) ends it after the trainings in flight.
-BenchBuildSummary BuildBenchmark(const BenchBuildOptions& options, const std::string& self_executable,
-                                 const std::atomic<bool>* stop);
+BenchBuildSummary BuildBenchmark(const BenchBuildOptions& options,
+                                 const std::string& self_executable, const std::atomic<bool>* stop);
 
 // The body of one worker process: trainings i, i + n, i + 2n, ... of the build in `work_dir`.
 void RunBenchWorker(const std::string& work_dir, const std::string& data_dir, int index, int count);

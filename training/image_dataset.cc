@@ -1,6 +1,6 @@
-// Dataset readers; see image_dataset.h. IDX format: big-endian magic 0x00000803 (images) / 0x00000801
-// (labels), then the dimension sizes, then unsigned bytes. CIFAR-10 binary: records of 1 label byte and
-// 3x32x32 pixel bytes.
+// Dataset readers; see image_dataset.h. IDX format: big-endian magic 0x00000803 (images) /
+// 0x00000801 (labels), then the dimension sizes, then unsigned bytes. CIFAR-10 binary: records of 1
+// label byte and 3x32x32 pixel bytes.
 #include "training/image_dataset.h"
 
 #include <torch/torch.h>
@@ -40,8 +40,8 @@ std::vector<std::uint8_t> ReadMaybeGzip(const std::string& path) {
 }
 
 std::uint32_t BigEndian32(const std::vector<std::uint8_t>& b, std::size_t at) {
-  return (std::uint32_t(b[at]) << 24) | (std::uint32_t(b[at + 1]) << 16) | (std::uint32_t(b[at + 2]) << 8) |
-         std::uint32_t(b[at + 3]);
+  return (std::uint32_t(b[at]) << 24) | (std::uint32_t(b[at + 1]) << 16) |
+         (std::uint32_t(b[at + 2]) << 8) | std::uint32_t(b[at + 3]);
 }
 
 at::Tensor Normalise(const at::Tensor& images, const at::Tensor& mean, const at::Tensor& std) {
@@ -49,7 +49,8 @@ at::Tensor Normalise(const at::Tensor& images, const at::Tensor& mean, const at:
 }
 
 ImageDataset Take(const ImageDataset& d, std::int64_t begin, std::int64_t end) {
-  return {d.images.slice(0, begin, end).clone(), d.labels.slice(0, begin, end).clone(), d.classes, d.name};
+  return {d.images.slice(0, begin, end).clone(), d.labels.slice(0, begin, end).clone(), d.classes,
+          d.name};
 }
 
 ImageDataset Synthetic(std::int64_t n, int classes, int size, std::uint64_t seed) {
@@ -61,7 +62,8 @@ ImageDataset Synthetic(std::int64_t n, int classes, int size, std::uint64_t seed
   for (std::int64_t i = 0; i < n; ++i) {
     const int label = static_cast<int>(rng.UniformInt(static_cast<std::uint64_t>(classes)));
     labels[i] = label;
-    for (int p = 0; p < size * size; ++p) pixels[i * size * size + p] = static_cast<float>(rng.UniformReal() * 0.3);
+    for (int p = 0; p < size * size; ++p)
+      pixels[i * size * size + p] = static_cast<float>(rng.UniformReal() * 0.3);
     const int x0 = (label * 3) % (size - 2), y0 = (label * 5) % (size - 2);
     for (int y = y0; y < y0 + 3; ++y) {
       for (int x = x0; x < x0 + 3; ++x) pixels[i * size * size + y * size + x] = 1.0f;
@@ -76,7 +78,8 @@ std::string DefaultDatasetFolder(const std::string& name) {
   return name == "fashion-mnist" ? "/usr/share/datasets/fashion-mnist" : "";
 }
 
-ImageDataset ReadIdxPair(const std::string& images_path, const std::string& labels_path, int classes) {
+ImageDataset ReadIdxPair(const std::string& images_path, const std::string& labels_path,
+                         int classes) {
   const auto images = ReadMaybeGzip(images_path);
   const auto labels = ReadMaybeGzip(labels_path);
   if (images.size() < 16 || BigEndian32(images, 0) != 0x803) {
@@ -85,26 +88,31 @@ ImageDataset ReadIdxPair(const std::string& images_path, const std::string& labe
   if (labels.size() < 8 || BigEndian32(labels, 0) != 0x801) {
     throw DataError(labels_path + ": not an IDX label file (bad magic; expected 0x00000801)");
   }
-  const std::int64_t n = BigEndian32(images, 4), rows = BigEndian32(images, 8), cols = BigEndian32(images, 12);
+  const std::int64_t n = BigEndian32(images, 4), rows = BigEndian32(images, 8),
+                     cols = BigEndian32(images, 12);
   if (static_cast<std::int64_t>(images.size()) != 16 + n * rows * cols) {
-    throw DataError(images_path + ": short read (" + std::to_string(images.size()) + " bytes; expected " +
-                    std::to_string(16 + n * rows * cols) + " for " + std::to_string(n) + " images of " +
-                    std::to_string(rows) + "x" + std::to_string(cols) + ")");
+    throw DataError(images_path + ": short read (" + std::to_string(images.size()) +
+                    " bytes; expected " + std::to_string(16 + n * rows * cols) + " for " +
+                    std::to_string(n) + " images of " + std::to_string(rows) + "x" +
+                    std::to_string(cols) + ")");
   }
   if (BigEndian32(labels, 4) != n || static_cast<std::int64_t>(labels.size()) != 8 + n) {
-    throw DataError(labels_path + ": holds " + std::to_string(labels.size() >= 8 ? BigEndian32(labels, 4) : 0) +
-                    " labels in " + std::to_string(labels.size()) + " bytes (expected " + std::to_string(n) +
-                    ", one per image)");
+    throw DataError(labels_path + ": holds " +
+                    std::to_string(labels.size() >= 8 ? BigEndian32(labels, 4) : 0) +
+                    " labels in " + std::to_string(labels.size()) + " bytes (expected " +
+                    std::to_string(n) + ", one per image)");
   }
   auto label_tensor = torch::empty({n}, torch::kInt64);
   for (std::int64_t i = 0; i < n; ++i) {
     if (labels[8 + i] >= classes) {
-      throw DataError(labels_path + ": label " + std::to_string(labels[8 + i]) + " of item " + std::to_string(i) +
-                      " out of range (expected 0 to " + std::to_string(classes - 1) + ")");
+      throw DataError(labels_path + ": label " + std::to_string(labels[8 + i]) + " of item " +
+                      std::to_string(i) + " out of range (expected 0 to " +
+                      std::to_string(classes - 1) + ")");
     }
     label_tensor[i] = labels[8 + i];
   }
-  auto image_tensor = torch::from_blob(const_cast<std::uint8_t*>(images.data() + 16), {n, 1, rows, cols}, torch::kUInt8)
+  auto image_tensor = torch::from_blob(const_cast<std::uint8_t*>(images.data() + 16),
+                                       {n, 1, rows, cols}, torch::kUInt8)
                           .to(torch::kFloat32)
                           .div_(255.0);
   return {image_tensor, label_tensor, classes, "fashion-mnist"};
@@ -116,11 +124,14 @@ ImageDataset ReadCifar10Batches(const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     const auto bytes = ReadMaybeGzip(path);
     if (bytes.empty() || bytes.size() % kRecord != 0) {
-      throw DataError(path + ": " + std::to_string(bytes.size()) + " bytes is not a whole number of CIFAR-10 records (" +
+      throw DataError(path + ": " + std::to_string(bytes.size()) +
+                      " bytes is not a whole number of CIFAR-10 records (" +
                       std::to_string(kRecord) + " bytes each)");
     }
     const std::int64_t n = static_cast<std::int64_t>(bytes.size()) / kRecord;
-    auto raw = torch::from_blob(const_cast<std::uint8_t*>(bytes.data()), {n, kRecord}, torch::kUInt8).clone();
+    auto raw =
+        torch::from_blob(const_cast<std::uint8_t*>(bytes.data()), {n, kRecord}, torch::kUInt8)
+            .clone();
     auto label = raw.select(1, 0).to(torch::kInt64);
     if (label.max().item<std::int64_t>() > 9) {
       throw DataError(path + ": label " + std::to_string(label.max().item<std::int64_t>()) +
@@ -144,14 +155,16 @@ DatasetSplits LoadDataset(const DatasetOptions& o) {
     test = ReadIdxPair(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), 10);
   } else if (o.name == "cifar10") {
     std::vector<std::string> batches;
-    for (int i = 1; i <= 5; ++i) batches.push_back(folder + "/data_batch_" + std::to_string(i) + ".bin");
+    for (int i = 1; i <= 5; ++i)
+      batches.push_back(folder + "/data_batch_" + std::to_string(i) + ".bin");
     train = ReadCifar10Batches(batches);
     test = ReadCifar10Batches({folder + "/test_batch.bin"});
   } else if (o.name == "synthetic") {
     train = Synthetic(1200, 4, 8, o.seed);
     test = Synthetic(300, 4, 8, o.seed + 1);
   } else {
-    throw ConfigError(UnknownNameMessage("dataset", o.name, {"cifar10", "fashion-mnist", "synthetic"}));
+    throw ConfigError(
+        UnknownNameMessage("dataset", o.name, {"cifar10", "fashion-mnist", "synthetic"}));
   }
   const std::int64_t valid = std::min(o.valid_size, train.size() / 2);
   DatasetSplits splits;
@@ -172,7 +185,8 @@ DatasetSplits LoadDataset(const DatasetOptions& o) {
   // Normalise every split with the training split's per-channel statistics.
   const auto mean = splits.train.images.mean({0, 2, 3});
   const auto std = splits.train.images.std(std::vector<std::int64_t>{0, 2, 3}).clamp_min(1e-6);
-  for (auto* d : {&splits.train, &splits.valid, &splits.test}) d->images = Normalise(d->images, mean, std);
+  for (auto* d : {&splits.train, &splits.valid, &splits.test})
+    d->images = Normalise(d->images, mean, std);
   return splits;
 }
 

@@ -1,9 +1,9 @@
 // Image classification datasets for real training, as tensors in memory.
 //
-// Fashion-MNIST (Xiao et al., 2017) from Debian's `dataset-fashion-mnist` IDX files (gzip'd or not),
-// the CIFAR-10 binary format (`data_batch_*.bin`, `test_batch.bin`) for users who have it, and a small
-// synthetic set for unit tests. Corrupt input (bad magic, short read, label out of range) is a
-// DataError naming the file; a missing file is a ConfigError.
+// Fashion-MNIST (Xiao et al., 2017) from Debian's `dataset-fashion-mnist` IDX files (gzip'd or
+// not), the CIFAR-10 binary format (`data_batch_*.bin`, `test_batch.bin`) for users who have it,
+// and a small synthetic set for unit tests. Corrupt input (bad magic, short read, label out of
+// range) is a DataError naming the file; a missing file is a ConfigError.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -14,7 +14,8 @@
 namespace naskit {
 
 struct ImageDataset {
-  at::Tensor images;  // float32 [N, C, H, W], normalised per channel with the training split's statistics
+  at::Tensor
+      images;  // float32 [N, C, H, W], normalised per channel with the training split's statistics
   at::Tensor labels;  // int64 [N]
   int classes = 0;
   std::string name;
@@ -28,12 +29,12 @@ struct DatasetSplits {
 
 struct DatasetOptions {
   std::string name = "fashion-mnist";  // fashion-mnist, cifar10, synthetic
-  std::string folder;                  // default: /usr/share/datasets/fashion-mnist for fashion-mnist
-  int image_size = 0;                  // resize (bilinear) to this square size; 0 keeps the original
-  std::int64_t train_subset = 0;       // use only the first N training images (0: all)
-  std::int64_t valid_size = 10000;     // held out from the end of the training split for validation
-  std::int64_t test_subset = 0;        // use only the first N test images (0: all)
-  std::uint64_t seed = 0;              // synthetic data only
+  std::string folder;               // default: /usr/share/datasets/fashion-mnist for fashion-mnist
+  int image_size = 0;               // resize (bilinear) to this square size; 0 keeps the original
+  std::int64_t train_subset = 0;    // use only the first N training images (0: all)
+  std::int64_t valid_size = 10000;  // held out from the end of the training split for validation
+  std::int64_t test_subset = 0;     // use only the first N test images (0: all)
+  std::uint64_t seed = 0;           // synthetic data only
 };
 
 // The default folder of a dataset, or "" if it has none.
@@ -43,7 +44,8 @@ std::string DefaultDatasetFolder(const std::string& name);
 DatasetSplits LoadDataset(const DatasetOptions& options);
 
 // Readers of single files, exposed for tests.
-ImageDataset ReadIdxPair(const std::string& images_path, const std::string& labels_path, int classes);
+ImageDataset ReadIdxPair(const std::string& images_path, const std::string& labels_path,
+                         int classes);
 ImageDataset ReadCifar10Batches(const std::vector<std::string>& paths);
 
 }  // namespace naskit

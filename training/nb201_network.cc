@@ -9,9 +9,10 @@ namespace {
 namespace nn = torch::nn;
 
 nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
-  return nn::Sequential(nn::ReLU(),
-                        nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)),
-                        nn::BatchNorm2d(out));
+  return nn::Sequential(
+      nn::ReLU(),
+      nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)),
+      nn::BatchNorm2d(out));
 }
 
 }  // namespace
@@ -28,7 +29,8 @@ Nb201CellImpl::Nb201CellImpl(ArchId arch, int channels) : ops_(Nb201Space::Ops(a
         break;
       case Nb201Space::kAvgPool:
         edges_[e] = register_module(
-            name, nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(1).padding(1).count_include_pad(false))));
+            name, nn::Sequential(nn::AvgPool2d(
+                      nn::AvgPool2dOptions(3).stride(1).padding(1).count_include_pad(false))));
         break;
       default:
         break;  // none and skip_connect have no module
@@ -67,8 +69,10 @@ torch::Tensor ResidualReductionImpl::forward(const torch::Tensor& x) {
 
 Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
   stem_ = register_module(
-      "stem", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
-                             nn::BatchNorm2d(o.channels)));
+      "stem",
+      nn::Sequential(
+          nn::Conv2d(nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
+          nn::BatchNorm2d(o.channels)));
   body_ = register_module("body", nn::Sequential());
   int c = o.channels;
   for (int stage = 0; stage < 3; ++stage) {
@@ -78,8 +82,9 @@ Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
     }
     for (int cell = 0; cell < o.cells; ++cell) body_->push_back(Nb201Cell(arch, c));
   }
-  head_ = register_module("head", nn::Sequential(nn::BatchNorm2d(c), nn::ReLU(),
-                                                 nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1))));
+  head_ = register_module("head",
+                          nn::Sequential(nn::BatchNorm2d(c), nn::ReLU(),
+                                         nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1))));
   classifier_ = register_module("classifier", nn::Linear(c, o.classes));
 }
 

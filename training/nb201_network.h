@@ -1,6 +1,6 @@
 // The NAS-Bench-201 network in LibTorch, faithful to Dong & Yang's macro skeleton (see
-// spaces/nb201/nb201_macro.h); with C=16, N=5, 10 classes and 32x32x3 input its parameter count equals
-// NB201's published `params` for every cell.
+// spaces/nb201/nb201_macro.h); with C=16, N=5, 10 classes and 32x32x3 input its parameter count
+// equals NB201's published `params` for every cell.
 #pragma once
 
 #include <torch/torch.h>
@@ -16,7 +16,8 @@ class Nb201CellImpl : public torch::nn::Module {
 
  private:
   std::array<int, 6> ops_;
-  std::array<torch::nn::Sequential, 6> edges_{nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};  // null for none, skip
+  std::array<torch::nn::Sequential, 6> edges_{nullptr, nullptr, nullptr,
+                                              nullptr, nullptr, nullptr};  // null for none, skip
 };
 TORCH_MODULE(Nb201Cell);
 

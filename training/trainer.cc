@@ -41,7 +41,8 @@ Evaluation Evaluate(Nb201Network& model, const ImageDataset& data, const torch::
 }  // namespace
 
 void ConfigureTorchThreads(int threads) {
-  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n =
+      threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (at::get_num_threads() != n) at::set_num_threads(n);
 }
 
@@ -49,8 +50,9 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
                          const TrainOptions& options, std::uint64_t seed,
                          const std::function<void(const EpochLog&)>& on_epoch) {
   if (options.device == "cuda" && !torch::cuda::is_available()) {
-    throw ConfigError("training: device \"cuda\" asked for, but LibTorch sees no CUDA device (this build: " +
-                      std::string(torch::cuda::is_available() ? "CUDA" : "CPU only") + ")");
+    throw ConfigError(
+        "training: device \"cuda\" asked for, but LibTorch sees no CUDA device (this build: " +
+        std::string(torch::cuda::is_available() ? "CUDA" : "CPU only") + ")");
   }
   const torch::Device device(options.device == "cuda" ? torch::kCUDA : torch::kCPU);
   ConfigureTorchThreads(options.threads);
@@ -69,7 +71,8 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
   const std::int64_t n = data.train.size();
   const std::int64_t steps_per_epoch = (n + options.batch_size - 1) / options.batch_size;
   const double total_steps = static_cast<double>(steps_per_epoch * options.epochs);
-  const auto train_images = data.train.images.to(device), train_labels = data.train.labels.to(device);
+  const auto train_images = data.train.images.to(device),
+             train_labels = data.train.labels.to(device);
   Rng shuffle_root = Rng(seed).Derive("shuffle");
 
   TrainResult result;
@@ -80,7 +83,8 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
     std::vector<std::int64_t> order(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
     Rng rng = shuffle_root.Derive(static_cast<std::uint64_t>(epoch));
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
+    for (std::size_t i = order.size(); i > 1; --i)
+      std::swap(order[i - 1], order[rng.UniformInt(i)]);
     const auto permutation = torch::from_blob(order.data(), {n}, torch::kInt64).to(device);
 
     model->train();
@@ -88,8 +92,10 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
     double loss_sum = 0;
     std::int64_t correct = 0;
     for (std::int64_t begin = 0; begin < n; begin += options.batch_size, ++step) {
-      const double lr = 0.5 * options.learning_rate * (1 + std::cos(M_PI * static_cast<double>(step) / total_steps));
-      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+      const double lr = 0.5 * options.learning_rate *
+                        (1 + std::cos(M_PI * static_cast<double>(step) / total_steps));
+      for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
       const auto index = permutation.slice(0, begin, std::min(begin + options.batch_size, n));
       const auto x = train_images.index_select(0, index), y = train_labels.index_select(0, index);
       optimizer.zero_grad();
@@ -103,11 +109,13 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
     if (device.is_cuda()) torch::cuda::synchronize();
     EpochLog log;
     log.epoch = epoch;
-    log.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    log.train_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     log.images_per_second = static_cast<double>(n) / log.train_seconds;
     log.train_loss = loss_sum / static_cast<double>(n);
     log.train_accuracy = 100.0 * static_cast<double>(correct) / static_cast<double>(n);
-    const Evaluation valid = Evaluate(model, data.valid, device), test = Evaluate(model, data.test, device);
+    const Evaluation valid = Evaluate(model, data.valid, device),
+                     test = Evaluate(model, data.test, device);
     log.valid_loss = valid.loss;
     log.valid_accuracy = valid.accuracy;
     log.test_loss = test.loss;

@@ -1,9 +1,9 @@
 // Training of one NB201 network with NAS-Bench-201's recipe (Dong & Yang, ICLR 2020, Sec. 3.2): SGD
 // with Nesterov momentum 0.9, learning rate 0.1 with cosine decay to 0 (updated every iteration),
-// weight decay 5e-4, batch 256, cross-entropy loss. Deterministic per seed on a given device and thread
-// count: the initial weights come from torch::manual_seed(seed), the batch order from naskit's own
-// stream. No data augmentation (NB201 used random crops and flips on CIFAR; naskit's Fashion-MNIST
-// benchmark does not).
+// weight decay 5e-4, batch 256, cross-entropy loss. Deterministic per seed on a given device and
+// thread count: the initial weights come from torch::manual_seed(seed), the batch order from
+// naskit's own stream. No data augmentation (NB201 used random crops and flips on CIFAR; naskit's
+// Fashion-MNIST benchmark does not).
 #pragma once
 
 #include <functional>
@@ -40,12 +40,12 @@ struct TrainOptions {
 };
 
 struct EpochLog {
-  int epoch = 0;  // 1-based
+  int epoch = 0;                              // 1-based
   double train_loss = 0, train_accuracy = 0;  // accuracy in percent
   double valid_loss = 0, valid_accuracy = 0;
   double test_loss = 0, test_accuracy = 0;
-  double train_seconds = 0;                    // this epoch's training (not evaluation) time
-  double images_per_second = 0;                // training throughput this epoch
+  double train_seconds = 0;      // this epoch's training (not evaluation) time
+  double images_per_second = 0;  // training throughput this epoch
 };
 
 struct TrainResult {

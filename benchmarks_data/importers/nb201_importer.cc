@@ -19,9 +19,9 @@ namespace {
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 struct DatasetNames {
-  const char* name;         // naskit's name
-  const char* csv_prefix;   // column prefix in nb201.csv
-  const char* csv_label;    // value of the `dataset` column in the other files
+  const char* name;        // naskit's name
+  const char* csv_prefix;  // column prefix in nb201.csv
+  const char* csv_label;   // value of the `dataset` column in the other files
 };
 constexpr DatasetNames kDatasets[] = {{"cifar10", "cifar10", "cifar10"},
                                       {"cifar100", "cifar100", "cifar100"},
@@ -31,8 +31,9 @@ const DatasetNames* DatasetByLabel(const CsvTable& csv, std::size_t row, std::si
   for (const auto& d : kDatasets) {
     if (csv.Cell(row, column) == d.csv_label) return &d;
   }
-  csv.Fail(row, column, "unknown dataset " + Quote(csv.Cell(row, column)) +
-                            " (expected cifar10, cifar100 or ImageNet16-120)");
+  csv.Fail(row, column,
+           "unknown dataset " + Quote(csv.Cell(row, column)) +
+               " (expected cifar10, cifar100 or ImageNet16-120)");
 }
 
 Table MakeTable(std::vector<int> epochs, std::map<std::string, std::string> attrs) {
@@ -52,8 +53,9 @@ double CheckedReal(const CsvTable& csv, std::size_t row, std::size_t column, dou
     return v;
   }
   if (v < lo || v > hi) {
-    csv.Fail(row, column, "value out of range (got " + csv.Cell(row, column) + "; expected " +
-                              std::to_string(lo) + " to " + std::to_string(hi) + ")");
+    csv.Fail(row, column,
+             "value out of range (got " + csv.Cell(row, column) + "; expected " +
+                 std::to_string(lo) + " to " + std::to_string(hi) + ")");
   }
   return v;
 }
@@ -68,10 +70,13 @@ class Importer {
         {"space", "nb201"},
         {"source",
          "NAS-Bench-201 / NATS-Bench topology search space, imported by `naskit import nb201` from "
-         "the CSV exports nb201.csv, nb201_latency_ms.csv, nb201_zero_cost.csv, nb201_train_time_1k.csv"},
-        {"licence", "NAS-Bench-201 data: see the NATS-Bench project (MIT-licensed code); HELP latency: MIT"},
+         "the CSV exports nb201.csv, nb201_latency_ms.csv, nb201_zero_cost.csv, "
+         "nb201_train_time_1k.csv"},
+        {"licence",
+         "NAS-Bench-201 data: see the NATS-Bench project (MIT-licensed code); HELP latency: MIT"},
         {"citation",
-         "Dong & Yang, NAS-Bench-201, ICLR 2020; Dong et al., NATS-Bench, TPAMI 2021; Lee et al., HELP, "
+         "Dong & Yang, NAS-Bench-201, ICLR 2020; Dong et al., NATS-Bench, TPAMI 2021; Lee et al., "
+         "HELP, "
          "NeurIPS 2021; Abdelfattah et al., Zero-Cost Proxies, ICLR 2021; Krishnakumar et al., "
          "NAS-Bench-Suite-Zero, NeurIPS 2022"},
         {"row_order", "the public NAS-Bench-201 index"},
@@ -88,8 +93,8 @@ class Importer {
 
   void CheckRowCount(const CsvTable& csv, std::size_t expected) {
     if (csv.NumRows() != expected) {
-      throw DataError(csv.path() + ": has " + std::to_string(csv.NumRows()) + " data rows (expected " +
-                      std::to_string(expected) + ")");
+      throw DataError(csv.path() + ": has " + std::to_string(csv.NumRows()) +
+                      " data rows (expected " + std::to_string(expected) + ")");
     }
   }
 
@@ -97,7 +102,8 @@ class Importer {
   std::size_t IndexCell(const CsvTable& csv, std::size_t row, std::size_t column) {
     const long long index = csv.Integer(row, column);
     if (index < 0 || index >= static_cast<long long>(Nb201Space::kNumArchs)) {
-      csv.Fail(row, column, "index out of range (got " + csv.Cell(row, column) + "; expected 0 to 15624)");
+      csv.Fail(row, column,
+               "index out of range (got " + csv.Cell(row, column) + "; expected 0 to 15624)");
     }
     return static_cast<std::size_t>(index);
   }
@@ -114,12 +120,12 @@ class Importer {
     std::vector<bool> arch_seen(Nb201Space::kNumArchs);
     for (const auto& d : kDatasets) {
       for (const char* metric : {"valid_accuracy", "test_accuracy"}) {
-        data_.tables["metrics/" + std::string(d.name) + "/" + metric] =
-            MakeTable({12, 200}, {{"split", std::string(metric).substr(0, metric[0] == 'v' ? 5 : 4)},
-                                  {"unit", "percent"},
-                                  {"aggregation", "mean over the recorded training seeds"},
-                                  {"note",
-                                   "12: after a 12-epoch cosine schedule; 200: after a 200-epoch schedule"}});
+        data_.tables["metrics/" + std::string(d.name) + "/" + metric] = MakeTable(
+            {12, 200},
+            {{"split", std::string(metric).substr(0, metric[0] == 'v' ? 5 : 4)},
+             {"unit", "percent"},
+             {"aggregation", "mean over the recorded training seeds"},
+             {"note", "12: after a 12-epoch cosine schedule; 200: after a 200-epoch schedule"}});
       }
     }
     const Nb201Space space;
@@ -136,9 +142,10 @@ class Importer {
       if (arch_seen[arch]) csv.Fail(row, arch_col, "architecture listed twice");
       arch_seen[arch] = true;
       if (Nb201Space::IsomorphismString(arch) != csv.Cell(row, iso_col)) {
-        csv.Fail(row, iso_col, "isomorphism class disagrees with the architecture (got " +
-                                   Quote(csv.Cell(row, iso_col)) + "; expected " +
-                                   Quote(Nb201Space::IsomorphismString(arch)) + ")");
+        csv.Fail(row, iso_col,
+                 "isomorphism class disagrees with the architecture (got " +
+                     Quote(csv.Cell(row, iso_col)) + "; expected " +
+                     Quote(Nb201Space::IsomorphismString(arch)) + ")");
       }
       data_.archs[index] = arch;
       data_.index[index] = static_cast<std::uint32_t>(index);
@@ -146,9 +153,12 @@ class Importer {
         const std::string prefix = d.csv_prefix;
         auto& valid = data_.tables["metrics/" + std::string(d.name) + "/valid_accuracy"].values;
         auto& test = data_.tables["metrics/" + std::string(d.name) + "/test_accuracy"].values;
-        valid[index * 2] = static_cast<float>(CheckedReal(csv, row, csv.Column(prefix + "_valid12"), 0, 100, false));
-        test[index * 2] = static_cast<float>(CheckedReal(csv, row, csv.Column(prefix + "_test12"), 0, 100, false));
-        test[index * 2 + 1] = static_cast<float>(CheckedReal(csv, row, csv.Column(prefix + "_test200"), 0, 100, false));
+        valid[index * 2] = static_cast<float>(
+            CheckedReal(csv, row, csv.Column(prefix + "_valid12"), 0, 100, false));
+        test[index * 2] = static_cast<float>(
+            CheckedReal(csv, row, csv.Column(prefix + "_test12"), 0, 100, false));
+        test[index * 2 + 1] = static_cast<float>(
+            CheckedReal(csv, row, csv.Column(prefix + "_test200"), 0, 100, false));
       }
     }
   }
@@ -161,8 +171,9 @@ class Importer {
       if (c == index_col) continue;
       data_.tables["hardware/" + csv.header()[c] + "/latency_ms"] =
           MakeTable({}, {{"unit", "milliseconds"},
-                         {"source", "HELP (Lee et al., NeurIPS 2021); fpga, eyeriss, raspi4, pixel3 from "
-                                    "HW-NAS-Bench (Li et al., ICLR 2021)"}});
+                         {"source",
+                          "HELP (Lee et al., NeurIPS 2021); fpga, eyeriss, raspi4, pixel3 from "
+                          "HW-NAS-Bench (Li et al., ICLR 2021)"}});
     }
     std::vector<bool> seen(Nb201Space::kNumArchs);
     for (std::size_t row = 0; row < csv.NumRows(); ++row) {
@@ -194,19 +205,22 @@ class Importer {
       const DatasetNames* d = DatasetByLabel(csv, row, dataset_col);
       const std::size_t index = IndexCell(csv, row, index_col);
       if (space.Format(data_.archs[index]) != csv.Cell(row, arch_col)) {
-        csv.Fail(row, arch_col, "architecture disagrees with index " + std::to_string(index) +
-                                    " of nb201.csv (got " + Quote(csv.Cell(row, arch_col)) + "; expected " +
-                                    Quote(space.Format(data_.archs[index])) + ")");
+        csv.Fail(row, arch_col,
+                 "architecture disagrees with index " + std::to_string(index) +
+                     " of nb201.csv (got " + Quote(csv.Cell(row, arch_col)) + "; expected " +
+                     Quote(space.Format(data_.archs[index])) + ")");
       }
       for (const auto& [name, c] : feature_cols) {
         const std::string path = "features/" + std::string(d->name) + "/" + name;
         if (!data_.tables.contains(path)) {
-          std::map<std::string, std::string> attrs = {
-              {"source", "NAS-Bench-Suite-Zero (Krishnakumar et al., NeurIPS 2022), scores at initialisation"}};
+          std::map<std::string, std::string> attrs = {{"source",
+                                                       "NAS-Bench-Suite-Zero (Krishnakumar et al., "
+                                                       "NeurIPS 2022), scores at initialisation"}};
           if (name == "params" || name == "flops") attrs["unit"] = "millions";
           data_.tables[path] = MakeTable({}, attrs);
         }
-        data_.tables[path].values[index] = static_cast<float>(CheckedReal(csv, row, c, -1e30, 1e30, true));
+        data_.tables[path].values[index] =
+            static_cast<float>(CheckedReal(csv, row, c, -1e30, 1e30, true));
       }
       // The zero-cost file also holds the 200-epoch validation accuracy nb201.csv lacks.
       auto& valid = data_.tables["metrics/" + std::string(d->name) + "/valid_accuracy"].values;
@@ -223,8 +237,9 @@ class Importer {
     for (const auto& d : kDatasets) {
       data_.tables["cost/" + std::string(d.name) + "/train_seconds"] = MakeTable(
           {12, 200}, {{"unit", "seconds"},
-                      {"note", "one seed's recorded training time on the full training split; NaN where "
-                               "not recorded"}});
+                      {"note",
+                       "one seed's recorded training time on the full training split; NaN where "
+                       "not recorded"}});
     }
     for (std::size_t row = 0; row < csv.NumRows(); ++row) {
       const DatasetNames* d = DatasetByLabel(csv, row, dataset_col);

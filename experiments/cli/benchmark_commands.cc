@@ -27,15 +27,17 @@ int InfoCommand(const Args& args) {
     std::size_t measured = 0;
     for (float v : table.values) measured += std::isnan(v) ? 0 : 1;
     std::string epochs;
-    for (std::size_t i = 0; i < table.epochs.size(); ++i) epochs += (i ? "," : "") + std::to_string(table.epochs[i]);
+    for (std::size_t i = 0; i < table.epochs.size(); ++i)
+      epochs += (i ? "," : "") + std::to_string(table.epochs[i]);
     std::string attrs;
     for (const auto& key : {"split", "unit"}) {
       if (auto it = table.attrs.find(key); it != table.attrs.end()) attrs += " " + it->second;
     }
-    const std::string shape = fmt::format("[{} x {}{}]", benchmark.NumRows(), table.columns,
-                                          table.seeds > 1 ? fmt::format(" x {} seeds", table.seeds) : "");
-    fmt::print("  {:<44} {:<24} {:<8}{:<18} {} measured\n", path, shape, epochs.empty() ? "-" : epochs, attrs,
-               measured);
+    const std::string shape =
+        fmt::format("[{} x {}{}]", benchmark.NumRows(), table.columns,
+                    table.seeds > 1 ? fmt::format(" x {} seeds", table.seeds) : "");
+    fmt::print("  {:<44} {:<24} {:<8}{:<18} {} measured\n", path, shape,
+               epochs.empty() ? "-" : epochs, attrs, measured);
   }
   return 0;
 }
@@ -48,9 +50,10 @@ int QueryCommand(const Args& args) {
       "dataset", po::value<std::string>()->required(), "dataset, e.g. cifar10")(
       "metric", po::value<std::string>()->required(), "metric, e.g. test_accuracy")(
       "epochs", po::value<int>()->default_value(0), "training epochs (default: the last recorded)");
-  auto vm = Parse(args,
-                  "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]",
-                  options);
+  auto vm = Parse(
+      args,
+      "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]",
+      options);
   if (!vm) return 0;
   if (vm->count("arch") == vm->count("index")) {
     throw ConfigError("query: give exactly one of --arch and --index");
@@ -61,7 +64,9 @@ int QueryCommand(const Args& args) {
     const std::string text = (*vm)["arch"].as<std::string>();
     const ArchId arch = benchmark.space().Parse(text);
     auto found = benchmark.RowOf(arch);
-    if (!found) throw ConfigError(benchmark.path() + ": architecture " + Quote(text) + " is not in the benchmark");
+    if (!found)
+      throw ConfigError(benchmark.path() + ": architecture " + Quote(text) +
+                        " is not in the benchmark");
     row = *found;
   } else {
     row = benchmark.RowOfIndex((*vm)["index"].as<std::uint64_t>());
@@ -71,9 +76,10 @@ int QueryCommand(const Args& args) {
   const int epochs = (*vm)["epochs"].as<int>();
   const auto value = benchmark.Query(row, dataset, metric, epochs);
   if (!value) {
-    throw DataError(benchmark.path() + ": " + dataset + "/" + metric + " was not measured for index " +
-                    std::to_string(benchmark.data().index[row]) +
-                    (epochs ? " at " + std::to_string(epochs) + " epochs" : "") + " (the file holds NaN)");
+    throw DataError(benchmark.path() + ": " + dataset + "/" + metric +
+                    " was not measured for index " + std::to_string(benchmark.data().index[row]) +
+                    (epochs ? " at " + std::to_string(epochs) + " epochs" : "") +
+                    " (the file holds NaN)");
   }
   // Values are stored as float32; print the shortest text that reads back to the same float.
   fmt::print("{}\n", static_cast<float>(*value));

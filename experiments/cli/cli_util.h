@@ -13,9 +13,9 @@ namespace naskit::cli {
 namespace po = boost::program_options;
 
 // Parses `args`; returns nullopt after printing help when --help was given.
-inline std::optional<po::variables_map> Parse(const Args& args, const std::string& usage,
-                                              po::options_description options,
-                                              const po::positional_options_description& positional = {}) {
+inline std::optional<po::variables_map> Parse(
+    const Args& args, const std::string& usage, po::options_description options,
+    const po::positional_options_description& positional = {}) {
   options.add_options()("help,h", "print this help");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);

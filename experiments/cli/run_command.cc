@@ -30,15 +30,17 @@ void ParseShard(const std::string& text, RunnerOptions& options) {
 int RunCommand(const Args& args) {
   po::options_description options("run options");
   options.add_options()("suite", po::value<std::string>()->required(), "suite file (.yaml)")(
-      "set", po::value<std::vector<std::string>>()->composing(), "override a suite key: dotted.key=value")(
-      "jobs,j", po::value<int>()->default_value(1), "runs in parallel (results do not depend on it)")(
-      "out,o", po::value<std::string>()->default_value(""), "results folder (default: results/<suite name>)")(
-      "shard", po::value<std::string>()->default_value("1/1"), "run only the i-th of n shares: i/n")(
-      "quiet,q", "no progress output");
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a suite key: dotted.key=value")("jobs,j", po::value<int>()->default_value(1),
+                                                "runs in parallel (results do not depend on it)")(
+      "out,o", po::value<std::string>()->default_value(""),
+      "results folder (default: results/<suite name>)")(
+      "shard", po::value<std::string>()->default_value("1/1"),
+      "run only the i-th of n shares: i/n")("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("suite", 1);
-  auto vm = Parse(args, "run SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]", options,
-                  positional);
+  auto vm = Parse(args, "run SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
+                  options, positional);
   if (!vm) return 0;
   const std::vector<std::string> overrides =
       vm->count("set") ? (*vm)["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -54,20 +56,23 @@ int RunCommand(const Args& args) {
   const RunnerSummary summary = RunSuite(suite, runner);
   if (summary.interrupted) {
     fmt::print(stderr,
-               "naskit: interrupted: {} of {} runs finished and saved in {}; run the same command again to "
+               "naskit: interrupted: {} of {} runs finished and saved in {}; run the same command "
+               "again to "
                "resume\n",
                summary.already_done + summary.completed, summary.planned, summary.out_dir);
     return 130;
   }
-  fmt::print(stderr, "naskit: {} runs done ({} new, {} already there) in {}\n", summary.planned, summary.completed,
-             summary.already_done, summary.out_dir);
+  fmt::print(stderr, "naskit: {} runs done ({} new, {} already there) in {}\n", summary.planned,
+             summary.completed, summary.already_done, summary.out_dir);
   return 0;
 }
 
 int ReportCommand(const Args& args) {
   po::options_description options("report options");
-  options.add_options()("results", po::value<std::string>()->required(), "results folder of `naskit run`")(
-      "out,o", po::value<std::string>()->default_value(""), "where to write the report (default: RESULTS/report)");
+  options.add_options()("results", po::value<std::string>()->required(),
+                        "results folder of `naskit run`")(
+      "out,o", po::value<std::string>()->default_value(""),
+      "where to write the report (default: RESULTS/report)");
   po::positional_options_description positional;
   positional.add("results", 1);
   auto vm = Parse(args, "report DIR [--out DIR]", options, positional);

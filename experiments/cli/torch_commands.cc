@@ -1,5 +1,5 @@
-// `naskit train` and `naskit bench`: run build/naskit-torch, the executable that links LibTorch, so that
-// `naskit` itself starts in milliseconds.
+// `naskit train` and `naskit bench`: run build/naskit-torch, the executable that links LibTorch, so
+// that `naskit` itself starts in milliseconds.
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,8 +14,9 @@ namespace {
   namespace fs = std::filesystem;
   const fs::path tool = fs::read_symlink("/proc/self/exe").parent_path() / "naskit-torch";
   if (!fs::exists(tool)) {
-    throw IoError(tool.string() + " not found: `naskit " + command +
-                  "` needs the LibTorch layer (install libtorch-dev and rebuild with -DNASKIT_TORCH=ON)");
+    throw IoError(
+        tool.string() + " not found: `naskit " + command +
+        "` needs the LibTorch layer (install libtorch-dev and rebuild with -DNASKIT_TORCH=ON)");
   }
   std::vector<std::string> argv_strings = {tool.string(), command};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());

@@ -1,6 +1,7 @@
-// A minimal `--key value` parser for naskit-torch. naskit-torch does not use Boost.Program_options so
-// that it builds against a PyTorch wheel's LibTorch on machines without Boost's compiled libraries (the
-// GPU machines naskit is run on have none); option declarations still come from the Visit() structs.
+// A minimal `--key value` parser for naskit-torch. naskit-torch does not use Boost.Program_options
+// so that it builds against a PyTorch wheel's LibTorch on machines without Boost's compiled
+// libraries (the GPU machines naskit is run on have none); option declarations still come from the
+// Visit() structs.
 #pragma once
 
 #include <map>
@@ -38,7 +39,8 @@ inline Flags ParseFlags(const std::vector<std::string>& args) {
       throw ConfigError("option --" + key + " needs a value");
     }
     for (char& c : key) c = c == '-' ? '_' : c;
-    if (!flags.values.emplace(key, value).second) throw ConfigError("option --" + key + " given twice");
+    if (!flags.values.emplace(key, value).second)
+      throw ConfigError("option --" + key + " given twice");
   }
   return flags;
 }

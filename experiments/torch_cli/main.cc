@@ -1,5 +1,6 @@
-// `naskit-torch`: the commands that need LibTorch. `naskit train ...` runs `naskit-torch train ...`, so
-// the table-driven `naskit` never pays LibTorch's start-up. Errors: as `naskit` (exit 2 bad input, 1 other).
+// `naskit-torch`: the commands that need LibTorch. `naskit train ...` runs `naskit-torch train
+// ...`, so the table-driven `naskit` never pays LibTorch's start-up. Errors: as `naskit` (exit 2
+// bad input, 1 other).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -32,7 +33,8 @@ struct TrainCommandOptions {
   template <class V>
   void Visit(V& v) {
     v("arch", arch, "architecture string, e.g. |nor_conv_3x3~0|+|...|");
-    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic", OneOf({"fashion-mnist", "cifar10", "synthetic"}));
+    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
+      OneOf({"fashion-mnist", "cifar10", "synthetic"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("seed", seed, "seed of weights and batch order", AtLeast(0));
     v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));
@@ -47,9 +49,11 @@ struct TrainCommandOptions {
 };
 
 void PrintHelp() {
-  std::cout << "usage: naskit train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] [--device cuda]\n\n";
+  std::cout << "usage: naskit train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] "
+               "[--device cuda]\n\n";
   for (const auto& o : DescribeOptions<TrainCommandOptions>()) {
-    std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", o.key, o.type, o.default_value, o.help,
+    std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", o.key, o.type,
+                             o.default_value, o.help,
                              o.constraint.empty() ? "" : " (" + o.constraint + ")");
   }
 }
@@ -60,31 +64,40 @@ int Train(const std::vector<std::string>& args) {
     PrintHelp();
     return 0;
   }
-  if (!flags.positional.empty()) throw ConfigError("train: unexpected argument " + Quote(flags.positional[0]));
+  if (!flags.positional.empty())
+    throw ConfigError("train: unexpected argument " + Quote(flags.positional[0]));
   const auto o = ParseOptions<TrainCommandOptions>("train", flags.values);
   if (o.arch.empty()) throw ConfigError("train: missing required option --arch");
   const ArchId arch = Nb201Space().Parse(o.arch);
 
-  DatasetOptions data_options{o.dataset, o.data_dir, o.image_size, o.train_subset, o.valid_size, o.test_subset,
+  DatasetOptions data_options{o.dataset,
+                              o.data_dir,
+                              o.image_size,
+                              o.train_subset,
+                              o.valid_size,
+                              o.test_subset,
                               static_cast<std::uint64_t>(o.seed)};
   const DatasetSplits data = LoadDataset(data_options);
   Nb201MacroOptions network{o.channels, o.cells, data.train.classes,
-                            static_cast<int>(data.train.images.size(1)), static_cast<int>(data.train.images.size(2))};
+                            static_cast<int>(data.train.images.size(1)),
+                            static_cast<int>(data.train.images.size(2))};
   const NetworkCost cost = Nb201NetworkCost(arch, network);
-  std::cerr << fmt::format("naskit train: {} on {} ({} train / {} valid / {} test images of {}x{}x{}), {} parameters, "
-                           "{:.2f} MFLOPs, device {}\n",
-                           o.arch, o.dataset, data.train.size(), data.valid.size(), data.test.size(),
-                           network.in_channels, network.image_size, network.image_size, cost.params, cost.flops / 1e6,
-                           o.train.device);
-  std::cout << "epoch train_loss train_acc valid_loss valid_acc test_loss test_acc seconds images_per_s\n";
-  const TrainResult result = TrainNetwork(arch, network, data, o.train, static_cast<std::uint64_t>(o.seed),
-                                          [](const EpochLog& e) {
-                                            std::cout << fmt::format(
-                                                "{:5d} {:10.4f} {:9.2f} {:10.4f} {:9.2f} {:9.4f} {:8.2f} {:7.2f} {:12.0f}\n",
-                                                e.epoch, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy,
-                                                e.test_loss, e.test_accuracy, e.train_seconds, e.images_per_second);
-                                            std::cout.flush();
-                                          });
+  std::cerr << fmt::format(
+      "naskit train: {} on {} ({} train / {} valid / {} test images of {}x{}x{}), {} parameters, "
+      "{:.2f} MFLOPs, device {}\n",
+      o.arch, o.dataset, data.train.size(), data.valid.size(), data.test.size(),
+      network.in_channels, network.image_size, network.image_size, cost.params, cost.flops / 1e6,
+      o.train.device);
+  std::cout << "epoch train_loss train_acc valid_loss valid_acc test_loss test_acc seconds "
+               "images_per_s\n";
+  const TrainResult result = TrainNetwork(
+      arch, network, data, o.train, static_cast<std::uint64_t>(o.seed), [](const EpochLog& e) {
+        std::cout << fmt::format(
+            "{:5d} {:10.4f} {:9.2f} {:10.4f} {:9.2f} {:9.4f} {:8.2f} {:7.2f} {:12.0f}\n", e.epoch,
+            e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy, e.test_loss,
+            e.test_accuracy, e.train_seconds, e.images_per_second);
+        std::cout.flush();
+      });
   if (!o.out.empty()) {
     nlohmann::ordered_json j;
     j["arch"] = o.arch;
@@ -92,10 +105,15 @@ int Train(const std::vector<std::string>& args) {
     j["params"] = result.params;
     j["flops"] = cost.flops;
     for (const auto& e : result.epochs) {
-      j["epochs"].push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"train_accuracy", e.train_accuracy},
-                             {"valid_loss", e.valid_loss}, {"valid_accuracy", e.valid_accuracy},
-                             {"test_loss", e.test_loss}, {"test_accuracy", e.test_accuracy},
-                             {"train_seconds", e.train_seconds}, {"images_per_second", e.images_per_second}});
+      j["epochs"].push_back({{"epoch", e.epoch},
+                             {"train_loss", e.train_loss},
+                             {"train_accuracy", e.train_accuracy},
+                             {"valid_loss", e.valid_loss},
+                             {"valid_accuracy", e.valid_accuracy},
+                             {"test_loss", e.test_loss},
+                             {"test_accuracy", e.test_accuracy},
+                             {"train_seconds", e.train_seconds},
+                             {"images_per_second", e.images_per_second}});
     }
     WriteFileAtomically(o.out, j.dump(1) + "\n");
   }
@@ -105,23 +123,23 @@ int Train(const std::vector<std::string>& args) {
 std::atomic<bool> g_stop{false};
 extern "C" void OnInterrupt(int) { g_stop = true; }
 
-std::string SelfExecutable() {
-  return std::filesystem::read_symlink("/proc/self/exe").string();
-}
+std::string SelfExecutable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
 int Bench(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   const std::string verb = flags.positional.empty() ? "" : flags.positional[0];
   if (verb == "worker") {
-    RunBenchWorker(Require(flags, "work"), Take(flags, "data_dir"), std::stoi(Require(flags, "index")),
-                   std::stoi(Require(flags, "count")));
+    RunBenchWorker(Require(flags, "work"), Take(flags, "data_dir"),
+                   std::stoi(Require(flags, "index")), std::stoi(Require(flags, "count")));
     return 0;
   }
-  if (verb != "build") throw ConfigError("usage: naskit bench build --out FILE.h5 [options] (see --help)");
+  if (verb != "build")
+    throw ConfigError("usage: naskit bench build --out FILE.h5 [options] (see --help)");
   if (flags.values.contains("help")) {
     std::cout << "usage: naskit bench build --out FILE.h5 [options]\n\n";
     for (const auto& o : DescribeOptions<BenchBuildOptions>()) {
-      std::cout << fmt::format("  --{:<16} {:<7} default {:<10} {}{}\n", o.key, o.type, o.default_value, o.help,
+      std::cout << fmt::format("  --{:<16} {:<7} default {:<10} {}{}\n", o.key, o.type,
+                               o.default_value, o.help,
                                o.constraint.empty() ? "" : " (" + o.constraint + ")");
     }
     return 0;
@@ -131,12 +149,14 @@ int Bench(const std::vector<std::string>& args) {
   std::signal(SIGTERM, OnInterrupt);
   const BenchBuildSummary s = BuildBenchmark(options, SelfExecutable(), &g_stop);
   if (s.interrupted) {
-    std::cerr << fmt::format("naskit: interrupted: {} of {} trainings done and kept in {}.work; run the same command "
-                             "again to resume\n",
-                             s.already_done + s.completed, s.trainings, options.out);
+    std::cerr << fmt::format(
+        "naskit: interrupted: {} of {} trainings done and kept in {}.work; run the same command "
+        "again to resume\n",
+        s.already_done + s.completed, s.trainings, options.out);
     return 130;
   }
-  std::cerr << fmt::format("naskit: {} ({} trainings, {} new)\n", options.out, s.trainings, s.completed);
+  std::cerr << fmt::format("naskit: {} ({} trainings, {} new)\n", options.out, s.trainings,
+                           s.completed);
   return 0;
 }
 

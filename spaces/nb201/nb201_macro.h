@@ -2,9 +2,10 @@
 // builder (training/) and the analytic parameter and FLOP counts here, which need no LibTorch.
 //
 // stem: 3x3 conv (no bias) + BN; three stages of N cells with C, 2C, 4C channels; between stages a
-// residual reduction block (ReLU-conv3x3/2-BN, ReLU-conv3x3-BN; shortcut 2x2 average pool + 1x1 conv);
-// final BN + ReLU, global average pooling, linear classifier. Cell ops: ReLU-Conv-BN 1x1 and 3x3,
-// 3x3 average pooling (stride 1, padding 1, padding excluded from the average), identity, zero.
+// residual reduction block (ReLU-conv3x3/2-BN, ReLU-conv3x3-BN; shortcut 2x2 average pool + 1x1
+// conv); final BN + ReLU, global average pooling, linear classifier. Cell ops: ReLU-Conv-BN 1x1 and
+// 3x3, 3x3 average pooling (stride 1, padding 1, padding excluded from the average), identity,
+// zero.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,11 @@
 namespace naskit {
 
 struct Nb201MacroOptions {
-  int channels = 16;      // C
-  int cells = 5;          // N per stage
+  int channels = 16;  // C
+  int cells = 5;      // N per stage
   int classes = 10;
   int in_channels = 3;
-  int image_size = 32;    // square input
+  int image_size = 32;  // square input
 };
 
 struct NetworkCost {

@@ -19,19 +19,23 @@ void CheckId(ArchId arch) {
 
 std::string OpList() {
   std::string list;
-  for (int i = 0; i < Nb201Space::kNumOps; ++i) list += (i ? ", " : "") + std::string(Nb201Space::kOps[i]);
+  for (int i = 0; i < Nb201Space::kNumOps; ++i)
+    list += (i ? ", " : "") + std::string(Nb201Space::kOps[i]);
   return list;
 }
 
 [[noreturn]] void ParseFail(std::string_view text, std::size_t position, const std::string& what) {
   throw ConfigError("nb201 architecture " + Quote(text) + ": " + what + " at position " +
                     std::to_string(position) +
-                    " (expected the form |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops " + OpList() + ")");
+                    " (expected the form |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops " + OpList() +
+                    ")");
 }
 
 }  // namespace
 
-int Nb201Space::OpOf(ArchId arch, int edge) { return static_cast<int>(arch / kPow5[edge] % kNumOps); }
+int Nb201Space::OpOf(ArchId arch, int edge) {
+  return static_cast<int>(arch / kPow5[edge] % kNumOps);
+}
 
 std::array<int, Nb201Space::kNumEdges> Nb201Space::Ops(ArchId arch) {
   std::array<int, kNumEdges> ops{};
@@ -72,8 +76,10 @@ std::vector<ArchId> Nb201Space::Neighbours(ArchId arch) const {
 
 std::size_t Nb201Space::EncodingSize(Encoding encoding) const {
   switch (encoding) {
-    case Encoding::kOneHot: return kNumEdges * kNumOps;
-    case Encoding::kPath: return kNumOps + kNumOps * kNumOps + kNumOps * kNumOps * kNumOps;
+    case Encoding::kOneHot:
+      return kNumEdges * kNumOps;
+    case Encoding::kPath:
+      return kNumOps + kNumOps * kNumOps + kNumOps * kNumOps * kNumOps;
   }
   return 0;
 }
@@ -159,7 +165,8 @@ ArchId Nb201Space::Canonical(ArchId arch) const {
     std::vector<std::uint16_t> table(kNumArchs);
     std::unordered_map<std::string, std::uint16_t> first_of_class;
     for (ArchId a = 0; a < kNumArchs; ++a) {
-      auto [it, inserted] = first_of_class.emplace(IsomorphismString(a), static_cast<std::uint16_t>(a));
+      auto [it, inserted] =
+          first_of_class.emplace(IsomorphismString(a), static_cast<std::uint16_t>(a));
       table[a] = it->second;
     }
     return table;
@@ -221,7 +228,8 @@ ArchId Nb201Space::Parse(std::string_view text) const {
       pos = end + 1;
     }
   }
-  if (pos != text.size()) ParseFail(text, pos, "unexpected trailing text " + Quote(text.substr(pos)));
+  if (pos != text.size())
+    ParseFail(text, pos, "unexpected trailing text " + Quote(text.substr(pos)));
   return FromOps(ops);
 }
 

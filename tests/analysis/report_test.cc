@@ -28,7 +28,8 @@ std::string Read(const std::string& path) {
 }
 
 TEST(ReportTest, WritesTablesAndOneFigurePerDatasetWithEveryStrategy) {
-  const Suite suite = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..5", "[30]"));
+  const Suite suite =
+      LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..5", "[30]"));
   RunnerOptions options;
   options.out_dir = testing::TempDir("results");
   options.progress = false;
@@ -47,7 +48,8 @@ TEST(ReportTest, WritesTablesAndOneFigurePerDatasetWithEveryStrategy) {
       EXPECT_THAT(svg, HasSubstr("data-series=\"" + key + "\"")) << svg_path;
     }
   }
-  // summary.csv: one row per strategy and experiment, each over 6 seeds, and the regret is optimum - mean.
+  // summary.csv: one row per strategy and experiment, each over 6 seeds, and the regret is optimum
+  // - mean.
   const std::string csv = Read(options.out_dir + "/report/summary.csv");
   std::istringstream lines(csv);
   std::string line;
@@ -80,7 +82,10 @@ TEST(ReportTest, StudentQuantilesApproachTheNormal) {
 }
 
 TEST(SvgPlotTest, DrawsOnePathPerSeriesAndABand) {
-  PlotSpec spec{"t", "x", "y", false, false, {{"a", {1, 2, 3}, {1, 2, 3}, {0, 1, 2}, {2, 3, 4}}, {"b<&>", {1, 2}, {3, 1}, {}, {}}}};
+  PlotSpec spec{
+      "t",   "x",
+      "y",   false,
+      false, {{"a", {1, 2, 3}, {1, 2, 3}, {0, 1, 2}, {2, 3, 4}}, {"b<&>", {1, 2}, {3, 1}, {}, {}}}};
   const std::string svg = RenderSvg(spec);
   EXPECT_THAT(svg, HasSubstr("data-series=\"a\""));
   EXPECT_THAT(svg, HasSubstr("data-series=\"b&lt;&amp;&gt;\""));

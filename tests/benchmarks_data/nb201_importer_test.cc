@@ -43,14 +43,16 @@ TEST(Nb201ImporterTest, ImportsThePublishedValues) {
   EXPECT_FLOAT_EQ(static_cast<float>(*b.Query(row, "cifar10", "test_accuracy", 200)), 94.3733f);
   // Index 0 is the cell the public order puts first, not the all-none cell.
   EXPECT_EQ(b.space().Format(b.data().archs[b.RowOfIndex(0)]),
-            "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|");
+            "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_"
+            "connect~2|");
   EXPECT_EQ(b.Datasets(), (std::vector<std::string>{"cifar10", "cifar100", "imagenet16-120"}));
   EXPECT_TRUE(b.Query(row, "cifar10", "valid_accuracy", 12).has_value());
   EXPECT_EQ(b.Get("hardware/pixel3/latency_ms").values.size(), 15625u);
   EXPECT_EQ(b.Get("cost/cifar10/train_seconds").epochs, (std::vector<int>{12, 200}));
   // 200-epoch validation accuracy exists only for the 491 cells of the zero-cost file.
   int measured = 0;
-  for (std::size_t r = 0; r < b.NumRows(); ++r) measured += b.Query(r, "cifar10", "valid_accuracy", 200).has_value();
+  for (std::size_t r = 0; r < b.NumRows(); ++r)
+    measured += b.Query(r, "cifar10", "valid_accuracy", 200).has_value();
   EXPECT_EQ(measured, 491);
 }
 
@@ -63,9 +65,9 @@ TEST(Nb201ImporterTest, MalformedInputNamesFileLineAndColumn) {
     const char* message;
   };
   const std::vector<Case> cases = {
-      {"nb201.csv", [](auto& l) { l.pop_back(); }, "nb201.csv: has 15624 data rows (expected 15625)"},
-      {"nb201.csv",
-       [](auto& l) { l[3].replace(l[3].find("nor_conv_3x3"), 12, "nor_conv_5x5"); },
+      {"nb201.csv", [](auto& l) { l.pop_back(); },
+       "nb201.csv: has 15624 data rows (expected 15625)"},
+      {"nb201.csv", [](auto& l) { l[3].replace(l[3].find("nor_conv_3x3"), 12, "nor_conv_5x5"); },
        "nb201.csv:4: column \"arch_str\": nb201 architecture"},
       {"nb201.csv", [](auto& l) { l[2] = l[2].substr(0, l[2].rfind(',')) + ",abc"; },
        "nb201.csv:3: column \"imagenet16_test12\": not a number (got \"abc\")"},
@@ -75,7 +77,8 @@ TEST(Nb201ImporterTest, MalformedInputNamesFileLineAndColumn) {
        "nb201.csv:7: column \"index\": duplicate index 4"},
       {"nb201.csv", [](auto& l) { l[0].replace(l[0].find("cifar10_test200"), 15, "c10_test200"); },
        "nb201.csv:1: missing column \"cifar10_test200\""},
-      {"nb201_latency_ms.csv", [](auto& l) { l[10] += ",1"; }, "nb201_latency_ms.csv:11: row has 29 cells (expected 28"},
+      {"nb201_latency_ms.csv", [](auto& l) { l[10] += ",1"; },
+       "nb201_latency_ms.csv:11: row has 29 cells (expected 28"},
       {"nb201_zero_cost.csv", [](auto& l) { l[1].replace(0, l[1].find(','), "cifar11"); },
        "nb201_zero_cost.csv:2: column \"dataset\": unknown dataset \"cifar11\""},
       {"nb201_train_time_1k.csv", [](auto& l) { l[7] = "99999" + l[7].substr(l[7].find(',')); },
@@ -83,7 +86,8 @@ TEST(Nb201ImporterTest, MalformedInputNamesFileLineAndColumn) {
   };
   for (const auto& c : cases) {
     const std::string dir = CopyWithEdit(source, c.file, c.edit);
-    EXPECT_THAT([&] { ImportNb201(dir); }, ThrowsMessage<DataError>(HasSubstr(c.message))) << c.message;
+    EXPECT_THAT([&] { ImportNb201(dir); }, ThrowsMessage<DataError>(HasSubstr(c.message)))
+        << c.message;
   }
   EXPECT_THAT([] { ImportNb201("/nonexistent"); },
               ThrowsMessage<ConfigError>(HasSubstr("/nonexistent/nb201.csv: file not found")));

@@ -47,7 +47,7 @@ TEST(TabularBenchmarkTest, WriteThenOpenRoundTrips) {
   EXPECT_EQ(*b.RowOf(3), 1u);
   EXPECT_FALSE(b.RowOf(4).has_value());
   EXPECT_EQ(*b.Query(0, "toy", "valid_accuracy", 12), 50.0);
-  EXPECT_EQ(*b.Query(0, "toy", "valid_accuracy"), 60.0);  // last recorded epoch
+  EXPECT_EQ(*b.Query(0, "toy", "valid_accuracy"), 60.0);               // last recorded epoch
   EXPECT_FALSE(b.Query(1, "toy", "valid_accuracy", 200).has_value());  // NaN = not measured
   EXPECT_EQ(b.Get("features/toy/params").At(2), 3.0f);
   EXPECT_EQ(b.Metric("toy", "valid_accuracy").attrs.at("split"), "valid");
@@ -57,12 +57,15 @@ TEST(TabularBenchmarkTest, WriteThenOpenRoundTrips) {
 TEST(TabularBenchmarkTest, UnknownNamesAreErrorsWithSuggestions) {
   const TabularBenchmark b(SmallBenchmark());
   EXPECT_THAT([&] { b.Query(0, "tyo", "valid_accuracy"); },
-              ThrowsMessage<ConfigError>(HasSubstr("unknown dataset \"tyo\"; known: toy (did you mean \"toy\"?)")));
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("unknown dataset \"tyo\"; known: toy (did you mean \"toy\"?)")));
   EXPECT_THAT([&] { b.Query(0, "toy", "valid_acc"); },
               ThrowsMessage<ConfigError>(HasSubstr("unknown metric \"valid_acc\"")));
   EXPECT_THAT([&] { b.Query(0, "toy", "valid_accuracy", 13); },
-              ThrowsMessage<ConfigError>(HasSubstr("has no column for 13 epochs (expected one of: 12, 200)")));
-  EXPECT_THAT([&] { b.RowOfIndex(3); }, ThrowsMessage<ConfigError>(HasSubstr("no architecture with index 3")));
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("has no column for 13 epochs (expected one of: 12, 200)")));
+  EXPECT_THAT([&] { b.RowOfIndex(3); },
+              ThrowsMessage<ConfigError>(HasSubstr("no architecture with index 3")));
 }
 
 TEST(TabularBenchmarkTest, MissingFileIsAConfigError) {
@@ -96,22 +99,30 @@ std::string Damaged(const std::function<void(H5::H5File&)>& edit) {
 TEST(TabularBenchmarkTest, StructuralDamageIsNamed) {
   EXPECT_THAT([] { TabularBenchmark::Open(Damaged([](H5::H5File& f) { f.unlink("archs"); })); },
               ThrowsMessage<DataError>(HasSubstr("group \"/archs\" not found")));
-  EXPECT_THAT([] { TabularBenchmark::Open(Damaged([](H5::H5File& f) { f.unlink("archs/index"); })); },
-              ThrowsMessage<DataError>(HasSubstr("dataset \"/archs/index\" not found")));
-  EXPECT_THAT([] {
-    TabularBenchmark::Open(Damaged([](H5::H5File& f) {
-      f.unlink("features/toy/params");
-      hsize_t n = 2;
-      f.openGroup("features/toy").createDataSet("params", H5::PredType::IEEE_F32LE, H5::DataSpace(1, &n));
-    }));
-  }, ThrowsMessage<DataError>(HasSubstr("dataset \"/features/toy/params\" has 2 rows (expected 3")));
-  EXPECT_THAT([] {
-    TabularBenchmark::Open(Damaged([](H5::H5File& f) {
-      f.unlink("features/toy/params");
-      hsize_t n = 3;
-      f.openGroup("features/toy").createDataSet("params", H5::PredType::STD_I32LE, H5::DataSpace(1, &n));
-    }));
-  }, ThrowsMessage<DataError>(HasSubstr("is not a float array")));
+  EXPECT_THAT(
+      [] { TabularBenchmark::Open(Damaged([](H5::H5File& f) { f.unlink("archs/index"); })); },
+      ThrowsMessage<DataError>(HasSubstr("dataset \"/archs/index\" not found")));
+  EXPECT_THAT(
+      [] {
+        TabularBenchmark::Open(Damaged([](H5::H5File& f) {
+          f.unlink("features/toy/params");
+          hsize_t n = 2;
+          f.openGroup("features/toy")
+              .createDataSet("params", H5::PredType::IEEE_F32LE, H5::DataSpace(1, &n));
+        }));
+      },
+      ThrowsMessage<DataError>(
+          HasSubstr("dataset \"/features/toy/params\" has 2 rows (expected 3")));
+  EXPECT_THAT(
+      [] {
+        TabularBenchmark::Open(Damaged([](H5::H5File& f) {
+          f.unlink("features/toy/params");
+          hsize_t n = 3;
+          f.openGroup("features/toy")
+              .createDataSet("params", H5::PredType::STD_I32LE, H5::DataSpace(1, &n));
+        }));
+      },
+      ThrowsMessage<DataError>(HasSubstr("is not a float array")));
 }
 
 TEST(TabularBenchmarkTest, NewerFormatVersionIsRefused) {
@@ -123,7 +134,8 @@ TEST(TabularBenchmarkTest, NewerFormatVersionIsRefused) {
         .write(H5::PredType::NATIVE_INT, &version);
   });
   EXPECT_THAT([&] { TabularBenchmark::Open(path); },
-              ThrowsMessage<DataError>(HasSubstr("written in format version 99, newer than this naskit reads (1)")));
+              ThrowsMessage<DataError>(
+                  HasSubstr("written in format version 99, newer than this naskit reads (1)")));
 }
 
 TEST(TabularBenchmarkTest, UnwritableFolderIsAnIoErrorAndLeavesNothing) {

@@ -36,7 +36,8 @@ TEST(OptionsTest, DefaultsComeFromTheStruct) {
 }
 
 TEST(OptionsTest, ParsesGivenValues) {
-  const auto o = ParseOptions<ExampleOptions>("x", {{"population_size", "20"}, {"verbose", "true"}});
+  const auto o =
+      ParseOptions<ExampleOptions>("x", {{"population_size", "20"}, {"verbose", "true"}});
   EXPECT_EQ(o.population_size, 20);
   EXPECT_TRUE(o.verbose);
   EXPECT_EQ(o.mode, "fast");
@@ -44,29 +45,53 @@ TEST(OptionsTest, ParsesGivenValues) {
 }
 
 TEST(OptionsTest, RejectsUnknownKeyWithSuggestion) {
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("strategy \"x\"", {{"popsize", "3"}}); },
-              ThrowsMessage<ConfigError>(AllOf(HasSubstr("strategy \"x\": unknown option \"popsize\""),
-                                               HasSubstr("population_size"))));
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"populaton_size", "3"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("did you mean \"population_size\"?")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("strategy \"x\"", {{"popsize", "3"}});
+      },
+      ThrowsMessage<ConfigError>(AllOf(HasSubstr("strategy \"x\": unknown option \"popsize\""),
+                                       HasSubstr("population_size"))));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"populaton_size", "3"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("did you mean \"population_size\"?")));
 }
 
 TEST(OptionsTest, RejectsOutOfBoundValues) {
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"population_size", "1"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("option \"population_size\" must be >= 2 (got 1)")));
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"rate", "1.5"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("must be in [0, 1] (got 1.5)")));
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"mode", "fats"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("did you mean \"fast\"?")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"population_size", "1"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("option \"population_size\" must be >= 2 (got 1)")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"rate", "1.5"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("must be in [0, 1] (got 1.5)")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"mode", "fats"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("did you mean \"fast\"?")));
 }
 
 TEST(OptionsTest, RejectsValuesOfTheWrongType) {
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"population_size", "ten"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("is not an integer (got \"ten\")")));
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"rate", "nan"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("is not a finite number")));
-  EXPECT_THAT([] { ParseOptions<ExampleOptions>("x", {{"verbose", "maybe"}}); },
-              ThrowsMessage<ConfigError>(HasSubstr("is not a boolean")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"population_size", "ten"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("is not an integer (got \"ten\")")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"rate", "nan"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("is not a finite number")));
+  EXPECT_THAT(
+      [] {
+        ParseOptions<ExampleOptions>("x", {{"verbose", "maybe"}});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("is not a boolean")));
 }
 
 TEST(ErrorsTest, DidYouMeanOnlySuggestsPlausibleTypos) {

@@ -11,8 +11,8 @@ namespace naskit {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::RunCli;
+using ::testing::StartsWith;
 
 TEST(CliTest, UsageAndUnknownCommands) {
   EXPECT_EQ(RunCli({"--help"}).exit_code, 0);
@@ -33,19 +33,22 @@ TEST(CliTest, ListAndDescribeShowTheRegistries) {
   EXPECT_EQ(RunCli({"describe", "space", "nb201"}).exit_code, 0);
   const auto bad = RunCli({"describe", "space", "nb210"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("unknown space \"nb210\"; known: nb201 (did you mean \"nb201\"?)"));
+  EXPECT_THAT(bad.err,
+              HasSubstr("unknown space \"nb210\"; known: nb201 (did you mean \"nb201\"?)"));
 }
 
 TEST(CliTest, QueryPrintsThePublishedAccuracy) {
   NASKIT_REQUIRE_NB201(bench);
-  const auto by_index = RunCli({"query", "--benchmark", bench, "--index", "6111", "--dataset", "cifar10",
-                                "--metric", "test_accuracy", "--epochs", "200"});
+  const auto by_index = RunCli({"query", "--benchmark", bench, "--index", "6111", "--dataset",
+                                "cifar10", "--metric", "test_accuracy", "--epochs", "200"});
   EXPECT_EQ(by_index.exit_code, 0) << by_index.err;
   EXPECT_EQ(by_index.out, "94.3733\n");
   // The same cell by its published string.
-  const auto arch = RunCli({"query", "--benchmark", bench, "--arch",
-                            "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
-                            "--dataset", "cifar10", "--metric", "test_accuracy", "--epochs", "200"});
+  const auto arch =
+      RunCli({"query", "--benchmark", bench, "--arch",
+              "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_"
+              "conv_1x1~2|",
+              "--dataset", "cifar10", "--metric", "test_accuracy", "--epochs", "200"});
   EXPECT_EQ(arch.exit_code, 0) << arch.err;
   EXPECT_EQ(arch.out, "94.3733\n");
   EXPECT_EQ(RunCli({"info", bench}).exit_code, 0);
@@ -60,7 +63,9 @@ TEST(CliTest, QueryErrorsAreClearAndNonZero) {
   };
   const std::string c10 = "cifar10", test = "test_accuracy";
   const std::vector<Case> cases = {
-      {{"--arch", "|nor_conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"}, c10, test,
+      {{"--arch", "|nor_conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"},
+       c10,
+       test,
        "unknown op \"nor_conv\" at position 1"},
       {{"--arch", "|none~0|+|none~0|"}, c10, test, "unterminated token at position 17"},
       {{"--index", "20000"}, c10, test, "no architecture with index 20000"},
@@ -71,7 +76,8 @@ TEST(CliTest, QueryErrorsAreClearAndNonZero) {
       {{"--index", "1", "--epochs", "200"}, c10, "valid_accuracy", "was not measured"},
   };
   for (const auto& c : cases) {
-    std::vector<std::string> args = {"query", "--benchmark", bench, "--dataset", c.dataset, "--metric", c.metric};
+    std::vector<std::string> args = {"query",   "--benchmark", bench,   "--dataset",
+                                     c.dataset, "--metric",    c.metric};
     args.insert(args.end(), c.args.begin(), c.args.end());
     const auto r = RunCli(args);
     EXPECT_EQ(r.exit_code, 2) << c.message;
@@ -88,8 +94,8 @@ TEST(CliTest, BrokenBenchmarkFilesAreErrorsNotCrashes) {
   fs::resize_file(dir + "/cut.h5", fs::file_size(bench) / 3);
   std::ofstream(dir + "/text.h5") << "hello";
   for (const std::string& file : {dir + "/cut.h5", dir + "/text.h5", dir + "/missing.h5"}) {
-    const auto r = RunCli({"query", "--benchmark", file, "--index", "1", "--dataset", "cifar10", "--metric",
-                           "test_accuracy"});
+    const auto r = RunCli({"query", "--benchmark", file, "--index", "1", "--dataset", "cifar10",
+                           "--metric", "test_accuracy"});
     EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr(file));
   }

@@ -1,9 +1,10 @@
-// The runner: results independent of --jobs, resume and rerun, shards, and SIGKILL at random moments.
+// The runner: results independent of --jobs, resume and rerun, shards, and SIGKILL at random
+// moments.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,7 +36,8 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
   return files;
 }
 
-RunnerSummary RunInto(const Suite& suite, const std::string& out, int jobs, int shard = 1, int shards = 1) {
+RunnerSummary RunInto(const Suite& suite, const std::string& out, int jobs, int shard = 1,
+                      int shards = 1) {
   RunnerOptions options;
   options.out_dir = out;
   options.jobs = jobs;
@@ -47,7 +49,8 @@ RunnerSummary RunInto(const Suite& suite, const std::string& out, int jobs, int 
 
 class SuiteRunnerTest : public ::testing::Test {
  protected:
-  Suite suite_ = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..9", "[25, 50]"));
+  Suite suite_ =
+      LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..9", "[25, 50]"));
 };
 
 TEST_F(SuiteRunnerTest, ResultsDoNotDependOnJobs) {
@@ -91,7 +94,8 @@ TEST_F(SuiteRunnerTest, RefusesToMixSuitesInOneFolder) {
   RunInto(suite_, out, 1);
   const Suite other = LoadSuite(suite_.path, {"seeds=0..3"});
   EXPECT_THAT([&] { RunInto(other, out, 1); },
-              ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr("holds results of a different suite")));
+              ::testing::ThrowsMessage<ConfigError>(
+                  ::testing::HasSubstr("holds results of a different suite")));
 }
 
 TEST_F(SuiteRunnerTest, UnwritableOutputIsAClearError) {
@@ -101,7 +105,8 @@ TEST_F(SuiteRunnerTest, UnwritableOutputIsAClearError) {
 TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicated) {
   // A suite large enough to take a few hundred milliseconds, killed 20 times at random moments
   // and resumed each time, must end byte-identical to an uninterrupted run.
-  const Suite big = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..199", "[100]"));
+  const Suite big =
+      LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..199", "[100]"));
   const std::string reference = testing::TempDir("reference");
   RunInto(big, reference, 2);
   const std::string out = testing::TempDir("killed");
@@ -114,8 +119,8 @@ TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicate
     if (child == 0) {
       const int in = ::open("/dev/null", O_WRONLY);
       ::dup2(in, 2);
-      ::execl(binary.c_str(), "naskit", "run", big.path.c_str(), "--out", out.c_str(), "--jobs", "2",
-              "--quiet", static_cast<char*>(nullptr));
+      ::execl(binary.c_str(), "naskit", "run", big.path.c_str(), "--out", out.c_str(), "--jobs",
+              "2", "--quiet", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::usleep(static_cast<useconds_t>(5000 + rng.UniformInt(150000)));

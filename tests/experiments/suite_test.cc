@@ -53,14 +53,16 @@ TEST(SuiteTest, LoadsAndPlansEveryRun) {
 }
 
 TEST(SuiteTest, OverridesApplyDottedKeys) {
-  const Suite suite = LoadSuite(Write(kGood), {"seeds=[7, 9]", "strategies.rea.options.sample_size=5",
-                                               "experiments.q.budgets=[30]", "benchmark=other.h5"});
+  const Suite suite =
+      LoadSuite(Write(kGood), {"seeds=[7, 9]", "strategies.rea.options.sample_size=5",
+                               "experiments.q.budgets=[30]", "benchmark=other.h5"});
   EXPECT_EQ(suite.seeds, (std::vector<std::uint64_t>{7, 9}));
   EXPECT_EQ(suite.strategies[1].resolved.at("sample_size"), "5");
   EXPECT_EQ(suite.experiments[0].budgets, std::vector<double>{30});
   EXPECT_EQ(suite.benchmark, "other.h5");
   EXPECT_THAT([&] { LoadSuite(Write(kGood), {"strategies.nope.options.x=1"}); },
-              ThrowsMessage<ConfigError>(HasSubstr("--set strategies.nope.options.x: no list item named \"nope\"")));
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("--set strategies.nope.options.x: no list item named \"nope\"")));
   EXPECT_THAT([&] { LoadSuite(Write(kGood), {"seeds"}); },
               ThrowsMessage<ConfigError>(HasSubstr("expected key=value")));
 }
@@ -70,17 +72,21 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
     std::string from, to, message;
   };
   const std::vector<Case> cases = {
-      {"seeds: 0..4", "sedes: 0..4", "suite.yaml:3: unknown key \"sedes\"; known: name, description, benchmark, "
-                                     "seeds, strategies, experiments (did you mean \"seeds\"?)"},
+      {"seeds: 0..4", "sedes: 0..4",
+       "suite.yaml:3: unknown key \"sedes\"; known: name, description, benchmark, "
+       "seeds, strategies, experiments (did you mean \"seeds\"?)"},
       {"seeds: 0..4", "seeds: 5..2", "suite.yaml:3: key \"seeds\": empty range (got \"5..2\""},
       {"seeds: 0..4", "seeds: []", "key \"seeds\": expected FIRST..LAST or a non-empty list"},
       {"seeds: 0..4", "seeds: [1, x]", "not a non-negative integer (got \"x\")"},
-      {"budgets: [10, 20]", "budgets: [10, -5]", "suite.yaml:13: key \"budgets\": value out of range (got -5; expected 1 to"},
+      {"budgets: [10, 20]", "budgets: [10, -5]",
+       "suite.yaml:13: key \"budgets\": value out of range (got -5; expected 1 to"},
       {"budgets: [10, 20]", "budgets: [10, 1e99]", "value out of range (got 1e99"},
       {"budgets: [10, 20]", "budgets: ten", "key \"budgets\": not a number (got \"ten\")"},
-      {"budget_unit: queries", "budget_unit: hours", "unknown budget unit \"hours\"; known: queries, seconds"},
+      {"budget_unit: queries", "budget_unit: hours",
+       "unknown budget unit \"hours\"; known: queries, seconds"},
       {"strategy: random", "strategy: randm", "unknown strategy \"randm\"; known:"},
-      {"population_size: 20", "population_size: 0", "strategy \"regularized_evolution\": option \"population_size\" must be >= 1 (got 0)"},
+      {"population_size: 20", "population_size: 0",
+       "strategy \"regularized_evolution\": option \"population_size\" must be >= 1 (got 0)"},
       {"population_size: 20", "popsize: 20", "unknown option \"popsize\""},
       {"    datasets:", "    dataset:", "unknown key \"experiments[].dataset\""},
       {"label: rea", "label: random", "two strategies share the label \"random\""},
@@ -93,7 +99,8 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
   }
   EXPECT_THAT([] { LoadSuite("/nonexistent/suite.yaml"); },
               ThrowsMessage<ConfigError>(HasSubstr("suite file not found")));
-  EXPECT_THAT([&] { LoadSuite(Write("name: [unclosed\n")); }, ThrowsMessage<ConfigError>(HasSubstr("not valid YAML")));
+  EXPECT_THAT([&] { LoadSuite(Write("name: [unclosed\n")); },
+              ThrowsMessage<ConfigError>(HasSubstr("not valid YAML")));
 }
 
 }  // namespace

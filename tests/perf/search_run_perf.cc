@@ -1,6 +1,6 @@
 // Micro-benchmarks of whole search runs on the imported NB201 benchmark: one run of 100 queries per
-// strategy (target for regularized evolution: < 200 µs). The reference in the same run is the cost of
-// the 100 table lookups alone.
+// strategy (target for regularized evolution: < 200 µs). The reference in the same run is the cost
+// of the 100 table lookups alone.
 #include <benchmark/benchmark.h>
 
 #include "experiments/search_run.h"
@@ -11,7 +11,7 @@ namespace naskit {
 namespace {
 
 const PreparedSearch* Nb201Search() {
-  static const PreparedSearch* search = [] () -> const PreparedSearch* {
+  static const PreparedSearch* search = []() -> const PreparedSearch* {
     auto path = testing::ImportedNb201();
     if (!path) return nullptr;
     static const TabularBenchmark benchmark = TabularBenchmark::Open(*path);
@@ -27,14 +27,19 @@ void BM_SearchRun_100Queries(benchmark::State& state, const std::string& strateg
   const PreparedSearch* search = Nb201Search();
   if (!search) return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
   std::uint64_t seed = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(ExecuteRun(*search, strategy, {}, seed++).incumbent.back());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ExecuteRun(*search, strategy, {}, seed++).incumbent.back());
   state.SetItemsProcessed(state.iterations() * 100);
 }
-BENCHMARK_CAPTURE(BM_SearchRun_100Queries, random, std::string("random"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_SearchRun_100Queries, regularized_evolution, std::string("regularized_evolution"))
+BENCHMARK_CAPTURE(BM_SearchRun_100Queries, random, std::string("random"))
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_SearchRun_100Queries, local_search, std::string("local_search"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_SearchRun_100Queries, reinforce, std::string("reinforce"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_SearchRun_100Queries, regularized_evolution,
+                  std::string("regularized_evolution"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_SearchRun_100Queries, local_search, std::string("local_search"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_SearchRun_100Queries, reinforce, std::string("reinforce"))
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace naskit

@@ -1,6 +1,6 @@
 // Micro-benchmarks of the table-driven core: benchmark queries, string parsing, file opening.
-// A reference in the same run (a string-keyed hash map, the shape of dict-based benchmark APIs) gives
-// the ratio that BENCHMARKS.md reports.
+// A reference in the same run (a string-keyed hash map, the shape of dict-based benchmark APIs)
+// gives the ratio that BENCHMARKS.md reports.
 #include <benchmark/benchmark.h>
 
 #include <unordered_map>

@@ -21,7 +21,8 @@ TEST(Nb201MacroTest, ParamsAndFlopsMatchThePublishedZeroCostTable) {
     Nb201MacroOptions options;
     options.classes = dataset == "cifar10" ? 10 : dataset == "cifar100" ? 100 : 120;
     options.image_size = dataset == "ImageNet16-120" ? 16 : 32;
-    const NetworkCost cost = Nb201NetworkCost(space.Parse(csv.Cell(row, csv.Column("arch_str"))), options);
+    const NetworkCost cost =
+        Nb201NetworkCost(space.Parse(csv.Cell(row, csv.Column("arch_str"))), options);
     // The table gives millions with six decimals: params must agree exactly.
     EXPECT_NEAR(cost.params / 1e6, csv.Real(row, csv.Column("params")), 5e-7) << csv.Cell(row, 2);
     const double flops = csv.Real(row, csv.Column("flops")) * 1e6;

@@ -16,7 +16,8 @@ using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
 constexpr const char* kIndex0 =
-    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|";
+    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~"
+    "2|";
 
 TEST(Nb201SpaceTest, IdIsBaseFiveArithmeticOnTheOpsInStringOrder) {
   const Nb201Space space;
@@ -37,8 +38,10 @@ TEST(Nb201SpaceTest, MalformedStringsNameTheTokenAndPosition) {
               ThrowsMessage<ConfigError>(HasSubstr("missing '+' between nodes at position 24")));
   EXPECT_THAT([&] { space.Parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|x"); },
               ThrowsMessage<ConfigError>(HasSubstr("unexpected trailing text \"x\"")));
-  EXPECT_THAT([&] { space.Parse(""); }, ThrowsMessage<ConfigError>(HasSubstr("missing '|' at position 0")));
-  EXPECT_THAT([&] { space.Parse("|none0|+"); }, ThrowsMessage<ConfigError>(HasSubstr("has no '~input'")));
+  EXPECT_THAT([&] { space.Parse(""); },
+              ThrowsMessage<ConfigError>(HasSubstr("missing '|' at position 0")));
+  EXPECT_THAT([&] { space.Parse("|none0|+"); },
+              ThrowsMessage<ConfigError>(HasSubstr("has no '~input'")));
 }
 
 TEST(Nb201SpaceTest, HasTwentyFourNeighboursDifferingInOneEdge) {

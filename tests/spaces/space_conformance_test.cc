@@ -61,7 +61,8 @@ TEST_P(SpaceConformanceTest, CanonicalIsIdempotentAndChoicesRoundTrip) {
     EXPECT_EQ(space().Canonical(space().Canonical(a)), space().Canonical(a));
     const auto choices = space().ToChoices(a);
     ASSERT_EQ(choices.size(), space().NumDecisions());
-    for (std::size_t d = 0; d < choices.size(); ++d) EXPECT_LT(choices[d], static_cast<int>(space().NumChoices(d)));
+    for (std::size_t d = 0; d < choices.size(); ++d)
+      EXPECT_LT(choices[d], static_cast<int>(space().NumChoices(d)));
     EXPECT_EQ(space().FromChoices(choices), a);
   }
 }

@@ -38,7 +38,8 @@ TEST_P(StrategyConformanceTest, SameSeedSameRunOtherSeedOtherRun) {
 
 TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
   const SearchSpace& space = GetSpace("nb201");
-  auto strategy = StrategyRegistry::Global().Create(GetParam(), {}, StrategyContext{space, {12}, 0, Rng(1)});
+  auto strategy =
+      StrategyRegistry::Global().Create(GetParam(), {}, StrategyContext{space, {12}, 0, Rng(1)});
   std::set<ArchId> seen;
   std::size_t repeats = 0;
   for (int i = 0; i < 400; ++i) {
@@ -57,7 +58,8 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
 
 TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
   const SearchSpace& space = GetSpace("nb201");
-  auto strategy = StrategyRegistry::Global().Create(GetParam(), {}, StrategyContext{space, {12}, 0, Rng(1)});
+  auto strategy =
+      StrategyRegistry::Global().Create(GetParam(), {}, StrategyContext{space, {12}, 0, Rng(1)});
   const auto asked = strategy->Ask(1);
   ASSERT_EQ(asked.size(), 1u);
   const Observation stranger{{(asked[0].arch + 1) % space.Size(), 0}, 1.0};
@@ -68,7 +70,8 @@ TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
 }
 
 TEST_P(StrategyConformanceTest, RespectsQueryAndTimeBudgets) {
-  const RunTrace queries = ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), GetParam(), {}, 5);
+  const RunTrace queries =
+      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), GetParam(), {}, 5);
   EXPECT_EQ(queries.row.size(), 37u);
   const PreparedSearch timed(Benchmark(), Settings("seconds", 2500));
   const RunTrace seconds = ExecuteRun(timed, GetParam(), {}, 5);
@@ -84,8 +87,10 @@ TEST_P(StrategyConformanceTest, NeverReadsTheReportMetric) {
   BenchmarkData other = testing::SyntheticNb201();
   for (auto& v : other.tables["metrics/toy/test_accuracy"].values) v = 100 - v;
   const TabularBenchmark flipped(std::move(other));
-  const RunTrace a = ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), GetParam(), {}, 9);
-  const RunTrace b = ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), GetParam(), {}, 9);
+  const RunTrace a =
+      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), GetParam(), {}, 9);
+  const RunTrace b =
+      ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), GetParam(), {}, 9);
   EXPECT_EQ(a.row, b.row);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.report, b.report);
@@ -110,7 +115,8 @@ TEST(StrategyTest, SearchBeatsRandomOnTheSyntheticBenchmark) {
   const PreparedSearch search(benchmark, s);
   auto mean_final = [&](const std::string& key) {
     double total = 0;
-    for (std::uint64_t seed = 0; seed < 40; ++seed) total += ExecuteRun(search, key, {}, seed).report[0].back();
+    for (std::uint64_t seed = 0; seed < 40; ++seed)
+      total += ExecuteRun(search, key, {}, seed).report[0].back();
     return total / 40;
   };
   const double random = mean_final("random");

@@ -35,7 +35,8 @@ TEST(Nb201NetworkTest, ParameterCountsMatchThePublishedTableForAll491Cells) {
     const ArchId arch = space.Parse(csv.Cell(row, csv.Column("arch_str")));
     const Nb201MacroOptions options;  // C=16, N=5, 10 classes, 32x32x3
     Nb201Network network(arch, options);
-    EXPECT_NEAR(network->NumParameters() / 1e6, csv.Real(row, csv.Column("params")), 5e-7) << space.Format(arch);
+    EXPECT_NEAR(network->NumParameters() / 1e6, csv.Real(row, csv.Column("params")), 5e-7)
+        << space.Format(arch);
     EXPECT_EQ(network->NumParameters(), Nb201NetworkCost(arch, options).params);
     ++checked;
   }
@@ -44,8 +45,11 @@ TEST(Nb201NetworkTest, ParameterCountsMatchThePublishedTableForAll491Cells) {
 
 TEST(Nb201NetworkTest, ForwardShapesAndZeroCells) {
   const Nb201Space space;
-  Nb201Network network(0, Nb201MacroOptions{.channels = 4, .cells = 1, .classes = 7, .in_channels = 1, .image_size = 8});
-  const auto out = network->forward(torch::randn({2, 1, 8, 8}));  // the all-`none` cell outputs zeros
+  Nb201Network network(
+      0, Nb201MacroOptions{
+             .channels = 4, .cells = 1, .classes = 7, .in_channels = 1, .image_size = 8});
+  const auto out =
+      network->forward(torch::randn({2, 1, 8, 8}));  // the all-`none` cell outputs zeros
   EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{2, 7}));
 }
 
@@ -53,9 +57,11 @@ DatasetSplits Synthetic() { return LoadDataset({.name = "synthetic", .valid_size
 
 TEST(TrainerTest, TwoEpochsOnOneSeedAreBitIdentical) {
   const DatasetSplits data = Synthetic();
-  const Nb201MacroOptions network{.channels = 4, .cells = 1, .classes = 4, .in_channels = 1, .image_size = 8};
+  const Nb201MacroOptions network{
+      .channels = 4, .cells = 1, .classes = 4, .in_channels = 1, .image_size = 8};
   const TrainOptions options{.epochs = 2, .batch_size = 64, .threads = 1};
-  const ArchId arch = Nb201Space().Parse("|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|");
+  const ArchId arch = Nb201Space().Parse(
+      "|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|");
   const TrainResult a = TrainNetwork(arch, network, data, options, 11);
   const TrainResult b = TrainNetwork(arch, network, data, options, 11);
   const TrainResult c = TrainNetwork(arch, network, data, options, 12);
@@ -74,18 +80,21 @@ TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
   if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present";
   const DatasetSplits data = Synthetic();
   EXPECT_THAT([&] { TrainNetwork(0, {}, data, {.device = "cuda"}, 0); },
-              ThrowsMessage<ConfigError>(HasSubstr("device \"cuda\" asked for, but LibTorch sees no CUDA device")));
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("device \"cuda\" asked for, but LibTorch sees no CUDA device")));
 }
 
 std::string WriteBytes(const std::string& path, const std::vector<unsigned char>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   return path;
 }
 
 std::vector<unsigned char> IdxImages(std::uint32_t n, std::uint32_t size) {
   std::vector<unsigned char> b = {0, 0, 8, 3};
   for (std::uint32_t v : {n, size, size}) {
-    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<unsigned char>(v >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      b.push_back(static_cast<unsigned char>(v >> shift));
   }
   b.resize(16 + n * size * size, 7);
   return b;
@@ -115,10 +124,16 @@ TEST(ImageDatasetTest, ReadsIdxAndRejectsCorruptFiles) {
   short_images.resize(short_images.size() - 5);
   EXPECT_THAT([&] { ReadIdxPair(WriteBytes(dir + "/short", short_images), labels, 10); },
               ThrowsMessage<DataError>(HasSubstr("short read")));
-  EXPECT_THAT([&] { ReadIdxPair(images, WriteBytes(dir + "/range", IdxLabels({0, 10, 2})), 10); },
-              ThrowsMessage<DataError>(HasSubstr("label 10 of item 1 out of range (expected 0 to 9)")));
-  EXPECT_THAT([&] { ReadIdxPair(images, WriteBytes(dir + "/count", IdxLabels({0, 1})), 10); },
-              ThrowsMessage<DataError>(HasSubstr("expected 3, one per image")));
+  EXPECT_THAT(
+      [&] {
+        ReadIdxPair(images, WriteBytes(dir + "/range", IdxLabels({0, 10, 2})), 10);
+      },
+      ThrowsMessage<DataError>(HasSubstr("label 10 of item 1 out of range (expected 0 to 9)")));
+  EXPECT_THAT(
+      [&] {
+        ReadIdxPair(images, WriteBytes(dir + "/count", IdxLabels({0, 1})), 10);
+      },
+      ThrowsMessage<DataError>(HasSubstr("expected 3, one per image")));
   EXPECT_THAT([&] { ReadIdxPair(dir + "/missing", labels, 10); },
               ThrowsMessage<ConfigError>(HasSubstr("file not found")));
 }
@@ -151,22 +166,29 @@ std::map<std::string, std::vector<float>> Results(const std::string& path) {
   std::map<std::string, std::vector<float>> out;
   const TabularBenchmark benchmark = TabularBenchmark::Open(path);
   for (const auto& [name, table] : benchmark.data().tables) {
-    if (name.starts_with("metrics/") || name.starts_with("features/")) out[name] = table.per_seed.empty() ? table.values : table.per_seed;
+    if (name.starts_with("metrics/") || name.starts_with("features/"))
+      out[name] = table.per_seed.empty() ? table.values : table.per_seed;
   }
   return out;
 }
 
 TEST(BenchBuildTest, ResumedBuildEqualsUninterruptedBuild) {
-  BenchBuildOptions options{.dataset = "synthetic", .seeds = "0,1", .image_size = 0, .train_subset = 0,
-                            .valid_size = 200, .test_subset = 0, .max_classes = 5, .workers = 2};
+  BenchBuildOptions options{.dataset = "synthetic",
+                            .seeds = "0,1",
+                            .image_size = 0,
+                            .train_subset = 0,
+                            .valid_size = 200,
+                            .test_subset = 0,
+                            .max_classes = 5,
+                            .workers = 2};
   options.train.epochs = 2;
   const std::string dir = testing::TempDir("bench");
   options.out = dir + "/whole.h5";
   const auto whole = BuildBenchmark(options, testing::NaskitTorchBinary(), nullptr);
   EXPECT_EQ(whole.completed, 10u);
 
-  // Interrupted: only some trainings finish (a stop flag raised at once leaves the first in flight),
-  // then the same command resumes.
+  // Interrupted: only some trainings finish (a stop flag raised at once leaves the first in
+  // flight), then the same command resumes.
   options.out = dir + "/resumed.h5";
   std::atomic<bool> stop{true};
   const auto first = BuildBenchmark(options, testing::NaskitTorchBinary(), &stop);
