@@ -273,7 +273,13 @@ Suite LoadSuite(const std::string& path, const std::vector<std::string>& overrid
     throw IoError(path + ": cannot read");
   }
   for (const auto& o : overrides) ApplyOverride(root, o);
-  Suite suite = SuiteReader(path).Read(root);
+  Suite suite;
+  try {
+    suite = SuiteReader(path).Read(root);
+  } catch (const YAML::Exception& e) {
+    // A shape the reader did not expect (e.g. a list where a key's value should be a string).
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": malformed suite (" + e.msg + ")");
+  }
   YAML::Emitter out;
   out << root;
   suite.canonical_yaml = std::string(out.c_str()) + "\n";

@@ -167,16 +167,8 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   seconds.columns = epochs;
   seconds.seeds = s_count;
   seconds.per_seed.assign(rows * epochs * s_count, NAN);
-  seconds.attrs = {
-      {"unit", "seconds"},
-      {"note",
-       "cumulative training time to each epoch, measured on the building machine: " + CpuName() +
-           fmt::format(", {} LibTorch thread(s) per training", o.train.threads)}};
   Table latency, params, flops;
   latency.values.assign(rows, NAN);
-  latency.attrs = {
-      {"unit", "milliseconds"},
-      {"note", "median single-image forward pass, one LibTorch thread, on " + CpuName()}};
   params.values.assign(rows, NAN);
   params.attrs = {{"unit", "count"}};
   flops.values.assign(rows, NAN);
@@ -185,8 +177,10 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   std::map<ArchId, std::vector<std::size_t>> rows_of_class;
   for (std::size_t r = 0; r < rows; ++r) rows_of_class[space.Canonical(data.archs[r])].push_back(r);
   std::map<ArchId, std::vector<double>> latencies;
+  std::map<std::string, int> machines;  // timings are comparable only within one machine
   for (const auto& task : tasks) {
     const Json j = Json::parse(ReadText(task.File(work)));
+    ++machines[j.value("machine", std::string("unrecorded"))];
     const std::size_t s =
         static_cast<std::size_t>(std::find(seeds.begin(), seeds.end(), task.seed) - seeds.begin());
     latencies[task.representative].push_back(j.at("latency_ms"));
@@ -209,6 +203,17 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
     for (std::size_t row : rows_of_class.at(rep))
       latency.values[row] = static_cast<float>(total / values.size());
   }
+  std::string where;
+  for (const auto& [machine, count] : machines) {
+    where += fmt::format("{}{} ({} trainings)", where.empty() ? "" : "; ", machine, count);
+  }
+  seconds.attrs = {{"unit", "seconds"},
+                   {"note", fmt::format("cumulative training time to each epoch, {} LibTorch thread(s) "
+                                        "per training, measured where each training ran: {}",
+                                        o.train.threads, where)}};
+  latency.attrs = {{"unit", "milliseconds"},
+                   {"note", "median single-image forward pass, one LibTorch thread, measured where "
+                            "each training ran: " + where}};
   for (auto& [path, t] : tables) t.AverageSeeds();
   seconds.AverageSeeds();
   tables["hardware/build-cpu/latency_ms"] = latency;

@@ -17,5 +17,7 @@ int RunCommand(const Args& args);
 int ReportCommand(const Args& args);
 int TrainCommand(const Args& args);  // runs naskit-torch
 int BenchCommand(const Args& args);  // runs naskit-torch
+int VerifyCommand(const Args& args);  // runs naskit-torch
+int ZeroCostCommand(const Args& args);  // runs naskit-torch
 
 }  // namespace naskit::cli

@@ -35,6 +35,9 @@ const std::map<std::string, Command>& Commands() {
         "train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] [--device cuda]"}},
       {"bench",
        {BenchCommand, "bench build --out FILE.h5 [options]  build a benchmark by training"}},
+      {"zc", {ZeroCostCommand, "zc --benchmark FILE.h5 --dataset D  add synflow scores to a benchmark"}},
+      {"verify",
+       {VerifyCommand, "verify RESULTS_DIR [--top-k K]  retrain a suite's incumbents and compare"}},
   };
   return commands;
 }

@@ -31,5 +31,7 @@ namespace {
 
 int TrainCommand(const Args& args) { RunTorchTool("train", args); }
 int BenchCommand(const Args& args) { RunTorchTool("bench", args); }
+int VerifyCommand(const Args& args) { RunTorchTool("verify", args); }
+int ZeroCostCommand(const Args& args) { RunTorchTool("zc", args); }
 
 }  // namespace naskit::cli

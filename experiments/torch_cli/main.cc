@@ -9,10 +9,14 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/progress.h"
 #include "experiments/torch_cli/flags.h"
 #include "spaces/nb201/nb201_space.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"
+#include "training/verify.h"
+#include "training/zero_cost.h"
+#include "benchmarks_data/tabular_benchmark.h"
 
 #include <csignal>
 
@@ -120,6 +124,68 @@ int Train(const std::vector<std::string>& args) {
   return 0;
 }
 
+int Verify(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  if (flags.values.contains("help")) {
+    std::cout << "usage: naskit verify RESULTS_DIR [--top-k K] [--seed S] [--device cuda]\n\n";
+    for (const auto& o : DescribeOptions<VerifyOptions>()) {
+      std::cout << fmt::format("  --{:<16} {:<7} default {:<10} {}\n", o.key, o.type, o.default_value, o.help);
+    }
+    return 0;
+  }
+  if (flags.positional.size() == 1) flags.values["results"] = flags.positional[0];
+  std::cout << VerifyIncumbents(ParseOptions<VerifyOptions>("verify", flags.values));
+  return 0;
+}
+
+// `naskit zc --benchmark FILE.h5 --dataset D`: adds naskit's synflow score of every row (at NB201's
+// C=16, N=5, CIFAR-shaped 32x32x3 input, the dataset's classes) to the file's features.
+struct ZcOptions {
+  std::string benchmark, dataset = "cifar10";
+  int channels = 16, cells = 5, classes = 10, in_channels = 3, image_size = 32;
+  std::int64_t seed = 0, limit = 0;
+  int threads = 0;
+  template <class V>
+  void Visit(V& v) {
+    v("benchmark", benchmark, "benchmark file to extend (.h5)");
+    v("dataset", dataset, "dataset name the scores are filed under");
+    v("channels", channels, "C", AtLeast(1));
+    v("cells", cells, "N", AtLeast(1));
+    v("classes", classes, "classifier outputs", AtLeast(1));
+    v("in_channels", in_channels, "input channels", AtLeast(1));
+    v("image_size", image_size, "input size", AtLeast(1));
+    v("seed", seed, "initialisation seed", AtLeast(0));
+    v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
+    v("threads", threads, "LibTorch threads (0: all cores)", AtLeast(0));
+  }
+};
+
+int ZeroCost(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  const auto o = ParseOptions<ZcOptions>("zc", flags.values);
+  if (o.benchmark.empty()) throw ConfigError("zc: missing required option --benchmark");
+  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  BenchmarkData data = benchmark.data();
+  ConfigureTorchThreads(o.threads);
+  const Nb201MacroOptions network{o.channels, o.cells, o.classes, o.in_channels, o.image_size};
+  Table scores;
+  scores.values.assign(data.archs.size(), NAN);
+  scores.attrs = {{"source", fmt::format("naskit zc: log synflow at initialisation (seed {}), C={}, N={}, "
+                                         "{}x{}x{} input, {} classes",
+                                         o.seed, o.channels, o.cells, o.in_channels, o.image_size,
+                                         o.image_size, o.classes)}};
+  const std::size_t n = o.limit > 0 ? std::min<std::size_t>(o.limit, data.archs.size()) : data.archs.size();
+  Progress progress("naskit zc", n);
+  for (std::size_t row = 0; row < n; ++row) {
+    scores.values[row] = static_cast<float>(SynflowLogScore(data.archs[row], network, o.seed));
+    progress.Advance();
+  }
+  progress.Finish();
+  data.tables["features/" + o.dataset + "/naskit_synflow"] = scores;
+  WriteBenchmark(data, o.benchmark);
+  return 0;
+}
+
 std::atomic<bool> g_stop{false};
 extern "C" void OnInterrupt(int) { g_stop = true; }
 
@@ -171,7 +237,10 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (command == "train") return naskit::torch_cli::Train(args);
     if (command == "bench") return naskit::torch_cli::Bench(args);
-    throw naskit::ConfigError(naskit::UnknownNameMessage("command", command, {"bench", "train"}));
+    if (command == "verify") return naskit::torch_cli::Verify(args);
+    if (command == "zc") return naskit::torch_cli::ZeroCost(args);
+    throw naskit::ConfigError(
+        naskit::UnknownNameMessage("command", command, {"bench", "train", "verify", "zc"}));
   } catch (const naskit::ConfigError& e) {
     std::cerr << "naskit: error: " << e.what() << "\n";
     return 2;

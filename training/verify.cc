@@ -1,0 +1,136 @@
+// Retraining a suite's incumbents; see verify.h.
+#include "training/verify.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "spaces/nb201/nb201_space.h"
+#include "training/bench_build.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<double> Ranks(const std::vector<double>& x) {
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> ranks(x.size());
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j + 1 < order.size() && x[order[j + 1]] == x[order[i]]) ++j;
+    for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = (static_cast<double>(i + j) / 2.0) + 1;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : NAN;
+}
+
+double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
+  double concordant = 0, discordant = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t j = i + 1; j < a.size(); ++j) {
+      const double s = (a[i] - a[j]) * (b[i] - b[j]);
+      concordant += s > 0;
+      discordant += s < 0;
+    }
+  }
+  return concordant + discordant > 0 ? (concordant - discordant) / (concordant + discordant) : NAN;
+}
+
+}  // namespace
+
+std::string VerifyIncumbents(VerifyOptions o) {
+  if (o.results.empty()) throw ConfigError("verify: missing the results folder");
+  if (!fs::is_directory(o.results)) throw ConfigError(o.results + ": results folder not found");
+  if (o.out.empty()) o.out = o.results + "/verify";
+  // Incumbents by how many runs chose them; the benchmark from the first result.
+  std::map<std::uint32_t, int> chosen;
+  std::string benchmark_path, dataset, metric;
+  int epochs = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(o.results)) {
+    if (entry.path().extension() != ".json" || entry.path().string().find("/verify/") != std::string::npos) continue;
+    std::ifstream in(entry.path());
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("final") || !j["final"].contains("incumbent_index")) continue;
+    ++chosen[j["final"]["incumbent_index"].get<std::uint32_t>()];
+    benchmark_path = j["benchmark"]["path"];
+    dataset = j["signal"]["dataset"];
+    metric = j["report"]["metric"];
+    epochs = j["report"]["epochs"];
+  }
+  if (chosen.empty()) throw ConfigError(o.results + ": no run results found");
+  const TabularBenchmark benchmark = TabularBenchmark::Open(benchmark_path);
+  const std::string settings = benchmark.Attr("build_settings");
+  if (settings.empty()) {
+    throw ConfigError(benchmark.path() + " was not built by `naskit bench build`, so its training setup is not "
+                      "known; verify needs a benchmark naskit trained (e.g. benchmarks_data/nb201_fashion_mnist.h5)");
+  }
+  auto values = nlohmann::json::parse(settings).get<OptionValues>();
+  values["data_dir"] = o.data_dir;
+  const BenchBuildOptions build = ParseOptions<BenchBuildOptions>(benchmark.path() + " build_settings", values);
+  TrainOptions train = build.train;
+  train.device = o.train.device;
+  train.threads = o.train.threads;
+
+  std::vector<std::pair<int, std::uint32_t>> ranked;
+  for (const auto& [index, count] : chosen) ranked.emplace_back(-count, index);
+  std::sort(ranked.begin(), ranked.end());
+  if (ranked.size() > static_cast<std::size_t>(o.top_k)) ranked.resize(o.top_k);
+
+  const DatasetSplits data = LoadDataset({build.dataset, o.data_dir, build.image_size, build.train_subset,
+                                          build.valid_size, build.test_subset, 0});
+  const Nb201MacroOptions network{build.channels, build.cells, data.train.classes,
+                                  static_cast<int>(data.train.images.size(1)),
+                                  static_cast<int>(data.train.images.size(2))};
+  std::vector<double> promised, measured;
+  std::string md = fmt::format(
+      "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's own settings and "
+      "seed {} (not a benchmark seed). Promised: the benchmark's {} after {} epochs (mean over its seeds).\n\n"
+      "| index | architecture | chosen by runs | promised | measured | difference |\n|---|---|---|---|---|---|\n",
+      o.results, ranked.size(), o.seed, metric, epochs);
+  std::string csv = "index,architecture,chosen,promised,measured\n";
+  const Nb201Space space;
+  for (const auto& [negative_count, index] : ranked) {
+    const std::size_t row = benchmark.RowOfIndex(index);
+    const ArchId arch = benchmark.data().archs[row];
+    const double promise = benchmark.Query(row, dataset, metric, epochs).value_or(NAN);
+    const TrainResult result = TrainNetwork(arch, network, data, train, static_cast<std::uint64_t>(o.seed));
+    const double measure = metric == "test_accuracy" ? result.epochs.back().test_accuracy
+                                                     : result.epochs.back().valid_accuracy;
+    promised.push_back(promise);
+    measured.push_back(measure);
+    md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch), -negative_count,
+                      promise, measure, measure - promise);
+    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, space.Format(arch), -negative_count, promise, measure);
+  }
+  md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n", ranked.size(),
+                    Pearson(Ranks(promised), Ranks(measured)), KendallTau(promised, measured));
+  fs::create_directories(o.out);
+  WriteFileAtomically(o.out + "/verify.md", md);
+  WriteFileAtomically(o.out + "/verify.csv", csv);
+  return md;
+}
+
+}  // namespace naskit

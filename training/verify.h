@@ -1,0 +1,36 @@
+// `naskit verify`: trains the incumbents a finished suite chose and sets what the benchmark promised
+// beside what training measured, so a claim made on a table can be checked.
+#pragma once
+
+#include <string>
+
+#include "core/options.h"
+#include "training/trainer.h"
+
+namespace naskit {
+
+struct VerifyOptions {
+  std::string results;
+  int top_k = 5;
+  std::int64_t seed = 100;  // not one of the benchmark's own training seeds
+  std::string data_dir;
+  std::string out;          // default: <results>/verify
+  TrainOptions train{.threads = 0};
+
+  template <class V>
+  void Visit(V& v) {
+    v("results", results, "results folder of `naskit run`");
+    v("top_k", top_k, "distinct incumbents to train, most often chosen first", AtLeast(2));
+    v("seed", seed, "training seed", AtLeast(0));
+    v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
+    v("out", out, "where to write verify.md and verify.csv (default: RESULTS/verify)");
+    train.Visit(v);
+  }
+};
+
+// Trains the K incumbents with the settings the benchmark file was built with (its
+// `build_settings` attribute) and writes verify.md / verify.csv. Throws ConfigError for a benchmark
+// naskit did not build (its training data is not available to retrain).
+std::string VerifyIncumbents(VerifyOptions options);
+
+}  // namespace naskit
