@@ -123,9 +123,19 @@ std::string ReadStringAttr(const H5::H5Object& object, const std::string& key) {
   return value;
 }
 
+// Sizes a file may claim before naskit allocates for them: a corrupt header must be an error, not an
+// attempt to allocate terabytes (found by the benchmark_opener fuzz target).
+constexpr hsize_t kMaxRows = 1u << 24;          // more than any search space naskit knows
+constexpr hsize_t kMaxTableValues = 1u << 28;   // 1 GiB of float32 per table
+constexpr hssize_t kMaxAttributeValues = 1 << 16;
+
 std::vector<int> ReadIntsAttr(const H5::H5Object& object, const std::string& key) {
   H5::Attribute attr = object.openAttribute(key);
-  std::vector<int> values(attr.getSpace().getSimpleExtentNpoints());
+  const hssize_t n = attr.getSpace().getSimpleExtentNpoints();
+  if (n < 0 || n > kMaxAttributeValues) {
+    throw DataError("attribute \"" + key + "\" claims " + std::to_string(n) + " values (a corrupt file?)");
+  }
+  std::vector<int> values(static_cast<std::size_t>(n));
   attr.read(H5::PredType::NATIVE_INT, values.data());
   return values;
 }
@@ -187,7 +197,12 @@ class Reader {
     if (ds.getTypeClass() != H5T_INTEGER) Fail(where + " is not an integer array");
     H5::DataSpace space = ds.getSpace();
     if (space.getSimpleExtentNdims() != 1) Fail(where + " is not one-dimensional");
-    std::vector<T> values(space.getSimpleExtentNpoints());
+    const hssize_t n = space.getSimpleExtentNpoints();
+    if (n < 0 || static_cast<hsize_t>(n) > kMaxRows) {
+      Fail(where + " claims " + std::to_string(n) + " rows (more than " + std::to_string(kMaxRows) +
+           "; a corrupt file?)");
+    }
+    std::vector<T> values(static_cast<std::size_t>(n));
     ds.read(values.data(), type);
     return values;
   }
@@ -223,6 +238,11 @@ class Reader {
     Table table;
     table.columns = rank >= 2 ? dims[1] : 1;
     table.seeds = rank == 3 ? dims[2] : 1;
+    if (table.columns == 0 || table.seeds == 0 ||
+        dims[0] * table.columns * table.seeds > kMaxTableValues) {
+      Fail(where + " claims " + std::to_string(table.columns) + " columns and " +
+           std::to_string(table.seeds) + " seeds per row (a corrupt file?)");
+    }
     if (ds.attrExists("epochs")) table.epochs = ReadIntsAttr(ds, "epochs");
     if (rank >= 2 && table.epochs.size() != table.columns) {
       Fail(where + " has " + std::to_string(table.columns) +

@@ -2,6 +2,7 @@
 #include "training/bench_build.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <torch/torch.h>
 #include <unistd.h>
@@ -322,6 +323,9 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
       const pid_t pid = ::fork();
       if (pid < 0) throw IoError("bench build: cannot start a worker process");
       if (pid == 0) {
+        // A worker must not outlive its build (e.g. one killed with SIGKILL): a resumed build would
+        // run beside orphans.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         const std::string index = std::to_string(i), count = std::to_string(workers);
         ::execl(self.c_str(), self.c_str(), "bench", "worker", "--work", work.c_str(), "--data-dir",
                 o.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(),

@@ -161,3 +161,36 @@ TEST(TabularBenchmarkTest, FullDiskIsAnIoErrorAndLeavesNothing) {
 
 }  // namespace
 }  // namespace naskit
+
+namespace naskit {
+namespace {
+
+TEST(TabularBenchmarkTest, FuzzFoundFilesAreDataErrors) {
+  // Regression inputs found by tests/fuzz/benchmark_opener_fuzz.cc.
+  for (const char* name : {"benchmark_huge_extent.h5"}) {
+    const std::string path = std::string(NASKIT_SOURCE_DIR) + "/tests/data/regressions/" + name;
+    EXPECT_THROW(TabularBenchmark::Open(path), DataError) << name;
+  }
+}
+
+TEST(TabularBenchmarkTest, PerSeedTablesRoundTripAndAverage) {
+  BenchmarkData data = SmallBenchmark();
+  Table t;
+  t.epochs = {1};
+  t.columns = 1;
+  t.seeds = 2;
+  t.per_seed = {1, 3, NAN, 5, 7, NAN};
+  t.AverageSeeds();
+  data.tables["metrics/toy/test_accuracy"] = t;
+  const std::string path = testing::TempDir("seeds") + "/seeds.h5";
+  WriteBenchmark(data, path);
+  const auto b = TabularBenchmark::Open(path);
+  const Table& read = b.Metric("toy", "test_accuracy");
+  EXPECT_EQ(read.seeds, 2u);
+  EXPECT_EQ(read.At(0), 2.0f);
+  EXPECT_EQ(read.At(1), 5.0f);  // NaN seeds are left out of the mean
+  EXPECT_EQ(read.AtSeed(2, 0, 0), 7.0f);
+}
+
+}  // namespace
+}  // namespace naskit

@@ -136,5 +136,34 @@ TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicate
   EXPECT_EQ(Snapshot(out), Snapshot(reference));
 }
 
+TEST_F(SuiteRunnerTest, SigintStopsCleanlyAndSaysHowToResume) {
+  const Suite big = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..299", "[100]"));
+  const std::string out = testing::TempDir("sigint");
+  const std::string binary = testing::NaskitBinary();
+  const std::string err = out + ".err";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 2);
+    ::execl(binary.c_str(), "naskit", "run", big.path.c_str(), "--out", out.c_str(), "--quiet",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::usleep(150000);
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  std::ifstream in(err);
+  std::stringstream message;
+  message << in.rdbuf();
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) GTEST_SKIP() << "the suite finished before the signal";
+  EXPECT_EQ(WEXITSTATUS(status), 130) << message.str();
+  EXPECT_THAT(message.str(), ::testing::HasSubstr("run the same command again to resume"));
+  const auto resumed = RunInto(big, out, 2);
+  EXPECT_EQ(resumed.already_done + resumed.completed, PlanRuns(big).size());
+  EXPECT_GT(resumed.already_done, 0u);
+}
+
 }  // namespace
 }  // namespace naskit

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +15,7 @@
 #include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/rng.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
 #include "training/bench_build.h"
@@ -200,6 +205,51 @@ TEST(BenchBuildTest, ResumedBuildEqualsUninterruptedBuild) {
   const auto b = TabularBenchmark::Open(dir + "/whole.h5");
   EXPECT_EQ(b.Metric("synthetic", "valid_accuracy").seeds, 2u);
   EXPECT_EQ(b.Metric("synthetic", "valid_accuracy").epochs, (std::vector<int>{1, 2}));
+}
+
+}  // namespace
+}  // namespace naskit
+
+namespace naskit {
+namespace {
+
+TEST(BenchBuildTest, SurvivesSigkillAtRandomMoments) {
+  // `naskit-torch bench build` killed 20 times at random moments, then finished: the results equal an
+  // uninterrupted build's.
+  const std::string dir = testing::TempDir("bench-kill");
+  const std::vector<std::string> args = {"bench", "build", "--dataset", "synthetic", "--image-size", "0",
+                                         "--train-subset", "0", "--valid-size", "200", "--test-subset", "0",
+                                         "--max-classes", "6", "--epochs", "2", "--workers", "2"};
+  auto run = [&](const std::string& out, int kill_after_ms) {
+    std::vector<std::string> argv_strings = {testing::NaskitTorchBinary()};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    argv_strings.push_back("--out");
+    argv_strings.push_back(out);
+    const pid_t child = ::fork();
+    if (child == 0) {
+      std::vector<char*> argv;
+      for (auto& a : argv_strings) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 2);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    if (kill_after_ms > 0) {
+      ::usleep(static_cast<useconds_t>(kill_after_ms) * 1000);
+      ::kill(child, SIGKILL);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return status;
+  };
+  ASSERT_EQ(run(dir + "/whole.h5", 0), 0);
+  Rng rng(5);
+  for (int attempt = 0; attempt < 20 && !fs::exists(dir + "/killed.h5"); ++attempt) {
+    run(dir + "/killed.h5", 200 + static_cast<int>(rng.UniformInt(1200)));
+  }
+  if (!fs::exists(dir + "/killed.h5")) ASSERT_EQ(run(dir + "/killed.h5", 0), 0);
+  EXPECT_EQ(Results(dir + "/whole.h5"), Results(dir + "/killed.h5"));
 }
 
 }  // namespace
