@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include "core/errors.h"
 
@@ -15,6 +18,11 @@ namespace naskit {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Every file starts with a 512-byte HDF5 user block holding naskit's header: magic line, file size
+// and a checksum of everything after the header.
+constexpr hsize_t kHeaderBytes = 512;
+constexpr const char* kHeaderMagic = "naskit-tabular-file 1";
 
 // Tables live in these groups; the group depth below each root is fixed by the format.
 const std::map<std::string, int> kTableRoots = {
@@ -53,7 +61,9 @@ void WriteVector(H5::Group& group, const std::string& name, const std::vector<T>
 }
 
 void WriteFile(const BenchmarkData& data, const std::string& path) {
-  H5::H5File file(path, H5F_ACC_TRUNC);
+  H5::FileCreatPropList create;
+  create.setUserblock(kHeaderBytes);  // room for naskit's header, which HDF5 readers skip
+  H5::H5File file(path, H5F_ACC_TRUNC, create);
   H5::Group root = file.openGroup("/");
   WriteStringAttr(root, "format", kBenchmarkFormat);
   for (const auto& [key, value] : data.attrs) {
@@ -268,19 +278,44 @@ class Reader {
   BenchmarkData data_;
 };
 
-std::uint64_t FileChecksum(const std::string& path) {
-  // FNV-1a over the bytes: identifies the exact file a result came from (not a security hash).
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> buffer(1 << 20);
+std::uint64_t Fnv1a(const std::string& bytes, std::size_t from) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      h ^= static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)]);
-      h *= 0x100000001b3ULL;
-    }
+  for (std::size_t i = from; i < bytes.size(); ++i) {
+    h ^= static_cast<unsigned char>(bytes[i]);
+    h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Checks naskit's header before HDF5 parses anything: libhdf5 has memory-safety bugs on crafted
+// files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never reach
+// it. Returns the checksum the header records.
+std::uint64_t CheckHeader(const std::string& path) {
+  const std::string bytes = ReadBytes(path);
+  const std::string magic = std::string(kHeaderMagic) + "\n";
+  if (bytes.size() < kHeaderBytes || bytes.compare(0, magic.size(), magic) != 0) {
+    throw DataError(path + ": not a naskit benchmark file (no naskit header; written by another tool, "
+                    "or truncated)");
+  }
+  std::istringstream header(bytes.substr(magic.size(), kHeaderBytes - magic.size()));
+  std::string size_key, checksum_key, checksum_text;
+  std::size_t size = 0;
+  header >> size_key >> size >> checksum_key >> checksum_text;
+  if (size_key != "size" || checksum_key != "fnv1a64") throw DataError(path + ": malformed naskit header");
+  if (bytes.size() != size) {
+    throw DataError(path + ": truncated or extended (" + std::to_string(bytes.size()) +
+                    " bytes; its header says " + std::to_string(size) + ")");
+  }
+  const std::uint64_t checksum = Fnv1a(bytes, kHeaderBytes);
+  if (fmt::format("{:016x}", checksum) != checksum_text) {
+    throw DataError(path + ": corrupt (checksum mismatch: the bytes changed after naskit wrote them)");
+  }
+  return checksum;
 }
 
 }  // namespace
@@ -326,6 +361,7 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   try {
     WriteFile(data, temporary);
+    SealBenchmarkFile(temporary);
     fs::rename(temporary, target);
   } catch (const H5::Exception& e) {
     std::error_code ignored;
@@ -339,15 +375,29 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
   }
 }
 
+void SealBenchmarkFile(const std::string& path) {
+  std::string bytes = ReadBytes(path);
+  if (bytes.size() < kHeaderBytes) throw IoError(path + ": cannot seal: shorter than the header");
+  std::string header = fmt::format("{}\nsize {}\nfnv1a64 {:016x}\n", kHeaderMagic, bytes.size(),
+                                   Fnv1a(bytes, kHeaderBytes));
+  header.resize(kHeaderBytes, '\0');
+  std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  if (!out.flush()) throw IoError(path + ": cannot write the header (disk full?)");
+}
+
 TabularBenchmark TabularBenchmark::Open(const std::string& path) {
   SilenceHdf5();
   if (!fs::exists(path)) throw ConfigError(path + ": benchmark file not found");
+  const std::uint64_t checksum = CheckHeader(path);
   if (!H5::H5File::isHdf5(path)) {
     throw DataError(path + ": not an HDF5 file (or truncated; expected a naskit benchmark .h5)");
   }
   Reader reader(path);
   try {
-    return TabularBenchmark(reader.Read(), path);
+    TabularBenchmark benchmark(reader.Read(), path);
+    benchmark.checksum_ = checksum;
+    return benchmark;
   } catch (const H5::Exception& e) {
     reader.Fail("corrupt or truncated HDF5 file (" + e.getFuncName() + ": " + e.getDetailMsg() +
                 ")");
@@ -381,7 +431,6 @@ TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
     }
     row_of_index_[data_.index[row]] = static_cast<std::int32_t>(row);
   }
-  if (path_ != "(memory)") checksum_ = FileChecksum(path_);
 }
 
 std::string TabularBenchmark::Attr(const std::string& key) const {

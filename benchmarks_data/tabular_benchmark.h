@@ -53,6 +53,10 @@ struct BenchmarkData {
   std::map<std::string, Table> tables;
 };
 
+// Rewrites the header of a benchmark file after it was edited with the HDF5 API directly, so that
+// Open() accepts it again (Open() refuses any file whose bytes changed after naskit wrote it).
+void SealBenchmarkFile(const std::string& path);
+
 // Writes `data` to `path` atomically: a temporary file in the same folder, renamed when complete.
 // Throws IoError when the folder is not writable or the disk is full; nothing is left behind.
 void WriteBenchmark(const BenchmarkData& data, const std::string& path);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -20,44 +21,6 @@ namespace naskit {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<double> Ranks(const std::vector<double>& x) {
-  std::vector<std::size_t> order(x.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
-  std::vector<double> ranks(x.size());
-  for (std::size_t i = 0; i < order.size();) {
-    std::size_t j = i;
-    while (j + 1 < order.size() && x[order[j + 1]] == x[order[i]]) ++j;
-    for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = (static_cast<double>(i + j) / 2.0) + 1;
-    i = j + 1;
-  }
-  return ranks;
-}
-
-double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
-  const double n = static_cast<double>(a.size());
-  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
-  double sab = 0, saa = 0, sbb = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) * (a[i] - ma);
-    sbb += (b[i] - mb) * (b[i] - mb);
-  }
-  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : NAN;
-}
-
-double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
-  double concordant = 0, discordant = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    for (std::size_t j = i + 1; j < a.size(); ++j) {
-      const double s = (a[i] - a[j]) * (b[i] - b[j]);
-      concordant += s > 0;
-      discordant += s < 0;
-    }
-  }
-  return concordant + discordant > 0 ? (concordant - discordant) / (concordant + discordant) : NAN;
-}
 
 }  // namespace
 
@@ -126,7 +89,7 @@ std::string VerifyIncumbents(VerifyOptions o) {
     csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, space.Format(arch), -negative_count, promise, measure);
   }
   md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n", ranked.size(),
-                    Pearson(Ranks(promised), Ranks(measured)), KendallTau(promised, measured));
+                    Spearman(promised, measured), KendallTau(promised, measured));
   fs::create_directories(o.out);
   WriteFileAtomically(o.out + "/verify.md", md);
   WriteFileAtomically(o.out + "/verify.csv", csv);

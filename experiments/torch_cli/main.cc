@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
@@ -16,6 +17,7 @@
 #include "training/trainer.h"
 #include "training/verify.h"
 #include "training/zero_cost.h"
+#include "analysis/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 
 #include <csignal>
@@ -145,6 +147,7 @@ struct ZcOptions {
   int channels = 16, cells = 5, classes = 10, in_channels = 3, image_size = 32;
   std::int64_t seed = 0, limit = 0;
   int threads = 0;
+  std::string rows_with;
   template <class V>
   void Visit(V& v) {
     v("benchmark", benchmark, "benchmark file to extend (.h5)");
@@ -157,6 +160,7 @@ struct ZcOptions {
     v("seed", seed, "initialisation seed", AtLeast(0));
     v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
     v("threads", threads, "LibTorch threads (0: all cores)", AtLeast(0));
+    v("rows_with", rows_with, "score only rows where this feature is measured (e.g. synflow)");
   }
 };
 
@@ -174,13 +178,37 @@ int ZeroCost(const std::vector<std::string>& args) {
                                          "{}x{}x{} input, {} classes",
                                          o.seed, o.channels, o.cells, o.in_channels, o.image_size,
                                          o.image_size, o.classes)}};
-  const std::size_t n = o.limit > 0 ? std::min<std::size_t>(o.limit, data.archs.size()) : data.archs.size();
-  Progress progress("naskit zc", n);
-  for (std::size_t row = 0; row < n; ++row) {
+  std::vector<std::size_t> rows;
+  const Table* only = o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + o.dataset + "/" + o.rows_with);
+  for (std::size_t row = 0; row < data.archs.size(); ++row) {
+    if (!only || !std::isnan(only->At(row))) rows.push_back(row);
+  }
+  if (o.limit > 0 && rows.size() > static_cast<std::size_t>(o.limit)) rows.resize(o.limit);
+  Progress progress("naskit zc", rows.size());
+  for (std::size_t row : rows) {
     scores.values[row] = static_cast<float>(SynflowLogScore(data.archs[row], network, o.seed));
     progress.Advance();
   }
   progress.Finish();
+  // How the scores rank against what the file already holds for the same rows.
+  auto compare = [&](const std::string& path, int epochs) {
+    const Table* table = benchmark.FindTable(path);
+    if (!table) return;
+    const std::size_t column = epochs ? table->ColumnOf(epochs, path) : 0;
+    std::vector<double> ours, theirs;
+    for (std::size_t row : rows) {
+      if (std::isnan(table->At(row, column)) || !std::isfinite(scores.values[row])) continue;
+      ours.push_back(scores.values[row]);
+      theirs.push_back(table->At(row, column));
+    }
+    if (ours.size() > 2) {
+      std::cout << fmt::format("Spearman with {}{}: {:.3f} over {} cells\n", path,
+                               epochs ? fmt::format(" at {} epochs", epochs) : "", Spearman(ours, theirs),
+                               ours.size());
+    }
+  };
+  compare("features/" + o.dataset + "/synflow", 0);
+  compare("metrics/" + o.dataset + "/test_accuracy", 200);
   data.tables["features/" + o.dataset + "/naskit_synflow"] = scores;
   WriteBenchmark(data, o.benchmark);
   return 0;

@@ -84,15 +84,27 @@ TEST(TabularBenchmarkTest, TruncatedOrForeignFilesAreDataErrors) {
   }
   std::ofstream(dir + "/text.h5") << "not hdf5 at all";
   EXPECT_THAT([&] { TabularBenchmark::Open(dir + "/text.h5"); },
-              ThrowsMessage<DataError>(HasSubstr("not an HDF5 file")));
+              ThrowsMessage<DataError>(HasSubstr("not a naskit benchmark file (no naskit header")));
+  // One flipped byte anywhere after the header is caught before HDF5 parses the file.
+  fs::copy_file(dir + "/good.h5", dir + "/flipped.h5");
+  {
+    std::fstream f(dir + "/flipped.h5", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.put('\x5a');
+  }
+  EXPECT_THAT([&] { TabularBenchmark::Open(dir + "/flipped.h5"); },
+              ThrowsMessage<DataError>(HasSubstr("checksum mismatch")));
 }
 
 // Writes SmallBenchmark() and then lets `edit` damage the file with the HDF5 API.
 std::string Damaged(const std::function<void(H5::H5File&)>& edit) {
   const std::string path = testing::TempDir("bench") + "/damaged.h5";
   WriteBenchmark(SmallBenchmark(), path);
-  H5::H5File file(path, H5F_ACC_RDWR);
-  edit(file);
+  {
+    H5::H5File file(path, H5F_ACC_RDWR);
+    edit(file);
+  }
+  SealBenchmarkFile(path);  // so that the damage is past the checksum and reaches the reader
   return path;
 }
 
