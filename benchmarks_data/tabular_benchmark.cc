@@ -133,17 +133,18 @@ std::string ReadStringAttr(const H5::H5Object& object, const std::string& key) {
   return value;
 }
 
-// Sizes a file may claim before naskit allocates for them: a corrupt header must be an error, not an
-// attempt to allocate terabytes (found by the benchmark_opener fuzz target).
-constexpr hsize_t kMaxRows = 1u << 24;          // more than any search space naskit knows
-constexpr hsize_t kMaxTableValues = 1u << 28;   // 1 GiB of float32 per table
+// Sizes a file may claim before naskit allocates for them: a corrupt header must be an error, not
+// an attempt to allocate terabytes (found by the benchmark_opener fuzz target).
+constexpr hsize_t kMaxRows = 1u << 24;         // more than any search space naskit knows
+constexpr hsize_t kMaxTableValues = 1u << 28;  // 1 GiB of float32 per table
 constexpr hssize_t kMaxAttributeValues = 1 << 16;
 
 std::vector<int> ReadIntsAttr(const H5::H5Object& object, const std::string& key) {
   H5::Attribute attr = object.openAttribute(key);
   const hssize_t n = attr.getSpace().getSimpleExtentNpoints();
   if (n < 0 || n > kMaxAttributeValues) {
-    throw DataError("attribute \"" + key + "\" claims " + std::to_string(n) + " values (a corrupt file?)");
+    throw DataError("attribute \"" + key + "\" claims " + std::to_string(n) +
+                    " values (a corrupt file?)");
   }
   std::vector<int> values(static_cast<std::size_t>(n));
   attr.read(H5::PredType::NATIVE_INT, values.data());
@@ -293,27 +294,30 @@ std::string ReadBytes(const std::string& path) {
 }
 
 // Checks naskit's header before HDF5 parses anything: libhdf5 has memory-safety bugs on crafted
-// files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never reach
-// it. Returns the checksum the header records.
+// files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never
+// reach it. Returns the checksum the header records.
 std::uint64_t CheckHeader(const std::string& path) {
   const std::string bytes = ReadBytes(path);
   const std::string magic = std::string(kHeaderMagic) + "\n";
   if (bytes.size() < kHeaderBytes || bytes.compare(0, magic.size(), magic) != 0) {
-    throw DataError(path + ": not a naskit benchmark file (no naskit header; written by another tool, "
+    throw DataError(path +
+                    ": not a naskit benchmark file (no naskit header; written by another tool, "
                     "or truncated)");
   }
   std::istringstream header(bytes.substr(magic.size(), kHeaderBytes - magic.size()));
   std::string size_key, checksum_key, checksum_text;
   std::size_t size = 0;
   header >> size_key >> size >> checksum_key >> checksum_text;
-  if (size_key != "size" || checksum_key != "fnv1a64") throw DataError(path + ": malformed naskit header");
+  if (size_key != "size" || checksum_key != "fnv1a64")
+    throw DataError(path + ": malformed naskit header");
   if (bytes.size() != size) {
     throw DataError(path + ": truncated or extended (" + std::to_string(bytes.size()) +
                     " bytes; its header says " + std::to_string(size) + ")");
   }
   const std::uint64_t checksum = Fnv1a(bytes, kHeaderBytes);
   if (fmt::format("{:016x}", checksum) != checksum_text) {
-    throw DataError(path + ": corrupt (checksum mismatch: the bytes changed after naskit wrote them)");
+    throw DataError(path +
+                    ": corrupt (checksum mismatch: the bytes changed after naskit wrote them)");
   }
   return checksum;
 }

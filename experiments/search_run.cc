@@ -37,16 +37,18 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     best_reports_.push_back(best);
   }
   if (settings_.budget_unit == "seconds") {
-    // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's own
-    // fidelity must have one, the others only if the cost table records them.
-    const std::string cost_dataset = settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset;
+    // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's
+    // own fidelity must have one, the others only if the cost table records them.
+    const std::string cost_dataset =
+        settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset;
     const Table* cost_table = benchmark.FindTable("cost/" + cost_dataset + "/train_seconds");
     const std::vector<int> epochs =
         signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
     costs_.resize(epochs.size());
     for (std::size_t f = 0; f < epochs.size(); ++f) {
-      const bool recorded = cost_table && std::find(cost_table->epochs.begin(), cost_table->epochs.end(),
-                                                    epochs[f]) != cost_table->epochs.end();
+      const bool recorded =
+          cost_table && std::find(cost_table->epochs.begin(), cost_table->epochs.end(),
+                                  epochs[f]) != cost_table->epochs.end();
       if (recorded || f == signal_column_) {
         costs_[f] = std::make_shared<CostModel>(benchmark, cost_dataset, epochs[f]);
       }
@@ -60,9 +62,9 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
 double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
   if (costs_.empty()) return 0;
   if (!costs_[fidelity]) {
-    throw DataError(benchmark_.path() + ": no training times at fidelity " + std::to_string(fidelity) +
-                    " of " + settings_.dataset + "/" + settings_.signal_metric +
-                    " to charge a seconds budget with");
+    throw DataError(benchmark_.path() + ": no training times at fidelity " +
+                    std::to_string(fidelity) + " of " + settings_.dataset + "/" +
+                    settings_.signal_metric + " to charge a seconds budget with");
   }
   return costs_[fidelity]->Seconds(row) * settings_.cost_scale;
 }

@@ -67,7 +67,8 @@ class PreparedSearch {
   std::vector<const Table*> reports_;
   std::vector<std::size_t> report_columns_;
   std::vector<float> best_reports_;
-  std::vector<std::shared_ptr<const CostModel>> costs_;  // per signal fidelity; null where not recorded
+  std::vector<std::shared_ptr<const CostModel>>
+      costs_;  // per signal fidelity; null where not recorded
 };
 
 struct RunTrace {

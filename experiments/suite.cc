@@ -278,7 +278,8 @@ Suite LoadSuite(const std::string& path, const std::vector<std::string>& overrid
     suite = SuiteReader(path).Read(root);
   } catch (const YAML::Exception& e) {
     // A shape the reader did not expect (e.g. a list where a key's value should be a string).
-    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": malformed suite (" + e.msg + ")");
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": malformed suite (" + e.msg +
+                      ")");
   }
   YAML::Emitter out;
   out << root;

@@ -208,13 +208,16 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   for (const auto& [machine, count] : machines) {
     where += fmt::format("{}{} ({} trainings)", where.empty() ? "" : "; ", machine, count);
   }
-  seconds.attrs = {{"unit", "seconds"},
-                   {"note", fmt::format("cumulative training time to each epoch, {} LibTorch thread(s) "
-                                        "per training, measured where each training ran: {}",
-                                        o.train.threads, where)}};
+  seconds.attrs = {
+      {"unit", "seconds"},
+      {"note", fmt::format("cumulative training time to each epoch, {} LibTorch thread(s) "
+                           "per training, measured where each training ran: {}",
+                           o.train.threads, where)}};
   latency.attrs = {{"unit", "milliseconds"},
-                   {"note", "median single-image forward pass, one LibTorch thread, measured where "
-                            "each training ran: " + where}};
+                   {"note",
+                    "median single-image forward pass, one LibTorch thread, measured where "
+                    "each training ran: " +
+                        where}};
   for (auto& [path, t] : tables) t.AverageSeeds();
   seconds.AverageSeeds();
   tables["hardware/build-cpu/latency_ms"] = latency;

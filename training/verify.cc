@@ -33,10 +33,13 @@ std::string VerifyIncumbents(VerifyOptions o) {
   std::string benchmark_path, dataset, metric;
   int epochs = 0;
   for (const auto& entry : fs::recursive_directory_iterator(o.results)) {
-    if (entry.path().extension() != ".json" || entry.path().string().find("/verify/") != std::string::npos) continue;
+    if (entry.path().extension() != ".json" ||
+        entry.path().string().find("/verify/") != std::string::npos)
+      continue;
     std::ifstream in(entry.path());
     const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.contains("final") || !j["final"].contains("incumbent_index")) continue;
+    if (j.is_discarded() || !j.contains("final") || !j["final"].contains("incumbent_index"))
+      continue;
     ++chosen[j["final"]["incumbent_index"].get<std::uint32_t>()];
     benchmark_path = j["benchmark"]["path"];
     dataset = j["signal"]["dataset"];
@@ -47,12 +50,15 @@ std::string VerifyIncumbents(VerifyOptions o) {
   const TabularBenchmark benchmark = TabularBenchmark::Open(benchmark_path);
   const std::string settings = benchmark.Attr("build_settings");
   if (settings.empty()) {
-    throw ConfigError(benchmark.path() + " was not built by `naskit bench build`, so its training setup is not "
-                      "known; verify needs a benchmark naskit trained (e.g. benchmarks_data/nb201_fashion_mnist.h5)");
+    throw ConfigError(benchmark.path() +
+                      " was not built by `naskit bench build`, so its training setup is not "
+                      "known; verify needs a benchmark naskit trained (e.g. "
+                      "benchmarks_data/nb201_fashion_mnist.h5)");
   }
   auto values = nlohmann::json::parse(settings).get<OptionValues>();
   values["data_dir"] = o.data_dir;
-  const BenchBuildOptions build = ParseOptions<BenchBuildOptions>(benchmark.path() + " build_settings", values);
+  const BenchBuildOptions build =
+      ParseOptions<BenchBuildOptions>(benchmark.path() + " build_settings", values);
   TrainOptions train = build.train;
   train.device = o.train.device;
   train.threads = o.train.threads;
@@ -62,16 +68,20 @@ std::string VerifyIncumbents(VerifyOptions o) {
   std::sort(ranked.begin(), ranked.end());
   if (ranked.size() > static_cast<std::size_t>(o.top_k)) ranked.resize(o.top_k);
 
-  const DatasetSplits data = LoadDataset({build.dataset, o.data_dir, build.image_size, build.train_subset,
-                                          build.valid_size, build.test_subset, 0});
+  const DatasetSplits data =
+      LoadDataset({build.dataset, o.data_dir, build.image_size, build.train_subset,
+                   build.valid_size, build.test_subset, 0});
   const Nb201MacroOptions network{build.channels, build.cells, data.train.classes,
                                   static_cast<int>(data.train.images.size(1)),
                                   static_cast<int>(data.train.images.size(2))};
   std::vector<double> promised, measured;
   std::string md = fmt::format(
-      "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's own settings and "
-      "seed {} (not a benchmark seed). Promised: the benchmark's {} after {} epochs (mean over its seeds).\n\n"
-      "| index | architecture | chosen by runs | promised | measured | difference |\n|---|---|---|---|---|---|\n",
+      "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's "
+      "own settings and "
+      "seed {} (not a benchmark seed). Promised: the benchmark's {} after {} epochs (mean over its "
+      "seeds).\n\n"
+      "| index | architecture | chosen by runs | promised | measured | difference "
+      "|\n|---|---|---|---|---|---|\n",
       o.results, ranked.size(), o.seed, metric, epochs);
   std::string csv = "index,architecture,chosen,promised,measured\n";
   const Nb201Space space;
@@ -79,17 +89,19 @@ std::string VerifyIncumbents(VerifyOptions o) {
     const std::size_t row = benchmark.RowOfIndex(index);
     const ArchId arch = benchmark.data().archs[row];
     const double promise = benchmark.Query(row, dataset, metric, epochs).value_or(NAN);
-    const TrainResult result = TrainNetwork(arch, network, data, train, static_cast<std::uint64_t>(o.seed));
+    const TrainResult result =
+        TrainNetwork(arch, network, data, train, static_cast<std::uint64_t>(o.seed));
     const double measure = metric == "test_accuracy" ? result.epochs.back().test_accuracy
                                                      : result.epochs.back().valid_accuracy;
     promised.push_back(promise);
     measured.push_back(measure);
-    md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch), -negative_count,
-                      promise, measure, measure - promise);
-    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, space.Format(arch), -negative_count, promise, measure);
+    md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch),
+                      -negative_count, promise, measure, measure - promise);
+    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, space.Format(arch), -negative_count,
+                       promise, measure);
   }
-  md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n", ranked.size(),
-                    Spearman(promised, measured), KendallTau(promised, measured));
+  md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n",
+                    ranked.size(), Spearman(promised, measured), KendallTau(promised, measured));
   fs::create_directories(o.out);
   WriteFileAtomically(o.out + "/verify.md", md);
   WriteFileAtomically(o.out + "/verify.csv", csv);

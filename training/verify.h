@@ -1,5 +1,5 @@
-// `naskit verify`: trains the incumbents a finished suite chose and sets what the benchmark promised
-// beside what training measured, so a claim made on a table can be checked.
+// `naskit verify`: trains the incumbents a finished suite chose and sets what the benchmark
+// promised beside what training measured, so a claim made on a table can be checked.
 #pragma once
 
 #include <string>
@@ -14,7 +14,7 @@ struct VerifyOptions {
   int top_k = 5;
   std::int64_t seed = 100;  // not one of the benchmark's own training seeds
   std::string data_dir;
-  std::string out;          // default: <results>/verify
+  std::string out;  // default: <results>/verify
   TrainOptions train{.threads = 0};
 
   template <class V>

@@ -18,7 +18,8 @@ double SynflowLogScore(ArchId arch, const Nb201MacroOptions& network, std::uint6
     torch::NoGradGuard no_grad;
     for (auto& p : model->parameters()) p.abs_();
   }
-  const auto input = torch::ones({1, network.in_channels, network.image_size, network.image_size}, torch::kFloat64);
+  const auto input = torch::ones({1, network.in_channels, network.image_size, network.image_size},
+                                 torch::kFloat64);
   model->forward(input).sum().backward();
   double score = 0;
   for (const auto& p : model->parameters()) {

@@ -1,5 +1,5 @@
-// `naskit`: one entry point that dispatches to a file per subcommand. Errors are caught once, here:
-// `naskit: error: <message>` on stderr, exit 2 for bad input or usage, 1 for anything else.
+// `naskit`: one entry point that dispatches to a file per subcommand. Errors are caught once, here
+// (experiments/cli_errors.h): exit 2 for bad input or usage, 1 for anything else.
 #include <boost/program_options.hpp>
 
 #include <functional>
@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "experiments/cli/commands.h"
+#include "experiments/cli_errors.h"
 
 namespace {
 
@@ -35,7 +36,8 @@ const std::map<std::string, Command>& Commands() {
         "train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] [--device cuda]"}},
       {"bench",
        {BenchCommand, "bench build --out FILE.h5 [options]  build a benchmark by training"}},
-      {"zc", {ZeroCostCommand, "zc --benchmark FILE.h5 --dataset D  add synflow scores to a benchmark"}},
+      {"zc",
+       {ZeroCostCommand, "zc --benchmark FILE.h5 --dataset D  add synflow scores to a benchmark"}},
       {"verify",
        {VerifyCommand, "verify RESULTS_DIR [--top-k K]  retrain a suite's incumbents and compare"}},
   };
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
     std::cout << "naskit " << NASKIT_VERSION << "\n";
     return 0;
   }
-  try {
+  return naskit::RunReportingErrors([&] {
     const auto& commands = Commands();
     auto it = commands.find(args[0]);
     if (it == commands.end()) {
@@ -68,18 +70,10 @@ int main(int argc, char** argv) {
       for (const auto& [name, command] : commands) names.push_back(name);
       throw naskit::ConfigError(naskit::UnknownNameMessage("command", args[0], names));
     }
-    return it->second.run({args.begin() + 1, args.end()});
-  } catch (const naskit::ConfigError& e) {
-    std::cerr << "naskit: error: " << e.what() << "\n";
-    return 2;
-  } catch (const naskit::DataError& e) {
-    std::cerr << "naskit: error: " << e.what() << "\n";
-    return 2;
-  } catch (const boost::program_options::error& e) {
-    std::cerr << "naskit: error: " << e.what() << " (see `naskit " << args[0] << " --help`)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "naskit: error: " << e.what() << "\n";
-    return 1;
-  }
+    try {
+      return it->second.run({args.begin() + 1, args.end()});
+    } catch (const boost::program_options::error& e) {
+      throw naskit::ConfigError(std::string(e.what()) + " (see `naskit " + args[0] + " --help`)");
+    }
+  });
 }

@@ -8,17 +8,18 @@
 #include <filesystem>
 #include <iostream>
 
+#include "analysis/statistics.h"
+#include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/progress.h"
+#include "experiments/cli_errors.h"
 #include "experiments/torch_cli/flags.h"
 #include "spaces/nb201/nb201_space.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"
 #include "training/verify.h"
 #include "training/zero_cost.h"
-#include "analysis/statistics.h"
-#include "benchmarks_data/tabular_benchmark.h"
 
 #include <csignal>
 
@@ -54,21 +55,23 @@ struct TrainCommandOptions {
   }
 };
 
-void PrintHelp() {
-  std::cout << "usage: naskit train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] "
-               "[--device cuda]\n\n";
-  for (const auto& o : DescribeOptions<TrainCommandOptions>()) {
+// `usage` and every option of `Options`, from its Visit() declaration.
+template <class Options>
+int PrintHelp(const std::string& usage) {
+  std::cout << "usage: naskit " << usage << "\n\n";
+  for (const auto& o : DescribeOptions<Options>()) {
     std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", o.key, o.type,
                              o.default_value, o.help,
                              o.constraint.empty() ? "" : " (" + o.constraint + ")");
   }
+  return 0;
 }
 
 int Train(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   if (flags.values.contains("help")) {
-    PrintHelp();
-    return 0;
+    return PrintHelp<TrainCommandOptions>(
+        "train --arch STR [--dataset fashion-mnist] [--epochs E] [--seed S] [--device cuda]");
   }
   if (!flags.positional.empty())
     throw ConfigError("train: unexpected argument " + Quote(flags.positional[0]));
@@ -129,11 +132,7 @@ int Train(const std::vector<std::string>& args) {
 int Verify(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   if (flags.values.contains("help")) {
-    std::cout << "usage: naskit verify RESULTS_DIR [--top-k K] [--seed S] [--device cuda]\n\n";
-    for (const auto& o : DescribeOptions<VerifyOptions>()) {
-      std::cout << fmt::format("  --{:<16} {:<7} default {:<10} {}\n", o.key, o.type, o.default_value, o.help);
-    }
-    return 0;
+    return PrintHelp<VerifyOptions>("verify RESULTS_DIR [--top-k K] [--seed S] [--device cuda]");
   }
   if (flags.positional.size() == 1) flags.values["results"] = flags.positional[0];
   std::cout << VerifyIncumbents(ParseOptions<VerifyOptions>("verify", flags.values));
@@ -174,12 +173,14 @@ int ZeroCost(const std::vector<std::string>& args) {
   const Nb201MacroOptions network{o.channels, o.cells, o.classes, o.in_channels, o.image_size};
   Table scores;
   scores.values.assign(data.archs.size(), NAN);
-  scores.attrs = {{"source", fmt::format("naskit zc: log synflow at initialisation (seed {}), C={}, N={}, "
-                                         "{}x{}x{} input, {} classes",
-                                         o.seed, o.channels, o.cells, o.in_channels, o.image_size,
-                                         o.image_size, o.classes)}};
+  scores.attrs = {
+      {"source", fmt::format("naskit zc: log synflow at initialisation (seed {}), C={}, N={}, "
+                             "{}x{}x{} input, {} classes",
+                             o.seed, o.channels, o.cells, o.in_channels, o.image_size, o.image_size,
+                             o.classes)}};
   std::vector<std::size_t> rows;
-  const Table* only = o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + o.dataset + "/" + o.rows_with);
+  const Table* only =
+      o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + o.dataset + "/" + o.rows_with);
   for (std::size_t row = 0; row < data.archs.size(); ++row) {
     if (!only || !std::isnan(only->At(row))) rows.push_back(row);
   }
@@ -203,8 +204,8 @@ int ZeroCost(const std::vector<std::string>& args) {
     }
     if (ours.size() > 2) {
       std::cout << fmt::format("Spearman with {}{}: {:.3f} over {} cells\n", path,
-                               epochs ? fmt::format(" at {} epochs", epochs) : "", Spearman(ours, theirs),
-                               ours.size());
+                               epochs ? fmt::format(" at {} epochs", epochs) : "",
+                               Spearman(ours, theirs), ours.size());
     }
   };
   compare("features/" + o.dataset + "/synflow", 0);
@@ -230,13 +231,7 @@ int Bench(const std::vector<std::string>& args) {
   if (verb != "build")
     throw ConfigError("usage: naskit bench build --out FILE.h5 [options] (see --help)");
   if (flags.values.contains("help")) {
-    std::cout << "usage: naskit bench build --out FILE.h5 [options]\n\n";
-    for (const auto& o : DescribeOptions<BenchBuildOptions>()) {
-      std::cout << fmt::format("  --{:<16} {:<7} default {:<10} {}{}\n", o.key, o.type,
-                               o.default_value, o.help,
-                               o.constraint.empty() ? "" : " (" + o.constraint + ")");
-    }
-    return 0;
+    return PrintHelp<BenchBuildOptions>("bench build --out FILE.h5 [options]");
   }
   const auto options = ParseOptions<BenchBuildOptions>("bench build", flags.values);
   std::signal(SIGINT, OnInterrupt);
@@ -259,7 +254,7 @@ int Bench(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  try {
+  return naskit::RunReportingErrors([&] {
     if (args.empty()) throw naskit::ConfigError("usage: naskit-torch train [options] (see --help)");
     const std::string command = args[0];
     args.erase(args.begin());
@@ -269,14 +264,5 @@ int main(int argc, char** argv) {
     if (command == "zc") return naskit::torch_cli::ZeroCost(args);
     throw naskit::ConfigError(
         naskit::UnknownNameMessage("command", command, {"bench", "train", "verify", "zc"}));
-  } catch (const naskit::ConfigError& e) {
-    std::cerr << "naskit: error: " << e.what() << "\n";
-    return 2;
-  } catch (const naskit::DataError& e) {
-    std::cerr << "naskit: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "naskit: error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -53,6 +53,34 @@ void HalvingBracket::Promote() {
   ++rung_;
 }
 
+BracketStrategy::BracketStrategy(const StrategyContext& context, const std::string& stream)
+    : space_(context.space), top_(context.default_fidelity), rng_(context.rng.Derive(stream)) {}
+
+std::vector<Proposal> BracketStrategy::Ask(std::size_t n) {
+  std::vector<Proposal> proposals;
+  while (proposals.size() < n) {
+    if (!bracket_ || bracket_->Finished()) bracket_ = NewBracket();
+    auto next = bracket_->Next();
+    if (!next) break;  // the rung awaits results
+    proposals.push_back(*next);
+    pending_.Add(*next);
+  }
+  return proposals;
+}
+
+void BracketStrategy::Tell(std::span<const Observation> results) {
+  for (const auto& r : results) {
+    pending_.Resolve(r.proposal);
+    bracket_->Record(r);
+  }
+}
+
+std::vector<ArchId> BracketStrategy::SampleCells(std::size_t n) {
+  std::vector<ArchId> cells;
+  for (std::size_t i = 0; i < n; ++i) cells.push_back(space_.Sample(rng_));
+  return cells;
+}
+
 std::size_t BracketSize(std::size_t rungs, double eta, double scale) {
   return std::max<std::size_t>(
       1,

@@ -5,6 +5,7 @@
 // strategy context (its epochs), so the rungs are the benchmark's recorded training lengths.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,28 @@ class HalvingBracket {
   std::size_t rung_, last_rung_, asked_ = 0, told_ = 0;
   double eta_;
   bool finished_ = false;
+};
+
+// The ask/tell loop of strategies made of successive-halving brackets: each asks the current
+// bracket for evaluations and starts a new bracket (NewBracket) when one finishes.
+class BracketStrategy : public SearchStrategy {
+ public:
+  std::vector<Proposal> Ask(std::size_t n) override;
+  void Tell(std::span<const Observation> results) override;
+  bool MayRepeat() const override { return true; }  // a new bracket may draw a cell seen before
+
+ protected:
+  BracketStrategy(const StrategyContext& context, const std::string& stream);
+  virtual std::unique_ptr<HalvingBracket> NewBracket() = 0;
+  std::vector<ArchId> SampleCells(std::size_t n);
+
+  const SearchSpace& space_;
+  std::size_t top_;  // the signal's fidelity index: the last rung
+
+ private:
+  Rng rng_;
+  std::unique_ptr<HalvingBracket> bracket_;
+  PendingProposals pending_;
 };
 
 // How many candidates a bracket starting `rungs` rungs below the top needs: ceil(eta^(rungs - 1)) *

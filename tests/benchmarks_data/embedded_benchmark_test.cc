@@ -10,7 +10,8 @@
 namespace naskit {
 namespace {
 
-const std::string kEmbedded = std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201_fashion_mnist.h5";
+const std::string kEmbedded =
+    std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201_fashion_mnist.h5";
 
 TEST(EmbeddedBenchmarkTest, CoversEveryCellWithTwoSeedsOfCurves) {
   const auto b = TabularBenchmark::Open(kEmbedded);
@@ -22,7 +23,8 @@ TEST(EmbeddedBenchmarkTest, CoversEveryCellWithTwoSeedsOfCurves) {
     EXPECT_EQ(t.seeds, 2u) << metric;
     for (float v : t.per_seed) ASSERT_FALSE(std::isnan(v)) << metric;
   }
-  // Isomorphic cells share their class's values; the all-`none` cell learns nothing (chance is 10%).
+  // Isomorphic cells share their class's values; the all-`none` cell learns nothing (chance is
+  // 10%).
   const Table& test = b.Metric("fashion-mnist", "test_accuracy");
   EXPECT_LT(test.At(*b.RowOf(0), 3), 20.0f);
   float best = 0;

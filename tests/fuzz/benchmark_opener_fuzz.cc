@@ -10,9 +10,9 @@
 #include "core/errors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path =
-      (std::filesystem::temp_directory_path() / ("naskit-fuzz-bench-" + std::to_string(::getpid()) + ".h5"))
-          .string();
+  static const std::string path = (std::filesystem::temp_directory_path() /
+                                   ("naskit-fuzz-bench-" + std::to_string(::getpid()) + ".h5"))
+                                      .string();
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), size);
   try {
     naskit::TabularBenchmark::Open(path);

@@ -1,6 +1,6 @@
 // libFuzzer target: the NB201 CSV importer. The input becomes nb201.csv (the other three files are
-// absent, so a well-formed input ends in "file not found" for the next one); everything malformed must
-// be a DataError or ConfigError, never a crash.
+// absent, so a well-formed input ends in "file not found" for the next one); everything malformed
+// must be a DataError or ConfigError, never a crash.
 #include <unistd.h>
 
 #include <cstdint>
@@ -13,11 +13,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("naskit-fuzz-csv-" + std::to_string(::getpid()));
+    auto d =
+        std::filesystem::temp_directory_path() / ("naskit-fuzz-csv-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d.string();
   }();
-  std::ofstream(dir + "/nb201.csv", std::ios::binary).write(reinterpret_cast<const char*>(data), size);
+  std::ofstream(dir + "/nb201.csv", std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), size);
   try {
     const naskit::CsvTable csv = naskit::CsvTable::Read(dir + "/nb201.csv");
     for (std::size_t row = 0; row < csv.NumRows(); ++row) {

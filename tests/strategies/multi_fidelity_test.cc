@@ -12,7 +12,8 @@
 namespace naskit {
 namespace {
 
-// The synthetic benchmark with a valid-accuracy curve over epochs 1..4 that rises towards the final value.
+// The synthetic benchmark with a valid-accuracy curve over epochs 1..4 that rises towards the final
+// value.
 TabularBenchmark CurveBenchmark() {
   BenchmarkData data = testing::SyntheticNb201();
   Table& valid = data.tables["metrics/toy/valid_accuracy"];

@@ -214,12 +214,13 @@ namespace naskit {
 namespace {
 
 TEST(BenchBuildTest, SurvivesSigkillAtRandomMoments) {
-  // `naskit-torch bench build` killed 20 times at random moments, then finished: the results equal an
-  // uninterrupted build's.
+  // `naskit-torch bench build` killed 20 times at random moments, then finished: the results equal
+  // an uninterrupted build's.
   const std::string dir = testing::TempDir("bench-kill");
-  const std::vector<std::string> args = {"bench", "build", "--dataset", "synthetic", "--image-size", "0",
-                                         "--train-subset", "0", "--valid-size", "200", "--test-subset", "0",
-                                         "--max-classes", "6", "--epochs", "2", "--workers", "2"};
+  const std::vector<std::string> args = {
+      "bench",          "build", "--dataset",    "synthetic", "--image-size",  "0",
+      "--train-subset", "0",     "--valid-size", "200",       "--test-subset", "0",
+      "--max-classes",  "6",     "--epochs",     "2",         "--workers",     "2"};
   auto run = [&](const std::string& out, int kill_after_ms) {
     std::vector<std::string> argv_strings = {testing::NaskitTorchBinary()};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
