@@ -97,15 +97,6 @@ std::string ReadText(const std::string& path) {
   return s.str();
 }
 
-DatasetOptions DataOptions(const BenchBuildOptions& o) {
-  return {o.dataset, o.data_dir, o.image_size, o.train_subset, o.valid_size, o.test_subset, 0};
-}
-
-Nb201MacroOptions Network(const BenchBuildOptions& o, const DatasetSplits& data) {
-  return {o.channels, o.cells, data.train.classes, static_cast<int>(data.train.images.size(1)),
-          static_cast<int>(data.train.images.size(2))};
-}
-
 // Median time of a single-image forward pass, in milliseconds, on this process's threads.
 double MeasureLatencyMs(ArchId arch, const Nb201MacroOptions& network, const at::Tensor& image) {
   torch::NoGradGuard no_grad;
@@ -148,7 +139,7 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
                     s_count = seeds.size();
   std::vector<int> epoch_list;
   for (int e = 1; e <= o.train.epochs; ++e) epoch_list.push_back(e);
-  const std::string d = o.dataset;
+  const std::string d = o.setup.dataset;
   std::map<std::string, Table> tables;
   for (const char* metric : kMetrics) {
     Table& t = tables["metrics/" + d + "/" + metric];
@@ -234,14 +225,14 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
                              "each, seeds {}); rows of a class share its representative's results",
                              reps.size(), o.seeds)},
       {"build_settings", settings.dump()},
-      {"network", fmt::format("NB201 skeleton with C={}, N={}, input {}x{}", o.channels, o.cells,
-                              o.image_size, o.image_size)},
+      {"network", fmt::format("NB201 skeleton with C={}, N={}, input {}x{}", o.setup.channels,
+                              o.setup.cells, o.setup.image_size, o.setup.image_size)},
       {"training",
        fmt::format(
            "SGD Nesterov 0.9, lr {} cosine, wd {}, batch {}, {} epochs, {} training images, {} "
            "validation images held out of the training split, {} test images",
            o.train.learning_rate, o.train.weight_decay, o.train.batch_size, o.train.epochs,
-           o.train_subset, o.valid_size, o.test_subset)},
+           o.setup.train_subset, o.setup.valid_size, o.setup.test_subset)},
       {"licence", d == "fashion-mnist" ? "Fashion-MNIST: MIT (Zalando Research); results: as naskit"
                                        : "as naskit"},
       {"citation",
@@ -258,8 +249,8 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
   values["data_dir"] = data_dir;
   BenchBuildOptions o = ParseOptions<BenchBuildOptions>("bench build", values);
   const auto tasks = Plan(o);
-  const DatasetSplits data = LoadDataset(DataOptions(o));
-  const Nb201MacroOptions network = Network(o, data);
+  const DatasetSplits data = o.setup.LoadData();
+  const Nb201MacroOptions network = o.setup.Network(data);
   const at::Tensor one_image = data.test.images.slice(0, 0, 1);
   for (std::size_t k = static_cast<std::size_t>(index); k < tasks.size();
        k += static_cast<std::size_t>(count)) {
@@ -331,7 +322,7 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         const std::string index = std::to_string(i), count = std::to_string(workers);
         ::execl(self.c_str(), self.c_str(), "bench", "worker", "--work", work.c_str(), "--data-dir",
-                o.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(),
+                o.setup.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(),
                 static_cast<char*>(nullptr));
         ::_exit(127);
       }

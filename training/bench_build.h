@@ -24,11 +24,13 @@ namespace naskit {
 
 struct BenchBuildOptions {
   std::string out;
-  std::string dataset = "fashion-mnist";
-  std::string data_dir;
+  TrainingSetup setup{.channels = 4,
+                      .cells = 1,
+                      .image_size = 8,
+                      .train_subset = 2000,
+                      .valid_size = 1000,
+                      .test_subset = 1000};
   std::string seeds = "0,1";
-  int channels = 4, cells = 1, image_size = 8;
-  std::int64_t train_subset = 2000, valid_size = 1000, test_subset = 1000;
   std::int64_t max_classes = 0;  // 0: every isomorphism class
   int workers = 2;
   TrainOptions train{.epochs = 4, .threads = 1};
@@ -36,17 +38,8 @@ struct BenchBuildOptions {
   template <class V>
   void Visit(V& v) {
     v("out", out, "benchmark file to write (.h5)");
-    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
-      OneOf({"fashion-mnist", "cifar10", "synthetic"}));
-    v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
+    setup.Visit(v);
     v("seeds", seeds, "comma-separated training seeds");
-    v("channels", channels, "C of the NB201 skeleton", AtLeast(1));
-    v("cells", cells, "N cells per stage", AtLeast(1));
-    v("image_size", image_size, "images resized to this square size (0: keep)", AtLeast(0));
-    v("train_subset", train_subset, "training images (0: all but the validation split)",
-      AtLeast(0));
-    v("valid_size", valid_size, "validation images held out of the training split", AtLeast(1));
-    v("test_subset", test_subset, "test images (0: all)", AtLeast(0));
     v("max_classes", max_classes, "build only the first K isomorphism classes (0: all 6,466)",
       AtLeast(0));
     v("workers", workers, "worker processes", AtLeast(1));

@@ -40,6 +40,15 @@ Evaluation Evaluate(Nb201Network& model, const ImageDataset& data, const torch::
 
 }  // namespace
 
+DatasetSplits TrainingSetup::LoadData(std::uint64_t seed) const {
+  return LoadDataset({dataset, data_dir, image_size, train_subset, valid_size, test_subset, seed});
+}
+
+Nb201MacroOptions TrainingSetup::Network(const DatasetSplits& data) const {
+  return {channels, cells, data.train.classes, static_cast<int>(data.train.images.size(1)),
+          static_cast<int>(data.train.images.size(2))};
+}
+
 void ConfigureTorchThreads(int threads) {
   const int n =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

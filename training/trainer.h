@@ -39,6 +39,33 @@ struct TrainOptions {
   }
 };
 
+// The data and network of a training, declared once for `train`, `bench build` and `verify` (each
+// sets its own defaults). The keys are flat: a benchmark's `build_settings` attribute stores them.
+struct TrainingSetup {
+  std::string dataset = "fashion-mnist";
+  std::string data_dir;
+  int channels = 16, cells = 5, image_size = 0;
+  std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0;
+
+  template <class V>
+  void Visit(V& v) {
+    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
+      OneOf({"fashion-mnist", "cifar10", "synthetic"}));
+    v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
+    v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));
+    v("cells", cells, "N: cells per stage (NB201: 5)", AtLeast(1));
+    v("image_size", image_size, "resize images to this square size (0: keep)", AtLeast(0));
+    v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));
+    v("valid_size", valid_size, "images held out of the training split for validation", AtLeast(1));
+    v("test_subset", test_subset, "evaluate on the first N test images only (0: all)", AtLeast(0));
+  }
+
+  // `seed` only matters for the synthetic dataset.
+  DatasetSplits LoadData(std::uint64_t seed = 0) const;
+  // The network for `data`'s classes, channels and image size.
+  Nb201MacroOptions Network(const DatasetSplits& data) const;
+};
+
 struct EpochLog {
   int epoch = 0;                              // 1-based
   double train_loss = 0, train_accuracy = 0;  // accuracy in percent

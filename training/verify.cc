@@ -68,12 +68,8 @@ std::string VerifyIncumbents(VerifyOptions o) {
   std::sort(ranked.begin(), ranked.end());
   if (ranked.size() > static_cast<std::size_t>(o.top_k)) ranked.resize(o.top_k);
 
-  const DatasetSplits data =
-      LoadDataset({build.dataset, o.data_dir, build.image_size, build.train_subset,
-                   build.valid_size, build.test_subset, 0});
-  const Nb201MacroOptions network{build.channels, build.cells, data.train.classes,
-                                  static_cast<int>(data.train.images.size(1)),
-                                  static_cast<int>(data.train.images.size(2))};
+  const DatasetSplits data = build.setup.LoadData();
+  const Nb201MacroOptions network = build.setup.Network(data);
   std::vector<double> promised, measured;
   std::string md = fmt::format(
       "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's "

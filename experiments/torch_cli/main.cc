@@ -29,28 +29,17 @@ namespace {
 // Every option of `train`, declared once.
 struct TrainCommandOptions {
   std::string arch;
-  std::string dataset = "fashion-mnist";
-  std::string data_dir;
   std::int64_t seed = 0;
-  int channels = 16, cells = 5, image_size = 0;
-  std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0;
   std::string out;
+  TrainingSetup setup;
   TrainOptions train;
 
   template <class V>
   void Visit(V& v) {
     v("arch", arch, "architecture string, e.g. |nor_conv_3x3~0|+|...|");
-    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
-      OneOf({"fashion-mnist", "cifar10", "synthetic"}));
-    v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("seed", seed, "seed of weights and batch order", AtLeast(0));
-    v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));
-    v("cells", cells, "N: cells per stage (NB201: 5)", AtLeast(1));
-    v("image_size", image_size, "resize images to this size (0: keep)", AtLeast(0));
-    v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));
-    v("valid_size", valid_size, "images held out of the training split for validation", AtLeast(1));
-    v("test_subset", test_subset, "evaluate on the first N test images only (0: all)", AtLeast(0));
     v("out", out, "write the epoch logs as JSON to this file");
+    setup.Visit(v);
     train.Visit(v);
   }
 };
@@ -79,22 +68,13 @@ int Train(const std::vector<std::string>& args) {
   if (o.arch.empty()) throw ConfigError("train: missing required option --arch");
   const ArchId arch = Nb201Space().Parse(o.arch);
 
-  DatasetOptions data_options{o.dataset,
-                              o.data_dir,
-                              o.image_size,
-                              o.train_subset,
-                              o.valid_size,
-                              o.test_subset,
-                              static_cast<std::uint64_t>(o.seed)};
-  const DatasetSplits data = LoadDataset(data_options);
-  Nb201MacroOptions network{o.channels, o.cells, data.train.classes,
-                            static_cast<int>(data.train.images.size(1)),
-                            static_cast<int>(data.train.images.size(2))};
+  const DatasetSplits data = o.setup.LoadData(static_cast<std::uint64_t>(o.seed));
+  const Nb201MacroOptions network = o.setup.Network(data);
   const NetworkCost cost = Nb201NetworkCost(arch, network);
   std::cerr << fmt::format(
       "naskit train: {} on {} ({} train / {} valid / {} test images of {}x{}x{}), {} parameters, "
       "{:.2f} MFLOPs, device {}\n",
-      o.arch, o.dataset, data.train.size(), data.valid.size(), data.test.size(),
+      o.arch, o.setup.dataset, data.train.size(), data.valid.size(), data.test.size(),
       network.in_channels, network.image_size, network.image_size, cost.params, cost.flops / 1e6,
       o.train.device);
   std::cout << "epoch train_loss train_acc valid_loss valid_acc test_loss test_acc seconds "

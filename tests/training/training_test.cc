@@ -178,12 +178,14 @@ std::map<std::string, std::vector<float>> Results(const std::string& path) {
 }
 
 TEST(BenchBuildTest, ResumedBuildEqualsUninterruptedBuild) {
-  BenchBuildOptions options{.dataset = "synthetic",
+  BenchBuildOptions options{.setup = {.dataset = "synthetic",
+                                      .channels = 4,
+                                      .cells = 1,
+                                      .image_size = 0,
+                                      .train_subset = 0,
+                                      .valid_size = 200,
+                                      .test_subset = 0},
                             .seeds = "0,1",
-                            .image_size = 0,
-                            .train_subset = 0,
-                            .valid_size = 200,
-                            .test_subset = 0,
                             .max_classes = 5,
                             .workers = 2};
   options.train.epochs = 2;
