@@ -35,6 +35,14 @@ class Registry {
   // parsed.
   template <class Impl, class Options>
   static Entry MakeEntry(const char* key, const char* summary) {
+    return MakeEntryWith<Options>(key, summary, [](const Options& options, Args... args) {
+      return std::make_unique<Impl>(options, args...);
+    });
+  }
+
+  // The same with a factory `make(const Options&, Args...)`, for plugins that share a class.
+  template <class Options, class Make>
+  static Entry MakeEntryWith(const std::string& key, const std::string& summary, Make make) {
     const std::string owner = std::string(Interface::kKind) + " " + Quote(key);
     return {
         key,
@@ -43,8 +51,8 @@ class Registry {
         [owner](const OptionValues& values) {
           return RecordOptions(ParseOptions<Options>(owner, values));
         },
-        [owner](const OptionValues& values, Args... args) -> std::unique_ptr<Interface> {
-          return std::make_unique<Impl>(ParseOptions<Options>(owner, values), args...);
+        [owner, make](const OptionValues& values, Args... args) -> std::unique_ptr<Interface> {
+          return make(ParseOptions<Options>(owner, values), args...);
         },
     };
   }

@@ -24,7 +24,9 @@ namespace naskit {
 
 struct BenchBuildOptions {
   std::string out;
-  TrainingSetup setup{.channels = 4,
+  TrainingSetup setup{.dataset = "fashion-mnist",
+                      .data_dir = "",
+                      .channels = 4,
                       .cells = 1,
                       .image_size = 8,
                       .train_subset = 2000,

@@ -8,14 +8,40 @@ namespace {
 
 namespace nn = torch::nn;
 
+thread_local ForwardObserver* g_observer = nullptr;
+
 nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
-  return nn::Sequential(
-      nn::ReLU(),
-      nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)),
-      nn::BatchNorm2d(out));
+  return nn::Sequential(ObservedRelu(),
+                        ObservedConv2d(nn::Conv2dOptions(in, out, kernel)
+                                           .stride(stride)
+                                           .padding(kernel / 2)
+                                           .bias(false)),
+                        nn::BatchNorm2d(out));
 }
 
 }  // namespace
+
+ScopedForwardObserver::ScopedForwardObserver(ForwardObserver* observer) : previous_(g_observer) {
+  g_observer = observer;
+}
+ScopedForwardObserver::~ScopedForwardObserver() { g_observer = previous_; }
+
+torch::Tensor ObservedReluImpl::forward(const torch::Tensor& x) {
+  if (g_observer) g_observer->OnReluInput(x);
+  return torch::relu(x);
+}
+
+torch::Tensor ObservedConv2dImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = Conv2dImpl::forward(x);
+  if (g_observer) g_observer->OnLayerOutput(y);
+  return y;
+}
+
+torch::Tensor ObservedLinearImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = LinearImpl::forward(x);
+  if (g_observer) g_observer->OnLayerOutput(y);
+  return y;
+}
 
 Nb201CellImpl::Nb201CellImpl(ArchId arch, int channels) : ops_(Nb201Space::Ops(arch)) {
   for (int e = 0; e < Nb201Space::kNumEdges; ++e) {
@@ -60,7 +86,7 @@ ResidualReductionImpl::ResidualReductionImpl(int in, int out) {
   conv_b_ = register_module("conv_b", ReluConvBn(out, out, 3, 1));
   shortcut_ = register_module(
       "shortcut", nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(2).stride(2)),
-                                 nn::Conv2d(nn::Conv2dOptions(in, out, 1).bias(false))));
+                                 ObservedConv2d(nn::Conv2dOptions(in, out, 1).bias(false))));
 }
 
 torch::Tensor ResidualReductionImpl::forward(const torch::Tensor& x) {
@@ -71,7 +97,7 @@ Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
   stem_ = register_module(
       "stem",
       nn::Sequential(
-          nn::Conv2d(nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
+          ObservedConv2d(nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
           nn::BatchNorm2d(o.channels)));
   body_ = register_module("body", nn::Sequential());
   int c = o.channels;
@@ -83,9 +109,9 @@ Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
     for (int cell = 0; cell < o.cells; ++cell) body_->push_back(Nb201Cell(arch, c));
   }
   head_ = register_module("head",
-                          nn::Sequential(nn::BatchNorm2d(c), nn::ReLU(),
+                          nn::Sequential(nn::BatchNorm2d(c), ObservedRelu(),
                                          nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1))));
-  classifier_ = register_module("classifier", nn::Linear(c, o.classes));
+  classifier_ = register_module("classifier", ObservedLinear(c, o.classes));
 }
 
 torch::Tensor Nb201NetworkImpl::forward(torch::Tensor x) {

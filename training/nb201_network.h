@@ -9,6 +9,50 @@
 
 namespace naskit {
 
+// Sees intermediate tensors of every NB201 network forward pass on this thread while a
+// ScopedForwardObserver holds it; zero-cost proxies use it (as PyTorch code uses hooks). Costs one
+// thread-local read per layer when none is set.
+class ForwardObserver {
+ public:
+  virtual ~ForwardObserver() = default;
+  virtual void OnReluInput(const torch::Tensor& /*input*/) {}
+  // The output of every convolution and of the classifier.
+  virtual void OnLayerOutput(const torch::Tensor& /*output*/) {}
+};
+
+class ScopedForwardObserver {
+ public:
+  explicit ScopedForwardObserver(ForwardObserver* observer);
+  ~ScopedForwardObserver();
+  ScopedForwardObserver(const ScopedForwardObserver&) = delete;
+  ScopedForwardObserver& operator=(const ScopedForwardObserver&) = delete;
+
+ private:
+  ForwardObserver* previous_;
+};
+
+// ReLU, convolution and linear layers that report to the current ForwardObserver; parameters and
+// initialisation as torch::nn's.
+class ObservedReluImpl : public torch::nn::Module {
+ public:
+  torch::Tensor forward(const torch::Tensor& x);
+};
+TORCH_MODULE(ObservedRelu);
+
+class ObservedConv2dImpl : public torch::nn::Conv2dImpl {
+ public:
+  using Conv2dImpl::Conv2dImpl;
+  torch::Tensor forward(const torch::Tensor& x);
+};
+TORCH_MODULE(ObservedConv2d);
+
+class ObservedLinearImpl : public torch::nn::LinearImpl {
+ public:
+  using LinearImpl::LinearImpl;
+  torch::Tensor forward(const torch::Tensor& x);
+};
+TORCH_MODULE(ObservedLinear);
+
 class Nb201CellImpl : public torch::nn::Module {
  public:
   Nb201CellImpl(ArchId arch, int channels);
@@ -40,7 +84,7 @@ class Nb201NetworkImpl : public torch::nn::Module {
 
  private:
   torch::nn::Sequential stem_{nullptr}, body_{nullptr}, head_{nullptr};
-  torch::nn::Linear classifier_{nullptr};
+  ObservedLinear classifier_{nullptr};
 };
 TORCH_MODULE(Nb201Network);
 

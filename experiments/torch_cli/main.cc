@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "analysis/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
@@ -20,6 +21,8 @@
 #include "training/trainer.h"
 #include "training/verify.h"
 #include "training/zero_cost.h"
+#include "predictors/predictor.h"
+#include "core/rng.h"
 
 #include <csignal>
 
@@ -119,78 +122,127 @@ int Verify(const std::vector<std::string>& args) {
   return 0;
 }
 
-// `naskit zc --benchmark FILE.h5 --dataset D`: adds naskit's synflow score of every row (at NB201's
-// C=16, N=5, CIFAR-shaped 32x32x3 input, the dataset's classes) to the file's features.
-struct ZcOptions {
-  std::string benchmark, dataset = "cifar10";
-  int channels = 16, cells = 5, classes = 10, in_channels = 3, image_size = 32;
-  std::int64_t seed = 0, limit = 0;
-  int threads = 0;
+// `naskit zc --benchmark FILE.h5 [--proxies a,b] [--dataset D]`: scores rows of a benchmark with
+// zero-cost predictors and adds them to its features as `features/<features_of>/naskit_<proxy>`.
+struct ZcCommandOptions {
+  std::string benchmark;
+  std::string proxies = "all";
+  std::string features_of;
   std::string rows_with;
+  std::int64_t limit = 0, sample = 0;
+  int threads = 0;
+  ZeroCostOptions zero_cost;
+
   template <class V>
   void Visit(V& v) {
     v("benchmark", benchmark, "benchmark file to extend (.h5)");
-    v("dataset", dataset, "dataset name the scores are filed under");
-    v("channels", channels, "C", AtLeast(1));
-    v("cells", cells, "N", AtLeast(1));
-    v("classes", classes, "classifier outputs", AtLeast(1));
-    v("in_channels", in_channels, "input channels", AtLeast(1));
-    v("image_size", image_size, "input size", AtLeast(1));
-    v("seed", seed, "initialisation seed", AtLeast(0));
-    v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
-    v("threads", threads, "LibTorch threads (0: all cores)", AtLeast(0));
+    v("proxies", proxies, "comma-separated predictors, or all (the seven proxies, params, flops)");
+    v("features_of", features_of, "benchmark dataset the scores are filed under (default: dataset)");
     v("rows_with", rows_with, "score only rows where this feature is measured (e.g. synflow)");
+    v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
+    v("sample", sample, "score N rows drawn at random with the seed (0: all)", AtLeast(0));
+    v("threads", threads, "LibTorch threads (0: all cores)", AtLeast(0));
+    zero_cost.Visit(v);
   }
 };
 
+std::vector<std::string> ProxyKeys(const std::string& list) {
+  std::vector<std::string> keys;
+  if (list == "all") {
+    for (const auto& proxy : ZeroCostProxies()) keys.emplace_back(proxy.key);
+    keys.insert(keys.end(), {"params", "flops"});
+    return keys;
+  }
+  std::stringstream stream(list);
+  for (std::string key; std::getline(stream, key, ',');) {
+    PredictorRegistry::Global().Find(key);  // did-you-mean on a typo
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+// The rows to score: those with `rows_with` measured, then the first `limit` or a seeded `sample`.
+std::vector<std::size_t> SelectRows(const TabularBenchmark& benchmark, std::size_t n,
+                                    const ZcCommandOptions& o, const std::string& features_of) {
+  const Table* only =
+      o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + features_of + "/" + o.rows_with);
+  std::vector<std::size_t> rows;
+  for (std::size_t row = 0; row < n; ++row) {
+    if (!only || !std::isnan(only->At(row))) rows.push_back(row);
+  }
+  if (o.sample > 0 && rows.size() > static_cast<std::size_t>(o.sample)) {
+    Rng rng = Rng(static_cast<std::uint64_t>(o.zero_cost.seed)).Derive("zc rows");
+    for (std::size_t i = 0; i < static_cast<std::size_t>(o.sample); ++i)
+      std::swap(rows[i], rows[i + rng.UniformInt(rows.size() - i)]);
+    rows.resize(static_cast<std::size_t>(o.sample));
+    std::ranges::sort(rows);
+  }
+  if (o.limit > 0 && rows.size() > static_cast<std::size_t>(o.limit)) rows.resize(o.limit);
+  return rows;
+}
+
+// Spearman of `scores` (over `rows`) with a column the file already holds, if it holds it.
+void PrintRankAgreement(const TabularBenchmark& benchmark, const std::string& name,
+                        const std::vector<float>& scores, const std::vector<std::size_t>& rows,
+                        const std::string& path) {
+  const Table* table = benchmark.FindTable(path);
+  if (!table) return;
+  const int epochs = table->epochs.empty() ? 0 : table->epochs.back();
+  const std::size_t column = epochs ? table->ColumnOf(epochs, path) : 0;
+  std::vector<double> ours, theirs;
+  for (std::size_t row : rows) {
+    if (std::isnan(table->At(row, column)) || !std::isfinite(scores[row])) continue;
+    ours.push_back(scores[row]);
+    theirs.push_back(table->At(row, column));
+  }
+  if (ours.size() < 3) return;
+  std::cout << fmt::format("{:<10} Spearman {:6.3f} with {}{} over {} cells\n", name,
+                           Spearman(ours, theirs), path,
+                           epochs ? fmt::format(" at {} epochs", epochs) : "", ours.size());
+}
+
 int ZeroCost(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
-  const auto o = ParseOptions<ZcOptions>("zc", flags.values);
+  if (flags.values.contains("help")) {
+    return PrintHelp<ZcCommandOptions>(
+        "zc --benchmark FILE.h5 [--proxies synflow,snip,...] [--dataset fashion-mnist]");
+  }
+  const auto o = ParseOptions<ZcCommandOptions>("zc", flags.values);
   if (o.benchmark.empty()) throw ConfigError("zc: missing required option --benchmark");
+  const std::string features_of = o.features_of.empty() ? o.zero_cost.dataset : o.features_of;
+  if (features_of == "none")
+    throw ConfigError("zc: dataset is none, so --features_of must name the benchmark's dataset");
+  const std::vector<std::string> keys = ProxyKeys(o.proxies);
   TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
   BenchmarkData data = benchmark.data();
   ConfigureTorchThreads(o.threads);
-  const Nb201MacroOptions network{o.channels, o.cells, o.classes, o.in_channels, o.image_size};
-  Table scores;
-  scores.values.assign(data.archs.size(), NAN);
-  scores.attrs = {
-      {"source", fmt::format("naskit zc: log synflow at initialisation (seed {}), C={}, N={}, "
-                             "{}x{}x{} input, {} classes",
-                             o.seed, o.channels, o.cells, o.in_channels, o.image_size, o.image_size,
-                             o.classes)}};
-  std::vector<std::size_t> rows;
-  const Table* only =
-      o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + o.dataset + "/" + o.rows_with);
-  for (std::size_t row = 0; row < data.archs.size(); ++row) {
-    if (!only || !std::isnan(only->At(row))) rows.push_back(row);
-  }
-  if (o.limit > 0 && rows.size() > static_cast<std::size_t>(o.limit)) rows.resize(o.limit);
-  Progress progress("naskit zc", rows.size());
-  for (std::size_t row : rows) {
-    scores.values[row] = static_cast<float>(SynflowLogScore(data.archs[row], network, o.seed));
-    progress.Advance();
-  }
-  progress.Finish();
-  // How the scores rank against what the file already holds for the same rows.
-  auto compare = [&](const std::string& path, int epochs) {
-    const Table* table = benchmark.FindTable(path);
-    if (!table) return;
-    const std::size_t column = epochs ? table->ColumnOf(epochs, path) : 0;
-    std::vector<double> ours, theirs;
+  const Nb201Space space;
+  const PredictorContext context{space};
+  const Nb201MacroOptions network = LoadZeroCostInput(o.zero_cost).network;
+  const std::vector<std::size_t> rows = SelectRows(benchmark, data.archs.size(), o, features_of);
+
+  for (const std::string& key : keys) {
+    const bool counts_network = key == "params" || key == "flops";
+    const OptionValues settings = counts_network ? RecordOptions(network) : RecordOptions(o.zero_cost);
+    auto predictor = PredictorRegistry::Global().Create(key, settings, context);
+    Table scores;
+    scores.values.assign(data.archs.size(), NAN);
+    scores.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
+                    {"settings", nlohmann::json(settings).dump()}};
+    Progress progress("naskit zc " + key, rows.size());
     for (std::size_t row : rows) {
-      if (std::isnan(table->At(row, column)) || !std::isfinite(scores.values[row])) continue;
-      ours.push_back(scores.values[row]);
-      theirs.push_back(table->At(row, column));
+      scores.values[row] = static_cast<float>(predictor->Predict(data.archs[row]));
+      progress.Advance();
     }
-    if (ours.size() > 2) {
-      std::cout << fmt::format("Spearman with {}{}: {:.3f} over {} cells\n", path,
-                               epochs ? fmt::format(" at {} epochs", epochs) : "",
-                               Spearman(ours, theirs), ours.size());
-    }
-  };
-  compare("features/" + o.dataset + "/synflow", 0);
-  compare("metrics/" + o.dataset + "/test_accuracy", 200);
-  data.tables["features/" + o.dataset + "/naskit_synflow"] = scores;
+    progress.Finish();
+    static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};
+    const auto file_name = kFileNames.contains(key) ? kFileNames.at(key) : key;
+    PrintRankAgreement(benchmark, key, scores.values, rows,
+                       "features/" + features_of + "/" + file_name);
+    PrintRankAgreement(benchmark, key, scores.values, rows,
+                       "metrics/" + features_of + "/test_accuracy");
+    data.tables["features/" + features_of + "/naskit_" + key] = std::move(scores);
+  }
   WriteBenchmark(data, o.benchmark);
   return 0;
 }
@@ -238,10 +290,15 @@ int main(int argc, char** argv) {
     if (args.empty()) throw naskit::ConfigError("usage: naskit-torch train [options] (see --help)");
     const std::string command = args[0];
     args.erase(args.begin());
-    if (command == "train") return naskit::torch_cli::Train(args);
-    if (command == "bench") return naskit::torch_cli::Bench(args);
-    if (command == "verify") return naskit::torch_cli::Verify(args);
-    if (command == "zc") return naskit::torch_cli::ZeroCost(args);
+    try {
+      if (command == "train") return naskit::torch_cli::Train(args);
+      if (command == "bench") return naskit::torch_cli::Bench(args);
+      if (command == "verify") return naskit::torch_cli::Verify(args);
+      if (command == "zc") return naskit::torch_cli::ZeroCost(args);
+    } catch (const c10::Error& e) {
+      // LibTorch's own message, without the stack trace it carries.
+      throw std::runtime_error(std::string("LibTorch: ") + e.what_without_backtrace());
+    }
     throw naskit::ConfigError(
         naskit::UnknownNameMessage("command", command, {"bench", "train", "verify", "zc"}));
   });

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "core/options.h"
 #include "spaces/search_space.h"
 
 namespace naskit {
@@ -20,6 +21,15 @@ struct Nb201MacroOptions {
   int classes = 10;
   int in_channels = 3;
   int image_size = 32;  // square input
+
+  template <class V>
+  void Visit(V& v) {
+    v("channels", channels, "C: channels of the first stage", AtLeast(1));
+    v("cells", cells, "N: cells per stage", AtLeast(1));
+    v("classes", classes, "classifier outputs", AtLeast(1));
+    v("in_channels", in_channels, "input channels", AtLeast(1));
+    v("image_size", image_size, "square input size", AtLeast(1));
+  }
 };
 
 struct NetworkCost {
