@@ -218,7 +218,7 @@ class Reader {
     return values;
   }
 
-  void ReadTables(H5::Group group, const std::string& prefix, int depth) {
+  void ReadTables(const H5::Group& group, const std::string& prefix, int depth) {
     for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
       const std::string name = group.getObjnameByIdx(i);
       const std::string path = prefix + "/" + name;
@@ -233,7 +233,7 @@ class Reader {
     }
   }
 
-  Table ReadTable(H5::DataSet ds, const std::string& path) {
+  Table ReadTable(const H5::DataSet& ds, const std::string& path) {
     const std::string where = "dataset \"/" + path + "\"";
     if (ds.getTypeClass() != H5T_FLOAT) Fail(where + " is not a float array");
     H5::DataSpace space = ds.getSpace();

@@ -3,13 +3,15 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace naskit {
 namespace {
 
 std::string Clock(double seconds) {
-  const auto s = static_cast<long>(seconds + 0.5);
+  const auto s = std::lround(seconds);
   return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
                    : fmt::format("{}:{:02}", s / 60, s % 60);
 }

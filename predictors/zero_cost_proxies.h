@@ -47,7 +47,8 @@ struct ZeroCostOptions {
 
   template <class V>
   void Visit(V& v) {
-    v("dataset", dataset, "minibatch source: fashion-mnist, cifar10, synthetic, or none (synflow only)",
+    v("dataset", dataset,
+      "minibatch source: fashion-mnist, cifar10, synthetic, or none (synflow only)",
       OneOf({"fashion-mnist", "cifar10", "synthetic", "none"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));

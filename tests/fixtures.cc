@@ -60,7 +60,7 @@ std::string SyntheticNb201File(std::uint64_t salt) {
 
 std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
                                 const std::string& budgets) {
-  const std::string path = TempDir("suite") + "/suite.yaml";
+  std::string path = TempDir("suite") + "/suite.yaml";
   std::ofstream out(path);
   out << "name: synthetic\nbenchmark: " << benchmark << "\nseeds: " << seeds << "\nstrategies:\n";
   for (const auto& key : StrategyRegistry::Global().Keys()) out << "  - strategy: " << key << "\n";

@@ -44,7 +44,7 @@ CliResult RunCli(const std::vector<std::string>& args);
       GTEST_SKIP() << ::naskit::testing::MissingDataMessage(relative); \
     }                                                                  \
   }                                                                    \
-  const std::string var = *var##_found
+  const std::string& var = *var##_found
 
 #define NASKIT_REQUIRE_SHARED(var, relative) \
   NASKIT_REQUIRE(var, ::naskit::testing::SharedDataFile(relative), relative)

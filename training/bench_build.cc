@@ -177,8 +177,6 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
         static_cast<std::size_t>(std::find(seeds.begin(), seeds.end(), task.seed) - seeds.begin());
     latencies[task.representative].push_back(j.at("latency_ms"));
     for (std::size_t row : rows_of_class.at(task.representative)) {
-      params.values[row] = j.at("params");
-      flops.values[row] = j.at("flops");
       for (std::size_t e = 0; e < epochs; ++e) {
         const Json& log = j.at("epochs").at(e);
         for (const char* metric : kMetrics) {
@@ -188,6 +186,14 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
         seconds.per_seed[(row * epochs + e) * s_count + s] = log.at("cumulative_seconds");
       }
     }
+  }
+  // Counted per row: isomorphic cells share results but not parameters (a convolution whose output
+  // only feeds `none` still has weights, as in NB201's own tables).
+  const Nb201MacroOptions network = o.setup.Network(o.setup.LoadData());
+  for (std::size_t row = 0; row < rows; ++row) {
+    const NetworkCost cost = Nb201NetworkCost(data.archs[row], network);
+    params.values[row] = static_cast<float>(cost.params);
+    flops.values[row] = static_cast<float>(cost.flops);
   }
   for (const auto& [rep, values] : latencies) {
     double total = 0;

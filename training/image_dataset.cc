@@ -66,7 +66,7 @@ ImageDataset Synthetic(std::int64_t n, int classes, int size, std::uint64_t seed
       pixels[i * size * size + p] = static_cast<float>(rng.UniformReal() * 0.3);
     const int x0 = (label * 3) % (size - 2), y0 = (label * 5) % (size - 2);
     for (int y = y0; y < y0 + 3; ++y) {
-      for (int x = x0; x < x0 + 3; ++x) pixels[i * size * size + y * size + x] = 1.0f;
+      for (int x = x0; x < x0 + 3; ++x) pixels[i * size * size + y * size + x] = 1.0F;
     }
   }
   return {images, labels, classes, "synthetic"};

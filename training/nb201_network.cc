@@ -11,12 +11,11 @@ namespace nn = torch::nn;
 thread_local ForwardObserver* g_observer = nullptr;
 
 nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
-  return nn::Sequential(ObservedRelu(),
-                        ObservedConv2d(nn::Conv2dOptions(in, out, kernel)
-                                           .stride(stride)
-                                           .padding(kernel / 2)
-                                           .bias(false)),
-                        nn::BatchNorm2d(out));
+  return nn::Sequential(
+      ObservedRelu(),
+      ObservedConv2d(
+          nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)),
+      nn::BatchNorm2d(out));
 }
 
 }  // namespace

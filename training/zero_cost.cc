@@ -154,7 +154,7 @@ using ProxyFunction = double (*)(Nb201Network&, const ZeroCostInput&);
 
 ProxyFunction FindProxy(const std::string& key) {
   static const std::map<std::string, ProxyFunction> kFunctions = {
-      {"synflow", Synflow}, {"snip", Snip},          {"grasp", Grasp},  {"fisher", Fisher},
+      {"synflow", Synflow},    {"snip", Snip},          {"grasp", Grasp},  {"fisher", Fisher},
       {"grad_norm", GradNorm}, {"jacob_cov", JacobCov}, {"naswot", Naswot}};
   const auto it = kFunctions.find(key);
   if (it == kFunctions.end()) {
@@ -175,9 +175,10 @@ bool NeedsData(const std::string& key) {
 // `batch_size` distinct training images drawn with `seed`.
 Minibatch DrawMinibatch(const ImageDataset& train, int batch_size, std::uint64_t seed) {
   if (train.size() < batch_size) {
-    throw ConfigError(fmt::format("zero-cost minibatch: batch_size {} exceeds the {} training "
-                                  "images of {}",
-                                  batch_size, train.size(), train.name));
+    throw ConfigError(
+        fmt::format("zero-cost minibatch: batch_size {} exceeds the {} training "
+                    "images of {}",
+                    batch_size, train.size(), train.name));
   }
   std::vector<std::int64_t> order(static_cast<std::size_t>(train.size()));
   std::iota(order.begin(), order.end(), 0);
@@ -186,7 +187,8 @@ Minibatch DrawMinibatch(const ImageDataset& train, int batch_size, std::uint64_t
     const auto j = i + rng.UniformInt(order.size() - static_cast<std::size_t>(i));
     std::swap(order[i], order[j]);
   }
-  const auto index = torch::tensor(std::vector<std::int64_t>(order.begin(), order.begin() + batch_size));
+  const auto index =
+      torch::tensor(std::vector<std::int64_t>(order.begin(), order.begin() + batch_size));
   return {train.images.index_select(0, index), train.labels.index_select(0, index)};
 }
 

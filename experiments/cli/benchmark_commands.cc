@@ -6,6 +6,7 @@
 #include "benchmarks_data/importers/nb201_importer.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/options.h"
 #include "experiments/cli/cli_util.h"
 
 namespace naskit::cli {
@@ -46,7 +47,7 @@ int QueryCommand(const Args& args) {
   po::options_description options("query options");
   options.add_options()("benchmark", po::value<std::string>()->required(), "benchmark file (.h5)")(
       "arch", po::value<std::string>(), "architecture in the space's string form")(
-      "index", po::value<std::uint64_t>(), "architecture by the benchmark's index")(
+      "index", po::value<std::string>(), "architecture by the benchmark's index")(
       "dataset", po::value<std::string>()->required(), "dataset, e.g. cifar10")(
       "metric", po::value<std::string>()->required(), "metric, e.g. test_accuracy")(
       "epochs", po::value<int>()->default_value(0), "training epochs (default: the last recorded)");
@@ -69,7 +70,11 @@ int QueryCommand(const Args& args) {
                         " is not in the benchmark");
     row = *found;
   } else {
-    row = benchmark.RowOfIndex((*vm)["index"].as<std::uint64_t>());
+    std::int64_t index = 0;
+    const std::string text = (*vm)["index"].as<std::string>();
+    internal::ParseInto("--index", text, index);
+    if (index < 0) throw ConfigError("--index must be >= 0 (got " + text + ")");
+    row = benchmark.RowOfIndex(static_cast<std::uint64_t>(index));
   }
   const std::string dataset = (*vm)["dataset"].as<std::string>();
   const std::string metric = (*vm)["metric"].as<std::string>();

@@ -8,7 +8,8 @@ namespace naskit::cli {
 
 int ListCommand(const Args& args) {
   po::options_description options("list options");
-  options.add_options()("kind", po::value<std::string>(), "spaces, strategies or predictors (default: all)");
+  options.add_options()("kind", po::value<std::string>(),
+                        "spaces, strategies or predictors (default: all)");
   po::positional_options_description positional;
   positional.add("kind", 1);
   auto vm = Parse(args, "list [KIND]", options, positional);
@@ -28,8 +29,9 @@ int ListCommand(const Args& args) {
 
 int DescribeCommand(const Args& args) {
   po::options_description options("describe options");
-  options.add_options()("kind", po::value<std::string>()->required(), "space, strategy or predictor")(
-      "key", po::value<std::string>()->required(), "registry key");
+  options.add_options()("kind", po::value<std::string>()->required(),
+                        "space, strategy or predictor")("key", po::value<std::string>()->required(),
+                                                        "registry key");
   po::positional_options_description positional;
   positional.add("kind", 1).add("key", 1);
   auto vm = Parse(args, "describe KIND KEY", options, positional);

@@ -14,15 +14,15 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/progress.h"
+#include "core/rng.h"
 #include "experiments/cli_errors.h"
 #include "experiments/torch_cli/flags.h"
+#include "predictors/predictor.h"
 #include "spaces/nb201/nb201_space.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"
 #include "training/verify.h"
 #include "training/zero_cost.h"
-#include "predictors/predictor.h"
-#include "core/rng.h"
 
 #include <csignal>
 
@@ -137,7 +137,8 @@ struct ZcCommandOptions {
   void Visit(V& v) {
     v("benchmark", benchmark, "benchmark file to extend (.h5)");
     v("proxies", proxies, "comma-separated predictors, or all (the seven proxies, params, flops)");
-    v("features_of", features_of, "benchmark dataset the scores are filed under (default: dataset)");
+    v("features_of", features_of,
+      "benchmark dataset the scores are filed under (default: dataset)");
     v("rows_with", rows_with, "score only rows where this feature is measured (e.g. synflow)");
     v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
     v("sample", sample, "score N rows drawn at random with the seed (0: all)", AtLeast(0));
@@ -213,25 +214,32 @@ int ZeroCost(const std::vector<std::string>& args) {
   if (features_of == "none")
     throw ConfigError("zc: dataset is none, so --features_of must name the benchmark's dataset");
   const std::vector<std::string> keys = ProxyKeys(o.proxies);
-  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
-  BenchmarkData data = benchmark.data();
   ConfigureTorchThreads(o.threads);
   const Nb201Space space;
   const PredictorContext context{space};
   const Nb201MacroOptions network = LoadZeroCostInput(o.zero_cost).network;
-  const std::vector<std::size_t> rows = SelectRows(benchmark, data.archs.size(), o, features_of);
 
+  // Every predictor is built (and its options checked) before the first score is computed.
+  std::vector<std::unique_ptr<Predictor>> predictors;
+  std::vector<OptionValues> settings;
   for (const std::string& key : keys) {
     const bool counts_network = key == "params" || key == "flops";
-    const OptionValues settings = counts_network ? RecordOptions(network) : RecordOptions(o.zero_cost);
-    auto predictor = PredictorRegistry::Global().Create(key, settings, context);
+    settings.push_back(counts_network ? RecordOptions(network) : RecordOptions(o.zero_cost));
+    predictors.push_back(PredictorRegistry::Global().Create(key, settings.back(), context));
+  }
+  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  BenchmarkData data = benchmark.data();
+  const std::vector<std::size_t> rows = SelectRows(benchmark, data.archs.size(), o, features_of);
+  for (std::size_t p = 0; p < keys.size(); ++p) {
+    const std::string& key = keys[p];
+    Predictor& predictor = *predictors[p];
     Table scores;
     scores.values.assign(data.archs.size(), NAN);
     scores.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
-                    {"settings", nlohmann::json(settings).dump()}};
+                    {"settings", nlohmann::json(settings[p]).dump()}};
     Progress progress("naskit zc " + key, rows.size());
     for (std::size_t row : rows) {
-      scores.values[row] = static_cast<float>(predictor->Predict(data.archs[row]));
+      scores.values[row] = static_cast<float>(predictor.Predict(data.archs[row]));
       progress.Advance();
     }
     progress.Finish();

@@ -64,7 +64,7 @@ ArchId Nb201Space::Mutate(ArchId arch, Rng& rng) const {
 std::vector<ArchId> Nb201Space::Neighbours(ArchId arch) const {
   CheckId(arch);
   std::vector<ArchId> result;
-  result.reserve(kNumEdges * (kNumOps - 1));
+  result.reserve(static_cast<std::size_t>(kNumEdges) * (kNumOps - 1));
   for (int e = 0; e < kNumEdges; ++e) {
     const int old_op = OpOf(arch, e);
     for (int op = 0; op < kNumOps; ++op) {
@@ -77,7 +77,7 @@ std::vector<ArchId> Nb201Space::Neighbours(ArchId arch) const {
 std::size_t Nb201Space::EncodingSize(Encoding encoding) const {
   switch (encoding) {
     case Encoding::kOneHot:
-      return kNumEdges * kNumOps;
+      return static_cast<std::size_t>(kNumEdges) * kNumOps;
     case Encoding::kPath:
       return kNumOps + kNumOps * kNumOps + kNumOps * kNumOps * kNumOps;
   }

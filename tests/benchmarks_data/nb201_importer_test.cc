@@ -23,7 +23,7 @@ const char* const kFiles[] = {"nb201.csv", "nb201_latency_ms.csv", "nb201_zero_c
 // A copy of the shared CSV folder in which `edit` rewrites the lines of `file`.
 std::string CopyWithEdit(const std::string& source, const std::string& file,
                          const std::function<void(std::vector<std::string>&)>& edit) {
-  const std::string dir = testing::TempDir("import");
+  std::string dir = testing::TempDir("import");
   for (const char* f : kFiles) {
     std::ifstream in(source + "/" + f);
     std::vector<std::string> lines;

@@ -98,7 +98,7 @@ TEST(TabularBenchmarkTest, TruncatedOrForeignFilesAreDataErrors) {
 
 // Writes SmallBenchmark() and then lets `edit` damage the file with the HDF5 API.
 std::string Damaged(const std::function<void(H5::H5File&)>& edit) {
-  const std::string path = testing::TempDir("bench") + "/damaged.h5";
+  std::string path = testing::TempDir("bench") + "/damaged.h5";
   WriteBenchmark(SmallBenchmark(), path);
   {
     H5::H5File file(path, H5F_ACC_RDWR);

@@ -44,11 +44,11 @@ TEST(CliTest, QueryPrintsThePublishedAccuracy) {
   EXPECT_EQ(by_index.exit_code, 0) << by_index.err;
   EXPECT_EQ(by_index.out, "94.3733\n");
   // The same cell by its published string.
-  const auto arch =
-      RunCli({"query", "--benchmark", bench, "--arch",
-              "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_"
-              "conv_1x1~2|",
-              "--dataset", "cifar10", "--metric", "test_accuracy", "--epochs", "200"});
+  const std::string cell =
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
+      "nor_conv_1x1~2|";
+  const auto arch = RunCli({"query", "--benchmark", bench, "--arch", cell, "--dataset", "cifar10",
+                            "--metric", "test_accuracy", "--epochs", "200"});
   EXPECT_EQ(arch.exit_code, 0) << arch.err;
   EXPECT_EQ(arch.out, "94.3733\n");
   EXPECT_EQ(RunCli({"info", bench}).exit_code, 0);

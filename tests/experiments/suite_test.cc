@@ -29,7 +29,7 @@ experiments:
 )";
 
 std::string Write(const std::string& text) {
-  const std::string path = testing::TempDir("suite") + "/suite.yaml";
+  std::string path = testing::TempDir("suite") + "/suite.yaml";
   std::ofstream(path) << text;
   return path;
 }

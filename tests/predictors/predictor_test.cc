@@ -58,10 +58,16 @@ TEST(PredictorRegistryTest, BadKeysAndOptionsAreClearErrors) {
   const Nb201Space space;
   EXPECT_THAT([&] { PredictorRegistry::Global().Create("parms", {}, {space}); },
               ThrowsMessage<ConfigError>(HasSubstr("did you mean \"params\"")));
-  EXPECT_THAT([&] { PredictorRegistry::Global().Create("flops", {{"channels", "0"}}, {space}); },
-              ThrowsMessage<ConfigError>(HasSubstr("predictor \"flops\"")));
-  EXPECT_THAT([&] { PredictorRegistry::Global().Create("flops", {{"chanels", "8"}}, {space}); },
-              ThrowsMessage<ConfigError>(HasSubstr("chanels")));
+  EXPECT_THAT(
+      [&] {
+        PredictorRegistry::Global().Create("flops", {{"channels", "0"}}, {space});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("predictor \"flops\"")));
+  EXPECT_THAT(
+      [&] {
+        PredictorRegistry::Global().Create("flops", {{"chanels", "8"}}, {space});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("chanels")));
 }
 
 TEST(PredictorRegistryTest, CatalogueListsTheLibTorchProxiesWithTheirOptions) {

@@ -56,8 +56,8 @@ std::vector<torch::Tensor> LayerWeights(Nb201Network& net) {
 
 TEST(ZeroCostTest, EveryProxyIsARegisteredReproduciblePredictor) {
   const Nb201Space space;
-  const OptionValues options = {{"dataset", "synthetic"}, {"channels", "4"},
-                                {"cells", "1"},           {"batch_size", "16"}};
+  const OptionValues options = {
+      {"dataset", "synthetic"}, {"channels", "4"}, {"cells", "1"}, {"batch_size", "16"}};
   Rng rng(5);
   std::vector<ArchId> archs;
   for (int i = 0; i < 6; ++i) archs.push_back(space.Sample(rng));
@@ -78,11 +78,16 @@ TEST(ZeroCostTest, EveryProxyIsARegisteredReproduciblePredictor) {
 
 TEST(ZeroCostTest, DataDependentProxiesNeedAMinibatch) {
   const Nb201Space space;
-  EXPECT_THAT([&] { PredictorRegistry::Global().Create("snip", {{"dataset", "none"}}, {space}); },
-              ThrowsMessage<ConfigError>(HasSubstr("\"snip\" needs a minibatch")));
+  EXPECT_THAT(
+      [&] {
+        PredictorRegistry::Global().Create("snip", {{"dataset", "none"}}, {space});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("\"snip\" needs a minibatch")));
   EXPECT_NO_THROW(PredictorRegistry::Global().Create("synflow", {{"dataset", "none"}}, {space}));
   EXPECT_THAT(
-      [&] { PredictorRegistry::Global().Create("snip", {{"dataset", "mnist"}}, {space}); },
+      [&] {
+        PredictorRegistry::Global().Create("snip", {{"dataset", "mnist"}}, {space});
+      },
       ThrowsMessage<ConfigError>(HasSubstr("\"mnist\"")));
 }
 
@@ -189,8 +194,8 @@ TEST(ZeroCostTest, SynflowRanksLikeThePublishedScores) {
   std::vector<double> ours, published;
   for (std::size_t row = 0; row < csv.NumRows() && ours.size() < 40; row += 3) {
     if (csv.Cell(row, csv.Column("dataset")) != "cifar10") continue;
-    ours.push_back(ZeroCostScore("synflow", space.Parse(csv.Cell(row, csv.Column("arch_str"))),
-                                 input, 0));
+    ours.push_back(
+        ZeroCostScore("synflow", space.Parse(csv.Cell(row, csv.Column("arch_str"))), input, 0));
     published.push_back(csv.Real(row, csv.Column("synflow")));
   }
   ASSERT_EQ(ours.size(), 40u);

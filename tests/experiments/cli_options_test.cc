@@ -1,0 +1,96 @@
+// Every option of every `naskit` command, given a bad value: exit 2 (1 for an I/O fault) and a
+// message that names the option or file and the value.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/test_util.h"
+
+namespace naskit {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::RunCli;
+using ::testing::StartsWith;
+
+struct Case {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string message;
+};
+
+void ExpectAll(const std::vector<Case>& cases) {
+  for (const auto& c : cases) {
+    const auto r = RunCli(c.args);
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.message << "\n" << r.err;
+    EXPECT_THAT(r.err, StartsWith("naskit: error: ")) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+}
+
+TEST(CliOptionsTest, ListAndDescribe) {
+  ExpectAll({
+      {{"list", "bogus"}, 2, "unknown kind \"bogus\""},
+      {{"list", "--kind"}, 2, "--kind"},
+      {{"describe", "strategy"}, 2, "'--key' is required"},
+      {{"describe", "strategies", "rando"}, 2, "did you mean \"random\""},
+      {{"describe", "predictor", "snipp"}, 2, "did you mean \"snip\""},
+  });
+}
+
+TEST(CliOptionsTest, InfoQueryImport) {
+  NASKIT_REQUIRE_NB201(bench);
+  const std::vector<std::string> q = {"query",   "--benchmark", bench,          "--dataset",
+                                      "cifar10", "--metric",    "test_accuracy"};
+  auto query = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), q.begin(), q.end());
+    return extra;
+  };
+  const std::string dir = testing::TempDir("cli-options");
+  ExpectAll({
+      {{"info", dir + "/none.h5"}, 2, "none.h5: benchmark file not found"},
+      {{"info"}, 2, "'--benchmark' is required"},
+      {query({"--index", "abc"}), 2, "--index is not an integer (got \"abc\")"},
+      {query({"--index", "-1"}), 2, "--index must be >= 0 (got -1)"},
+      {query({"--index", "1", "--epochs", "x"}), 2, "('x') for option '--epochs' is invalid"},
+      {query({"--index", "1", "--epochs", "-5"}), 2, "no column for -5 epochs"},
+      {query({"--arch", "|x~0|"}), 2, "unknown op \"x\""},
+      {{"query", "--benchmark", bench, "--index", "1", "--metric", "test_accuracy"},
+       2,
+       "'--dataset' is required"},
+      {{"query", "--benchmark", dir + "/x.h5", "--index", "1", "--dataset", "d", "--metric", "m"},
+       2,
+       "x.h5: benchmark file not found"},
+      {{"import", "nb102", "--from", dir, "--out", dir + "/o.h5"}, 2, "unknown import source"},
+      {{"import", "nb201", "--from", dir + "/missing", "--out", dir + "/o.h5"},
+       2,
+       "missing/nb201.csv: file not found"},
+      {{"import", "nb201", "--from", dir}, 2, "'--out' is required"},
+  });
+}
+
+TEST(CliOptionsTest, RunAndReport) {
+  const std::string dir = testing::TempDir("cli-options-run");
+  const std::string suite = dir + "/suite.yaml";
+  std::ofstream(suite) << "name: s\nbenchmark: " NASKIT_SOURCE_DIR
+                          "/benchmarks_data/nb201_fashion_mnist.h5\nseeds: 0..1\n"
+                          "strategies:\n  - strategy: random\nexperiments:\n"
+                          "  - name: e\n    datasets: [fashion-mnist]\n    signal_epochs: 4\n"
+                          "    report_epochs: 4\n    budgets: [3]\n";
+  ExpectAll({
+      {{"run", dir + "/none.yaml"}, 2, "none.yaml: suite file not found"},
+      {{"run", suite, "--jobs", "0"}, 2, "--jobs must be >= 1 (got 0)"},
+      {{"run", suite, "--jobs", "many"}, 2, "('many') for option '--jobs' is invalid"},
+      {{"run", suite, "--shard", "3/2"}, 2, "--shard must be i/n with 1 <= i <= n (got 3/2)"},
+      {{"run", suite, "--shard", "half"}, 2, "--shard: expected i/n, e.g. 2/8 (got \"half\")"},
+      {{"run", suite, "--set", "seeds"}, 2, "--set: expected key=value (got \"seeds\")"},
+      {{"run", suite, "--set", "seeds=5..1"}, 2, "key \"seeds\": empty range (got \"5..1\""},
+      {{"run", suite, "--set", "sedes=1"}, 2, "unknown key \"sedes\""},
+      {{"run", suite, "--out", "/proc/naskit-results"}, 1, "/proc/naskit-results: cannot create"},
+      {{"report", dir + "/missing"}, 2, "missing: results folder not found"},
+  });
+}
+
+}  // namespace
+}  // namespace naskit

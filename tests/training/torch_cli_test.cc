@@ -1,0 +1,52 @@
+// The commands `naskit` hands to naskit-torch: a bad value of each kind of option is exit 2 with a
+// message naming the option and the value (the option parser is the suites', tested in depth
+// there).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace naskit {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
+  const std::string arch = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+  const std::string dir = testing::TempDir("torch-cli");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"train", "--arch", arch, "--epochs", "0"}, "option \"epochs\" must be >= 1 (got 0)"},
+      {{"train", "--arch", arch, "--device", "tpu"}, "must be one of cpu, cuda (got \"tpu\")"},
+      {{"train", "--arch", arch, "--batch-size", "x"},
+       "\"batch_size\" is not an integer (got \"x\")"},
+      {{"train", "--arch", arch, "--learning-rate", "100"}, "must be in [1e-08, 10] (got 100)"},
+      {{"train", "--arch", arch, "--data-dir", dir},
+       dir + "/train-images-idx3-ubyte: file not found"},
+      {{"train", "--arch", arch, "--bogus", "1"}, "unknown option \"bogus\""},
+      {{"train", "--epochs", "1"}, "missing required option --arch"},
+      {{"bench", "build", "--out", dir + "/b.h5", "--seeds", "a"},
+       "comma-separated integers (got \"a\")"},
+      {{"bench", "build", "--out", dir + "/b.h5", "--workers", "0"}, "\"workers\" must be >= 1"},
+      {{"verify", dir + "/none"}, "none: results folder not found"},
+      {{"zc", "--benchmark", dir + "/x.h5", "--proxies", "snip,snyflow"},
+       "did you mean \"synflow\""},
+      {{"zc", "--benchmark", dir + "/x.h5", "--batch-size", "1"}, "\"batch_size\" must be >= 2"},
+      {{"zc", "--benchmark", dir + "/x.h5", "--dataset", "none", "--features-of", "cifar10",
+        "--proxies", "synflow,snip"},
+       "\"snip\" needs a minibatch"},
+  };
+  for (const auto& c : cases) {
+    const auto r = testing::RunCli(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message << "\n" << r.err;
+    EXPECT_THAT(r.err, StartsWith("naskit: error: ")) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+}
+
+}  // namespace
+}  // namespace naskit
