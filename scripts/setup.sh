@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ ninja-build ccache clang libclang-rt-14-dev clang-format clang-tidy
+  cmake g++ ninja-build ccache clang libclang-rt-14-dev clang-format clang-tidy libc++-14-dev
+  libc++abi-14-dev
   libhdf5-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev zlib1g-dev dataset-fashion-mnist

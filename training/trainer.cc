@@ -98,8 +98,9 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
 
     model->train();
     const auto start = std::chrono::steady_clock::now();
-    double loss_sum = 0;
-    std::int64_t correct = 0;
+    // Summed on the device: reading a value back every step would synchronise a GPU each time.
+    auto loss_sum = torch::zeros({}, torch::TensorOptions(torch::kFloat64).device(device));
+    auto correct = torch::zeros({}, torch::TensorOptions(torch::kInt64).device(device));
     for (std::int64_t begin = 0; begin < n; begin += options.batch_size, ++step) {
       const double lr = 0.5 * options.learning_rate *
                         (1 + std::cos(M_PI * static_cast<double>(step) / total_steps));
@@ -112,8 +113,8 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
       const auto loss = torch::nn::functional::cross_entropy(logits, y);
       loss.backward();
       optimizer.step();
-      loss_sum += loss.item<double>() * static_cast<double>(index.size(0));
-      correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+      loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(index.size(0));
+      correct += logits.argmax(1).eq(y).sum();
     }
     if (device.is_cuda()) torch::cuda::synchronize();
     EpochLog log;
@@ -121,8 +122,9 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
     log.train_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     log.images_per_second = static_cast<double>(n) / log.train_seconds;
-    log.train_loss = loss_sum / static_cast<double>(n);
-    log.train_accuracy = 100.0 * static_cast<double>(correct) / static_cast<double>(n);
+    log.train_loss = loss_sum.item<double>() / static_cast<double>(n);
+    log.train_accuracy =
+        100.0 * static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(n);
     const Evaluation valid = Evaluate(model, data.valid, device),
                      test = Evaluate(model, data.test, device);
     log.valid_loss = valid.loss;

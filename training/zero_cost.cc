@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <numeric>
 
 #include "core/errors.h"
@@ -127,15 +129,18 @@ double JacobCov(Nb201Network& net, const ZeroCostInput& input) {
   return -(torch::log(v + k) + 1.0 / (v + k)).sum().item<double>();
 }
 
-// Sums, over every ReLU, the Hamming-similarity kernel of the images' activation patterns.
+// Sums, over every ReLU, the number of units on which two images agree (both active or both
+// inactive): with A the 0/1 activity matrix [B, D] and r its row sums, A A' + (1-A)(1-A)' =
+// 2 A A' - r 1' - 1 r' + D, one matrix product. Counts stay below 2^24, so float32 is exact.
 class ReluPatternKernel final : public ForwardObserver {
  public:
   explicit ReluPatternKernel(std::int64_t batch)
       : kernel(torch::zeros({batch, batch}, torch::kFloat64)) {}
   void OnReluInput(const torch::Tensor& x) override {
-    const auto active = (x.detach().reshape({x.size(0), -1}) > 0).to(torch::kFloat64);
-    const auto inactive = 1 - active;
-    kernel += active.mm(active.t()) + inactive.mm(inactive.t());
+    const auto active = (x.detach().reshape({x.size(0), -1}) > 0).to(torch::kFloat32);
+    const auto agree = 2 * active.mm(active.t());
+    const auto r = active.sum(1, /*keepdim=*/true);
+    kernel += (agree - r - r.t() + active.size(1)).to(torch::kFloat64);
   }
   torch::Tensor kernel;
 };
@@ -230,6 +235,14 @@ const bool kProxiesRegistered [[maybe_unused]] = [] {
 }  // namespace
 
 ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& o) {
+  // The proxies of one `naskit zc` run share their options: read the dataset once, not per proxy.
+  // Never destroyed: tensors must not outlive LibTorch's own statics at exit.
+  static std::mutex mutex;
+  static auto* cache = new std::map<OptionValues, ZeroCostInput>;
+  const OptionValues key = RecordOptions(o);
+  const std::lock_guard lock(mutex);
+  if (const auto it = cache->find(key); it != cache->end()) return it->second;
+
   ZeroCostInput input;
   input.network.channels = o.channels;
   input.network.cells = o.cells;
@@ -237,18 +250,19 @@ ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& o) {
     input.network.in_channels = o.in_channels;
     input.network.classes = o.classes;
     input.network.image_size = o.image_size > 0 ? o.image_size : 32;
-    return input;
+  } else {
+    DatasetOptions data;
+    data.name = o.dataset;
+    data.folder = o.data_dir;
+    data.image_size = o.image_size;
+    data.seed = static_cast<std::uint64_t>(o.seed);
+    const DatasetSplits splits = LoadDataset(data);
+    input.batch = DrawMinibatch(splits.train, o.batch_size, static_cast<std::uint64_t>(o.seed));
+    input.network.classes = splits.train.classes;
+    input.network.in_channels = static_cast<int>(splits.train.images.size(1));
+    input.network.image_size = static_cast<int>(splits.train.images.size(2));
   }
-  DatasetOptions data;
-  data.name = o.dataset;
-  data.folder = o.data_dir;
-  data.image_size = o.image_size;
-  data.seed = static_cast<std::uint64_t>(o.seed);
-  const DatasetSplits splits = LoadDataset(data);
-  input.batch = DrawMinibatch(splits.train, o.batch_size, static_cast<std::uint64_t>(o.seed));
-  input.network.classes = splits.train.classes;
-  input.network.in_channels = static_cast<int>(splits.train.images.size(1));
-  input.network.image_size = static_cast<int>(splits.train.images.size(2));
+  cache->emplace(key, input);
   return input;
 }
 
