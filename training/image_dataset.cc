@@ -59,14 +59,15 @@ ImageDataset Synthetic(std::int64_t n, int classes, int size, std::uint64_t seed
   auto images = torch::empty({n, 1, size, size});
   auto labels = torch::empty({n}, torch::kInt64);
   auto* pixels = images.data_ptr<float>();
+  const std::int64_t area = static_cast<std::int64_t>(size) * size;
   for (std::int64_t i = 0; i < n; ++i) {
     const int label = static_cast<int>(rng.UniformInt(static_cast<std::uint64_t>(classes)));
     labels[i] = label;
-    for (int p = 0; p < size * size; ++p)
-      pixels[i * size * size + p] = static_cast<float>(rng.UniformReal() * 0.3);
+    float* image = pixels + i * area;
+    for (std::int64_t p = 0; p < area; ++p) image[p] = static_cast<float>(rng.UniformReal() * 0.3);
     const int x0 = (label * 3) % (size - 2), y0 = (label * 5) % (size - 2);
     for (int y = y0; y < y0 + 3; ++y) {
-      for (int x = x0; x < x0 + 3; ++x) pixels[i * size * size + y * size + x] = 1.0F;
+      for (int x = x0; x < x0 + 3; ++x) image[y * size + x] = 1.0F;
     }
   }
   return {images, labels, classes, "synthetic"};

@@ -176,7 +176,7 @@ std::vector<std::size_t> SelectRows(const TabularBenchmark& benchmark, std::size
     for (std::size_t i = 0; i < static_cast<std::size_t>(o.sample); ++i)
       std::swap(rows[i], rows[i + rng.UniformInt(rows.size() - i)]);
     rows.resize(static_cast<std::size_t>(o.sample));
-    std::ranges::sort(rows);
+    std::sort(rows.begin(), rows.end());
   }
   if (o.limit > 0 && rows.size() > static_cast<std::size_t>(o.limit)) rows.resize(o.limit);
   return rows;
