@@ -232,11 +232,22 @@ int ZeroCost(const std::vector<std::string>& args) {
   const std::vector<std::size_t> rows = SelectRows(benchmark, data.archs.size(), o, features_of);
   for (std::size_t p = 0; p < keys.size(); ++p) {
     const std::string& key = keys[p];
+    const std::string path = "features/" + features_of + "/naskit_" + key;
+    const std::string settings_json = nlohmann::json(settings[p]).dump();
+    // The file is rewritten after each proxy; a rerun of an interrupted command skips the proxies
+    // it already holds for these rows and settings.
+    if (const Table* done = benchmark.FindTable(path);
+        done && done->attrs.contains("settings") && done->attrs.at("settings") == settings_json &&
+        std::none_of(rows.begin(), rows.end(),
+                     [&](std::size_t row) { return std::isnan(done->At(row)); })) {
+      std::cerr << "naskit zc: " << key << " already scored in " << o.benchmark << "\n";
+      continue;
+    }
     Predictor& predictor = *predictors[p];
     Table scores;
     scores.values.assign(data.archs.size(), NAN);
     scores.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
-                    {"settings", nlohmann::json(settings[p]).dump()}};
+                    {"settings", settings_json}};
     Progress progress("naskit zc " + key, rows.size());
     for (std::size_t row : rows) {
       scores.values[row] = static_cast<float>(predictor.Predict(data.archs[row]));
@@ -249,9 +260,9 @@ int ZeroCost(const std::vector<std::string>& args) {
                        "features/" + features_of + "/" + file_name);
     PrintRankAgreement(benchmark, key, scores.values, rows,
                        "metrics/" + features_of + "/test_accuracy");
-    data.tables["features/" + features_of + "/naskit_" + key] = std::move(scores);
+    data.tables[path] = std::move(scores);
+    WriteBenchmark(data, o.benchmark);
   }
-  WriteBenchmark(data, o.benchmark);
   return 0;
 }
 

@@ -4,6 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "benchmarks_data/tabular_benchmark.h"
+#include "tests/fixtures.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -45,6 +51,43 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
     EXPECT_EQ(r.exit_code, 2) << c.message << "\n" << r.err;
     EXPECT_THAT(r.err, StartsWith("naskit: error: ")) << c.message;
     EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// `naskit zc` writes the file after each proxy; rerun, it skips what the file already holds.
+TEST(TorchCliTest, ZeroCostRerunSkipsScoredProxies) {
+  const std::string file = testing::TempDir("zc-rerun") + "/toy.h5";
+  std::filesystem::copy_file(testing::SyntheticNb201File(), file);
+  std::vector<std::string> args = {
+      "zc", "--benchmark", file, "--dataset", "synthetic", "--features-of", "toy", "--channels",
+      "4",  "--cells",     "1",  "--limit",   "6",         "--threads",     "1",   "--proxies"};
+  auto with = [&](const std::string& proxies) {
+    auto a = args;
+    a.push_back(proxies);
+    return a;
+  };
+  const auto first = testing::RunCli(with("synflow"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto second = testing::RunCli(with("synflow,snip,params"));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("synflow already scored"));
+  const std::string bytes = ReadBytes(file);
+  const auto third = testing::RunCli(with("synflow,snip,params"));
+  EXPECT_THAT(third.err, HasSubstr("snip already scored"));
+  EXPECT_EQ(ReadBytes(file), bytes);
+
+  const auto b = TabularBenchmark::Open(file);
+  for (const char* proxy : {"synflow", "snip", "params"}) {
+    const Table& t = b.Get(std::string("features/toy/naskit_") + proxy);
+    for (std::size_t row = 0; row < b.data().archs.size(); ++row)
+      EXPECT_EQ(std::isnan(t.At(row)), row >= 6) << proxy << " row " << row;
   }
 }
 
