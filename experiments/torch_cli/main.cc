@@ -147,6 +147,12 @@ struct ZcCommandOptions {
   }
 };
 
+std::string ProxyUnit(const std::string& key) {
+  if (key == "params") return "count";
+  if (key == "flops") return "operations (naskit's convention, spaces/nb201/nb201_macro.h)";
+  return key == "synflow" ? "natural log of the score" : "score";
+}
+
 std::vector<std::string> ProxyKeys(const std::string& list) {
   std::vector<std::string> keys;
   if (list == "all") {
@@ -247,7 +253,8 @@ int ZeroCost(const std::vector<std::string>& args) {
     Table scores;
     scores.values.assign(data.archs.size(), NAN);
     scores.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
-                    {"settings", settings_json}};
+                    {"settings", settings_json},
+                    {"unit", ProxyUnit(key)}};
     Progress progress("naskit zc " + key, rows.size());
     for (std::size_t row : rows) {
       scores.values[row] = static_cast<float>(predictor.Predict(data.archs[row]));

@@ -6,6 +6,8 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "experiments/suite.h"
+#include "predictors/zero_cost_proxies.h"
+#include "spaces/nb201/nb201_macro.h"
 
 namespace naskit {
 namespace {
@@ -30,6 +32,27 @@ TEST(EmbeddedBenchmarkTest, CoversEveryCellWithTwoSeedsOfCurves) {
   float best = 0;
   for (std::size_t row = 0; row < b.NumRows(); ++row) best = std::max(best, test.At(row, 3));
   EXPECT_GT(best, 70.0f);
+}
+
+// Parameters and FLOPs are counted per row (isomorphic cells share results, not weights); the
+// zero-cost proxies `naskit zc` computed at the file's own network cover every row.
+TEST(EmbeddedBenchmarkTest, FeaturesDescribeEveryRow) {
+  const auto b = TabularBenchmark::Open(kEmbedded);
+  const Nb201MacroOptions network{
+      .channels = 4, .cells = 1, .classes = 10, .in_channels = 1, .image_size = 8};
+  const Table& params = b.Get("features/fashion-mnist/params");
+  for (std::size_t row = 0; row < b.NumRows(); ++row) {
+    ASSERT_EQ(params.At(row), Nb201NetworkCost(b.data().archs[row], network).params) << row;
+  }
+  for (const auto& proxy : ZeroCostProxies()) {
+    const Table& t = b.Get(std::string("features/fashion-mnist/naskit_") + proxy.key);
+    EXPECT_NE(t.attrs.at("settings").find("\"channels\":\"4\""), std::string::npos);
+    std::size_t scored = 0;
+    for (std::size_t row = 0; row < b.NumRows(); ++row) scored += !std::isnan(t.At(row));
+    // jacob_cov has no score where the output ignores the input.
+    EXPECT_GE(scored, proxy.key == std::string("jacob_cov") ? b.NumRows() * 9 / 10 : b.NumRows())
+        << proxy.key;
+  }
 }
 
 TEST(EmbeddedBenchmarkTest, TheQuickstartSuiteLoadsAndPlans) {
