@@ -156,6 +156,19 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   } else {
     WriteFileAtomically(suite_copy, suite.canonical_yaml);
   }
+  // ... or results computed on another version of the benchmark file.
+  const std::string checksum_file = summary.out_dir + "/benchmark.checksum";
+  const std::string checksum = fmt::format("fnv1a64:{:016x}\n", benchmark.checksum());
+  if (fs::exists(checksum_file)) {
+    if (const std::string recorded = ReadFile(checksum_file); recorded != checksum) {
+      throw ConfigError(summary.out_dir + " holds results computed on another version of " +
+                        suite.benchmark + " (checksum " + recorded.substr(0, recorded.size() - 1) +
+                        ", now " + checksum.substr(0, checksum.size() - 1) +
+                        "); choose another --out or remove the folder");
+    }
+  } else {
+    WriteFileAtomically(checksum_file, checksum);
+  }
 
   RemoveStaleTemporaries(summary.out_dir);
   std::vector<const PlannedRun*> todo;

@@ -59,7 +59,7 @@ TEST_F(SuiteRunnerTest, ResultsDoNotDependOnJobs) {
   EXPECT_EQ(summary.completed, PlanRuns(suite_).size());
   RunInto(suite_, two, 2);
   const auto a = Snapshot(one), b = Snapshot(two);
-  EXPECT_EQ(a.size(), PlanRuns(suite_).size() + 1);  // + suite.yaml
+  EXPECT_EQ(a.size(), PlanRuns(suite_).size() + 2);  // + suite.yaml, benchmark.checksum
   EXPECT_EQ(a, b);
 }
 
@@ -96,6 +96,18 @@ TEST_F(SuiteRunnerTest, RefusesToMixSuitesInOneFolder) {
   EXPECT_THAT([&] { RunInto(other, out, 1); },
               ::testing::ThrowsMessage<ConfigError>(
                   ::testing::HasSubstr("holds results of a different suite")));
+}
+
+TEST_F(SuiteRunnerTest, RefusesToMixVersionsOfTheBenchmarkInOneFolder) {
+  const std::string dir = testing::TempDir("versions");
+  const std::string benchmark = dir + "/bench.h5";
+  fs::copy_file(testing::SyntheticNb201File(0), benchmark);
+  const Suite suite = LoadSuite(testing::WriteSyntheticSuite(benchmark, "0..3", "[25]"));
+  RunInto(suite, dir + "/out", 1);
+  fs::copy_file(testing::SyntheticNb201File(1), benchmark, fs::copy_options::overwrite_existing);
+  EXPECT_THAT([&] { RunInto(suite, dir + "/out", 1); },
+              ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr(
+                  "holds results computed on another version of " + benchmark)));
 }
 
 TEST_F(SuiteRunnerTest, UnwritableOutputIsAClearError) {
