@@ -16,8 +16,9 @@
 //   grad_norm  sum over conv and linear layers of ||dL/dW||_2
 //   jacob_cov  -sum_i log(v_i + k) + 1 / (v_i + k), v the eigenvalues of the correlation matrix of
 //              the per-image input gradients of the summed outputs, k = 1e-5 (Mellor et al., 2020)
-//   naswot     log |det K|, K[i][j] = ReLUs where images i and j agree on the sign of the ReLU's
-//              input (Mellor et al., "Neural Architecture Search without Training", ICML 2021)
+//   naswot     log |det K|, K[i][j] = the number of ReLU units on which images i and j agree (both
+//              active or both inactive), over every ReLU (Mellor et al., "Neural Architecture
+//              Search without Training", ICML 2021)
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -52,7 +53,9 @@ template <class Options>
 int PrintHelp(const std::string& usage) {
   std::cout << "usage: naskit " << usage << "\n\n";
   for (const auto& o : DescribeOptions<Options>()) {
-    std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", o.key, o.type,
+    std::string flag = o.key;  // flags are spelt with dashes; the parser accepts both
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", flag, o.type,
                              o.default_value, o.help,
                              o.constraint.empty() ? "" : " (" + o.constraint + ")");
   }
@@ -218,7 +221,7 @@ int ZeroCost(const std::vector<std::string>& args) {
   if (o.benchmark.empty()) throw ConfigError("zc: missing required option --benchmark");
   const std::string features_of = o.features_of.empty() ? o.zero_cost.dataset : o.features_of;
   if (features_of == "none")
-    throw ConfigError("zc: dataset is none, so --features_of must name the benchmark's dataset");
+    throw ConfigError("zc: dataset is none, so --features-of must name the benchmark's dataset");
   const std::vector<std::string> keys = ProxyKeys(o.proxies);
   ConfigureTorchThreads(o.threads);
   const Nb201Space space;
