@@ -52,11 +52,18 @@ H5::Group OpenOrCreateGroup(H5::H5File& file, const std::string& path) {
   return file.nameExists(path) ? file.openGroup(path) : file.createGroup(path);
 }
 
+// Dataset properties without HDF5's object timestamps, so that equal contents give equal bytes.
+H5::DSetCreatPropList Untimed() {
+  H5::DSetCreatPropList properties;
+  H5Pset_obj_track_times(properties.getId(), false);
+  return properties;
+}
+
 template <class T>
 void WriteVector(H5::Group& group, const std::string& name, const std::vector<T>& values,
                  const H5::PredType& file_type, const H5::PredType& memory_type) {
   hsize_t n = values.size();
-  H5::DataSet ds = group.createDataSet(name, file_type, H5::DataSpace(1, &n));
+  H5::DataSet ds = group.createDataSet(name, file_type, H5::DataSpace(1, &n), Untimed());
   ds.write(values.data(), memory_type);
 }
 
@@ -88,7 +95,7 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
     for (const auto& s : strings) pointers.push_back(s.c_str());
     hsize_t n = pointers.size();
     H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    H5::DataSet ds = archs.createDataSet("string", type, H5::DataSpace(1, &n));
+    H5::DataSet ds = archs.createDataSet("string", type, H5::DataSpace(1, &n), Untimed());
     ds.write(pointers.data(), type);
   }
 
@@ -110,7 +117,7 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
     const int rank = with_seeds ? 3 : table.epochs.empty() ? 1 : 2;
     hsize_t dims[3] = {rows, table.columns, table.seeds};
     // Chunked and deflated: tables filled per isomorphism class or mostly NaN shrink several-fold.
-    H5::DSetCreatPropList layout;
+    H5::DSetCreatPropList layout = Untimed();
     hsize_t chunk[3] = {std::min<hsize_t>(rows, 4096), table.columns, table.seeds};
     layout.setChunk(rank, chunk);
     layout.setShuffle();

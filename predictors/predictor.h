@@ -30,7 +30,8 @@ class Predictor {
   virtual double Predict(ArchId arch) = 0;
 };
 
-// Base of the predictors that need no training data.
+// Base of the predictors that need no training data. Their Predict() must be safe to call from
+// several threads at once: `naskit zc` scores rows in parallel.
 class ZeroCostPredictor : public Predictor {
  public:
   bool NeedsFit() const final { return false; }

@@ -276,8 +276,15 @@ double ScoreNetwork(const std::string& key, Nb201Network& net, const ZeroCostInp
 
 double ZeroCostScore(const std::string& key, ArchId arch, const ZeroCostInput& input,
                      std::uint64_t seed) {
-  torch::manual_seed(seed);
-  Nb201Network net(arch, input.network);
+  // Seeding and initialisation use LibTorch's global generator: one network at a time, so that
+  // rows scored on parallel threads get the weights their seed gives.
+  static std::mutex init_mutex;
+  Nb201Network net{nullptr};
+  {
+    const std::lock_guard lock(init_mutex);
+    torch::manual_seed(seed);
+    net = Nb201Network(arch, input.network);
+  }
   net->train();
   return ScoreNetwork(key, net, input);
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "analysis/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
@@ -145,7 +146,8 @@ struct ZcCommandOptions {
     v("rows_with", rows_with, "score only rows where this feature is measured (e.g. synflow)");
     v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
     v("sample", sample, "score N rows drawn at random with the seed (0: all)", AtLeast(0));
-    v("threads", threads, "LibTorch threads (0: all cores)", AtLeast(0));
+    v("threads", threads, "rows scored at once, one LibTorch thread each (0: all cores)",
+      AtLeast(0));
     zero_cost.Visit(v);
   }
 };
@@ -223,7 +225,12 @@ int ZeroCost(const std::vector<std::string>& args) {
   if (features_of == "none")
     throw ConfigError("zc: dataset is none, so --features-of must name the benchmark's dataset");
   const std::vector<std::string> keys = ProxyKeys(o.proxies);
-  ConfigureTorchThreads(o.threads);
+  // Each row is scored on one thread, rows in parallel: a score does not depend on --threads (a
+  // multi-threaded reduction would sum in another order).
+  ConfigureTorchThreads(1);
+  const std::size_t workers = o.threads > 0
+                                  ? static_cast<std::size_t>(o.threads)
+                                  : std::max<std::size_t>(1, std::thread::hardware_concurrency());
   const Nb201Space space;
   const PredictorContext context{space};
   const Nb201MacroOptions network = LoadZeroCostInput(o.zero_cost).network;
@@ -259,10 +266,26 @@ int ZeroCost(const std::vector<std::string>& args) {
                     {"settings", settings_json},
                     {"unit", ProxyUnit(key)}};
     Progress progress("naskit zc " + key, rows.size());
-    for (std::size_t row : rows) {
-      scores.values[row] = static_cast<float>(predictor.Predict(data.archs[row]));
-      progress.Advance();
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < std::min(workers, rows.size()); ++w) {
+      threads.emplace_back([&] {
+        try {
+          for (std::size_t i; (i = next++) < rows.size();) {
+            scores.values[rows[i]] = static_cast<float>(predictor.Predict(data.archs[rows[i]]));
+            progress.Advance();
+          }
+        } catch (...) {
+          const std::lock_guard lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+          next = rows.size();
+        }
+      });
     }
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
     progress.Finish();
     static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};
     const auto file_name = kFileNames.contains(key) ? kFileNames.at(key) : key;

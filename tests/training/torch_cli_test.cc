@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "benchmarks_data/tabular_benchmark.h"
@@ -89,6 +90,22 @@ TEST(TorchCliTest, ZeroCostRerunSkipsScoredProxies) {
     for (std::size_t row = 0; row < b.data().archs.size(); ++row)
       EXPECT_EQ(std::isnan(t.At(row)), row >= 6) << proxy << " row " << row;
   }
+}
+
+// Rows are scored in parallel, each on one LibTorch thread: --threads changes no byte of the file.
+TEST(TorchCliTest, ZeroCostScoresDoNotDependOnThreads) {
+  const std::string dir = testing::TempDir("zc-threads");
+  std::map<std::string, std::string> files;
+  for (const char* threads : {"1", "2"}) {
+    const std::string file = dir + "/toy" + threads + ".h5";
+    std::filesystem::copy_file(testing::SyntheticNb201File(), file);
+    const auto r = testing::RunCli({"zc", "--benchmark", file, "--dataset", "synthetic",
+                                    "--features-of", "toy", "--channels", "8", "--cells", "1",
+                                    "--limit", "12", "--threads", threads});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    files[threads] = ReadBytes(file);
+  }
+  EXPECT_TRUE(files["1"] == files["2"]) << "the files differ";
 }
 
 }  // namespace
