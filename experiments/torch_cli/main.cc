@@ -244,6 +244,10 @@ int ZeroCost(const std::vector<std::string>& args) {
     predictors.push_back(PredictorRegistry::Global().Create(key, settings.back(), context));
   }
   TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  if (benchmark.space().Name() != space.Name()) {
+    throw ConfigError(o.benchmark + ": space " + Quote(benchmark.space().Name()) +
+                      "; naskit zc scores NB201 networks");
+  }
   BenchmarkData data = benchmark.data();
   const std::vector<std::size_t> rows = SelectRows(benchmark, data.archs.size(), o, features_of);
   for (std::size_t p = 0; p < keys.size(); ++p) {
