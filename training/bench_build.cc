@@ -274,13 +274,9 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
     double cumulative = 0;
     for (const auto& e : result.epochs) {
       cumulative += e.train_seconds;
-      j["epochs"].push_back({{"train_accuracy", e.train_accuracy},
-                             {"train_loss", e.train_loss},
-                             {"valid_accuracy", e.valid_accuracy},
-                             {"valid_loss", e.valid_loss},
-                             {"test_accuracy", e.test_accuracy},
-                             {"test_loss", e.test_loss},
-                             {"cumulative_seconds", cumulative}});
+      Json log = EpochLogJson(e);
+      log["cumulative_seconds"] = cumulative;
+      j["epochs"].push_back(log);
     }
     WriteFileAtomically(task.File(work), j.dump() + "\n");
   }

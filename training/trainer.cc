@@ -49,6 +49,18 @@ Nb201MacroOptions TrainingSetup::Network(const DatasetSplits& data) const {
           static_cast<int>(data.train.images.size(2))};
 }
 
+nlohmann::ordered_json EpochLogJson(const EpochLog& e) {
+  return {{"epoch", e.epoch},
+          {"train_loss", e.train_loss},
+          {"train_accuracy", e.train_accuracy},
+          {"valid_loss", e.valid_loss},
+          {"valid_accuracy", e.valid_accuracy},
+          {"test_loss", e.test_loss},
+          {"test_accuracy", e.test_accuracy},
+          {"train_seconds", e.train_seconds},
+          {"images_per_second", e.images_per_second}};
+}
+
 void ConfigureTorchThreads(int threads) {
   const int n =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

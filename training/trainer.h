@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/options.h"
 #include "spaces/nb201/nb201_macro.h"
 #include "training/image_dataset.h"
@@ -74,6 +76,9 @@ struct EpochLog {
   double train_seconds = 0;      // this epoch's training (not evaluation) time
   double images_per_second = 0;  // training throughput this epoch
 };
+
+// One epoch's log as JSON (`naskit train --out`, `bench build` work files).
+nlohmann::ordered_json EpochLogJson(const EpochLog& log);
 
 struct TrainResult {
   std::vector<EpochLog> epochs;

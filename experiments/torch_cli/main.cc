@@ -100,17 +100,7 @@ int Train(const std::vector<std::string>& args) {
     j["options"] = RecordOptions(o);
     j["params"] = result.params;
     j["flops"] = cost.flops;
-    for (const auto& e : result.epochs) {
-      j["epochs"].push_back({{"epoch", e.epoch},
-                             {"train_loss", e.train_loss},
-                             {"train_accuracy", e.train_accuracy},
-                             {"valid_loss", e.valid_loss},
-                             {"valid_accuracy", e.valid_accuracy},
-                             {"test_loss", e.test_loss},
-                             {"test_accuracy", e.test_accuracy},
-                             {"train_seconds", e.train_seconds},
-                             {"images_per_second", e.images_per_second}});
-    }
+    for (const auto& e : result.epochs) j["epochs"].push_back(EpochLogJson(e));
     WriteFileAtomically(o.out, j.dump(1) + "\n");
   }
   return 0;
