@@ -142,7 +142,7 @@ std::string ReadStringAttr(const H5::H5Object& object, const std::string& key) {
 
 // Sizes a file may claim before naskit allocates for them: a corrupt header must be an error, not
 // an attempt to allocate terabytes (found by the benchmark_opener fuzz target).
-constexpr hsize_t kMaxRows = 1u << 24;         // more than any search space naskit knows
+constexpr hsize_t kMaxRows = 1u << 24;         // more rows than any benchmark naskit knows
 constexpr hsize_t kMaxTableValues = 1u << 28;  // 1 GiB of float32 per table
 constexpr hssize_t kMaxAttributeValues = 1 << 16;
 
@@ -329,6 +329,15 @@ std::uint64_t CheckHeader(const std::string& path) {
   return checksum;
 }
 
+// Whether `arch` is a valid id of a space whose ids are not dense: its string form parses back.
+bool IsArchitecture(const SearchSpace& space, ArchId arch) {
+  try {
+    return space.Parse(space.Format(arch)) == arch;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 void Table::AverageSeeds() {
@@ -424,19 +433,26 @@ TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
   space_ = &GetSpace(data_.attrs.at("space"));
   if (data_.index.size() != data_.archs.size())
     fail("\"/archs/index\" and \"/archs/id\" differ in length");
-  row_of_arch_.assign(space_->Size(), -1);
+  // A dense array only where it is small; DARTS ids run to 10^18, NB101's are not dense.
+  constexpr std::uint64_t kMaxDenseLookup = 1u << 24;
+  sparse_rows_ = !space_->Dense() || space_->Size() > kMaxDenseLookup;
+  if (!sparse_rows_) row_of_arch_.assign(space_->Size(), -1);
   std::uint64_t max_index = 0;
   for (auto i : data_.index) max_index = std::max<std::uint64_t>(max_index, i);
   row_of_index_.assign(data_.index.empty() ? 0 : max_index + 1, -1);
   for (std::size_t row = 0; row < data_.archs.size(); ++row) {
     const ArchId arch = data_.archs[row];
-    if (arch >= space_->Size()) {
+    if (space_->Dense() ? arch >= space_->Size() : !IsArchitecture(*space_, arch)) {
       fail("\"/archs/id\" row " + std::to_string(row) + " holds " + std::to_string(arch) +
-           ", outside the space (expected < " + std::to_string(space_->Size()) + ")");
+           ", which is no architecture of space " + Quote(space_->Name()) +
+           (space_->Dense() ? " (expected < " + std::to_string(space_->Size()) + ")" : ""));
     }
-    if (row_of_arch_[arch] >= 0)
-      fail("\"/archs/id\" holds architecture " + std::to_string(arch) + " twice");
-    row_of_arch_[arch] = static_cast<std::int32_t>(row);
+    if (RowOf(arch)) fail("\"/archs/id\" holds architecture " + std::to_string(arch) + " twice");
+    if (sparse_rows_) {
+      row_of_key_.emplace(arch, row);
+    } else {
+      row_of_arch_[arch] = static_cast<std::int32_t>(row);
+    }
     if (row_of_index_[data_.index[row]] >= 0) {
       fail("\"/archs/index\" holds index " + std::to_string(data_.index[row]) + " twice");
     }

@@ -1,4 +1,6 @@
-// A tabular NAS benchmark: the recorded results of every architecture of a space, in RAM.
+// A tabular NAS benchmark: the recorded results of architectures of a space, in RAM. A benchmark
+// may hold every architecture of its space (NB201) or only some (sparse: NB101's 1,000 graphs,
+// 500 DARTS cells); RowOf() says which.
 //
 // One HDF5 file per benchmark (format: benchmarks_data/FORMAT.md). Open() loads every table as a
 // dense float32 array, so a query is an O(1) array read. A value that was never measured is NaN in
@@ -12,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "spaces/search_space.h"
@@ -76,11 +79,18 @@ class TabularBenchmark {
   std::string Attr(const std::string& key) const;
 
   // Row lookups. RowOf returns nullopt for an architecture the benchmark does not hold.
+  // O(1): an array read for small dense spaces (NB201), a hash lookup otherwise.
   std::optional<std::size_t> RowOf(ArchId arch) const {
+    if (sparse_rows_) {
+      const auto it = row_of_key_.find(arch);
+      return it == row_of_key_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+    }
     return arch < row_of_arch_.size() && row_of_arch_[arch] >= 0
                ? std::optional<std::size_t>(static_cast<std::size_t>(row_of_arch_[arch]))
                : std::nullopt;
   }
+  // Whether every architecture of the space has a row.
+  bool Complete() const { return space_->Dense() && NumRows() == space_->Size(); }
   std::size_t RowOfIndex(std::uint64_t index) const;  // throws ConfigError if out of range
 
   std::vector<std::string> Datasets() const;
@@ -99,7 +109,9 @@ class TabularBenchmark {
   std::string path_;
   BenchmarkData data_;
   const SearchSpace* space_;
+  bool sparse_rows_ = false;  // looked up through row_of_key_ instead of row_of_arch_
   std::vector<std::int32_t> row_of_arch_;
+  std::unordered_map<ArchId, std::size_t> row_of_key_;
   std::vector<std::int32_t> row_of_index_;
   std::uint64_t checksum_ = 0;
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "benchmarks_data/importer.h"
 #include "predictors/predictor.h"
 #include "predictors/zero_cost_proxies.h"
 #include "spaces/search_space.h"
@@ -41,7 +42,8 @@ CatalogKind Predictors() {
 
 std::vector<CatalogKind> Catalog() {
   return {KindOf<SpaceRegistry>("spaces", "space"),
-          KindOf<StrategyRegistry>("strategies", "strategy"), Predictors()};
+          KindOf<StrategyRegistry>("strategies", "strategy"), Predictors(),
+          KindOf<ImporterRegistry>("importers", "importer")};
 }
 
 CatalogKind FindKind(const std::string& name) {

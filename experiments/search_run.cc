@@ -23,14 +23,33 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   signal_column_ =
       signal_->ColumnOf(settings_.signal_epochs,
                         "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
+  // A sparse benchmark is searched among the rows whose signal was measured at the signal's
+  // fidelity and every lower one (multi-fidelity strategies climb up to it).
+  std::vector<ArchId> measured;
+  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+    bool complete = true;
+    for (std::size_t c = 0; c <= signal_column_; ++c) complete &= !std::isnan(signal_->At(row, c));
+    if (complete) measured.push_back(benchmark.data().archs[row]);
+  }
+  if (measured.empty()) {
+    throw DataError(benchmark.path() + ": metric " +
+                    Quote(settings_.dataset + "/" + settings_.signal_metric) +
+                    " was measured for no architecture at " +
+                    std::to_string(settings_.signal_epochs) + " epochs");
+  }
+  if (!benchmark.Complete() || measured.size() < benchmark.NumRows()) {
+    domain_ = std::make_shared<RecordedSubspace>(benchmark.space(), std::move(measured));
+  }
   report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
                                                        : settings_.report_datasets;
   for (const auto& d : report_datasets_) {
     reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
     report_columns_.push_back(reports_.back()->ColumnOf(
         settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
+    // The optimum among what the strategies may propose, so that regret is reachable.
     float best = NAN;
     for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+      if (domain_ && !domain_->Contains(benchmark.data().archs[row])) continue;
       const float v = reports_.back()->At(row, report_columns_.back());
       if (!std::isnan(v) && !(v <= best)) best = v;
     }
@@ -73,7 +92,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
                     const OptionValues& options, std::uint64_t seed) {
   const TabularBenchmark& benchmark = search.benchmark();
   const SearchSettings& settings = search.settings();
-  StrategyContext context{benchmark.space(), search.signal().epochs, search.signal_column(),
+  StrategyContext context{search.space(), search.signal().epochs, search.signal_column(),
                           Rng(seed).Derive("strategy")};
   if (context.fidelities.empty()) context.fidelities = {settings.signal_epochs};
   auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);

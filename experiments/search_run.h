@@ -14,6 +14,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/options.h"
 #include "experiments/cost_model.h"
+#include "spaces/recorded_subspace.h"
 
 namespace naskit {
 
@@ -40,6 +41,10 @@ class PreparedSearch {
   PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings);
 
   const TabularBenchmark& benchmark() const { return benchmark_; }
+  // What strategies search: the benchmark's space when the signal was measured for every
+  // architecture of it, else the architectures whose signal was measured at the signal's fidelity
+  // and every lower one (RecordedSubspace's policy).
+  const SearchSpace& space() const { return domain_ ? *domain_ : benchmark_.space(); }
   const SearchSettings& settings() const { return settings_; }
   const Table& signal() const { return *signal_; }
   std::size_t signal_column() const { return signal_column_; }
@@ -47,8 +52,8 @@ class PreparedSearch {
   float Report(std::size_t dataset, std::size_t row) const {
     return reports_[dataset]->At(row, report_columns_[dataset]);
   }
-  // The best report value any architecture of the benchmark has on report dataset `dataset` (for
-  // regret).
+  // The best report value on report dataset `dataset` among the architectures strategies may
+  // propose (space()), for regret.
   float BestReport(std::size_t dataset) const { return best_reports_[dataset]; }
   // The cost model at the signal's fidelity (null for query budgets), and the simulated seconds of
   // evaluating `row` at signal fidelity index `fidelity`.
@@ -69,6 +74,7 @@ class PreparedSearch {
   std::vector<float> best_reports_;
   std::vector<std::shared_ptr<const CostModel>>
       costs_;  // per signal fidelity; null where not recorded
+  std::shared_ptr<const RecordedSubspace> domain_;  // null: the whole space
 };
 
 struct RunTrace {

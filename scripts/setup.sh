@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ ninja-build ccache clang libclang-rt-14-dev clang-format clang-tidy libc++-14-dev
   libc++abi-14-dev
-  libhdf5-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
+  libhdf5-dev libssl-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev zlib1g-dev dataset-fashion-mnist
   libopenblas0-pthread  # not pulled in by --no-install-recommends; 13x faster matrix products for LibTorch

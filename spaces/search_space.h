@@ -1,12 +1,16 @@
 // The search-space interface: what a strategy, a predictor and a benchmark need to know about a
 // space.
 //
-// An architecture is an ArchId: a dense integer in [0, Size()) defined by the space. Spaces are
-// immutable after construction and safe to share between threads.
+// An architecture is an ArchId: a 64-bit key defined by the space. Enumerable spaces with a simple
+// structure (NB201, DARTS) number their architectures densely, [0, Size()); others (NB101's graphs)
+// use an injective encoding of a canonical form, and say so with Dense() == false. Either way equal
+// ids mean equal architectures, so a benchmark looks rows up by id. Spaces are immutable after
+// construction and safe to share between threads.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,7 +40,10 @@ class SearchSpace {
   virtual ~SearchSpace() = default;
 
   virtual std::string Name() const = 0;
+  // The number of architectures (may exceed what any table holds: DARTS has ~10^18).
   virtual std::uint64_t Size() const = 0;
+  // Whether the ids are exactly [0, Size()).
+  virtual bool Dense() const { return true; }
 
   // Uniform over all Size() architectures.
   virtual ArchId Sample(Rng& rng) const = 0;
@@ -60,8 +67,10 @@ class SearchSpace {
   // The space as a sequence of independent categorical decisions (for policy-gradient strategies).
   virtual std::size_t NumDecisions() const = 0;
   virtual std::size_t NumChoices(std::size_t decision) const = 0;
+  // ToChoices(a) describes a; FromChoices(ToChoices(a)) == a. FromChoices returns nullopt for
+  // choices that name no architecture of a constrained space (an NB101 graph with > 9 edges).
   virtual std::vector<int> ToChoices(ArchId arch) const = 0;
-  virtual ArchId FromChoices(const std::vector<int>& choices) const = 0;
+  virtual std::optional<ArchId> FromChoices(const std::vector<int>& choices) const = 0;
 };
 
 using SpaceRegistry = Registry<SearchSpace>;

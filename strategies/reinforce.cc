@@ -43,13 +43,22 @@ class Reinforce final : public SearchStrategy {
 
   std::vector<Proposal> Ask(std::size_t n) override {
     std::vector<Proposal> proposals;
+    // In a constrained space (NB101) a draw may name no architecture: the policy is then the
+    // distribution conditioned on validity, sampled by rejection (bounded, so a policy that has
+    // collapsed onto invalid choices ends the run instead of hanging it).
+    constexpr int kMaxDraws = 10000;
     for (std::size_t i = 0; i < n; ++i) {
-      std::vector<int> choices;
-      for (const auto& row : logits_) {
-        const auto p = Softmax(row);
-        choices.push_back(static_cast<int>(rng_.Categorical(p)));
+      std::optional<ArchId> arch;
+      for (int draw = 0; !arch && draw < kMaxDraws; ++draw) {
+        std::vector<int> choices;
+        for (const auto& row : logits_) {
+          const auto p = Softmax(row);
+          choices.push_back(static_cast<int>(rng_.Categorical(p)));
+        }
+        arch = space_.FromChoices(choices);
       }
-      proposals.push_back({space_.FromChoices(choices), fidelity_});
+      if (!arch) break;
+      proposals.push_back({*arch, fidelity_});
       pending_.Add(proposals.back());
     }
     return proposals;

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "benchmarks_data/csv_table.h"
+#include "benchmarks_data/importer.h"
 #include "core/errors.h"
 #include "spaces/nb201/nb201_space.h"
 
@@ -89,7 +90,7 @@ class Importer {
   }
 
  private:
-  std::string File(const char* name) const { return folder_ + "/" + name; }
+  std::string File(const char* name) const { return InputFile(folder_, std::string("derived/") + name); }
 
   void CheckRowCount(const CsvTable& csv, std::size_t expected) {
     if (csv.NumRows() != expected) {
@@ -257,5 +258,19 @@ class Importer {
 }  // namespace
 
 BenchmarkData ImportNb201(const std::string& folder) { return Importer(folder).Run(); }
+
+namespace {
+
+class Nb201Importer final : public BenchmarkImporter {
+ public:
+  explicit Nb201Importer(NoOptions) {}
+  BenchmarkData Import(const std::string& folder) const override { return ImportNb201(folder); }
+};
+
+}  // namespace
+
+NASKIT_REGISTER_IMPORTER(Nb201Importer, NoOptions, "nb201",
+                         "NAS-Bench-201 from derived/nb201*.csv: 15,625 cells, 3 datasets, "
+                         "27 devices' latency, zero-cost scores");
 
 }  // namespace naskit

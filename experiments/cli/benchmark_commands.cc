@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "benchmarks_data/importers/nb201_importer.h"
+#include "benchmarks_data/importer.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "core/options.h"
@@ -93,17 +93,19 @@ int QueryCommand(const Args& args) {
 
 int ImportCommand(const Args& args) {
   po::options_description options("import options");
-  options.add_options()("source", po::value<std::string>()->required(), "what to import: nb201")(
-      "from", po::value<std::string>()->required(), "folder holding the source files")(
+  options.add_options()("source", po::value<std::string>()->required(),
+                        "what to import (naskit list importers)")(
+      "from", po::value<std::string>()->required(),
+      "the shared data folder, or the folder holding the source files")(
       "out", po::value<std::string>()->required(), "benchmark file to write (.h5)");
   po::positional_options_description positional;
   positional.add("source", 1);
-  auto vm = Parse(args, "import nb201 --from DIR --out FILE.h5", options, positional);
+  auto vm = Parse(args, "import SOURCE --from DIR --out FILE.h5", options, positional);
   if (!vm) return 0;
-  const std::string source = (*vm)["source"].as<std::string>();
-  if (source != "nb201") throw ConfigError(UnknownNameMessage("import source", source, {"nb201"}));
   const std::string out = (*vm)["out"].as<std::string>();
-  const BenchmarkData data = ImportNb201((*vm)["from"].as<std::string>());
+  const auto importer =
+      ImporterRegistry::Global().Create((*vm)["source"].as<std::string>(), OptionValues{});
+  const BenchmarkData data = importer->Import((*vm)["from"].as<std::string>());
   WriteBenchmark(data, out);
   fmt::print(stderr, "naskit: wrote {} ({} architectures, {} tables)\n", out, data.archs.size(),
              data.tables.size());

@@ -9,7 +9,7 @@ namespace naskit::cli {
 int ListCommand(const Args& args) {
   po::options_description options("list options");
   options.add_options()("kind", po::value<std::string>(),
-                        "spaces, strategies or predictors (default: all)");
+                        "spaces, strategies, predictors or importers (default: all)");
   po::positional_options_description positional;
   positional.add("kind", 1);
   auto vm = Parse(args, "list [KIND]", options, positional);
@@ -30,7 +30,7 @@ int ListCommand(const Args& args) {
 int DescribeCommand(const Args& args) {
   po::options_description options("describe options");
   options.add_options()("kind", po::value<std::string>()->required(),
-                        "space, strategy or predictor")("key", po::value<std::string>()->required(),
+                        "space, strategy, predictor or importer")("key", po::value<std::string>()->required(),
                                                         "registry key");
   po::positional_options_description positional;
   positional.add("kind", 1).add("key", 1);

@@ -239,7 +239,7 @@ std::vector<int> Nb201Space::ToChoices(ArchId arch) const {
   return {ops.begin(), ops.end()};
 }
 
-ArchId Nb201Space::FromChoices(const std::vector<int>& choices) const {
+std::optional<ArchId> Nb201Space::FromChoices(const std::vector<int>& choices) const {
   if (choices.size() != kNumEdges) {
     throw ConfigError("nb201: wrong number of choices (got " + std::to_string(choices.size()) +
                       "; expected 6)");

@@ -51,7 +51,7 @@ class Nb201Space final : public SearchSpace {
   std::size_t NumDecisions() const override { return kNumEdges; }
   std::size_t NumChoices(std::size_t) const override { return kNumOps; }
   std::vector<int> ToChoices(ArchId arch) const override;
-  ArchId FromChoices(const std::vector<int>& choices) const override;
+  std::optional<ArchId> FromChoices(const std::vector<int>& choices) const override;
 };
 
 }  // namespace naskit

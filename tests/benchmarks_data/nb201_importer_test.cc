@@ -90,7 +90,7 @@ TEST(Nb201ImporterTest, MalformedInputNamesFileLineAndColumn) {
         << c.message;
   }
   EXPECT_THAT([] { ImportNb201("/nonexistent"); },
-              ThrowsMessage<ConfigError>(HasSubstr("/nonexistent/nb201.csv: file not found")));
+              ThrowsMessage<ConfigError>(HasSubstr("/nonexistent: source file \"derived/nb201.csv\" not found")));
 }
 
 }  // namespace

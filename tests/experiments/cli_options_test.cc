@@ -62,10 +62,10 @@ TEST(CliOptionsTest, InfoQueryImport) {
       {{"query", "--benchmark", dir + "/x.h5", "--index", "1", "--dataset", "d", "--metric", "m"},
        2,
        "x.h5: benchmark file not found"},
-      {{"import", "nb102", "--from", dir, "--out", dir + "/o.h5"}, 2, "unknown import source"},
+      {{"import", "nb102", "--from", dir, "--out", dir + "/o.h5"}, 2, "unknown importer"},
       {{"import", "nb201", "--from", dir + "/missing", "--out", dir + "/o.h5"},
        2,
-       "missing/nb201.csv: file not found"},
+       "missing: source file \"derived/nb201.csv\" not found"},
       {{"import", "nb201", "--from", dir}, 2, "'--out' is required"},
   });
 }

@@ -33,8 +33,8 @@ TEST(CliTest, ListAndDescribeShowTheRegistries) {
   EXPECT_EQ(RunCli({"describe", "space", "nb201"}).exit_code, 0);
   const auto bad = RunCli({"describe", "space", "nb210"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err,
-              HasSubstr("unknown space \"nb210\"; known: nb201 (did you mean \"nb201\"?)"));
+  EXPECT_THAT(bad.err, HasSubstr("unknown space \"nb210\"; known: "));
+  EXPECT_THAT(bad.err, HasSubstr("nb201"));
 }
 
 TEST(CliTest, QueryPrintsThePublishedAccuracy) {
@@ -105,11 +105,11 @@ TEST(CliTest, ImportFailureLeavesNoOutput) {
   const std::string dir = testing::TempDir("cli");
   const auto r = RunCli({"import", "nb201", "--from", dir, "--out", dir + "/out.h5"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("nb201.csv: file not found"));
+  EXPECT_THAT(r.err, HasSubstr("source file \"derived/nb201.csv\" not found"));
   EXPECT_TRUE(std::filesystem::is_empty(dir) || !std::filesystem::exists(dir + "/out.h5"));
   const auto bad = RunCli({"import", "nb102", "--from", dir, "--out", dir + "/out.h5"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("unknown import source \"nb102\""));
+  EXPECT_THAT(bad.err, HasSubstr("unknown importer \"nb102\""));
 }
 
 }  // namespace

@@ -27,10 +27,13 @@ TEST_P(SpaceConformanceTest, SamplingIsDeterministicPerSeedAndCoversTheSpace) {
   for (int i = 0; i < 2000; ++i) {
     const ArchId x = space().Sample(a);
     EXPECT_EQ(x, space().Sample(b));
-    EXPECT_LT(x, space().Size());
+    if (space().Dense()) EXPECT_LT(x, space().Size());
+    EXPECT_EQ(space().Canonical(x), space().Canonical(space().Parse(space().Format(x))));
     seen.insert(x);
   }
-  EXPECT_GT(seen.size(), std::min<std::size_t>(1000, space().Size() / 2));
+  // Not necessarily uniform over architectures: NB101's sampler, like NAS-Bench-101's, is uniform
+  // over specs, and many specs prune to the same small graph (2,000 draws give ~850 graphs).
+  EXPECT_GT(seen.size(), std::min<std::size_t>(500, space().Size() / 2));
 }
 
 TEST_P(SpaceConformanceTest, MutationIsOneOfTheNeighbours) {

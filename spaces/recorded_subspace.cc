@@ -1,0 +1,62 @@
+// The recorded architectures of a sparse benchmark as a space; see recorded_subspace.h.
+#include "spaces/recorded_subspace.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace naskit {
+
+RecordedSubspace::RecordedSubspace(const SearchSpace& space, std::vector<ArchId> recorded)
+    : space_(space), recorded_(std::move(recorded)) {
+  if (recorded_.empty()) throw std::logic_error("RecordedSubspace: no recorded architecture");
+  const std::size_t decisions = space_.NumDecisions();
+  choices_.reserve(recorded_.size() * decisions);
+  for (std::size_t i = 0; i < recorded_.size(); ++i) {
+    if (!position_.emplace(recorded_[i], i).second) {
+      throw std::logic_error("RecordedSubspace: architecture recorded twice");
+    }
+    const auto c = space_.ToChoices(recorded_[i]);
+    choices_.insert(choices_.end(), c.begin(), c.end());
+  }
+}
+
+std::vector<ArchId> RecordedSubspace::Nearest(const std::vector<int>& choices, std::size_t k,
+                                              std::optional<ArchId> exclude) const {
+  const std::size_t decisions = choices.size();
+  std::vector<std::pair<std::size_t, std::size_t>> order;  // (distance, position)
+  order.reserve(recorded_.size());
+  for (std::size_t i = 0; i < recorded_.size(); ++i) {
+    if (exclude && recorded_[i] == *exclude) continue;
+    std::size_t distance = 0;
+    const int* row = &choices_[i * decisions];
+    for (std::size_t d = 0; d < decisions; ++d) distance += row[d] != choices[d];
+    order.emplace_back(distance, i);
+  }
+  k = std::min(k, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end());
+  std::vector<ArchId> nearest;
+  for (std::size_t i = 0; i < k; ++i) nearest.push_back(recorded_[order[i].second]);
+  return nearest;
+}
+
+ArchId RecordedSubspace::Sample(Rng& rng) const {
+  return recorded_[rng.UniformInt(recorded_.size())];
+}
+
+std::vector<ArchId> RecordedSubspace::Neighbours(ArchId arch) const {
+  const std::size_t k = std::max<std::size_t>(1, space_.Neighbours(arch).size());
+  return Nearest(space_.ToChoices(arch), k, arch);
+}
+
+ArchId RecordedSubspace::Mutate(ArchId arch, Rng& rng) const {
+  const auto neighbours = Neighbours(arch);
+  if (neighbours.empty()) return arch;  // a benchmark of one architecture
+  return neighbours[rng.UniformInt(neighbours.size())];
+}
+
+std::optional<ArchId> RecordedSubspace::FromChoices(const std::vector<int>& choices) const {
+  if (const auto arch = space_.FromChoices(choices); arch && Contains(*arch)) return arch;
+  return Nearest(choices, 1, std::nullopt).front();
+}
+
+}  // namespace naskit
