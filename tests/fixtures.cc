@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "core/rng.h"
 #include "spaces/nb201/nb201_space.h"
@@ -39,6 +40,38 @@ BenchmarkData SyntheticNb201(std::uint64_t salt) {
     valid.values.push_back(static_cast<float>(50 + 2 * quality + 3 * noise.UniformReal()));
     test.values.push_back(static_cast<float>(52 + 2 * quality + 3 * noise.UniformReal()));
     cost.values.push_back(a % 2 ? NAN : static_cast<float>(100 + 10 * quality));
+  }
+  data.tables["metrics/toy/valid_accuracy"] = valid;
+  data.tables["metrics/toy/test_accuracy"] = test;
+  data.tables["cost/toy/train_seconds"] = cost;
+  return data;
+}
+
+BenchmarkData SyntheticSparse(const std::string& space_key, std::size_t rows,
+                              std::uint64_t salt) {
+  const SearchSpace& space = GetSpace(space_key);
+  BenchmarkData data;
+  data.attrs = {{"name", "synthetic_" + space_key}, {"space", space_key},
+                {"source", "naskit test fixture"}};
+  Table valid, test, cost;
+  valid.epochs = {12};
+  test.epochs = {200};
+  cost.epochs = {12};
+  std::vector<double> weights(space.EncodingSize(Encoding::kOneHot));
+  Rng rng = Rng(salt).Derive("synthetic " + space_key);
+  for (double& w : weights) w = rng.UniformReal();
+  std::set<ArchId> seen;
+  while (data.archs.size() < rows) {
+    const ArchId a = space.Sample(rng);
+    if (!seen.insert(a).second) continue;
+    const auto x = space.Encode(a, Encoding::kOneHot);
+    double quality = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) quality += weights[i] * x[i];
+    data.index.push_back(static_cast<std::uint32_t>(data.archs.size()));
+    data.archs.push_back(a);
+    valid.values.push_back(static_cast<float>(50 + quality + rng.UniformReal()));
+    test.values.push_back(static_cast<float>(52 + quality + rng.UniformReal()));
+    cost.values.push_back(data.archs.size() % 2 ? NAN : static_cast<float>(100 + 10 * quality));
   }
   data.tables["metrics/toy/valid_accuracy"] = valid;
   data.tables["metrics/toy/test_accuracy"] = test;

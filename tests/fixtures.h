@@ -13,6 +13,11 @@ namespace naskit::testing {
 // find.
 BenchmarkData SyntheticNb201(std::uint64_t salt = 0);
 
+// `rows` distinct architectures sampled from space `space` (a sparse benchmark for any space), with
+// the same tables as SyntheticNb201: values are a fixed random linear function of the one-hot
+// encoding plus noise; training seconds are recorded for every other row.
+BenchmarkData SyntheticSparse(const std::string& space, std::size_t rows, std::uint64_t salt = 0);
+
 // SyntheticNb201() written to a temporary .h5 file (once per salt and process).
 std::string SyntheticNb201File(std::uint64_t salt = 0);
 

@@ -2,6 +2,9 @@
 // budgets respected, Tell() rejects strangers, and decisions never depend on the report metric.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "experiments/search_run.h"
@@ -11,11 +14,22 @@
 namespace naskit {
 namespace {
 
+// Parameter: "<strategy>@<benchmark>", the benchmark being the dense synthetic NB201 table or a
+// sparse synthetic table of 400 sampled architectures of a registered space.
 class StrategyConformanceTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static const TabularBenchmark& Benchmark() {
-    static const TabularBenchmark benchmark(testing::SyntheticNb201());
-    return benchmark;
+  std::string Strategy() const { return GetParam().substr(0, GetParam().find('@')); }
+  std::string BenchmarkName() const { return GetParam().substr(GetParam().find('@') + 1); }
+  BenchmarkData Data() const {
+    const std::string name = BenchmarkName();
+    return name == "nb201_dense" ? testing::SyntheticNb201()
+                                 : testing::SyntheticSparse(name.substr(0, name.rfind("_sparse")), 400);
+  }
+  const TabularBenchmark& Benchmark() const {
+    static std::map<std::string, std::unique_ptr<TabularBenchmark>> cache;
+    auto& b = cache[BenchmarkName()];
+    if (!b) b = std::make_unique<TabularBenchmark>(Data());
+    return *b;
   }
   static SearchSettings Settings(const std::string& unit, double budget) {
     SearchSettings s;
@@ -26,20 +40,31 @@ class StrategyConformanceTest : public ::testing::TestWithParam<std::string> {
   }
 };
 
+std::vector<std::string> AllPairs() {
+  std::vector<std::string> pairs;
+  for (const auto& strategy : StrategyRegistry::Global().Keys()) {
+    pairs.push_back(strategy + "@nb201_dense");
+    for (const auto& space : SpaceRegistry::Global().Keys())
+      pairs.push_back(strategy + "@" + space + "_sparse");
+  }
+  return pairs;
+}
+
 TEST_P(StrategyConformanceTest, SameSeedSameRunOtherSeedOtherRun) {
   const PreparedSearch search(Benchmark(), Settings("queries", 60));
-  const RunTrace a = ExecuteRun(search, GetParam(), {}, 3);
-  const RunTrace b = ExecuteRun(search, GetParam(), {}, 3);
-  const RunTrace c = ExecuteRun(search, GetParam(), {}, 4);
+  const RunTrace a = ExecuteRun(search, Strategy(), {}, 3);
+  const RunTrace b = ExecuteRun(search, Strategy(), {}, 3);
+  const RunTrace c = ExecuteRun(search, Strategy(), {}, 4);
   EXPECT_EQ(a.row, b.row);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.row, c.row);
 }
 
 TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
-  const SearchSpace& space = GetSpace("nb201");
+  // On the whole space: 400 sparse rows would run out.
+  const SearchSpace& space = Benchmark().space();
   auto strategy =
-      StrategyRegistry::Global().Create(GetParam(), {}, StrategyContext{space, {12}, 0, Rng(1)});
+      StrategyRegistry::Global().Create(Strategy(), {}, StrategyContext{space, {12}, 0, Rng(1)});
   std::set<ArchId> seen;
   std::size_t repeats = 0;
   for (int i = 0; i < 400; ++i) {
@@ -57,12 +82,13 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
 }
 
 TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
-  const SearchSpace& space = GetSpace("nb201");
+  const SearchSpace& space = Benchmark().space();
   auto strategy =
-      StrategyRegistry::Global().Create(GetParam(), {}, StrategyContext{space, {12}, 0, Rng(1)});
+      StrategyRegistry::Global().Create(Strategy(), {}, StrategyContext{space, {12}, 0, Rng(1)});
   const auto asked = strategy->Ask(1);
   ASSERT_EQ(asked.size(), 1u);
-  const Observation stranger{{(asked[0].arch + 1) % space.Size(), 0}, 1.0};
+  Rng rng(0);
+  const Observation stranger{{space.Mutate(asked[0].arch, rng), 0}, 1.0};
   EXPECT_THROW(strategy->Tell({&stranger, 1}), std::logic_error);
   const Observation ok{asked[0], 1.0};
   strategy->Tell({&ok, 1});
@@ -71,10 +97,10 @@ TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
 
 TEST_P(StrategyConformanceTest, RespectsQueryAndTimeBudgets) {
   const RunTrace queries =
-      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), GetParam(), {}, 5);
+      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), Strategy(), {}, 5);
   EXPECT_EQ(queries.row.size(), 37u);
   const PreparedSearch timed(Benchmark(), Settings("seconds", 2500));
-  const RunTrace seconds = ExecuteRun(timed, GetParam(), {}, 5);
+  const RunTrace seconds = ExecuteRun(timed, Strategy(), {}, 5);
   ASSERT_GE(seconds.seconds.size(), 2u);
   // The query that crosses the budget is the last one (NB201's protocol).
   EXPECT_GE(seconds.seconds.back(), 2500);
@@ -84,13 +110,13 @@ TEST_P(StrategyConformanceTest, RespectsQueryAndTimeBudgets) {
 
 TEST_P(StrategyConformanceTest, NeverReadsTheReportMetric) {
   // The same benchmark with different report values must give the same decisions.
-  BenchmarkData other = testing::SyntheticNb201();
+  BenchmarkData other = Data();
   for (auto& v : other.tables["metrics/toy/test_accuracy"].values) v = 100 - v;
   const TabularBenchmark flipped(std::move(other));
   const RunTrace a =
-      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), GetParam(), {}, 9);
+      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), Strategy(), {}, 9);
   const RunTrace b =
-      ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), GetParam(), {}, 9);
+      ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), Strategy(), {}, 9);
   EXPECT_EQ(a.row, b.row);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.report, b.report);
@@ -98,12 +124,15 @@ TEST_P(StrategyConformanceTest, NeverReadsTheReportMetric) {
 
 TEST_P(StrategyConformanceTest, RejectsUnknownOptions) {
   const PreparedSearch search(Benchmark(), Settings("queries", 10));
-  EXPECT_THROW(ExecuteRun(search, GetParam(), {{"no_such_option", "1"}}, 0), ConfigError);
+  EXPECT_THROW(ExecuteRun(search, Strategy(), {{"no_such_option", "1"}}, 0), ConfigError);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllRegistered, StrategyConformanceTest,
-                         ::testing::ValuesIn(StrategyRegistry::Global().Keys()),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(AllRegistered, StrategyConformanceTest, ::testing::ValuesIn(AllPairs()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '@', '_');
+                           return name;
+                         });
 
 TEST(StrategyTest, SearchBeatsRandomOnTheSyntheticBenchmark) {
   // A sanity check of the algorithms themselves: with the same budget, evolution and local search
