@@ -10,7 +10,6 @@
 #include <mutex>
 #include <sstream>
 
-#include "benchmarks_data/importers/nb201_importer.h"
 
 namespace naskit::testing {
 namespace {
@@ -78,16 +77,8 @@ std::string TempDir(const std::string& tag) {
 }
 
 std::optional<std::string> ImportedNb201() {
-  static std::once_flag once;
-  static std::optional<std::string> path;
-  std::call_once(once, [] {
-    auto csv = SharedDataFile("derived/nb201.csv");
-    if (!csv) return;
-    const std::string out = TempDir("nb201") + "/nb201.h5";
-    WriteBenchmark(ImportNb201(fs::path(*csv).parent_path().string()), out);
-    path = out;
-  });
-  return path;
+  // The file naskit ships is the import of the shared CSVs (ShippedNb201Test checks the bytes).
+  return std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5";
 }
 
 std::string NaskitBinary() { return NASKIT_BINARY; }

@@ -17,7 +17,7 @@ std::string MissingDataMessage(const std::string& relative);
 // A fresh folder under the system temp dir, removed when the process exits.
 std::string TempDir(const std::string& tag);
 
-// The NB201 benchmark imported from the shared CSVs, written once per process to a temp file.
+// The NB201 benchmark imported from the public CSVs: the file naskit ships.
 std::optional<std::string> ImportedNb201();
 
 struct CliResult {

@@ -3,11 +3,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "benchmarks_data/importer.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "experiments/suite.h"
+#include "experiments/suite_runner.h"
 #include "predictors/zero_cost_proxies.h"
 #include "spaces/nb201/nb201_macro.h"
+#include "tests/test_util.h"
 
 namespace naskit {
 namespace {
@@ -55,10 +63,51 @@ TEST(EmbeddedBenchmarkTest, FeaturesDescribeEveryRow) {
   }
 }
 
-TEST(EmbeddedBenchmarkTest, TheQuickstartSuiteLoadsAndPlans) {
-  const Suite suite = LoadSuite(std::string(NASKIT_SOURCE_DIR) + "/experiments/quickstart.yaml",
+TEST(EmbeddedBenchmarkTest, TheFashionMnistSuiteLoadsAndPlans) {
+  const Suite suite = LoadSuite(std::string(NASKIT_SOURCE_DIR) + "/experiments/fashion_mnist.yaml",
                                 {"benchmark=" + kEmbedded});
   EXPECT_EQ(PlanRuns(suite).size(), 6u * 50);
+}
+
+const std::string kShippedNb201 = std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5";
+
+// benchmarks_data/nb201.h5 is exactly what `naskit import nb201` makes of the public data.
+TEST(ShippedNb201Test, ReimportingGivesTheSameBytes) {
+  NASKIT_REQUIRE_SHARED(csv, "derived/nb201.csv");
+  const std::string out = testing::TempDir("reimport") + "/nb201.h5";
+  const auto importer = ImporterRegistry::Global().Create("nb201", {});
+  WriteBenchmark(importer->Import(std::filesystem::path(csv).parent_path().string()), out);
+  auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  EXPECT_TRUE(bytes(out) == bytes(kShippedNb201));
+}
+
+// The README's main job reproduces NB201's Table 5 within 0.25 points on the shipped file, with
+// nothing from ../shared.
+TEST(ShippedNb201Test, QuickstartReproducesTable5) {
+  const Suite suite = LoadSuite(std::string(NASKIT_SOURCE_DIR) + "/experiments/quickstart.yaml",
+                                {"benchmark=" + kShippedNb201});
+  RunnerOptions options;
+  options.out_dir = testing::TempDir("quickstart");
+  options.jobs = 2;
+  options.progress = false;
+  RunSuite(suite, options);
+  const std::map<std::string, double> paper = {
+      {"random", 93.70}, {"regularized_evolution", 93.92}, {"reinforce", 93.85}};
+  for (const auto& [label, published] : paper) {
+    double sum = 0;
+    int n = 0;
+    for (const auto& run : PlanRuns(suite)) {
+      if (suite.strategies[run.strategy].label != label) continue;
+      std::ifstream in(options.out_dir + "/" + run.key + ".json");
+      sum += nlohmann::json::parse(in)["final"]["report"]["cifar10"].get<double>();
+      ++n;
+    }
+    EXPECT_EQ(n, 500) << label;
+    EXPECT_NEAR(sum / n, published, 0.25) << label;
+  }
 }
 
 }  // namespace
