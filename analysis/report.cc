@@ -30,6 +30,7 @@ struct RunRecord {
   int report_epochs = 0;
   std::vector<std::string> report_datasets;
   std::vector<double> final_report;        // per report dataset
+  bool minimize = false;                   // regret is incumbent - best instead of best - incumbent
   std::vector<double> best;                // best report value in the benchmark, per dataset
   std::vector<double> seconds;             // cumulative, per query (seconds budgets)
   std::vector<std::vector<double>> curve;  // [report dataset][query]
@@ -78,6 +79,7 @@ RunRecord ReadRecord(const std::string& path) {
     r.report_metric = j.at("report").at("metric");
     r.report_epochs = j.at("report").at("epochs");
     r.report_datasets = j.at("report").at("datasets").get<std::vector<std::string>>();
+    r.minimize = j.value("direction", "maximize") == "minimize";
     const auto& t = j.at("trajectory");
     if (t.contains("seconds")) r.seconds = t.at("seconds").get<std::vector<double>>();
     for (const auto& d : r.report_datasets) {
@@ -233,6 +235,8 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   auto optimum = [](const Group& g, std::size_t d) {
     return g.runs.begin()->second.front()->best[d];
   };
+  // Regret is best - value when maximising, value - best when minimising.
+  auto sign = [](const Group& g) { return g.runs.begin()->second.front()->minimize ? -1.0 : 1.0; };
 
   fs::create_directories(out_dir + "/plots");
   ReportFiles out;
@@ -284,7 +288,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
             fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n",
                         g.experiment, g.dataset, g.budget, g.unit, label, g.report_datasets[d],
                         g.report_metric, g.report_epochs, s.n, s.mean, s.std, s.mean - s.half_width,
-                        s.mean + s.half_width, best, best - s.mean);
+                        s.mean + s.half_width, best, sign(g) * (best - s.mean));
       }
       md += "\n";
     }
@@ -305,9 +309,10 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     const auto checkpoints = Checkpoints(g.budget, g.unit);
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       const double best = optimum(g, d);
-      md += fmt::format(
-          "\nRegret on {} (best in benchmark {:.2f} minus incumbent) after {}:\n\n| strategy |",
-          g.report_datasets[d], best, g.unit);
+      md += fmt::format("\nRegret on {} ({}) after {}:\n\n| strategy |", g.report_datasets[d],
+                        sign(g) > 0 ? fmt::format("best in benchmark {:.2f} minus incumbent", best)
+                                    : fmt::format("incumbent minus best in benchmark {:.2f}", best),
+                        g.unit);
       for (double c : checkpoints) md += fmt::format(" {:g} |", c);
       md += "\n|---|";
       for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
@@ -316,7 +321,10 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
         md += "| " + label + " |";
         for (double c : checkpoints) {
           std::vector<double> regrets;
-          for (const auto* r : g.runs.at(label)) regrets.push_back(best - ValueAt(*r, d, c));
+          for (const auto* r : g.runs.at(label)) {
+            const double value = ValueAt(*r, d, c);
+            regrets.push_back(sign(g) * (best - value));
+          }
           const Stats s = Summarise(regrets);
           md += fmt::format(" {:.2f} |", s.mean);
           regret_csv +=
@@ -341,13 +349,14 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
           for (const auto* r : g.runs.at(label)) values.push_back(ValueAt(*r, d, x));
           const Stats s = Summarise(values);
           series.x.push_back(x);
-          series.mean.push_back(best - s.mean);
-          series.low.push_back(best - s.mean - s.half_width);
-          series.high.push_back(best - s.mean + s.half_width);
+          const double regret = sign(g) * (best - s.mean);
+          series.mean.push_back(regret);
+          series.low.push_back(regret - s.half_width);
+          series.high.push_back(regret + s.half_width);
           curves_csv +=
               fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
                           g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
-                          s.mean - s.half_width, s.mean + s.half_width, best - s.mean);
+                          s.mean - s.half_width, s.mean + s.half_width, regret);
         }
         plot.series.push_back(std::move(series));
       }

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <tuple>
 #include <unordered_set>
 
 #include "core/errors.h"
@@ -17,12 +20,56 @@ constexpr std::size_t kMaxConsecutiveFreeRepeats = 10000;
 
 }  // namespace
 
+SearchConstraint ParseConstraint(const std::string& text) {
+  std::istringstream in(text);
+  SearchConstraint c;
+  std::string on, op, bound;
+  in >> c.metric >> on >> c.on >> op >> bound;
+  std::string rest;
+  char* end = nullptr;
+  c.bound = bound.empty() ? NAN : std::strtod(bound.c_str(), &end);
+  if (on != "on" || (op != "<=" && op != ">=") || bound.empty() || *end != '\0' ||
+      !std::isfinite(c.bound) || (in >> rest)) {
+    throw ConfigError("constraint " + Quote(text) +
+                      ": expected '<metric> on <device or dataset> <= <number>' (or >=), e.g. "
+                      "'latency_ms on pixel3 <= 10'");
+  }
+  c.at_most = op == "<=";
+  c.text = text;
+  return c;
+}
+
+namespace {
+
+// The table an objective or constraint reads: a device's hardware table, else a dataset's
+// feature, else its metric; with the column to read.
+std::pair<const Table*, std::size_t> ResolveTable(const TabularBenchmark& benchmark,
+                                                  const std::string& metric,
+                                                  const std::string& on, int epochs,
+                                                  bool device) {
+  if (device || benchmark.FindTable("hardware/" + on + "/" + metric)) {
+    return {&benchmark.Get("hardware/" + on + "/" + metric), 0};
+  }
+  if (const Table* feature = benchmark.FindTable("features/" + on + "/" + metric)) {
+    return {feature, 0};
+  }
+  const Table& table = benchmark.Metric(on, metric);
+  return {&table, table.ColumnOf(epochs, "metric " + Quote(on + "/" + metric))};
+}
+
+}  // namespace
+
 PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings)
     : benchmark_(benchmark), settings_(std::move(settings)) {
-  signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
-  signal_column_ =
-      signal_->ColumnOf(settings_.signal_epochs,
-                        "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
+  if (settings_.signal_device.empty()) {
+    signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
+    signal_column_ =
+        signal_->ColumnOf(settings_.signal_epochs,
+                          "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
+  } else {
+    std::tie(signal_, signal_column_) =
+        ResolveTable(benchmark, settings_.signal_metric, settings_.signal_device, 0, true);
+  }
   // A sparse benchmark is searched among the rows whose signal was measured at the signal's
   // fidelity and every lower one (multi-fidelity strategies climb up to it).
   std::vector<ArchId> measured;
@@ -40,18 +87,45 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   if (!benchmark.Complete() || measured.size() < benchmark.NumRows()) {
     domain_ = std::make_shared<RecordedSubspace>(benchmark.space(), std::move(measured));
   }
+  if (!settings_.constraints.empty()) {
+    feasible_.assign(benchmark.NumRows(), 1);
+    for (const auto& c : settings_.constraints) {
+      const auto [table, column] = ResolveTable(benchmark, c.metric, c.on, 0, false);
+      for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+        const float v = table->At(row, column);  // NaN (not measured) is infeasible
+        feasible_[row] &= c.at_most ? v <= c.bound : v >= c.bound;
+      }
+    }
+  }
+  infeasible_signal_ = INFINITY;
+  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+    const float v = signal_->At(row, signal_column_);
+    if (!std::isnan(v)) {
+      infeasible_signal_ = std::min(infeasible_signal_, settings_.minimize ? -double{v} : double{v});
+    }
+  }
   report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
                                                        : settings_.report_datasets;
+  if (!settings_.report_device.empty()) report_datasets_ = {settings_.report_device};
   for (const auto& d : report_datasets_) {
-    reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
-    report_columns_.push_back(reports_.back()->ColumnOf(
-        settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
+    if (settings_.report_device.empty()) {
+      reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
+      report_columns_.push_back(reports_.back()->ColumnOf(
+          settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
+    } else {
+      const auto [table, column] = ResolveTable(benchmark, settings_.report_metric, d, 0, true);
+      reports_.push_back(table);
+      report_columns_.push_back(column);
+    }
     // The optimum among what the strategies may propose, so that regret is reachable.
     float best = NAN;
     for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
       if (domain_ && !domain_->Contains(benchmark.data().archs[row])) continue;
+      if (!Feasible(row)) continue;
       const float v = reports_.back()->At(row, report_columns_.back());
-      if (!std::isnan(v) && !(v <= best)) best = v;
+      if (!std::isnan(v) && (std::isnan(best) || (settings_.minimize ? v < best : v > best))) {
+        best = v;
+      }
     }
     best_reports_.push_back(best);
   }
@@ -103,7 +177,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
   double spent_seconds = 0;
   std::size_t consecutive_free = 0;
   std::optional<std::size_t> incumbent;
-  float incumbent_signal = 0;
+  double incumbent_signal = 0;  // as told: higher is better
 
   auto exhausted = [&] {
     return settings.budget_unit == "seconds"
@@ -142,11 +216,13 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
         spent_seconds += search.Seconds(*row, p.fidelity);
         trace.modelled_cost_queries += search.Modelled(*row, p.fidelity);
       }
-      // The incumbent is chosen by the signal at the run's signal fidelity; the first best wins
-      // ties.
-      if (p.fidelity == search.signal_column() && (!incumbent || signal > incumbent_signal)) {
+      // The incumbent is the feasible architecture with the best signal at the run's signal
+      // fidelity; the first best wins ties.
+      const double told = search.Told(*row, signal);
+      if (p.fidelity == search.signal_column() && search.Feasible(*row) &&
+          (!incumbent || told > incumbent_signal)) {
         incumbent = *row;
-        incumbent_signal = signal;
+        incumbent_signal = told;
       }
       trace.row.push_back(*row);
       trace.signal.push_back(signal);
@@ -156,7 +232,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
         trace.report[d].push_back(incumbent ? search.Report(d, *incumbent) : NAN);
       }
     }
-    const Observation observation{p, signal};
+    const Observation observation{p, search.Told(*row, signal)};
     strategy->Tell({&observation, 1});
   }
   return trace;

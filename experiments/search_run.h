@@ -18,6 +18,19 @@
 
 namespace naskit {
 
+// A bound an incumbent must satisfy, e.g. "latency_ms on pixel3 <= 10": the value of `metric` on
+// `on` (a device of /hardware, else a dataset of /features or /metrics, last recorded epoch).
+struct SearchConstraint {
+  std::string metric;
+  std::string on;
+  bool at_most = true;  // "<=", else ">="
+  double bound = 0;
+  std::string text;  // as written, for messages and result files
+};
+
+// Parses "<metric> on <device or dataset> <= <number>" (or >=); throws ConfigError naming `text`.
+SearchConstraint ParseConstraint(const std::string& text);
+
 struct SearchSettings {
   std::string dataset = "cifar10";
   std::string signal_metric = "valid_accuracy";
@@ -32,6 +45,13 @@ struct SearchSettings {
   double cost_scale = 1.0;
   std::string cost_dataset;     // whose training times are charged; empty: dataset
   bool charge_repeats = false;  // re-evaluating a seen architecture costs and counts
+  // The objective: the signal (and the report, its held-out counterpart) read from a device's
+  // hardware table instead of a dataset's metrics when set (e.g. latency_ms on pixel3), and
+  // whether it is maximised or minimised.
+  std::string signal_device;
+  std::string report_device;
+  bool minimize = false;
+  std::vector<SearchConstraint> constraints;
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -52,8 +72,15 @@ class PreparedSearch {
   float Report(std::size_t dataset, std::size_t row) const {
     return reports_[dataset]->At(row, report_columns_[dataset]);
   }
-  // The best report value on report dataset `dataset` among the architectures strategies may
-  // propose (space()), for regret.
+  // The signal as strategies see it, higher is better: negated when the objective is minimised,
+  // and, for an architecture that violates a constraint, the worst value of the space (a death
+  // penalty, so that strategies learn to avoid infeasible regions without knowing the bounds).
+  double Told(std::size_t row, double signal) const {
+    return Feasible(row) ? (settings_.minimize ? -signal : signal) : infeasible_signal_;
+  }
+  bool Feasible(std::size_t row) const { return feasible_.empty() || feasible_[row]; }
+  // The best report value (the largest, or the smallest when minimising) on report dataset
+  // `dataset` among the feasible architectures strategies may propose (space()), for regret.
   float BestReport(std::size_t dataset) const { return best_reports_[dataset]; }
   // The cost model at the signal's fidelity (null for query budgets), and the simulated seconds of
   // evaluating `row` at signal fidelity index `fidelity`.
@@ -75,6 +102,8 @@ class PreparedSearch {
   std::vector<std::shared_ptr<const CostModel>>
       costs_;  // per signal fidelity; null where not recorded
   std::shared_ptr<const RecordedSubspace> domain_;  // null: the whole space
+  std::vector<char> feasible_;                      // per row; empty without constraints
+  double infeasible_signal_ = 0;
 };
 
 struct RunTrace {

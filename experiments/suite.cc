@@ -156,7 +156,8 @@ class SuiteReader {
     RejectUnknownKeys(node, "experiments[]",
                       {"name", "datasets", "signal_metric", "signal_epochs", "report_metric",
                        "report_epochs", "report_datasets", "budget_unit", "budgets", "cost_scale",
-                       "cost_dataset", "charge_repeats"});
+                       "cost_dataset", "charge_repeats", "signal_device", "report_device",
+                       "direction", "constraints"});
     for (const char* required : {"name", "datasets", "budgets"}) {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }
@@ -198,6 +199,25 @@ class SuiteReader {
         Fail(node["charge_repeats"], "charge_repeats",
              "expected true or false (got " + Quote(text) + ")");
       s.charge_repeats = text == "true";
+    }
+    if (node["signal_device"]) s.signal_device = Scalar(node["signal_device"], "signal_device");
+    if (node["report_device"]) s.report_device = Scalar(node["report_device"], "report_device");
+    if (node["direction"]) {
+      const std::string text = Scalar(node["direction"], "direction");
+      if (text != "maximize" && text != "minimize") {
+        Fail(node["direction"], "direction",
+             UnknownNameMessage("direction", text, {"maximize", "minimize"}));
+      }
+      s.minimize = text == "minimize";
+    }
+    if (node["constraints"]) {
+      for (const auto& text : StringList(node["constraints"], "constraints")) {
+        try {
+          s.constraints.push_back(ParseConstraint(text));
+        } catch (const ConfigError& error) {
+          Fail(node["constraints"], "constraints", error.what());
+        }
+      }
     }
     return e;
   }

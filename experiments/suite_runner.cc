@@ -52,6 +52,15 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
                     {"name", benchmark.Attr("name")},
                     {"checksum", fmt::format("fnv1a64:{:016x}", benchmark.checksum())}};
   j["signal"] = {{"metric", s.signal_metric}, {"epochs", s.signal_epochs}, {"dataset", s.dataset}};
+  // Written only where they differ from the defaults, so that results of plain experiments keep
+  // their bytes.
+  if (!s.signal_device.empty()) j["signal"]["device"] = s.signal_device;
+  if (s.minimize) j["direction"] = "minimize";
+  if (!s.constraints.empty()) {
+    std::vector<std::string> texts;
+    for (const auto& c : s.constraints) texts.push_back(c.text);
+    j["constraints"] = texts;
+  }
   Json best;
   for (std::size_t d = 0; d < search.report_datasets().size(); ++d)
     best[search.report_datasets()[d]] = Decimal(search.BestReport(d));

@@ -1,0 +1,113 @@
+// Objectives with a direction and constraints: regret against the brute-force optimum, incumbents
+// that never violate a constraint, and what strategies are told.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/errors.h"
+#include "experiments/search_run.h"
+#include "strategies/search_strategy.h"
+#include "tests/test_util.h"
+
+namespace naskit {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+const TabularBenchmark& Nb201() {
+  static const TabularBenchmark b =
+      TabularBenchmark::Open(std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5");
+  return b;
+}
+
+SearchSettings Fastest() {
+  SearchSettings s;
+  s.signal_metric = s.report_metric = "latency_ms";
+  s.signal_device = s.report_device = "pixel3";
+  s.minimize = true;
+  s.budget = 60;
+  return s;
+}
+
+SearchSettings AccurateUnder(double ms) {
+  SearchSettings s;
+  s.constraints = {ParseConstraint("latency_ms on pixel3 <= " + std::to_string(ms))};
+  s.budget = 60;
+  return s;
+}
+
+TEST(ObjectivesTest, MinimisingLatencyMeasuresRegretAgainstTheFastestCell) {
+  const Table& latency = Nb201().Get("hardware/pixel3/latency_ms");
+  double fastest = INFINITY;
+  for (std::size_t row = 0; row < Nb201().NumRows(); ++row)
+    fastest = std::min(fastest, double{latency.At(row)});
+  const PreparedSearch search(Nb201(), Fastest());
+  EXPECT_EQ(search.BestReport(0), fastest);
+  for (const auto& strategy : StrategyRegistry::Global().Keys()) {
+    for (std::uint64_t seed = 0; seed < 5; ++seed) {
+      const RunTrace t = ExecuteRun(search, strategy, {}, seed);
+      // The incumbent is the fastest cell queried so far.
+      double best_seen = INFINITY;
+      for (std::size_t i = 0; i < t.row.size(); ++i) {
+        best_seen = std::min(best_seen, double{latency.At(t.row[i])});
+        EXPECT_EQ(t.report[0][i], best_seen) << strategy;
+        EXPECT_GE(t.report[0][i], fastest);
+      }
+    }
+  }
+}
+
+TEST(ObjectivesTest, ALatencyConstraintIsNeverViolatedAndSetsTheOptimum) {
+  const Table& latency = Nb201().Get("hardware/pixel3/latency_ms");
+  const Table& test = Nb201().Metric("cifar10", "test_accuracy");
+  const std::size_t column = test.ColumnOf(200, "test");
+  double best_feasible = -INFINITY, best_overall = -INFINITY;
+  for (std::size_t row = 0; row < Nb201().NumRows(); ++row) {
+    best_overall = std::max(best_overall, double{test.At(row, column)});
+    if (latency.At(row) <= 10) best_feasible = std::max(best_feasible, double{test.At(row, column)});
+  }
+  const PreparedSearch search(Nb201(), AccurateUnder(10));
+  EXPECT_EQ(search.BestReport(0), best_feasible);
+  EXPECT_LT(best_feasible, best_overall);  // the constraint binds
+  for (const auto& strategy : StrategyRegistry::Global().Keys()) {
+    for (std::uint64_t seed = 0; seed < 5; ++seed) {
+      const RunTrace t = ExecuteRun(search, strategy, {}, seed);
+      for (std::size_t i = 0; i < t.row.size(); ++i) {
+        if (std::isnan(t.report[0][i])) continue;  // no feasible cell queried yet
+        EXPECT_LE(latency.At(t.incumbent[i]), 10) << strategy;
+        EXPECT_LE(t.report[0][i], best_feasible);
+      }
+    }
+  }
+}
+
+TEST(ObjectivesTest, StrategiesSeeMinimisedObjectivesNegatedAndInfeasibleCellsAsTheWorst) {
+  const PreparedSearch fastest(Nb201(), Fastest());
+  EXPECT_EQ(fastest.Told(0, 5.0), -5.0);
+  const PreparedSearch constrained(Nb201(), AccurateUnder(10));
+  const Table& latency = Nb201().Get("hardware/pixel3/latency_ms");
+  const Table& signal = constrained.signal();
+  double worst = INFINITY;
+  for (std::size_t row = 0; row < Nb201().NumRows(); ++row)
+    worst = std::min(worst, double{signal.At(row, constrained.signal_column())});
+  for (std::size_t row = 0; row < 200; ++row) {
+    const double v = signal.At(row, constrained.signal_column());
+    EXPECT_EQ(constrained.Told(row, v), latency.At(row) <= 10 ? v : worst);
+  }
+}
+
+TEST(ObjectivesTest, MalformedConstraintsNameTheText) {
+  for (const char* bad : {"latency_ms pixel3 <= 10", "latency_ms on pixel3 < 10",
+                          "latency_ms on pixel3 <= ten", "latency_ms on pixel3 <= 10 ms"}) {
+    EXPECT_THAT([&] { ParseConstraint(bad); },
+                ThrowsMessage<ConfigError>(HasSubstr(std::string("constraint \"") + bad)));
+  }
+  SearchSettings unknown = AccurateUnder(10);
+  unknown.constraints[0].on = "pixel9";
+  EXPECT_THROW(PreparedSearch(Nb201(), unknown), ConfigError);
+}
+
+}  // namespace
+}  // namespace naskit
