@@ -1,7 +1,11 @@
-// `naskit info`, `naskit query` and `naskit import`: reading and building benchmark files.
-#include <fmt/format.h>
+// `naskit info`, `naskit query`, `naskit import` and `naskit bench seal`: reading and building
+// benchmark files.
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
 
 #include "benchmarks_data/importer.h"
 #include "benchmarks_data/tabular_benchmark.h"
@@ -109,6 +113,35 @@ int ImportCommand(const Args& args) {
   WriteBenchmark(data, out);
   fmt::print(stderr, "naskit: wrote {} ({} architectures, {} tables)\n", out, data.archs.size(),
              data.tables.size());
+  return 0;
+}
+
+int BenchSealCommand(const Args& args) {
+  po::options_description options("bench seal options");
+  options.add_options()("file", po::value<std::string>()->required(),
+                        "benchmark file written or edited outside naskit (e.g. with h5py)");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  auto vm = Parse(args, "bench seal FILE.h5", options, positional);
+  if (!vm) return 0;
+  // Seal a copy and open it with every check of the format before it replaces the file, so that a
+  // file naskit would refuse is never sealed.
+  namespace fs = std::filesystem;
+  const std::string path = (*vm)["file"].as<std::string>();
+  if (!fs::is_regular_file(path)) throw ConfigError(path + ": benchmark file not found");
+  const std::string copy = path + ".tmp-seal-" + std::to_string(::getpid());
+  try {
+    fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
+    SealBenchmarkFile(copy);
+    const TabularBenchmark benchmark = TabularBenchmark::Open(copy);
+    fs::rename(copy, path);
+    fmt::print(stderr, "naskit: sealed {} ({} architectures of space {}, {} tables)\n", path,
+               benchmark.NumRows(), benchmark.space().Name(), benchmark.data().tables.size());
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(copy, ignored);
+    throw;
+  }
   return 0;
 }
 

@@ -16,7 +16,8 @@ int ImportCommand(const Args& args);
 int RunCommand(const Args& args);
 int ReportCommand(const Args& args);
 int TrainCommand(const Args& args);     // runs naskit-torch
-int BenchCommand(const Args& args);     // runs naskit-torch
+int BenchCommand(const Args& args);
+int BenchSealCommand(const Args& args);     // runs naskit-torch
 int VerifyCommand(const Args& args);    // runs naskit-torch
 int ZeroCostCommand(const Args& args);  // runs naskit-torch
 

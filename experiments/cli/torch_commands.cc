@@ -30,7 +30,11 @@ namespace {
 }  // namespace
 
 int TrainCommand(const Args& args) { RunTorchTool("train", args); }
-int BenchCommand(const Args& args) { RunTorchTool("bench", args); }
+int BenchCommand(const Args& args) {
+  // `bench seal` needs no LibTorch.
+  if (!args.empty() && args.front() == "seal") return BenchSealCommand({args.begin() + 1, args.end()});
+  RunTorchTool("bench", args);
+}
 int VerifyCommand(const Args& args) { RunTorchTool("verify", args); }
 int ZeroCostCommand(const Args& args) { RunTorchTool("zc", args); }
 

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <H5Cpp.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -99,6 +101,33 @@ TEST(CliTest, BrokenBenchmarkFilesAreErrorsNotCrashes) {
     EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr(file));
   }
+}
+
+// A file edited with the HDF5 API (as h5py users do) is refused until `naskit bench seal` checks
+// and seals it; a file naskit would refuse is never sealed.
+TEST(CliTest, BenchSealAcceptsAnEditedFileAndRefusesABrokenOne) {
+  const std::string dir = testing::TempDir("seal");
+  const std::string file = dir + "/edited.h5";
+  std::filesystem::copy_file(NASKIT_SOURCE_DIR "/benchmarks_data/nb201.h5", file);
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    H5::StrType type(H5::PredType::C_S1, 4);
+    root.createAttribute("editor", type, H5::DataSpace(H5S_SCALAR)).write(type, std::string("h5py"));
+  }
+  EXPECT_THAT(RunCli({"info", file}).err, HasSubstr("its header says"));
+  const auto sealed = RunCli({"bench", "seal", file});
+  EXPECT_EQ(sealed.exit_code, 0) << sealed.err;
+  EXPECT_THAT(sealed.err, HasSubstr("15625 architectures of space nb201"));
+  EXPECT_THAT(RunCli({"info", file}).out, HasSubstr("editor: h5py"));
+
+  const std::string broken = dir + "/broken.h5";
+  std::ofstream(broken) << "not hdf5";
+  const auto refused = RunCli({"bench", "seal", broken});
+  EXPECT_EQ(refused.exit_code, 1);
+  std::ifstream in(broken);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "not hdf5");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 2);  // no leftovers
 }
 
 TEST(CliTest, ImportFailureLeavesNoOutput) {
