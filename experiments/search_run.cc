@@ -44,9 +44,8 @@ namespace {
 // The table an objective or constraint reads: a device's hardware table, else a dataset's
 // feature, else its metric; with the column to read.
 std::pair<const Table*, std::size_t> ResolveTable(const TabularBenchmark& benchmark,
-                                                  const std::string& metric,
-                                                  const std::string& on, int epochs,
-                                                  bool device) {
+                                                  const std::string& metric, const std::string& on,
+                                                  int epochs, bool device) {
   if (device || benchmark.FindTable("hardware/" + on + "/" + metric)) {
     return {&benchmark.Get("hardware/" + on + "/" + metric), 0};
   }
@@ -101,7 +100,8 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
     const float v = signal_->At(row, signal_column_);
     if (!std::isnan(v)) {
-      infeasible_signal_ = std::min(infeasible_signal_, settings_.minimize ? -double{v} : double{v});
+      infeasible_signal_ =
+          std::min(infeasible_signal_, settings_.minimize ? -double{v} : double{v});
     }
   }
   report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}

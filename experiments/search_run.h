@@ -100,7 +100,7 @@ class PreparedSearch {
   std::vector<std::size_t> report_columns_;
   std::vector<float> best_reports_;
   std::vector<std::shared_ptr<const CostModel>>
-      costs_;  // per signal fidelity; null where not recorded
+      costs_;                                       // per signal fidelity; null where not recorded
   std::shared_ptr<const RecordedSubspace> domain_;  // null: the whole space
   std::vector<char> feasible_;                      // per row; empty without constraints
   double infeasible_signal_ = 0;

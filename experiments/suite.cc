@@ -153,11 +153,11 @@ class SuiteReader {
   }
 
   SuiteExperiment ReadExperiment(const YAML::Node& node, std::set<std::string>& names) const {
-    RejectUnknownKeys(node, "experiments[]",
-                      {"name", "datasets", "signal_metric", "signal_epochs", "report_metric",
-                       "report_epochs", "report_datasets", "budget_unit", "budgets", "cost_scale",
-                       "cost_dataset", "charge_repeats", "signal_device", "report_device",
-                       "direction", "constraints"});
+    RejectUnknownKeys(
+        node, "experiments[]",
+        {"name", "datasets", "signal_metric", "signal_epochs", "report_metric", "report_epochs",
+         "report_datasets", "budget_unit", "budgets", "cost_scale", "cost_dataset",
+         "charge_repeats", "signal_device", "report_device", "direction", "constraints"});
     for (const char* required : {"name", "datasets", "budgets"}) {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }

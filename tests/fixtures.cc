@@ -47,12 +47,11 @@ BenchmarkData SyntheticNb201(std::uint64_t salt) {
   return data;
 }
 
-BenchmarkData SyntheticSparse(const std::string& space_key, std::size_t rows,
-                              std::uint64_t salt) {
+BenchmarkData SyntheticSparse(const std::string& space_key, std::size_t rows, std::uint64_t salt) {
   const SearchSpace& space = GetSpace(space_key);
   BenchmarkData data;
-  data.attrs = {{"name", "synthetic_" + space_key}, {"space", space_key},
-                {"source", "naskit test fixture"}};
+  data.attrs = {
+      {"name", "synthetic_" + space_key}, {"space", space_key}, {"source", "naskit test fixture"}};
   Table valid, test, cost;
   valid.epochs = {12};
   test.epochs = {200};

@@ -10,7 +10,6 @@
 #include <mutex>
 #include <sstream>
 
-
 namespace naskit::testing {
 namespace {
 

@@ -28,10 +28,9 @@ constexpr const char* kZeroCostFile = "nas-bench-suite-zero/zc_nasbench101.json"
 const std::vector<int> kEpochs = {4, 12, 36, 108};
 // NAS-Bench-Suite-Zero's scores, with the names naskit's NB201 files use.
 const std::vector<std::pair<const char*, const char*>> kProxies = {
-    {"synflow", "synflow"},   {"snip", "snip"},     {"grasp", "grasp"},
-    {"fisher", "fisher"},     {"grad_norm", "grad_norm"}, {"jacov", "jacov"},
-    {"epe_nas", "epe_nas"},   {"l2_norm", "l2_norm"},     {"plain", "plain"},
-    {"flops", "flops"}};
+    {"synflow", "synflow"},     {"snip", "snip"},   {"grasp", "grasp"},     {"fisher", "fisher"},
+    {"grad_norm", "grad_norm"}, {"jacov", "jacov"}, {"epe_nas", "epe_nas"}, {"l2_norm", "l2_norm"},
+    {"plain", "plain"},         {"flops", "flops"}};
 
 json ReadJson(const std::string& path) {
   std::ifstream in(path);
@@ -62,8 +61,9 @@ class Nb101Import {
         {"citation",
          "Ying et al., NAS-Bench-101, ICML 2019; Krishnakumar et al., NAS-Bench-Suite-Zero, "
          "NeurIPS 2022"},
-        {"row_order", "the 1,000 architectures of nasbench-vis-data-1k.json in file order, then "
-                      "those of zc_nasbench101.json not among them; /archs/index is the row"},
+        {"row_order",
+         "the 1,000 architectures of nasbench-vis-data-1k.json in file order, then "
+         "those of zc_nasbench101.json not among them; /archs/index is the row"},
     };
     ReadVis();
     ReadZeroCost();
@@ -77,7 +77,8 @@ class Nb101Import {
     if (inserted) {
       data_.archs.push_back(arch);
       data_.index.push_back(static_cast<std::uint32_t>(it->second));
-      for (auto* column : {&valid_, &seconds_}) column->resize(data_.archs.size(), {NAN, NAN, NAN, NAN});
+      for (auto* column : {&valid_, &seconds_})
+        column->resize(data_.archs.size(), {NAN, NAN, NAN, NAN});
     }
     return it->second;
   }
@@ -87,15 +88,18 @@ class Nb101Import {
     try {
       return j.get<T>();
     } catch (const json::exception&) {
-      throw DataError(path + ": " + where + " is " + j.dump().substr(0, 80) +
-                      " (expected a " + (std::is_arithmetic_v<T> ? "number" : "list") + ")");
+      throw DataError(path + ": " + where + " is " + j.dump().substr(0, 80) + " (expected a " +
+                      (std::is_arithmetic_v<T> ? "number" : "list") + ")");
     }
   }
 
   void ReadVis() {
     const json vis = ReadJson(vis_path_);
-    const std::vector<std::string> keys = {"key", "adjacency", "operations",
-                                           "final_training_time", "trainable_parameters",
+    const std::vector<std::string> keys = {"key",
+                                           "adjacency",
+                                           "operations",
+                                           "final_training_time",
+                                           "trainable_parameters",
                                            "4_final_validation_accuracy",
                                            "12_final_validation_accuracy",
                                            "36_final_validation_accuracy",
@@ -115,16 +119,16 @@ class Nb101Import {
       const std::string where = fmt::format("architecture {}", i);
       const auto matrix = Get<std::vector<std::vector<double>>>(vis["adjacency"][i], vis_path_,
                                                                 where + " \"adjacency\"");
-      const auto ops = Get<std::vector<int>>(vis["operations"][i], vis_path_,
-                                             where + " \"operations\"");
+      const auto ops =
+          Get<std::vector<int>>(vis["operations"][i], vis_path_, where + " \"operations\"");
       // Operations: -1 input, -2 output, 0..2 ops, -3 padding of modules with < 7 vertices.
       Nb101Space::Spec spec;
       std::vector<int> kept;
       for (std::size_t v = 0; v < ops.size(); ++v)
         if (ops[v] != -3) kept.push_back(static_cast<int>(v));
       if (kept.size() < 2 || kept.size() > 7 || matrix.size() != ops.size()) {
-        throw DataError(fmt::format("{}: {} has {} vertices and a {}-row matrix", vis_path_,
-                                    where, kept.size(), matrix.size()));
+        throw DataError(fmt::format("{}: {} has {} vertices and a {}-row matrix", vis_path_, where,
+                                    kept.size(), matrix.size()));
       }
       spec.vertices = static_cast<int>(kept.size());
       for (std::size_t a = 0; a < kept.size(); ++a) {
@@ -150,8 +154,8 @@ class Nb101Import {
         const std::string field = std::to_string(kEpochs[e]) + "_final_validation_accuracy";
         const double v = Get<double>(vis[field][i], vis_path_, where + " " + Quote(field));
         if (!(v >= 0 && v <= 1)) {
-          throw DataError(fmt::format("{}: {} {} is {} (expected a fraction in [0, 1])",
-                                      vis_path_, where, Quote(field), v));
+          throw DataError(fmt::format("{}: {} {} is {} (expected a fraction in [0, 1])", vis_path_,
+                                      where, Quote(field), v));
         }
         valid_[row][e] = static_cast<float>(100 * v);
       }
@@ -181,16 +185,16 @@ class Nb101Import {
         start = key.find_first_of("0123456789", end);
       }
       if (values.size() != 56) {
-        throw DataError(fmt::format("{}: {} has {} numbers (expected 49 + 7)", zc_path_, where,
-                                    values.size()));
+        throw DataError(
+            fmt::format("{}: {} has {} numbers (expected 49 + 7)", zc_path_, where, values.size()));
       }
       Nb101Space::Spec spec;
       spec.vertices = 7;
       for (int v = 0; v < 7; ++v) {
         for (int w = 0; w < 7; ++w) spec.matrix[v][w] = values[v * 7 + w] != 0;
         const int code = values[49 + v];
-        spec.labels[v] = code == 0 ? Nb101Space::kInput
-                         : code == 1 ? Nb101Space::kOutput
+        spec.labels[v] = code == 0                ? Nb101Space::kInput
+                         : code == 1              ? Nb101Space::kOutput
                          : code >= 2 && code <= 4 ? 4 - code
                                                   : 99;  // rejected by FromSpec
       }

@@ -90,7 +90,9 @@ class Importer {
   }
 
  private:
-  std::string File(const char* name) const { return InputFile(folder_, std::string("derived/") + name); }
+  std::string File(const char* name) const {
+    return InputFile(folder_, std::string("derived/") + name);
+  }
 
   void CheckRowCount(const CsvTable& csv, std::size_t expected) {
     if (csv.NumRows() != expected) {

@@ -15,10 +15,10 @@ int QueryCommand(const Args& args);
 int ImportCommand(const Args& args);
 int RunCommand(const Args& args);
 int ReportCommand(const Args& args);
-int TrainCommand(const Args& args);     // runs naskit-torch
+int TrainCommand(const Args& args);  // runs naskit-torch
 int BenchCommand(const Args& args);
-int BenchSealCommand(const Args& args);     // runs naskit-torch
-int VerifyCommand(const Args& args);    // runs naskit-torch
-int ZeroCostCommand(const Args& args);  // runs naskit-torch
+int BenchSealCommand(const Args& args);  // runs naskit-torch
+int VerifyCommand(const Args& args);     // runs naskit-torch
+int ZeroCostCommand(const Args& args);   // runs naskit-torch
 
 }  // namespace naskit::cli

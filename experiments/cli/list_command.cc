@@ -30,8 +30,8 @@ int ListCommand(const Args& args) {
 int DescribeCommand(const Args& args) {
   po::options_description options("describe options");
   options.add_options()("kind", po::value<std::string>()->required(),
-                        "space, strategy, predictor or importer")("key", po::value<std::string>()->required(),
-                                                        "registry key");
+                        "space, strategy, predictor or importer")(
+      "key", po::value<std::string>()->required(), "registry key");
   po::positional_options_description positional;
   positional.add("kind", 1).add("key", 1);
   auto vm = Parse(args, "describe KIND KEY", options, positional);

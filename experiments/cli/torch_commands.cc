@@ -32,7 +32,8 @@ namespace {
 int TrainCommand(const Args& args) { RunTorchTool("train", args); }
 int BenchCommand(const Args& args) {
   // `bench seal` needs no LibTorch.
-  if (!args.empty() && args.front() == "seal") return BenchSealCommand({args.begin() + 1, args.end()});
+  if (!args.empty() && args.front() == "seal")
+    return BenchSealCommand({args.begin() + 1, args.end()});
   RunTorchTool("bench", args);
 }
 int VerifyCommand(const Args& args) { RunTorchTool("verify", args); }

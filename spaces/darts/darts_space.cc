@@ -9,8 +9,8 @@
 //
 // The ArchId is dense: per node, the index of its input pair among the C(k+2, 2) pairs and the op
 // of each edge; the cells in mixed radix, normal first: 1,037,664,180 cells squared, about
-// 1.08e18 architectures, which fits in 64 bits. Canonical() is the identity: the space's isomorphisms
-// (e.g. relabelling intermediate nodes) are not merged.
+// 1.08e18 architectures, which fits in 64 bits. Canonical() is the identity: the space's
+// isomorphisms (e.g. relabelling intermediate nodes) are not merged.
 #include <array>
 #include <set>
 
@@ -38,10 +38,14 @@ constexpr std::uint64_t kCellSize = NodeRadix(0) * NodeRadix(1) * NodeRadix(2) *
 struct Edge {
   int input = 0;
   int op = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   auto operator<=>(const Edge&) const = default;
 };
 using Cell = std::array<Edge, kEdges>;  // edges 2k, 2k+1 feed node k, by ascending input
-using Cells = std::array<Cell, 2>;      // normal, reduction
+
+// The first of node k's two edges.
+constexpr std::size_t EdgeOf(int node) { return 2 * static_cast<std::size_t>(node); }
+using Cells = std::array<Cell, 2>;  // normal, reduction
 
 std::pair<int, int> PairOf(int node, std::uint64_t index) {
   for (int hi = 1, i = 0; hi < node + 2; ++hi) {
@@ -70,8 +74,8 @@ Cells Decode(ArchId id, std::uint64_t size) {
       node /= kNumOps;
       const int op_lo = static_cast<int>(node % kNumOps);
       const auto [lo, hi] = PairOf(k, node / kNumOps);
-      cell[2 * k] = {lo, op_lo};
-      cell[2 * k + 1] = {hi, op_hi};
+      cell[EdgeOf(k)] = {lo, op_lo};
+      cell[EdgeOf(k) + 1] = {hi, op_hi};
     }
   }
   return cells;
@@ -83,7 +87,7 @@ ArchId EncodeCells(Cells cells) {
   for (int c = 1; c >= 0; --c) {
     std::uint64_t code = 0;
     for (int k = kNodes - 1; k >= 0; --k) {
-      Edge a = cells[c][2 * k], b = cells[c][2 * k + 1];
+      Edge a = cells[c][EdgeOf(k)], b = cells[c][EdgeOf(k) + 1];
       if (b < a) std::swap(a, b);
       if (a.input < 0 || b.input >= k + 2 || a.input == b.input || a.op < 0 || a.op >= kNumOps ||
           b.op < 0 || b.op >= kNumOps) {
@@ -172,7 +176,7 @@ class DartsSpace final : public SearchSpace {
       };
       std::array<std::vector<Path>, kNodes> ending;
       for (int k = 0; k < kNodes; ++k) {
-        for (const Edge& edge : {cells[c][2 * k], cells[c][2 * k + 1]}) {
+        for (const Edge& edge : {cells[c][EdgeOf(k)], cells[c][EdgeOf(k) + 1]}) {
           if (edge.input < 2) {
             ending[k].push_back({edge.input, 1, static_cast<std::size_t>(edge.op)});
           } else {
@@ -277,7 +281,7 @@ class DartsSpace final : public SearchSpace {
   }
 
   // Per cell and node: the input pair, then the op of each of its two edges.
-  std::size_t NumDecisions() const override { return 2 * kNodes * 3; }
+  std::size_t NumDecisions() const override { return std::size_t{2} * kNodes * 3; }
   std::size_t NumChoices(std::size_t decision) const override {
     const int node = static_cast<int>(decision / 3 % kNodes);
     return decision % 3 == 0 ? NumPairs(node) : kNumOps;
@@ -288,9 +292,9 @@ class DartsSpace final : public SearchSpace {
     for (const Cell& cell : cells) {
       for (int k = 0; k < kNodes; ++k) {
         choices.push_back(
-            static_cast<int>(IndexOf(cell[2 * k].input, cell[2 * k + 1].input)));
-        choices.push_back(cell[2 * k].op);
-        choices.push_back(cell[2 * k + 1].op);
+            static_cast<int>(IndexOf(cell[EdgeOf(k)].input, cell[EdgeOf(k) + 1].input)));
+        choices.push_back(cell[EdgeOf(k)].op);
+        choices.push_back(cell[EdgeOf(k) + 1].op);
       }
     }
     return choices;
@@ -310,9 +314,9 @@ class DartsSpace final : public SearchSpace {
         }
       }
       const auto [lo, hi] = PairOf(node, static_cast<std::uint64_t>(choices[d]));
-      Cell& cell = cells[d / (3 * kNodes)];
-      cell[2 * node] = {lo, choices[d + 1]};
-      cell[2 * node + 1] = {hi, choices[d + 2]};
+      Cell& cell = cells[d / (std::size_t{3} * kNodes)];
+      cell[EdgeOf(node)] = {lo, choices[d + 1]};
+      cell[EdgeOf(node) + 1] = {hi, choices[d + 2]};
     }
     return EncodeCells(cells);
   }

@@ -67,8 +67,7 @@ std::optional<Spec> Prune(const Spec& s) {
   pruned.vertices = static_cast<int>(keep.size());
   for (std::size_t a = 0; a < keep.size(); ++a) {
     pruned.labels[a] = s.labels[keep[a]];
-    for (std::size_t b = 0; b < keep.size(); ++b)
-      pruned.matrix[a][b] = s.matrix[keep[a]][keep[b]];
+    for (std::size_t b = 0; b < keep.size(); ++b) pruned.matrix[a][b] = s.matrix[keep[a]][keep[b]];
   }
   if (NumEdges(pruned) > Nb101Space::kMaxEdges) return std::nullopt;
   return pruned;
@@ -158,8 +157,8 @@ std::string Md5Hex(const std::string& text) {
 
 std::optional<ArchId> Nb101Space::FromSpec(const Spec& spec) {
   if (spec.vertices < 2 || spec.vertices > kMaxVertices) {
-    throw ConfigError(fmt::format("nb101: a cell has 2 to {} vertices (got {})", kMaxVertices,
-                                  spec.vertices));
+    throw ConfigError(
+        fmt::format("nb101: a cell has 2 to {} vertices (got {})", kMaxVertices, spec.vertices));
   }
   for (int i = 0; i < spec.vertices; ++i) {
     for (int j = 0; j <= i; ++j) {
@@ -339,9 +338,7 @@ ArchGraph Nb101Space::Graph(ArchId arch) const {
   const Spec s = ToSpec(arch);
   ArchGraph g;
   for (int v = 0; v < s.vertices; ++v) {
-    g.node_labels.push_back(v == 0                ? "input"
-                            : v + 1 == s.vertices ? "output"
-                                                  : kOps[s.labels[v]]);
+    g.node_labels.push_back(v == 0 ? "input" : v + 1 == s.vertices ? "output" : kOps[s.labels[v]]);
     for (int w = v + 1; w < s.vertices; ++w)
       if (s.matrix[v][w]) g.edges.emplace_back(v, w);
   }
@@ -372,8 +369,9 @@ ArchId Nb101Space::Parse(std::string_view text) const {
   const std::string where = "nb101 architecture " + Quote(std::string(text));
   const auto semicolon = text.find(';');
   if (semicolon == std::string_view::npos) {
-    throw ConfigError(where + ": expected '<matrix rows separated by |>;<ops separated by ,>' "
-                              "(e.g. '011|001|000;input,maxpool3x3,output')");
+    throw ConfigError(where +
+                      ": expected '<matrix rows separated by |>;<ops separated by ,>' "
+                      "(e.g. '011|001|000;input,maxpool3x3,output')");
   }
   std::vector<std::string_view> rows, ops;
   auto split = [](std::string_view s, char sep, std::vector<std::string_view>& out) {
@@ -389,13 +387,14 @@ ArchId Nb101Space::Parse(std::string_view text) const {
   Spec spec;
   spec.vertices = static_cast<int>(rows.size());
   if (spec.vertices < 2 || spec.vertices > kMaxVertices || ops.size() != rows.size()) {
-    throw ConfigError(fmt::format("{}: {} matrix rows and {} ops (expected the same number, 2 to {})",
-                                  where, rows.size(), ops.size(), kMaxVertices));
+    throw ConfigError(
+        fmt::format("{}: {} matrix rows and {} ops (expected the same number, 2 to {})", where,
+                    rows.size(), ops.size(), kMaxVertices));
   }
   for (int i = 0; i < spec.vertices; ++i) {
     if (rows[i].size() != rows.size()) {
-      throw ConfigError(fmt::format("{}: matrix row {} is {} (expected {} digits 0 or 1)", where,
-                                    i, Quote(std::string(rows[i])), rows.size()));
+      throw ConfigError(fmt::format("{}: matrix row {} is {} (expected {} digits 0 or 1)", where, i,
+                                    Quote(std::string(rows[i])), rows.size()));
     }
     for (int j = 0; j < spec.vertices; ++j) {
       const char c = rows[i][j];
@@ -413,8 +412,7 @@ ArchId Nb101Space::Parse(std::string_view text) const {
     } else {
       const auto it = std::find(kOps.begin(), kOps.end(), op);
       if (it == kOps.end()) {
-        throw ConfigError(where + ": " +
-                          UnknownNameMessage("op", op, {kOps.begin(), kOps.end()}));
+        throw ConfigError(where + ": " + UnknownNameMessage("op", op, {kOps.begin(), kOps.end()}));
       }
       spec.labels[i] = static_cast<int>(it - kOps.begin());
     }
@@ -457,8 +455,8 @@ std::optional<ArchId> Nb101Space::FromChoices(const std::vector<int>& choices) c
   for (int i = 0; i < kMaxV; ++i) {
     for (int j = i + 1; j < kMaxV; ++j, ++d) {
       if (choices[d] != 0 && choices[d] != 1) {
-        throw ConfigError(fmt::format("nb101: edge choice {} is {} (expected 0 or 1)", d,
-                                      choices[d]));
+        throw ConfigError(
+            fmt::format("nb101: edge choice {} is {} (expected 0 or 1)", d, choices[d]));
       }
       s.matrix[i][j] = static_cast<std::uint8_t>(choices[d]);
     }
@@ -472,7 +470,8 @@ std::optional<ArchId> Nb101Space::FromChoices(const std::vector<int>& choices) c
   return FromSpec(s);
 }
 
-NASKIT_REGISTER_SPACE(Nb101Space, NoOptions, "nb101",
-                      "NAS-Bench-101 cell: DAG of <= 7 vertices, <= 9 edges, 3 ops; 423,624 graphs");
+NASKIT_REGISTER_SPACE(
+    Nb101Space, NoOptions, "nb101",
+    "NAS-Bench-101 cell: DAG of <= 7 vertices, <= 9 edges, 3 ops; 423,624 graphs");
 
 }  // namespace naskit

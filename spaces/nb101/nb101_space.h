@@ -27,7 +27,7 @@ class Nb101Space final : public SearchSpace {
   static constexpr std::uint64_t kNumArchs = 423624;  // published count of unique graphs
   static constexpr std::array<const char*, kNumOps> kOps = {"conv3x3-bn-relu", "conv1x1-bn-relu",
                                                             "maxpool3x3"};
-  static constexpr int kInput = -1;   // NAS-Bench-101's labels in its hash
+  static constexpr int kInput = -1;  // NAS-Bench-101's labels in its hash
   static constexpr int kOutput = -2;
 
   // A cell as NAS-Bench-101 writes it: an upper-triangular 0/1 matrix and one label per vertex

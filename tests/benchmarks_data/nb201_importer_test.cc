@@ -90,7 +90,8 @@ TEST(Nb201ImporterTest, MalformedInputNamesFileLineAndColumn) {
         << c.message;
   }
   EXPECT_THAT([] { ImportNb201("/nonexistent"); },
-              ThrowsMessage<ConfigError>(HasSubstr("/nonexistent: source file \"derived/nb201.csv\" not found")));
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("/nonexistent: source file \"derived/nb201.csv\" not found")));
 }
 
 }  // namespace

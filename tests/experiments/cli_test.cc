@@ -113,7 +113,8 @@ TEST(CliTest, BenchSealAcceptsAnEditedFileAndRefusesABrokenOne) {
     H5::H5File h5(file, H5F_ACC_RDWR);
     H5::Group root = h5.openGroup("/");
     H5::StrType type(H5::PredType::C_S1, 4);
-    root.createAttribute("editor", type, H5::DataSpace(H5S_SCALAR)).write(type, std::string("h5py"));
+    root.createAttribute("editor", type, H5::DataSpace(H5S_SCALAR))
+        .write(type, std::string("h5py"));
   }
   EXPECT_THAT(RunCli({"info", file}).err, HasSubstr("its header says"));
   const auto sealed = RunCli({"bench", "seal", file});

@@ -24,9 +24,9 @@ json ReadJson(const fs::path& path) {
 
 TEST(Nb201PaperBaselineTest, TrajectoriesAndValuesAreUnchanged) {
   const std::string source = NASKIT_SOURCE_DIR;
-  const Suite suite = LoadSuite(source + "/experiments/nb201_paper.yaml",
-                                {"seeds=[0, 1, 499]", "benchmark=" + source +
-                                                          "/benchmarks_data/nb201.h5"});
+  const Suite suite =
+      LoadSuite(source + "/experiments/nb201_paper.yaml",
+                {"seeds=[0, 1, 499]", "benchmark=" + source + "/benchmarks_data/nb201.h5"});
   RunnerOptions options;
   options.out_dir = testing::TempDir("nb201-baseline");
   options.jobs = 2;

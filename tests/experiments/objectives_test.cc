@@ -66,7 +66,8 @@ TEST(ObjectivesTest, ALatencyConstraintIsNeverViolatedAndSetsTheOptimum) {
   double best_feasible = -INFINITY, best_overall = -INFINITY;
   for (std::size_t row = 0; row < Nb201().NumRows(); ++row) {
     best_overall = std::max(best_overall, double{test.At(row, column)});
-    if (latency.At(row) <= 10) best_feasible = std::max(best_feasible, double{test.At(row, column)});
+    if (latency.At(row) <= 10)
+      best_feasible = std::max(best_feasible, double{test.At(row, column)});
   }
   const PreparedSearch search(Nb201(), AccurateUnder(10));
   EXPECT_EQ(search.BestReport(0), best_feasible);

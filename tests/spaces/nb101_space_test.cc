@@ -62,8 +62,8 @@ TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForAllThousandVisArchitectures) {
 
 TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForTheThirtyNaslibArchitectures) {
   NASKIT_REQUIRE_SHARED(path, "nas-bench-101/nb101_dummy.pkl");
-  const std::string command = "python3 " NASKIT_SOURCE_DIR "/tests/spaces/nb101_pickle_specs.py '" +
-                              path + "'";
+  const std::string command =
+      "python3 " NASKIT_SOURCE_DIR "/tests/spaces/nb101_pickle_specs.py '" + path + "'";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   ASSERT_TRUE(pipe);
   std::string text;
@@ -96,9 +96,9 @@ TEST(Nb101SpaceTest, PrunedAndRelabelledSpecsAreTheSameArchitecture) {
   const ArchId b = space.Parse("0110|0001|0001|0000;input,maxpool3x3,conv3x3-bn-relu,output");
   EXPECT_EQ(a, b);
   // A vertex with no path to the output is pruned away.
-  const ArchId c =
-      space.Parse("01100|00001|00011|00000|00000;input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,"
-                  "output");
+  const ArchId c = space.Parse(
+      "01100|00001|00011|00000|00000;input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,"
+      "output");
   EXPECT_EQ(space.Format(c), "0110|0001|0001|0000;input,maxpool3x3,conv3x3-bn-relu,output");
   EXPECT_EQ(Nb101Space::ModuleHash(a), Nb101Space::ModuleHash(c));
 }
@@ -115,9 +115,10 @@ TEST(Nb101SpaceTest, BadStringsNameWhatIsWrong) {
   // Ten edges that all lie on input-output paths.
   EXPECT_THAT(
       [&] {
-        space.Parse("0111100|0011110|0000011|0000011|0000001|0000001|0000000;input,"
-                    "conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,"
-                    "conv3x3-bn-relu,output");
+        space.Parse(
+            "0111100|0011110|0000011|0000011|0000001|0000001|0000000;input,"
+            "conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,"
+            "conv3x3-bn-relu,output");
       },
       ThrowsMessage<ConfigError>(HasSubstr("more than 9 edges")));
 }

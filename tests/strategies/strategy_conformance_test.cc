@@ -22,8 +22,9 @@ class StrategyConformanceTest : public ::testing::TestWithParam<std::string> {
   std::string BenchmarkName() const { return GetParam().substr(GetParam().find('@') + 1); }
   BenchmarkData Data() const {
     const std::string name = BenchmarkName();
-    return name == "nb201_dense" ? testing::SyntheticNb201()
-                                 : testing::SyntheticSparse(name.substr(0, name.rfind("_sparse")), 400);
+    return name == "nb201_dense"
+               ? testing::SyntheticNb201()
+               : testing::SyntheticSparse(name.substr(0, name.rfind("_sparse")), 400);
   }
   const TabularBenchmark& Benchmark() const {
     static std::map<std::string, std::unique_ptr<TabularBenchmark>> cache;
