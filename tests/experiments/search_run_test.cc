@@ -14,7 +14,6 @@
 namespace naskit {
 namespace {
 
-using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -50,7 +49,7 @@ TEST(SearchRunTest, ArchitecturesWithoutASignalAreNeverProposed) {
   const PreparedSearch search(benchmark, settings);
   EXPECT_EQ(search.space().Size(), benchmark.NumRows() - (benchmark.NumRows() + 2) / 3);
   EXPECT_EQ(search.BestReport(0), best_measured);
-  for (const std::string strategy : StrategyRegistry::Global().Keys()) {
+  for (const std::string& strategy : StrategyRegistry::Global().Keys()) {
     const RunTrace trace = ExecuteRun(search, strategy, {}, 0);
     EXPECT_FALSE(trace.row.empty()) << strategy;
     for (std::size_t row : trace.row) EXPECT_NE(row % 3, 0u) << strategy;

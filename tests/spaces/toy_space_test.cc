@@ -81,7 +81,7 @@ TEST(ToySpaceTest, ASuiteRunsOnASpaceRegisteredOutsideTheFramework) {
   options.progress = false;
   const RunnerSummary summary = RunSuite(suite, options);
   EXPECT_EQ(summary.completed, PlanRuns(suite).size());
-  EXPECT_EQ(summary.completed, 2 * 3 * StrategyRegistry::Global().Keys().size());
+  EXPECT_EQ(summary.completed, std::size_t{2} * 3 * StrategyRegistry::Global().Keys().size());
   const SearchSpace& space = GetSpace("toy_bits");
   for (const auto& run : PlanRuns(suite)) {
     std::ifstream in(options.out_dir + "/" + run.key + ".json");
