@@ -79,7 +79,9 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
     }
     strategy->Tell(observations);
   }
-  if (!strategy->MayRepeat()) EXPECT_EQ(repeats, 0u);
+  if (!strategy->MayRepeat()) {
+    EXPECT_EQ(repeats, 0u);
+  }
 }
 
 TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
