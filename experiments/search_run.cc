@@ -78,10 +78,14 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     if (complete) measured.push_back(benchmark.data().archs[row]);
   }
   if (measured.empty()) {
-    throw DataError(benchmark.path() + ": metric " +
-                    Quote(settings_.dataset + "/" + settings_.signal_metric) +
-                    " was measured for no architecture at " +
-                    std::to_string(settings_.signal_epochs) + " epochs");
+    throw DataError(
+        benchmark.path() + ": the signal " +
+        Quote((settings_.signal_device.empty() ? settings_.dataset : settings_.signal_device) +
+              "/" + settings_.signal_metric) +
+        " was measured for no architecture" +
+        (settings_.signal_device.empty()
+             ? " at " + std::to_string(settings_.signal_epochs) + " epochs"
+             : ""));
   }
   if (!benchmark.Complete() || measured.size() < benchmark.NumRows()) {
     domain_ = std::make_shared<RecordedSubspace>(benchmark.space(), std::move(measured));
@@ -95,6 +99,12 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
         feasible_[row] &= c.at_most ? v <= c.bound : v >= c.bound;
       }
     }
+  }
+  if (!feasible_.empty() && std::find(feasible_.begin(), feasible_.end(), 1) == feasible_.end()) {
+    std::string texts;
+    for (const auto& c : settings_.constraints)
+      texts += (texts.empty() ? "" : ", ") + Quote(c.text);
+    throw ConfigError(benchmark.path() + ": no architecture satisfies the constraints " + texts);
   }
   infeasible_signal_ = INFINITY;
   for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
@@ -227,7 +237,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
       trace.row.push_back(*row);
       trace.signal.push_back(signal);
       trace.seconds.push_back(spent_seconds);
-      trace.incumbent.push_back(incumbent.value_or(*row));
+      trace.incumbent.push_back(incumbent);
       for (std::size_t d = 0; d < trace.report.size(); ++d) {
         trace.report[d].push_back(incumbent ? search.Report(d, *incumbent) : NAN);
       }

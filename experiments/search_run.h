@@ -110,8 +110,10 @@ struct RunTrace {
   // One entry per counted query.
   std::vector<std::size_t> row;  // benchmark row of the queried architecture
   std::vector<float> signal;
-  std::vector<double> seconds;             // cumulative simulated cost
-  std::vector<std::size_t> incumbent;      // row of the incumbent after this query
+  std::vector<double> seconds;  // cumulative simulated cost
+  // Row of the incumbent after this query; nullopt while no query at the signal's fidelity (and,
+  // with constraints, no feasible one) was made.
+  std::vector<std::optional<std::size_t>> incumbent;
   std::vector<std::vector<float>> report;  // [report dataset][query]: incumbent's report metric
   std::size_t modelled_cost_queries = 0;
   std::size_t free_repeats = 0;

@@ -82,8 +82,12 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   Json final_result;
   final_result["queries"] = n;
   final_result["seconds"] = n ? trace.seconds.back() : 0.0;
-  if (n) {
-    const std::size_t inc = trace.incumbent.back();
+  if (n && !trace.incumbent.back()) {
+    // No query reached the signal's fidelity (or satisfied the constraints): nothing was chosen.
+    final_result["incumbent_index"] = nullptr;
+    final_result["incumbent"] = nullptr;
+  } else if (n) {
+    const std::size_t inc = *trace.incumbent.back();
     final_result["incumbent_index"] = benchmark.data().index[inc];
     final_result["incumbent"] = benchmark.space().Format(benchmark.data().archs[inc]);
     final_result["signal"] = Decimal(search.signal().At(inc, search.signal_column()));
@@ -95,11 +99,16 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   j["final"] = final_result;
 
   Json t;
-  std::vector<std::uint32_t> index, incumbent;
+  std::vector<std::uint32_t> index;
+  Json incumbent = Json::array();
   std::vector<double> signal;
   for (std::size_t i = 0; i < n; ++i) {
     index.push_back(benchmark.data().index[trace.row[i]]);
-    incumbent.push_back(benchmark.data().index[trace.incumbent[i]]);
+    if (trace.incumbent[i]) {
+      incumbent.push_back(benchmark.data().index[*trace.incumbent[i]]);
+    } else {
+      incumbent.push_back(nullptr);
+    }
     signal.push_back(Decimal(trace.signal[i]));
   }
   t["index"] = index;

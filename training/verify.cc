@@ -38,8 +38,9 @@ std::string VerifyIncumbents(VerifyOptions o) {
       continue;
     std::ifstream in(entry.path());
     const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.contains("final") || !j["final"].contains("incumbent_index"))
-      continue;
+    if (j.is_discarded() || !j.contains("final") || !j["final"].contains("incumbent_index") ||
+        !j["final"]["incumbent_index"].is_number_unsigned())
+      continue;  // not a run result, or a run that chose nothing
     ++chosen[j["final"]["incumbent_index"].get<std::uint32_t>()];
     benchmark_path = j["benchmark"]["path"];
     dataset = j["signal"]["dataset"];

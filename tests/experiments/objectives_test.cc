@@ -77,7 +77,8 @@ TEST(ObjectivesTest, ALatencyConstraintIsNeverViolatedAndSetsTheOptimum) {
       const RunTrace t = ExecuteRun(search, strategy, {}, seed);
       for (std::size_t i = 0; i < t.row.size(); ++i) {
         if (std::isnan(t.report[0][i])) continue;  // no feasible cell queried yet
-        EXPECT_LE(latency.At(t.incumbent[i]), 10) << strategy;
+        ASSERT_TRUE(t.incumbent[i]);
+        EXPECT_LE(latency.At(*t.incumbent[i]), 10) << strategy;
         EXPECT_LE(t.report[0][i], best_feasible);
       }
     }
@@ -108,6 +109,8 @@ TEST(ObjectivesTest, MalformedConstraintsNameTheText) {
   SearchSettings unknown = AccurateUnder(10);
   unknown.constraints[0].on = "pixel9";
   EXPECT_THROW(PreparedSearch(Nb201(), unknown), ConfigError);
+  EXPECT_THAT([&] { PreparedSearch(Nb201(), AccurateUnder(-1)); },
+              ThrowsMessage<ConfigError>(HasSubstr("no architecture satisfies the constraints")));
 }
 
 }  // namespace

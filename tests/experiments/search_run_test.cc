@@ -24,8 +24,8 @@ TEST(SearchRunTest, ASignalMeasuredNowhereIsADataError) {
   SearchSettings settings;
   settings.dataset = "toy";
   EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
-              ThrowsMessage<DataError>(
-                  HasSubstr("\"toy/valid_accuracy\" was measured for no architecture at 12")));
+              ThrowsMessage<DataError>(HasSubstr(
+                  "the signal \"toy/valid_accuracy\" was measured for no architecture at 12")));
 }
 
 // Where the signal is missing for some architectures, strategies search the others

@@ -2,12 +2,17 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "experiments/search_run.h"
+#include "experiments/suite_runner.h"
 #include "spaces/nb201/nb201_space.h"
 #include "strategies/internal/halving_bracket.h"
 #include "tests/fixtures.h"
+#include "tests/test_util.h"
 
 namespace naskit {
 namespace {
@@ -97,6 +102,24 @@ TEST(MultiFidelityTest, TheIncumbentComesFromTheSignalFidelityOnly) {
   // The first 20 queries are all at 1 epoch: no incumbent has been chosen at 4 epochs yet, and the
   // recorded report is NaN rather than a low-fidelity pick.
   EXPECT_TRUE(std::isnan(trace.report[0].back()));
+  EXPECT_FALSE(trace.incumbent.back());
+
+  // The result file then names no incumbent rather than the last cell queried.
+  const std::string dir = testing::TempDir("no-incumbent");
+  WriteBenchmark(benchmark.data(), dir + "/curves.h5");
+  std::ofstream(dir + "/suite.yaml")
+      << "name: early\nbenchmark: " << dir << "/curves.h5\nseeds: [3]\nstrategies:\n"
+      << "  - strategy: successive_halving\nexperiments:\n  - name: e\n    datasets: [toy]\n"
+      << "    signal_epochs: 4\n    report_epochs: 200\n    budgets: [20]\n";
+  RunnerOptions options;
+  options.out_dir = dir + "/results";
+  options.progress = false;
+  RunSuite(LoadSuite(dir + "/suite.yaml"), options);
+  std::ifstream in(options.out_dir + "/e/toy/successive_halving/20q/seed-3.json");
+  const auto result = nlohmann::json::parse(in);
+  EXPECT_TRUE(result["final"]["incumbent"].is_null());
+  EXPECT_TRUE(result["final"]["incumbent_index"].is_null());
+  EXPECT_TRUE(result["trajectory"]["incumbent_index"].back().is_null());
 }
 
 }  // namespace
