@@ -3,12 +3,14 @@
 
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace naskit {
 
 std::string Constraint::Describe() const {
+  if (!plugin_kind.empty()) return "a registered " + plugin_kind + "; its options as KEY.OPTION";
   if (!one_of.empty()) {
     std::string text = "one of ";
     for (std::size_t i = 0; i < one_of.size(); ++i) text += (i ? ", " : "") + one_of[i];
@@ -75,10 +77,28 @@ void CheckConstraint(const std::string& where, const std::string& text, const st
   throw ConfigError(message);
 }
 
+void AssignVisitor::AssignPlugin(const std::string& key, const std::string& where,
+                                 PluginOptions& field, const Constraint& c) {
+  const std::string prefix = key + ".";
+  plugin_prefixes_.push_back(prefix);
+  if (auto it = values_.find(key); it != values_.end()) field.key = it->second;
+  for (auto it = values_.lower_bound(prefix); it != values_.end() && it->first.starts_with(prefix);
+       ++it) {
+    field.options[it->first.substr(prefix.size())] = it->second;
+  }
+  if (!c.resolve_plugin) throw std::logic_error(where + ": declared without PluginOf<>()");
+  try {
+    c.resolve_plugin(field.key, field.options);
+  } catch (const ConfigError& e) {
+    throw ConfigError(where + ": " + e.what());
+  }
+}
+
 void AssignVisitor::RejectUnknown() const {
   for (const auto& [key, value] : values_) {
     bool found = false;
     for (const auto& k : known_) found = found || k == key;
+    for (const auto& prefix : plugin_prefixes_) found = found || key.starts_with(prefix);
     if (!found) {
       std::string message = owner_ + ": unknown option " + Quote(key) + "; known: ";
       for (std::size_t i = 0; i < known_.size(); ++i) message += (i ? ", " : "") + known_[i];

@@ -10,11 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/errors.h"
@@ -23,11 +26,25 @@ namespace naskit {
 
 using OptionValues = std::map<std::string, std::string>;
 
+// An option whose value is a plugin of another registry with that plugin's own options (a
+// strategy's predictor). In a suite it is written `predictor: xgboost`, or nested,
+// `predictor: {name: xgboost, max_depth: 6}`; as text both become "predictor" = "xgboost" and
+// "predictor.max_depth" = "6". Declare it with PluginOf<Registry>() (core/registry.h), which checks
+// the key and the nested options with the other registry's own schema.
+struct PluginOptions {
+  std::string key;
+  OptionValues options;  // the plugin's options as written (keys without the "predictor." prefix)
+};
+
 // A bound on an option's value; the default constrains nothing.
 struct Constraint {
   std::optional<double> min;
   std::optional<double> max;
   std::vector<std::string> one_of;
+  // For PluginOptions: the other registry's kind ("predictor") and a check that returns every
+  // resolved option of the plugin, defaults included, or throws ConfigError.
+  std::string plugin_kind;
+  std::function<OptionValues(const std::string& key, const OptionValues& options)> resolve_plugin;
 
   std::string Describe() const;  // e.g. ">= 1", "in [0, 1]", "one of a, b"
 };
@@ -60,7 +77,9 @@ namespace internal {
 
 template <class T>
 constexpr const char* TypeName() {
-  if constexpr (std::is_same_v<T, bool>)
+  if constexpr (std::is_same_v<T, PluginOptions>)
+    return "plugin";
+  else if constexpr (std::is_same_v<T, bool>)
     return "bool";
   else if constexpr (std::is_integral_v<T>)
     return "int";
@@ -79,18 +98,26 @@ requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) std::string FormatVa
   return FormatValue(static_cast<std::int64_t>(v));
 }
 inline std::string FormatValue(float v) { return FormatValue(static_cast<double>(v)); }
+inline std::string FormatValue(const PluginOptions& v) { return v.key; }
 
 // Parse `text` as the option's type and check the constraint; throws ConfigError naming `where`.
 void ParseInto(const std::string& where, const std::string& text, bool& out);
 void ParseInto(const std::string& where, const std::string& text, std::int64_t& out);
 void ParseInto(const std::string& where, const std::string& text, double& out);
 void ParseInto(const std::string& where, const std::string& text, std::string& out);
+// Narrower integers: a value outside the type's range is an error, never a silent wrap
+// (4294967306 must not become 10).
 template <class T>
 requires(std::is_integral_v<T> && !std::is_same_v<T, bool> &&
          !std::is_same_v<T, std::int64_t>) void ParseInto(const std::string& where,
                                                           const std::string& text, T& out) {
   std::int64_t wide;
   ParseInto(where, text, wide);
+  if (!std::in_range<T>(wide)) {
+    throw ConfigError(where + " is out of range (got " + text + "; expected " +
+                      std::to_string(std::numeric_limits<T>::min()) + " to " +
+                      std::to_string(std::numeric_limits<T>::max()) + ")");
+  }
   out = static_cast<T>(wide);
 }
 void CheckConstraint(const std::string& where, const std::string& text, double value,
@@ -116,27 +143,46 @@ class AssignVisitor {
     known_.push_back(key);
     auto it = values_.find(key);
     const std::string where = owner_ + ": option " + Quote(key);
-    if (it != values_.end()) ParseInto(where, it->second, field);
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-      CheckConstraint(where, FormatValue(field), static_cast<double>(field), c);
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      CheckConstraint(where, field, field, c);
+    if constexpr (std::is_same_v<T, PluginOptions>) {
+      AssignPlugin(key, where, field, c);
+    } else {
+      if (it != values_.end()) ParseInto(where, it->second, field);
+      Check(where, field, c);
     }
   }
   // Throws ConfigError for any given key that no Visit() call declared.
   void RejectUnknown() const;
 
  private:
+  template <class T>
+  static void Check(const std::string& where, const T& field, const Constraint& c) {
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      CheckConstraint(where, FormatValue(field), static_cast<double>(field), c);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      CheckConstraint(where, field, field, c);
+    }
+  }
+  // Reads `key` and every "key.*" value into `field` and checks them with the plugin's schema.
+  void AssignPlugin(const std::string& key, const std::string& where, PluginOptions& field,
+                    const Constraint& c);
+
   std::string owner_;
   const OptionValues& values_;
   std::vector<std::string> known_;
+  std::vector<std::string> plugin_prefixes_;  // "key." of each PluginOptions field
 };
 
 class RecordVisitor {
  public:
   template <class T>
-  void operator()(const char* key, T& field, const char*, const Constraint& = {}) {
+  void operator()(const char* key, T& field, const char*, const Constraint& c = {}) {
     values[key] = FormatValue(field);
+    if constexpr (std::is_same_v<T, PluginOptions>) {
+      // The plugin's resolved options, defaults included, as "key.option".
+      for (const auto& [k, v] : c.resolve_plugin(field.key, field.options)) {
+        values[std::string(key) + "." + k] = v;
+      }
+    }
   }
   OptionValues values;
 };

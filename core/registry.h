@@ -22,6 +22,7 @@ template <class Interface, class... Args>
 class Registry {
  public:
   using Factory = std::function<std::unique_ptr<Interface>(const OptionValues&, Args...)>;
+  static constexpr const char* kKind = Interface::kKind;
   struct Entry {
     std::string key;
     std::string summary;
@@ -90,5 +91,17 @@ class Registry {
  private:
   std::map<std::string, Entry> entries_;
 };
+
+// The constraint that declares a PluginOptions field as a plugin of `RegistryT`, e.g.
+//   v("predictor", predictor, "predictor ranking candidates", PluginOf<PredictorRegistry>());
+template <class RegistryT>
+Constraint PluginOf() {
+  Constraint c;
+  c.plugin_kind = RegistryT::kKind;
+  c.resolve_plugin = [](const std::string& key, const OptionValues& options) {
+    return RegistryT::Global().Find(key).resolve(options);
+  };
+  return c;
+}
 
 }  // namespace naskit

@@ -61,6 +61,36 @@ class SuiteReader {
     return value;
   }
 
+  // A whole number in [lo, hi]: 3.9 epochs is an error, not 3.
+  int Integer(const YAML::Node& node, const std::string& key, int lo, int hi) const {
+    const double value = Number(node, key, lo, hi);
+    if (value != std::floor(value)) {
+      Fail(node, key, "not a whole number (got " + Quote(Scalar(node, key)) + ")");
+    }
+    return static_cast<int>(value);
+  }
+
+  // Option maps as dotted keys: `predictor: {name: xgboost, max_depth: 6}` gives "predictor" =
+  // "xgboost" and "predictor.max_depth" = "6" (see PluginOptions).
+  void FlattenOptions(const YAML::Node& map, const std::string& prefix, OptionValues& out) const {
+    for (const auto& item : map) {
+      const std::string name = item.first.as<std::string>();
+      const std::string key = prefix + name;
+      if (!item.second.IsMap()) {
+        if (!prefix.empty() && name == "name") {
+          out[prefix.substr(0, prefix.size() - 1)] = Scalar(item.second, key);
+        } else {
+          out[key] = Scalar(item.second, key);
+        }
+        continue;
+      }
+      if (!item.second["name"]) {
+        Fail(item.second, key, "a nested option map needs a \"name\": the plugin it configures");
+      }
+      FlattenOptions(item.second, key + ".", out);
+    }
+  }
+
   std::vector<std::string> StringList(const YAML::Node& node, const std::string& key) const {
     std::vector<std::string> values;
     if (node.IsScalar()) return {node.as<std::string>()};
@@ -131,9 +161,7 @@ class SuiteReader {
       if (node["options"]) {
         if (!node["options"].IsMap())
           Fail(node["options"], "options", "expected a mapping of option to value");
-        for (const auto& item : node["options"])
-          s.options[item.first.as<std::string>()] =
-              Scalar(item.second, item.first.as<std::string>());
+        FlattenOptions(node["options"], "", s.options);
       }
       try {
         s.resolved = StrategyRegistry::Global().Find(s.key).resolve(s.options);
@@ -169,10 +197,10 @@ class SuiteReader {
     SearchSettings& s = e.settings;
     if (node["signal_metric"]) s.signal_metric = Scalar(node["signal_metric"], "signal_metric");
     if (node["signal_epochs"])
-      s.signal_epochs = static_cast<int>(Number(node["signal_epochs"], "signal_epochs", 0, 1e6));
+      s.signal_epochs = Integer(node["signal_epochs"], "signal_epochs", 0, 1000000);
     if (node["report_metric"]) s.report_metric = Scalar(node["report_metric"], "report_metric");
     if (node["report_epochs"])
-      s.report_epochs = static_cast<int>(Number(node["report_epochs"], "report_epochs", 0, 1e6));
+      s.report_epochs = Integer(node["report_epochs"], "report_epochs", 0, 1000000);
     if (node["report_datasets"])
       s.report_datasets = StringList(node["report_datasets"], "report_datasets");
     if (node["budget_unit"]) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 #include "core/rng.h"
 #include "spaces/nb201/nb201_space.h"
@@ -90,12 +91,25 @@ std::string SyntheticNb201File(std::uint64_t salt) {
   return path;
 }
 
+std::vector<std::string> CliStrategies() {
+  const CliResult list = RunCli({"list", "strategies"});
+  std::vector<std::string> keys;
+  std::istringstream lines(list.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("  ")) keys.push_back(line.substr(2, line.find(' ', 2) - 2));
+  }
+  return keys;
+}
+
 std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
-                                const std::string& budgets) {
+                                const std::string& budgets,
+                                const std::vector<std::string>& strategies) {
   std::string path = TempDir("suite") + "/suite.yaml";
   std::ofstream out(path);
   out << "name: synthetic\nbenchmark: " << benchmark << "\nseeds: " << seeds << "\nstrategies:\n";
-  for (const auto& key : StrategyRegistry::Global().Keys()) out << "  - strategy: " << key << "\n";
+  for (const auto& key : strategies.empty() ? StrategyRegistry::Global().Keys() : strategies) {
+    out << "  - strategy: " << key << "\n";
+  }
   out << "experiments:\n"
          "  - name: queries\n    datasets: [toy]\n    budget_unit: queries\n    budgets: "
       << budgets

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "benchmarks_data/tabular_benchmark.h"
 
@@ -22,7 +23,13 @@ BenchmarkData SyntheticSparse(const std::string& space, std::size_t rows, std::u
 std::string SyntheticNb201File(std::uint64_t salt = 0);
 
 // A suite over the synthetic file with every registered strategy.
+// `strategies` empty: every strategy registered in this process (test plugins included); suites
+// that build/naskit runs pass CliStrategies().
 std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
-                                const std::string& budgets);
+                                const std::string& budgets,
+                                const std::vector<std::string>& strategies = {});
+
+// The strategies build/naskit knows (`naskit list strategies`): the tests register more.
+std::vector<std::string> CliStrategies();
 
 }  // namespace naskit::testing

@@ -91,6 +91,12 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
       {"    datasets:", "    dataset:", "unknown key \"experiments[].dataset\""},
       {"label: rea", "label: random", "two strategies share the label \"random\""},
       {"name: q", "nam: q", "did you mean \"experiments[].name\"?"},
+      {"budget_unit: queries", "signal_epochs: 3.9",
+       "suite.yaml:12: key \"signal_epochs\": not a whole number (got \"3.9\")"},
+      {"population_size: 20", "population_size: 4294967306",
+       "option \"population_size\" is out of range (got 4294967306"},
+      {"population_size: 20", "population_size: {size: 3}",
+       "key \"population_size\": a nested option map needs a \"name\""},
   };
   for (const auto& c : cases) {
     EXPECT_THAT([&] { LoadSuite(Write(Replace(kGood, c.from, c.to))); },
