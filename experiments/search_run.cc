@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
+#include <queue>
 #include <sstream>
 #include <tuple>
 #include <unordered_set>
 
 #include "core/errors.h"
+#include "experiments/evaluator.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -172,9 +175,40 @@ double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
   return costs_[fidelity]->Seconds(row) * settings_.cost_scale;
 }
 
+Evaluation TabularEvaluator::Evaluate(const Proposal& p) const {
+  const TabularBenchmark& benchmark = search_.benchmark();
+  const SearchSettings& settings = search_.settings();
+  const auto row = benchmark.RowOf(p.arch);
+  if (!row) {
+    throw DataError(benchmark.path() + ": a strategy proposed " +
+                    Quote(benchmark.space().Format(p.arch)) +
+                    ", which the benchmark does not hold");
+  }
+  const float signal = search_.signal().At(*row, p.fidelity);
+  if (std::isnan(signal)) {
+    const auto& epochs = search_.signal().epochs;
+    throw DataError(benchmark.path() + ": " + settings.dataset + "/" + settings.signal_metric +
+                    " was not measured for " + Quote(benchmark.space().Format(p.arch)) +
+                    (p.fidelity < epochs.size()
+                         ? " at " + std::to_string(epochs[p.fidelity]) + " epochs"
+                         : ""));
+  }
+  Evaluation e{signal, 0, false, row};
+  if (search_.cost()) {
+    e.seconds = search_.Seconds(*row, p.fidelity);
+    e.modelled_cost = search_.Modelled(*row, p.fidelity);
+  }
+  return e;
+}
+
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
                     const OptionValues& options, std::uint64_t seed) {
-  const TabularBenchmark& benchmark = search.benchmark();
+  return ExecuteRun(search, TabularEvaluator(search), strategy_key, options, seed);
+}
+
+RunTrace ExecuteRun(const PreparedSearch& search, const Evaluator& evaluator,
+                    const std::string& strategy_key, const OptionValues& options,
+                    std::uint64_t seed) {
   const SearchSettings& settings = search.settings();
   StrategyContext context{search.space(), search.signal().epochs, search.signal_column(),
                           Rng(seed).Derive("strategy")};
@@ -183,67 +217,83 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
 
   RunTrace trace;
   trace.report.resize(search.report_datasets().size());
-  std::unordered_set<std::uint64_t> seen;  // (row, fidelity) pairs evaluated
-  double spent_seconds = 0;
+  std::unordered_set<std::uint64_t> seen;  // (row, fidelity) pairs evaluated or in flight
   std::size_t consecutive_free = 0;
   std::optional<std::size_t> incumbent;
   double incumbent_signal = 0;  // as told: higher is better
 
-  auto exhausted = [&] {
-    return settings.budget_unit == "seconds"
-               ? spent_seconds >= settings.budget
-               : static_cast<double>(trace.row.size()) >= settings.budget;
+  // Simulated time with `workers` evaluations in flight: each started evaluation finishes at its
+  // start time plus its cost, and completes (is recorded and told) in order of finishing, ties in
+  // order of starting. With one worker this is the sequential loop: ask one, evaluate, tell.
+  struct InFlight {
+    double finish;
+    std::size_t order;
+    Proposal proposal;
+    Evaluation evaluation;
+    bool operator>(const InFlight& o) const {
+      return std::tie(finish, order) > std::tie(o.finish, o.order);
+    }
   };
-  while (!exhausted()) {
-    const auto proposals = strategy->Ask(1);
-    if (proposals.empty()) {
-      trace.stalled = true;
-      break;
-    }
-    const Proposal& p = proposals.front();
-    const auto row = benchmark.RowOf(p.arch);
-    if (!row) {
-      throw DataError(benchmark.path() + ": strategy " + Quote(strategy_key) + " proposed " +
-                      Quote(benchmark.space().Format(p.arch)) +
-                      ", which the benchmark does not hold");
-    }
-    const float signal = search.signal().At(*row, p.fidelity);
-    if (std::isnan(signal)) {
-      throw DataError(benchmark.path() + ": " + settings.dataset + "/" + settings.signal_metric +
-                      " was not measured for " + Quote(benchmark.space().Format(p.arch)) + " at " +
-                      std::to_string(context.fidelities[p.fidelity]) + " epochs");
-    }
-    const bool repeat = !seen.insert(*row * context.fidelities.size() + p.fidelity).second;
-    if (repeat && !settings.charge_repeats) {
-      ++trace.free_repeats;
-      if (++consecutive_free >= kMaxConsecutiveFreeRepeats) {
-        trace.stalled = true;
+  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> in_flight;
+  double clock = 0;
+  std::size_t started = 0;
+  auto exhausted = [&] {
+    return settings.budget_unit == "seconds" ? clock >= settings.budget
+                                             : static_cast<double>(started) >= settings.budget;
+  };
+  auto tell = [&](const Proposal& p, double signal, std::size_t row) {
+    const Observation observation{p, search.Told(row, signal)};
+    strategy->Tell({&observation, 1});
+  };
+
+  while (true) {
+    // Start evaluations while workers are free and budget remains.
+    while (in_flight.size() < settings.workers && !exhausted() && !trace.stalled) {
+      const auto proposals = strategy->Ask(settings.workers - in_flight.size());
+      if (proposals.empty()) {
+        if (in_flight.empty()) trace.stalled = true;
         break;
       }
-    } else {
-      consecutive_free = 0;
-      if (search.cost()) {
-        spent_seconds += search.Seconds(*row, p.fidelity);
-        trace.modelled_cost_queries += search.Modelled(*row, p.fidelity);
-      }
-      // The incumbent is the feasible architecture with the best signal at the run's signal
-      // fidelity; the first best wins ties.
-      const double told = search.Told(*row, signal);
-      if (p.fidelity == search.signal_column() && search.Feasible(*row) &&
-          (!incumbent || told > incumbent_signal)) {
-        incumbent = *row;
-        incumbent_signal = told;
-      }
-      trace.row.push_back(*row);
-      trace.signal.push_back(signal);
-      trace.seconds.push_back(spent_seconds);
-      trace.incumbent.push_back(incumbent);
-      for (std::size_t d = 0; d < trace.report.size(); ++d) {
-        trace.report[d].push_back(incumbent ? search.Report(d, *incumbent) : NAN);
+      for (const Proposal& p : proposals) {
+        const Evaluation e = evaluator.Evaluate(p);
+        const std::size_t row = e.row.value();
+        const bool repeat = !seen.insert(row * context.fidelities.size() + p.fidelity).second;
+        if (repeat && !settings.charge_repeats) {
+          ++trace.free_repeats;
+          if (++consecutive_free >= kMaxConsecutiveFreeRepeats) trace.stalled = true;
+          tell(p, e.signal, row);
+          continue;
+        }
+        consecutive_free = 0;
+        ++started;
+        in_flight.push({clock + e.seconds, started, p, e});
       }
     }
-    const Observation observation{p, search.Told(*row, signal)};
-    strategy->Tell({&observation, 1});
+    if (in_flight.empty()) break;
+
+    const InFlight done = in_flight.top();
+    in_flight.pop();
+    clock = done.finish;
+    const Proposal& p = done.proposal;
+    const std::size_t row = *done.evaluation.row;
+    const double signal = done.evaluation.signal;
+    trace.modelled_cost_queries += done.evaluation.modelled_cost;
+    // The incumbent is the feasible architecture with the best signal at the run's signal
+    // fidelity; the first best wins ties.
+    const double told = search.Told(row, signal);
+    if (p.fidelity == search.signal_column() && search.Feasible(row) &&
+        (!incumbent || told > incumbent_signal)) {
+      incumbent = row;
+      incumbent_signal = told;
+    }
+    trace.row.push_back(row);
+    trace.signal.push_back(static_cast<float>(signal));
+    trace.seconds.push_back(clock);
+    trace.incumbent.push_back(incumbent);
+    for (std::size_t d = 0; d < trace.report.size(); ++d) {
+      trace.report[d].push_back(incumbent ? search.Report(d, *incumbent) : NAN);
+    }
+    tell(p, signal, row);
   }
   return trace;
 }

@@ -52,6 +52,9 @@ struct SearchSettings {
   std::string report_device;
   bool minimize = false;
   std::vector<SearchConstraint> constraints;
+  // Evaluations in flight at once (asynchronous parallel search): strategies are asked for as
+  // many proposals as workers are free, and simulated time is the makespan, not the sum.
+  std::size_t workers = 1;
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -110,7 +113,7 @@ struct RunTrace {
   // One entry per counted query.
   std::vector<std::size_t> row;  // benchmark row of the queried architecture
   std::vector<float> signal;
-  std::vector<double> seconds;  // cumulative simulated cost
+  std::vector<double> seconds;  // simulated time at which the query completed (0 for queries)
   // Row of the incumbent after this query; nullopt while no query at the signal's fidelity (and,
   // with constraints, no feasible one) was made.
   std::vector<std::optional<std::size_t>> incumbent;
@@ -120,7 +123,14 @@ struct RunTrace {
   bool stalled = false;  // the strategy stopped proposing new architectures
 };
 
+class Evaluator;
+
+// A run against the benchmark of `search` (a TabularEvaluator).
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
                     const OptionValues& options, std::uint64_t seed);
+// A run whose evaluations `evaluator` answers; `search` still gives the settings, the space, the
+// report metric and the constraints.
+RunTrace ExecuteRun(const PreparedSearch& search, const Evaluator& evaluator,
+                    const std::string& strategy, const OptionValues& options, std::uint64_t seed);
 
 }  // namespace naskit

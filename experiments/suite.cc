@@ -228,6 +228,9 @@ class SuiteReader {
              "expected true or false (got " + Quote(text) + ")");
       s.charge_repeats = text == "true";
     }
+    if (node["workers"]) {
+      s.workers = static_cast<std::size_t>(Integer(node["workers"], "workers", 1, 1024));
+    }
     if (node["signal_device"]) s.signal_device = Scalar(node["signal_device"], "signal_device");
     if (node["report_device"]) s.report_device = Scalar(node["report_device"], "report_device");
     if (node["direction"]) {

@@ -56,6 +56,7 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   // their bytes.
   if (!s.signal_device.empty()) j["signal"]["device"] = s.signal_device;
   if (s.minimize) j["direction"] = "minimize";
+  if (s.workers > 1) j["workers"] = s.workers;
   if (!s.constraints.empty()) {
     std::vector<std::string> texts;
     for (const auto& c : s.constraints) texts.push_back(c.text);

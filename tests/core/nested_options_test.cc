@@ -30,8 +30,8 @@ struct DelegateOptions {
 class Delegate final : public SearchStrategy {
  public:
   Delegate(const DelegateOptions& options, const StrategyContext& context)
-      : inner_(StrategyRegistry::Global().Create(options.inner.key, options.inner.options,
-                                                 context)) {}
+      : inner_(
+            StrategyRegistry::Global().Create(options.inner.key, options.inner.options, context)) {}
   std::vector<Proposal> Ask(std::size_t n) override { return inner_->Ask(n); }
   void Tell(std::span<const Observation> results) override { inner_->Tell(results); }
   bool MayRepeat() const override { return inner_->MayRepeat(); }
@@ -51,15 +51,22 @@ TEST(NestedOptionsTest, ANestedPluginIsParsedCheckedAndRecordedWithItsDefaults) 
   EXPECT_EQ(resolved.at("inner.population_size"), "5");
   // REA's other options are recorded with their defaults.
   for (const auto& info : StrategyRegistry::Global().Find("regularized_evolution").options) {
-    if (info.key != "population_size") EXPECT_EQ(resolved.at("inner." + info.key), info.default_value);
+    if (info.key != "population_size")
+      EXPECT_EQ(resolved.at("inner." + info.key), info.default_value);
   }
-  EXPECT_THAT([&] { entry.resolve({{"inner", "regularized_evolutoin"}}); },
-              ThrowsMessage<ConfigError>(AllOf(
-                  HasSubstr("strategy \"delegate\": option \"inner\": unknown strategy"),
-                  HasSubstr("did you mean \"regularized_evolution\"?"))));
   EXPECT_THAT(
-      [&] { entry.resolve({{"inner", "random"}, {"inner.population_size", "5"}}); },
-      ThrowsMessage<ConfigError>(HasSubstr("strategy \"random\": unknown option \"population_size\"")));
+      [&] {
+        entry.resolve({{"inner", "regularized_evolutoin"}});
+      },
+      ThrowsMessage<ConfigError>(
+          AllOf(HasSubstr("strategy \"delegate\": option \"inner\": unknown strategy"),
+                HasSubstr("did you mean \"regularized_evolution\"?"))));
+  EXPECT_THAT(
+      [&] {
+        entry.resolve({{"inner", "random"}, {"inner.population_size", "5"}});
+      },
+      ThrowsMessage<ConfigError>(
+          HasSubstr("strategy \"random\": unknown option \"population_size\"")));
   EXPECT_EQ(entry.options.front().type, "plugin");
   EXPECT_THAT(entry.options.front().constraint, HasSubstr("a registered strategy"));
 }
@@ -92,15 +99,18 @@ TEST(NestedOptionsTest, ASuiteNestsOptionsAndTheRunEqualsTheInnerStrategyAlone) 
       << "    options: {inner: {name: regularized_evolution, population_size: 0}}\n"
       << "experiments:\n  - name: q\n    datasets: [toy]\n    budgets: [40]\n";
   EXPECT_THAT([&] { LoadSuite(dir + "/bad.yaml"); },
-              ThrowsMessage<ConfigError>(AllOf(HasSubstr("bad.yaml:5"),
-                                               HasSubstr("option \"population_size\" must be"))));
+              ThrowsMessage<ConfigError>(
+                  AllOf(HasSubstr("bad.yaml:5"), HasSubstr("option \"population_size\" must be"))));
 }
 
 TEST(NestedOptionsTest, IntegersThatDoNotFitTheirFieldAreErrors) {
   const auto& entry = StrategyRegistry::Global().Find("regularized_evolution");
-  EXPECT_THAT([&] { entry.resolve({{"population_size", "4294967306"}}); },
-              ThrowsMessage<ConfigError>(AllOf(HasSubstr("\"population_size\" is out of range"),
-                                               HasSubstr("4294967306"))));
+  EXPECT_THAT(
+      [&] {
+        entry.resolve({{"population_size", "4294967306"}});
+      },
+      ThrowsMessage<ConfigError>(
+          AllOf(HasSubstr("\"population_size\" is out of range"), HasSubstr("4294967306"))));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "experiments/suite_runner.h"
 #include "spaces/nb201/nb201_space.h"
 #include "strategies/internal/halving_bracket.h"
+#include "strategies/search_strategy.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 
@@ -89,6 +90,34 @@ TEST(MultiFidelityTest, HyperbandStartsWithTheMostAggressiveBracket) {
   const auto counts = FidelityCounts("hyperband", 27 * 10 + 9 * 20 + 3 * 30 + 1 * 40);
   EXPECT_EQ(counts.at(1), 27);
   EXPECT_EQ(counts.at(4), 1);
+}
+
+// With W workers and every evaluation costing the same, W times as many evaluations fit in a
+// seconds budget, and the completion times step by one evaluation's cost.
+TEST(ParallelWorkersTest, WorkersShareTheSimulatedClock) {
+  const TabularBenchmark benchmark = CurveBenchmark();  // 40 s per evaluation at 4 epochs
+  SearchSettings s;
+  s.dataset = "toy";
+  s.signal_epochs = 4;
+  s.budget_unit = "seconds";
+  s.budget = 1000;
+  for (const std::size_t workers : {1, 4}) {
+    s.workers = workers;
+    const RunTrace trace = ExecuteRun(PreparedSearch(benchmark, s), "random", {}, 0);
+    EXPECT_EQ(trace.row.size(), 25 * workers);
+    for (std::size_t i = 0; i < trace.seconds.size(); ++i) {
+      EXPECT_EQ(trace.seconds[i], 40.0 * static_cast<double>(i / workers + 1));
+    }
+  }
+  // Query budgets count started evaluations, whatever the number of workers; every strategy takes
+  // proposals asked in batches and told out of order.
+  s.budget_unit = "queries";
+  s.budget = 30;
+  s.workers = 3;
+  for (const auto& strategy : StrategyRegistry::Global().Keys()) {
+    EXPECT_EQ(ExecuteRun(PreparedSearch(benchmark, s), strategy, {}, 1).row.size(), 30u)
+        << strategy;
+  }
 }
 
 TEST(MultiFidelityTest, TheIncumbentComesFromTheSignalFidelityOnly) {
