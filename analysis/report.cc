@@ -18,23 +18,14 @@
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "experiments/run_result.h"
 
 namespace naskit {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunRecord {
-  std::string experiment, dataset, label, budget_unit, report_metric;
-  double budget = 0;
-  int report_epochs = 0;
-  std::vector<std::string> report_datasets;
-  std::vector<double> final_report;        // per report dataset
-  bool minimize = false;                   // regret is incumbent - best instead of best - incumbent
-  std::vector<double> best;                // best report value in the benchmark, per dataset
-  std::vector<double> seconds;             // cumulative, per query (seconds budgets)
-  std::vector<std::vector<double>> curve;  // [report dataset][query]
-};
+using RunRecord = RunResult;
 
 struct Stats {
   std::size_t n = 0;
@@ -63,37 +54,6 @@ Stats Summarise(const std::vector<double>& values) {
 
 std::string BudgetLabel(double budget, const std::string& unit) {
   return fmt::format("{} {}", budget, unit);
-}
-
-RunRecord ReadRecord(const std::string& path) {
-  std::ifstream in(path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-    RunRecord r;
-    r.experiment = j.at("experiment");
-    r.dataset = j.at("dataset");
-    r.label = j.at("label");
-    r.budget_unit = j.at("budget").at("unit");
-    r.budget = j.at("budget").at("amount");
-    r.report_metric = j.at("report").at("metric");
-    r.report_epochs = j.at("report").at("epochs");
-    r.report_datasets = j.at("report").at("datasets").get<std::vector<std::string>>();
-    r.minimize = j.value("direction", "maximize") == "minimize";
-    const auto& t = j.at("trajectory");
-    if (t.contains("seconds")) r.seconds = t.at("seconds").get<std::vector<double>>();
-    for (const auto& d : r.report_datasets) {
-      std::vector<double> curve;
-      for (const auto& v : t.at("incumbent_report").at(d))
-        curve.push_back(v.is_number() ? v.get<double>() : NAN);
-      r.final_report.push_back(curve.empty() ? NAN : curve.back());
-      r.best.push_back(j.at("report").at("best_in_benchmark").at(d).get<double>());
-      r.curve.push_back(std::move(curve));
-    }
-    return r;
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError(path + ": not a naskit run result (" + e.what() + ")");
-  }
 }
 
 // The incumbent's value after `x` queries (or simulated seconds) of one run; NaN before its first.
@@ -171,7 +131,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   if (files.empty())
     throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
   std::vector<RunRecord> records;
-  for (const auto& f : files) records.push_back(ReadRecord(f));
+  for (const auto& f : files) records.push_back(ReadRunResult(f));
 
   // Strategy and experiment order: as the suite lists them, else as first seen.
   std::vector<std::string> label_order, experiment_order;
@@ -278,7 +238,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       md += fmt::format("| {} | {} |", label, runs.size());
       for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
         std::vector<double> finals;
-        for (const auto* r : runs) finals.push_back(r->final_report[d]);
+        for (const auto* r : runs) finals.push_back(r->FinalReport(d));
         const Stats s = Summarise(finals);
         const double best = optimum(g, d);
         means[d].push_back(s.mean);

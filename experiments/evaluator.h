@@ -19,8 +19,8 @@ class PreparedSearch;
 struct Evaluation {
   double signal = 0;   // the search signal in its own units (not oriented)
   double seconds = 0;  // what the evaluation costs in the run's budget (0 for query budgets)
-  bool modelled_cost = false;           // the seconds are a model's estimate, not a record
-  std::optional<std::size_t> row;       // the benchmark row, for evaluators backed by a table
+  bool modelled_cost = false;      // the seconds are a model's estimate, not a record
+  std::optional<std::size_t> row;  // the benchmark row, for evaluators backed by a table
 };
 
 class Evaluator {

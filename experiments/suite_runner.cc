@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/progress.h"
+#include "experiments/run_result.h"
 
 namespace naskit {
 namespace {
@@ -39,6 +40,8 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   const SearchSettings& s = search.settings();
   const SuiteStrategy& strategy = suite.strategies[run.strategy];
   Json j;
+  j["format"] = kRunResultFormat;
+  j["format_version"] = kRunResultFormatVersion;
   j["naskit_version"] = NASKIT_VERSION;
   j["suite"] = suite.name;
   j["run"] = run.key;

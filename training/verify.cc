@@ -14,6 +14,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "experiments/run_result.h"
 #include "spaces/nb201/nb201_space.h"
 #include "training/bench_build.h"
 
@@ -36,16 +37,13 @@ std::string VerifyIncumbents(VerifyOptions o) {
     if (entry.path().extension() != ".json" ||
         entry.path().string().find("/verify/") != std::string::npos)
       continue;
-    std::ifstream in(entry.path());
-    const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.contains("final") || !j["final"].contains("incumbent_index") ||
-        !j["final"]["incumbent_index"].is_number_unsigned())
-      continue;  // not a run result, or a run that chose nothing
-    ++chosen[j["final"]["incumbent_index"].get<std::uint32_t>()];
-    benchmark_path = j["benchmark"]["path"];
-    dataset = j["signal"]["dataset"];
-    metric = j["report"]["metric"];
-    epochs = j["report"]["epochs"];
+    const RunResult result = ReadRunResult(entry.path().string());
+    if (!result.incumbent_index) continue;  // a run that chose nothing
+    ++chosen[*result.incumbent_index];
+    benchmark_path = result.benchmark_path;
+    dataset = result.dataset;
+    metric = result.report_metric;
+    epochs = result.report_epochs;
   }
   if (chosen.empty()) throw ConfigError(o.results + ": no run results found");
   const TabularBenchmark benchmark = TabularBenchmark::Open(benchmark_path);
