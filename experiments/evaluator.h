@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "core/rng.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -27,18 +28,22 @@ class Evaluator {
  public:
   virtual ~Evaluator() = default;
   // Throws DataError when the proposal cannot be answered (an architecture the benchmark does not
-  // hold, a value that was never measured). Thread-compatible: one evaluator per run.
-  virtual Evaluation Evaluate(const Proposal& proposal) const = 0;
+  // hold, a value that was never measured). Not const: an evaluation may draw from the run's
+  // random stream (a training seed). One evaluator per run.
+  virtual Evaluation Evaluate(const Proposal& proposal) = 0;
 };
 
-// Answers from the benchmark of a PreparedSearch, which must outlive it.
+// Answers from the benchmark of a PreparedSearch, which must outlive it. With the setting
+// `signal_seed: random` each evaluation reads the signal of one recorded training seed, drawn from
+// `rng` (NAS-Bench-201's is_random=True); otherwise the mean over seeds.
 class TabularEvaluator final : public Evaluator {
  public:
-  explicit TabularEvaluator(const PreparedSearch& search) : search_(search) {}
-  Evaluation Evaluate(const Proposal& proposal) const override;
+  TabularEvaluator(const PreparedSearch& search, Rng rng) : search_(search), rng_(rng) {}
+  Evaluation Evaluate(const Proposal& proposal) override;
 
  private:
   const PreparedSearch& search_;
+  Rng rng_;
 };
 
 }  // namespace naskit

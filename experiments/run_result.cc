@@ -79,7 +79,8 @@ class Reader {
     }
     r.budget = Number(At(budget, "budget.amount", "amount"), "budget.amount");
     if (!(r.budget > 0) || r.budget > 1e12) {
-      Fail("budget.amount", fmt::format("expected a positive amount up to 1e12 (got {})", r.budget));
+      Fail("budget.amount",
+           fmt::format("expected a positive amount up to 1e12 (got {})", r.budget));
     }
     const Json& report = At(j, "report", "report");
     r.report_metric = String(At(report, "report.metric", "metric"), "report.metric");
@@ -111,7 +112,8 @@ class Reader {
     }
 
     const Json& t = At(j, "trajectory", "trajectory");
-    const std::size_t queries = Array(At(t, "trajectory.index", "index"), "trajectory.index").size();
+    const std::size_t queries =
+        Array(At(t, "trajectory.index", "index"), "trajectory.index").size();
     if (r.budget_unit == "seconds") {
       for (const auto& v : Array(At(t, "trajectory.seconds", "seconds"), "trajectory.seconds")) {
         r.seconds.push_back(Number(v, "trajectory.seconds"));

@@ -175,7 +175,7 @@ double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
   return costs_[fidelity]->Seconds(row) * settings_.cost_scale;
 }
 
-Evaluation TabularEvaluator::Evaluate(const Proposal& p) const {
+Evaluation TabularEvaluator::Evaluate(const Proposal& p) {
   const TabularBenchmark& benchmark = search_.benchmark();
   const SearchSettings& settings = search_.settings();
   const auto row = benchmark.RowOf(p.arch);
@@ -184,7 +184,17 @@ Evaluation TabularEvaluator::Evaluate(const Proposal& p) const {
                     Quote(benchmark.space().Format(p.arch)) +
                     ", which the benchmark does not hold");
   }
-  const float signal = search_.signal().At(*row, p.fidelity);
+  const Table& table = search_.signal();
+  float signal = table.At(*row, p.fidelity);
+  if (settings.signal_random_seed && table.seeds > 1 && !std::isnan(signal)) {
+    // One of the seeds that recorded a value (the mean is NaN only if none did).
+    std::vector<float> recorded;
+    for (std::size_t seed = 0; seed < table.seeds; ++seed) {
+      const float v = table.AtSeed(*row, p.fidelity, seed);
+      if (!std::isnan(v)) recorded.push_back(v);
+    }
+    signal = recorded[rng_.UniformInt(recorded.size())];
+  }
   if (std::isnan(signal)) {
     const auto& epochs = search_.signal().epochs;
     throw DataError(benchmark.path() + ": " + settings.dataset + "/" + settings.signal_metric +
@@ -203,10 +213,11 @@ Evaluation TabularEvaluator::Evaluate(const Proposal& p) const {
 
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
                     const OptionValues& options, std::uint64_t seed) {
-  return ExecuteRun(search, TabularEvaluator(search), strategy_key, options, seed);
+  TabularEvaluator evaluator(search, Rng(seed).Derive("signal seed"));
+  return ExecuteRun(search, evaluator, strategy_key, options, seed);
 }
 
-RunTrace ExecuteRun(const PreparedSearch& search, const Evaluator& evaluator,
+RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
                     const std::string& strategy_key, const OptionValues& options,
                     std::uint64_t seed) {
   const SearchSettings& settings = search.settings();

@@ -55,6 +55,9 @@ struct SearchSettings {
   // Evaluations in flight at once (asynchronous parallel search): strategies are asked for as
   // many proposals as workers are free, and simulated time is the makespan, not the sum.
   std::size_t workers = 1;
+  // The signal of a table with per-seed values: their mean, or one recorded seed drawn per query
+  // (NAS-Bench-201's is_random=True: a noisy signal, as a real training gives).
+  bool signal_random_seed = false;
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -130,7 +133,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
                     const OptionValues& options, std::uint64_t seed);
 // A run whose evaluations `evaluator` answers; `search` still gives the settings, the space, the
 // report metric and the constraints.
-RunTrace ExecuteRun(const PreparedSearch& search, const Evaluator& evaluator,
-                    const std::string& strategy, const OptionValues& options, std::uint64_t seed);
+RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator, const std::string& strategy,
+                    const OptionValues& options, std::uint64_t seed);
 
 }  // namespace naskit

@@ -228,6 +228,14 @@ class SuiteReader {
              "expected true or false (got " + Quote(text) + ")");
       s.charge_repeats = text == "true";
     }
+    if (node["signal_seed"]) {
+      const std::string text = Scalar(node["signal_seed"], "signal_seed");
+      if (text != "mean" && text != "random") {
+        Fail(node["signal_seed"], "signal_seed",
+             UnknownNameMessage("signal seed", text, {"mean", "random"}));
+      }
+      s.signal_random_seed = text == "random";
+    }
     if (node["workers"]) {
       s.workers = static_cast<std::size_t>(Integer(node["workers"], "workers", 1, 1024));
     }

@@ -58,6 +58,7 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   // Written only where they differ from the defaults, so that results of plain experiments keep
   // their bytes.
   if (!s.signal_device.empty()) j["signal"]["device"] = s.signal_device;
+  if (s.signal_random_seed) j["signal"]["seed"] = "random";
   if (s.minimize) j["direction"] = "minimize";
   if (s.workers > 1) j["workers"] = s.workers;
   if (!s.constraints.empty()) {

@@ -56,5 +56,35 @@ TEST(SearchRunTest, ArchitecturesWithoutASignalAreNeverProposed) {
   }
 }
 
+// signal_seed: random reads one recorded training seed per query (NB201's is_random=True).
+TEST(SearchRunTest, ARandomSignalSeedReadsOneRecordedSeedPerQuery) {
+  const TabularBenchmark benchmark = TabularBenchmark::Open(
+      std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201_fashion_mnist.h5");
+  SearchSettings settings;
+  settings.dataset = "fashion-mnist";
+  settings.signal_epochs = 4;
+  settings.report_epochs = 4;
+  settings.budget = 200;
+  settings.signal_random_seed = true;
+  const PreparedSearch search(benchmark, settings);
+  const Table& table = search.signal();
+  ASSERT_EQ(table.seeds, 2u);
+  const RunTrace a = ExecuteRun(search, "random", {}, 7);
+  std::size_t from_seed[2] = {0, 0};
+  for (std::size_t i = 0; i < a.row.size(); ++i) {
+    const float s0 = table.AtSeed(a.row[i], search.signal_column(), 0);
+    const float s1 = table.AtSeed(a.row[i], search.signal_column(), 1);
+    ASSERT_TRUE(a.signal[i] == s0 || a.signal[i] == s1) << i;
+    if (s0 != s1) ++from_seed[a.signal[i] == s0 ? 0 : 1];
+  }
+  EXPECT_GT(from_seed[0], 50u);
+  EXPECT_GT(from_seed[1], 50u);
+  EXPECT_EQ(ExecuteRun(search, "random", {}, 7).signal, a.signal);  // a function of the seed
+  settings.signal_random_seed = false;
+  const RunTrace mean = ExecuteRun(PreparedSearch(benchmark, settings), "random", {}, 7);
+  EXPECT_EQ(mean.row, a.row);  // random search ignores the signal; only the values differ
+  EXPECT_NE(mean.signal, a.signal);
+}
+
 }  // namespace
 }  // namespace naskit
