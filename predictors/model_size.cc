@@ -1,28 +1,54 @@
 // Parameter and FLOP counts as zero-cost predictors: the baselines every zero-cost proxy must beat
 // (Abdelfattah et al., ICLR 2021; Ning et al., "Evaluating Efficient Performance Estimators of
-// Neural Architectures", NeurIPS 2021). Analytic, from spaces/nb201/nb201_macro.h.
+// Neural Architectures", NeurIPS 2021). Analytic, from the network the space registered
+// (spaces/network_cost.h).
+#include <algorithm>
+#include <memory>
+
 #include "core/errors.h"
 #include "predictors/predictor.h"
-#include "spaces/nb201/nb201_macro.h"
+#include "spaces/network_cost.h"
 
 namespace naskit {
 namespace {
 
+struct ModelSizeOptions {
+  PluginOptions network{"nb201", {}};
+  template <class V>
+  void Visit(V& v) {
+    v("network", network, "the network counted: the space's key, with the network's shape",
+      PluginOf<NetworkRegistry>());
+  }
+};
+
 template <std::int64_t NetworkCost::*kCount>
 class ModelSize final : public ZeroCostPredictor {
  public:
-  ModelSize(const Nb201MacroOptions& network, const PredictorContext& context) : network_(network) {
-    if (context.space.Name() != "nb201") {
-      throw ConfigError("predictors params and flops count NB201 networks; space " +
-                        Quote(context.space.Name()) + " has no network to count");
+  ModelSize(const ModelSizeOptions& options, const PredictorContext& context) {
+    const std::string space = context.space.Name();
+    const auto networks = NetworkRegistry::Global().Keys();
+    if (std::find(networks.begin(), networks.end(), space) == networks.end()) {
+      throw ConfigError("predictors params and flops: space " + Quote(space) +
+                        " has no registered network to count (spaces with one: " + Join(networks) +
+                        ")");
     }
+    if (options.network.key != space) {
+      throw ConfigError("predictors params and flops: option \"network\" is " +
+                        Quote(options.network.key) + ", but the space is " + Quote(space));
+    }
+    network_ = NetworkRegistry::Global().Create(options.network.key, options.network.options);
   }
   double Predict(ArchId arch) override {
-    return static_cast<double>(Nb201NetworkCost(arch, network_).*kCount);
+    return static_cast<double>(network_->Count(arch).*kCount);
   }
 
  private:
-  Nb201MacroOptions network_;
+  static std::string Join(const std::vector<std::string>& keys) {
+    std::string text;
+    for (const auto& k : keys) text += (text.empty() ? "" : ", ") + k;
+    return text;
+  }
+  std::unique_ptr<NetworkCounter> network_;
 };
 
 using ParamsPredictor = ModelSize<&NetworkCost::params>;
@@ -30,9 +56,9 @@ using FlopsPredictor = ModelSize<&NetworkCost::flops>;
 
 }  // namespace
 
-NASKIT_REGISTER_PREDICTOR(ParamsPredictor, Nb201MacroOptions, "params",
-                          "trainable parameters of the NB201 network (zero-cost)");
-NASKIT_REGISTER_PREDICTOR(FlopsPredictor, Nb201MacroOptions, "flops",
-                          "operations of one forward pass of the NB201 network (zero-cost)");
+NASKIT_REGISTER_PREDICTOR(ParamsPredictor, ModelSizeOptions, "params",
+                          "trainable parameters of the space's network (zero-cost)");
+NASKIT_REGISTER_PREDICTOR(FlopsPredictor, ModelSizeOptions, "flops",
+                          "operations of one forward pass of the space's network (zero-cost)");
 
 }  // namespace naskit

@@ -230,7 +230,14 @@ int ZeroCost(const std::vector<std::string>& args) {
   std::vector<OptionValues> settings;
   for (const std::string& key : keys) {
     const bool counts_network = key == "params" || key == "flops";
-    settings.push_back(counts_network ? RecordOptions(network) : RecordOptions(o.zero_cost));
+    if (counts_network) {
+      // The counted network is the one the proxies build: nb201 with the minibatch's shape.
+      OptionValues counted = {{"network", space.Name()}};
+      for (const auto& [k, v] : RecordOptions(network)) counted["network." + k] = v;
+      settings.push_back(std::move(counted));
+    } else {
+      settings.push_back(RecordOptions(o.zero_cost));
+    }
     predictors.push_back(PredictorRegistry::Global().Create(key, settings.back(), context));
   }
   TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);

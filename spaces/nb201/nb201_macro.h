@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "core/options.h"
+#include "spaces/network_cost.h"
 #include "spaces/search_space.h"
 
 namespace naskit {
@@ -32,14 +33,8 @@ struct Nb201MacroOptions {
   }
 };
 
-struct NetworkCost {
-  std::int64_t params = 0;
-  // Operations, naskit's convention: multiply-adds of convolutions and the classifier (plus its
-  // bias), 3 per batch-norm output element, k*k per output element of a k x k pooling (the global
-  // pooling counts its input). It agrees with NAS-Bench-Suite-Zero's `flops` column within 0.05%.
-  std::int64_t flops = 0;
-};
-
+// Operations follow naskit's convention (spaces/network_cost.h); they agree with
+// NAS-Bench-Suite-Zero's `flops` column within 0.05%.
 NetworkCost Nb201NetworkCost(ArchId arch, const Nb201MacroOptions& options);
 
 }  // namespace naskit

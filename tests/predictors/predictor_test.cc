@@ -46,7 +46,7 @@ TEST(ModelSizePredictorTest, CountsTheNetworkOfItsOptions) {
   const Nb201Space space;
   const ArchId arch = space.Parse(
       "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|none~2|");
-  auto params = PredictorRegistry::Global().Create("params", {{"channels", "8"}}, {space});
+  auto params = PredictorRegistry::Global().Create("params", {{"network.channels", "8"}}, {space});
   auto flops = PredictorRegistry::Global().Create("flops", {}, {space});
   Nb201MacroOptions narrow;
   narrow.channels = 8;
@@ -60,14 +60,21 @@ TEST(PredictorRegistryTest, BadKeysAndOptionsAreClearErrors) {
               ThrowsMessage<ConfigError>(HasSubstr("did you mean \"params\"")));
   EXPECT_THAT(
       [&] {
-        PredictorRegistry::Global().Create("flops", {{"channels", "0"}}, {space});
+        PredictorRegistry::Global().Create("flops", {{"network.channels", "0"}}, {space});
       },
       ThrowsMessage<ConfigError>(HasSubstr("predictor \"flops\"")));
   EXPECT_THAT(
       [&] {
-        PredictorRegistry::Global().Create("flops", {{"chanels", "8"}}, {space});
+        PredictorRegistry::Global().Create("flops", {{"network.chanels", "8"}}, {space});
       },
       ThrowsMessage<ConfigError>(HasSubstr("chanels")));
+}
+
+TEST(ModelSizePredictorTest, ASpaceWithoutANetworkIsAClearError) {
+  EXPECT_THAT([] { PredictorRegistry::Global().Create("params", {}, {GetSpace("nb101")}); },
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("space \"nb101\" has no registered network to count (spaces with "
+                            "one: nb201)")));
 }
 
 TEST(PredictorRegistryTest, CatalogueListsTheLibTorchProxiesWithTheirOptions) {
