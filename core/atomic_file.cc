@@ -31,35 +31,62 @@ std::string HostName() {
 
 }  // namespace
 
-void WriteFileAtomically(const std::string& path, const std::string& content) {
+namespace {
+
+[[noreturn]] void FailWrite(const std::string& path, const std::string& temporary,
+                            const char* what) {
+  const int error = errno;
+  ::unlink(temporary.c_str());
+  throw IoError(path + ": cannot " + what + " (" + std::strerror(error) + ")");
+}
+
+// Writes `content` to a fresh temporary file beside `path`, flushed to disk; returns its name.
+std::string WriteTemporary(const std::string& path, const std::string& content) {
   static std::atomic<unsigned> counter{0};
   static const std::string host = HostName();
   // <path>.tmp-<host>-<pid>-<n>: lets RemoveStaleTemporaries recognise a dead writer's leftovers.
   const std::string temporary = path + kTemporaryMarker + host + "-" + std::to_string(::getpid()) +
                                 "-" + std::to_string(counter++);
-  auto fail = [&](const char* what) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    throw IoError(path + ": cannot " + what + " (" + std::strerror(error) + ")");
-  };
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("create file");
+  if (fd < 0) FailWrite(path, temporary, "create file");
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
-      fail("write");
+      FailWrite(path, temporary, "write");
     }
     written += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0 && errno != EINVAL) {
     ::close(fd);
-    fail("flush to disk");
+    FailWrite(path, temporary, "flush to disk");
   }
-  if (::close(fd) != 0) fail("close");
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) fail("rename into place");
+  if (::close(fd) != 0) FailWrite(path, temporary, "close");
+  return temporary;
+}
+
+}  // namespace
+
+void WriteFileAtomically(const std::string& path, const std::string& content) {
+  const std::string temporary = WriteTemporary(path, content);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    FailWrite(path, temporary, "rename into place");
+  }
+}
+
+bool CreateFileAtomically(const std::string& path, const std::string& content) {
+  const std::string temporary = WriteTemporary(path, content);
+  // link() fails if `path` exists, so of two writers exactly one creates it, and it is complete
+  // when it appears.
+  if (::link(temporary.c_str(), path.c_str()) != 0) {
+    if (errno != EEXIST) FailWrite(path, temporary, "create");
+    ::unlink(temporary.c_str());
+    return false;
+  }
+  ::unlink(temporary.c_str());
+  return true;
 }
 
 void RemoveStaleTemporaries(const std::string& folder) {

@@ -11,6 +11,11 @@ namespace naskit {
 // removed.
 void WriteFileAtomically(const std::string& path, const std::string& content);
 
+// Creates `path` with `content` only if it does not exist, atomically: of several processes that
+// try at once exactly one succeeds, and readers never see a partial file. Returns false (writing
+// nothing) if `path` already exists; throws IoError as WriteFileAtomically.
+bool CreateFileAtomically(const std::string& path, const std::string& content);
+
 // Removes, anywhere below `folder`, the temporaries that writers on this host left when they were
 // killed (their process no longer exists). Temporaries of live writers, and of other hosts sharing
 // the folder, are left alone.

@@ -169,28 +169,26 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   std::error_code ec;
   fs::create_directories(summary.out_dir, ec);
   if (ec) throw IoError(summary.out_dir + ": cannot create results folder (" + ec.message() + ")");
+  // The first run in a folder creates suite.yaml exclusively, so that of two different suites
+  // started at once exactly one is refused (no exists-then-write window).
   const std::string suite_copy = summary.out_dir + "/suite.yaml";
-  if (fs::exists(suite_copy)) {
+  if (!CreateFileAtomically(suite_copy, suite.canonical_yaml)) {
     if (ReadFile(suite_copy) != suite.canonical_yaml) {
       throw ConfigError(summary.out_dir +
                         " holds results of a different suite (or of other --set overrides); "
                         "choose another --out or remove the folder");
     }
-  } else {
-    WriteFileAtomically(suite_copy, suite.canonical_yaml);
   }
   // ... or results computed on another version of the benchmark file.
   const std::string checksum_file = summary.out_dir + "/benchmark.checksum";
   const std::string checksum = fmt::format("fnv1a64:{:016x}\n", benchmark.checksum());
-  if (fs::exists(checksum_file)) {
+  if (!CreateFileAtomically(checksum_file, checksum)) {
     if (const std::string recorded = ReadFile(checksum_file); recorded != checksum) {
       throw ConfigError(summary.out_dir + " holds results computed on another version of " +
                         suite.benchmark + " (checksum " + recorded.substr(0, recorded.size() - 1) +
                         ", now " + checksum.substr(0, checksum.size() - 1) +
                         "); choose another --out or remove the folder");
     }
-  } else {
-    WriteFileAtomically(checksum_file, checksum);
   }
 
   RemoveStaleTemporaries(summary.out_dir);

@@ -13,6 +13,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/errors.h"
 #include "core/rng.h"
 #include "experiments/suite_runner.h"
 #include "tests/fixtures.h"
@@ -176,6 +177,44 @@ TEST_F(SuiteRunnerTest, SigintStopsCleanlyAndSaysHowToResume) {
   EXPECT_THAT(message.str(), ::testing::HasSubstr("run the same command again to resume"));
   const auto resumed = RunInto(big, out, 2);
   EXPECT_EQ(resumed.already_done + resumed.completed, PlanRuns(big).size());
+}
+
+// Two different suites started together on one empty folder: exactly one is refused, every time
+// (suite.yaml is created exclusively; no exists-then-write window, no timing assumption).
+TEST(SuiteRunnerConcurrencyTest, OfTwoDifferentSuitesOnOneFolderExactlyOneIsRefused) {
+  const std::string path =
+      testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..1", "[5]", {"random"});
+  const Suite a = LoadSuite(path, {"seeds=0..1"});
+  const Suite b = LoadSuite(path, {"seeds=0..2"});
+  for (int attempt = 0; attempt < 25; ++attempt) {
+    const std::string out = testing::TempDir("race");
+    std::vector<pid_t> children;
+    for (const Suite* suite : {&a, &b}) {
+      const pid_t child = ::fork();
+      ASSERT_GE(child, 0);
+      if (child == 0) {
+        int code = 0;
+        try {
+          RunInto(*suite, out, 1);
+        } catch (const ConfigError&) {
+          code = 3;
+        } catch (...) {
+          code = 4;
+        }
+        ::_exit(code);
+      }
+      children.push_back(child);
+    }
+    int refused = 0;
+    for (const pid_t child : children) {
+      int status = 0;
+      ::waitpid(child, &status, 0);
+      ASSERT_TRUE(WIFEXITED(status));
+      ASSERT_NE(WEXITSTATUS(status), 4);
+      refused += WEXITSTATUS(status) == 3;
+    }
+    EXPECT_EQ(refused, 1) << "attempt " << attempt;
+  }
 }
 
 }  // namespace
