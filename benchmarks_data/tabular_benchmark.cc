@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "core/names.h"
 
 namespace naskit {
 namespace {
@@ -373,6 +374,24 @@ std::size_t Table::ColumnOf(int epochs_wanted, const std::string& what) const {
 
 void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
   SilenceHdf5();
+  // Every table path is checked before anything is written: a name with '/' or '..' would
+  // otherwise change the file's layout into one that Open() refuses.
+  for (const auto& [table_path, table] : data.tables) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0, end; start <= table_path.size(); start = end + 1) {
+      end = std::min(table_path.find('/', start), table_path.size());
+      parts.push_back(table_path.substr(start, end - start));
+    }
+    const auto root = kTableRoots.find(parts.front());
+    if (root == kTableRoots.end() || static_cast<int>(parts.size()) != root->second + 1) {
+      throw ConfigError(path + ": table " + Quote(table_path) +
+                        " does not fit the format (expected metrics|cost|hardware|features/<name>/"
+                        "<name>)");
+    }
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      ValidateName("table " + Quote(table_path) + ": name", parts[i]);
+    }
+  }
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::is_directory(folder)) {

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "core/names.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -91,6 +92,32 @@ class SuiteReader {
     }
   }
 
+  // A scalar that becomes part of a path (core/names.h).
+  std::string Name(const YAML::Node& node, const std::string& key) const {
+    const std::string text = Scalar(node, key);
+    try {
+      ValidateName("name", text);
+    } catch (const ConfigError& e) {
+      Fail(node, key, e.what());
+    }
+    return text;
+  }
+
+  // A list of such names, each once.
+  std::vector<std::string> NameList(const YAML::Node& node, const std::string& key) const {
+    std::vector<std::string> names;
+    if (node.IsScalar()) return {Name(node, key)};
+    if (!node.IsSequence() || node.size() == 0) Fail(node, key, "expected a non-empty list");
+    std::set<std::string> seen;
+    for (const auto& item : node) {
+      names.push_back(Name(item, key));
+      if (!seen.insert(names.back()).second) {
+        Fail(item, key, "lists " + Quote(names.back()) + " twice");
+      }
+    }
+    return names;
+  }
+
   std::vector<std::string> StringList(const YAML::Node& node, const std::string& key) const {
     std::vector<std::string> values;
     if (node.IsScalar()) return {node.as<std::string>()};
@@ -130,7 +157,23 @@ class SuiteReader {
     return seeds;
   }
 
+  // YAML lets a map repeat a key and keeps one of the values; a suite must not.
+  void RejectDuplicateKeys(const YAML::Node& node, const std::string& prefix) const {
+    if (node.IsSequence()) {
+      for (const auto& item : node) RejectDuplicateKeys(item, prefix);
+    } else if (node.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& item : node) {
+        const std::string key = item.first.IsScalar() ? item.first.as<std::string>() : "";
+        const std::string path = prefix.empty() ? key : prefix + "." + key;
+        if (!keys.insert(key).second) Fail(item.first, path, "appears twice");
+        RejectDuplicateKeys(item.second, path);
+      }
+    }
+  }
+
   Suite Read(const YAML::Node& root) const {
+    RejectDuplicateKeys(root, "");
     Suite suite;
     suite.path = path_;
     RejectUnknownKeys(root, "",
@@ -138,7 +181,7 @@ class SuiteReader {
     for (const char* required : {"name", "benchmark", "seeds", "strategies", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }
-    suite.name = Scalar(root["name"], "name");
+    suite.name = Name(root["name"], "name");
     if (root["description"]) suite.description = Scalar(root["description"], "description");
     suite.benchmark = Scalar(root["benchmark"], "benchmark");
     suite.seeds = Seeds(root["seeds"]);
@@ -153,7 +196,7 @@ class SuiteReader {
       if (!node["strategy"]) Fail(node, "strategies[]", "missing required key \"strategy\"");
       SuiteStrategy s;
       s.key = Scalar(node["strategy"], "strategy");
-      s.label = node["label"] ? Scalar(node["label"], "label") : s.key;
+      s.label = node["label"] ? Name(node["label"], "label") : s.key;
       if (!labels.insert(s.label).second) {
         Fail(node, "label",
              "two strategies share the label " + Quote(s.label) + "; give each a distinct label");
@@ -190,10 +233,10 @@ class SuiteReader {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }
     SuiteExperiment e;
-    e.name = Scalar(node["name"], "name");
+    e.name = Name(node["name"], "name");
     if (!names.insert(e.name).second)
       Fail(node, "name", "two experiments are named " + Quote(e.name));
-    e.datasets = StringList(node["datasets"], "datasets");
+    e.datasets = NameList(node["datasets"], "datasets");
     SearchSettings& s = e.settings;
     if (node["signal_metric"]) s.signal_metric = Scalar(node["signal_metric"], "signal_metric");
     if (node["signal_epochs"])
@@ -202,7 +245,7 @@ class SuiteReader {
     if (node["report_epochs"])
       s.report_epochs = Integer(node["report_epochs"], "report_epochs", 0, 1000000);
     if (node["report_datasets"])
-      s.report_datasets = StringList(node["report_datasets"], "report_datasets");
+      s.report_datasets = NameList(node["report_datasets"], "report_datasets");
     if (node["budget_unit"]) {
       s.budget_unit = Scalar(node["budget_unit"], "budget_unit");
       if (s.budget_unit != "queries" && s.budget_unit != "seconds") {
@@ -215,12 +258,17 @@ class SuiteReader {
     if (budgets.IsScalar()) {
       e.budgets.push_back(Number(budgets, "budgets", 1, max_budget));
     } else if (budgets.IsSequence() && budgets.size() > 0) {
-      for (const auto& b : budgets) e.budgets.push_back(Number(b, "budgets", 1, max_budget));
+      for (const auto& b : budgets) {
+        e.budgets.push_back(Number(b, "budgets", 1, max_budget));
+        if (std::count(e.budgets.begin(), e.budgets.end(), e.budgets.back()) > 1) {
+          Fail(b, "budgets", "lists " + Scalar(b, "budgets") + " twice");
+        }
+      }
     } else {
       Fail(budgets, "budgets", "expected a positive number or a non-empty list of them");
     }
     if (node["cost_scale"]) s.cost_scale = Number(node["cost_scale"], "cost_scale", 1e-6, 1e6);
-    if (node["cost_dataset"]) s.cost_dataset = Scalar(node["cost_dataset"], "cost_dataset");
+    if (node["cost_dataset"]) s.cost_dataset = Name(node["cost_dataset"], "cost_dataset");
     if (node["charge_repeats"]) {
       const std::string text = Scalar(node["charge_repeats"], "charge_repeats");
       if (text != "true" && text != "false")
@@ -239,8 +287,8 @@ class SuiteReader {
     if (node["workers"]) {
       s.workers = static_cast<std::size_t>(Integer(node["workers"], "workers", 1, 1024));
     }
-    if (node["signal_device"]) s.signal_device = Scalar(node["signal_device"], "signal_device");
-    if (node["report_device"]) s.report_device = Scalar(node["report_device"], "report_device");
+    if (node["signal_device"]) s.signal_device = Name(node["signal_device"], "signal_device");
+    if (node["report_device"]) s.report_device = Name(node["report_device"], "report_device");
     if (node["direction"]) {
       const std::string text = Scalar(node["direction"], "direction");
       if (text != "maximize" && text != "minimize") {

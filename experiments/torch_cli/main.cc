@@ -15,6 +15,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/names.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "experiments/cli_errors.h"
@@ -214,6 +215,7 @@ int ZeroCost(const std::vector<std::string>& args) {
   const std::string features_of = o.features_of.empty() ? o.zero_cost.dataset : o.features_of;
   if (features_of == "none")
     throw ConfigError("zc: dataset is none, so --features-of must name the benchmark's dataset");
+  ValidateName("zc: --features-of", features_of);  // it becomes a group of the benchmark file
   const std::vector<std::string> keys = ProxyKeys(o.proxies);
   // Each row is scored on one thread, rows in parallel: a score does not depend on --threads (a
   // multi-threaded reduction would sum in another order).

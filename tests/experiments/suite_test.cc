@@ -95,6 +95,13 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
        "suite.yaml:12: key \"signal_epochs\": not a whole number (got \"3.9\")"},
       {"population_size: 20", "population_size: 4294967306",
        "option \"population_size\" is out of range (got 4294967306"},
+      {"label: rea", "label: ../rea", "key \"label\": name \"../rea\" cannot be part of a path"},
+      {"label: rea", "label: a/b", "cannot be part of a path"},
+      {"name: q", "name: .hidden", "name \".hidden\" cannot be part of a path"},
+      {"datasets: [cifar10, cifar100]", "datasets: [cifar10, cifar10]",
+       "suite.yaml:11: key \"datasets\": lists \"cifar10\" twice"},
+      {"budgets: [10, 20]", "budgets: [10, 10]", "key \"budgets\": lists 10 twice"},
+      {"seeds: 0..4", "seeds: 0..4\nseeds: 0..9", "suite.yaml:4: key \"seeds\": appears twice"},
       {"population_size: 20", "population_size: {size: 3}",
        "key \"population_size\": a nested option map needs a \"name\""},
   };
