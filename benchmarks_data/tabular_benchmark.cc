@@ -161,10 +161,18 @@ std::vector<int> ReadIntsAttr(const H5::H5Object& object, const std::string& key
 
 class Reader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  // Reads the file from `image`, the bytes whose checksum Open() verified: the path is not opened
+  // again, so a file replaced in between cannot mix two versions.
+  Reader(std::string path, const std::string& image) : path_(std::move(path)), image_(image) {}
 
   BenchmarkData Read() {
-    H5::H5File file(path_, H5F_ACC_RDONLY);
+    H5::FileAccPropList access;
+    H5Pset_fapl_core(access.getId(), 1 << 20, /*backing_store=*/false);
+    H5Pset_file_image(access.getId(), const_cast<char*>(image_.data()), image_.size());
+    // The core driver refuses a name that exists on disk when it is given an image; the name is
+    // only a label here.
+    H5::H5File file("naskit-file-image:" + path_, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT,
+                    access);
     H5::Group root = file.openGroup("/");
     ReadRootAttrs(root);
     if (!file.nameExists("archs")) Fail("group \"/archs\" not found");
@@ -284,6 +292,7 @@ class Reader {
   }
 
   std::string path_;
+  const std::string& image_;
   BenchmarkData data_;
 };
 
@@ -304,8 +313,7 @@ std::string ReadBytes(const std::string& path) {
 // Checks naskit's header before HDF5 parses anything: libhdf5 has memory-safety bugs on crafted
 // files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never
 // reach it. Returns the checksum the header records.
-std::uint64_t CheckHeader(const std::string& path) {
-  const std::string bytes = ReadBytes(path);
+std::uint64_t CheckHeader(const std::string& path, const std::string& bytes) {
   const std::string magic = std::string(kHeaderMagic) + "\n";
   if (bytes.size() < kHeaderBytes || bytes.compare(0, magic.size(), magic) != 0) {
     throw DataError(path +
@@ -427,12 +435,21 @@ void SealBenchmarkFile(const std::string& path) {
 
 TabularBenchmark TabularBenchmark::Open(const std::string& path) {
   SilenceHdf5();
-  if (!fs::exists(path)) throw ConfigError(path + ": benchmark file not found");
-  const std::uint64_t checksum = CheckHeader(path);
-  if (!H5::H5File::isHdf5(path)) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (!fs::exists(status)) throw ConfigError(path + ": benchmark file not found");
+  // A FIFO would block forever and a device such as /dev/zero never ends: read regular files only.
+  if (!fs::is_regular_file(status)) {
+    throw ConfigError(path + ": not a regular file (expected a naskit benchmark .h5)");
+  }
+  // The bytes are read once: the checksum and the HDF5 parse see the same version of the file.
+  const std::string bytes = ReadBytes(path);
+  const std::uint64_t checksum = CheckHeader(path, bytes);
+  static constexpr std::string_view kHdf5Signature = "\x89HDF\r\n\x1a\n";
+  if (bytes.compare(kHeaderBytes, kHdf5Signature.size(), kHdf5Signature) != 0) {
     throw DataError(path + ": not an HDF5 file (or truncated; expected a naskit benchmark .h5)");
   }
-  Reader reader(path);
+  Reader reader(path, bytes);
   try {
     TabularBenchmark benchmark(reader.Read(), path);
     benchmark.checksum_ = checksum;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <H5Cpp.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -71,6 +72,16 @@ TEST(TabularBenchmarkTest, UnknownNamesAreErrorsWithSuggestions) {
 TEST(TabularBenchmarkTest, MissingFileIsAConfigError) {
   EXPECT_THAT([] { TabularBenchmark::Open("/nonexistent/x.h5"); },
               ThrowsMessage<ConfigError>(HasSubstr("/nonexistent/x.h5: benchmark file not found")));
+}
+
+// A FIFO would block a reader forever and /dev/zero never ends: only regular files are read.
+TEST(TabularBenchmarkTest, WhatIsNotARegularFileIsRefusedWithoutReadingIt) {
+  const std::string fifo = testing::TempDir("fifo") + "/bench.h5";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& path : {fifo, std::string("/dev/zero"), testing::TempDir("folder")}) {
+    EXPECT_THAT([&] { TabularBenchmark::Open(path); },
+                ThrowsMessage<ConfigError>(HasSubstr(path + ": not a regular file")));
+  }
 }
 
 TEST(TabularBenchmarkTest, TruncatedOrForeignFilesAreDataErrors) {
