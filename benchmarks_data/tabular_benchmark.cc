@@ -473,9 +473,7 @@ TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
   constexpr std::uint64_t kMaxDenseLookup = 1u << 24;
   sparse_rows_ = !space_->Dense() || space_->Size() > kMaxDenseLookup;
   if (!sparse_rows_) row_of_arch_.assign(space_->Size(), -1);
-  std::uint64_t max_index = 0;
-  for (auto i : data_.index) max_index = std::max<std::uint64_t>(max_index, i);
-  row_of_index_.assign(data_.index.empty() ? 0 : max_index + 1, -1);
+  row_of_index_.reserve(data_.index.size());
   for (std::size_t row = 0; row < data_.archs.size(); ++row) {
     const ArchId arch = data_.archs[row];
     if (space_->Dense() ? arch >= space_->Size() : !IsArchitecture(*space_, arch)) {
@@ -489,10 +487,53 @@ TabularBenchmark::TabularBenchmark(BenchmarkData data, std::string path)
     } else {
       row_of_arch_[arch] = static_cast<std::int32_t>(row);
     }
-    if (row_of_index_[data_.index[row]] >= 0) {
+    // A map, not an array sized by the largest index: a file claiming index 4e9 must not
+    // allocate 16 GiB.
+    if (!row_of_index_.emplace(data_.index[row], row).second) {
       fail("\"/archs/index\" holds index " + std::to_string(data_.index[row]) + " twice");
     }
-    row_of_index_[data_.index[row]] = static_cast<std::int32_t>(row);
+  }
+  for (const auto& [table_path, table] : data_.tables) CheckTable(table_path, table);
+}
+
+// Every table against the documented layout and the meaning of its values: a sealed file can still
+// be inconsistent (written by another tool, or by a bug), and a wrong shape would read another
+// row's values.
+void TabularBenchmark::CheckTable(const std::string& table_path, const Table& table) const {
+  auto fail = [&](const std::string& what) {
+    throw DataError(path_ + ": table " + Quote("/" + table_path) + " " + what);
+  };
+  const std::size_t rows = data_.archs.size();
+  if (table.columns == 0 || table.seeds == 0 || table.values.size() != rows * table.columns ||
+      (table.seeds > 1 && table.per_seed.size() != rows * table.columns * table.seeds)) {
+    fail("has the wrong size for " + std::to_string(rows) + " rows");
+  }
+  if (!table.epochs.empty() && table.epochs.size() != table.columns) {
+    fail(fmt::format("has {} columns but {} epochs", table.columns, table.epochs.size()));
+  }
+  if (table.epochs.empty() && table.columns != 1) fail("has several columns and no epochs");
+  for (std::size_t c = 0; c < table.epochs.size(); ++c) {
+    if (table.epochs[c] < 0 || (c > 0 && table.epochs[c] <= table.epochs[c - 1])) {
+      fail("has epochs that are not ascending and non-negative");
+    }
+  }
+  const bool cost = table_path.starts_with("cost/") || table_path.starts_with("hardware/");
+  const bool features = table_path.starts_with("features/");
+  const bool percent = table.attrs.contains("unit") && table.attrs.at("unit") == "percent";
+  const auto& values = table.seeds > 1 ? table.per_seed : table.values;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const float v = values[i];
+    if (std::isnan(v)) continue;
+    const std::size_t row = i / (values.size() / rows);
+    // Features may be infinite (naswot's log-determinant of a singular kernel is -inf); measured
+    // accuracies, losses, seconds and latencies may not.
+    if (!features && !std::isfinite(v)) {
+      fail(fmt::format("holds {} at row {} (expected a finite value or NaN)", v, row));
+    }
+    if (cost && v < 0) fail(fmt::format("holds {} at row {} (expected >= 0)", v, row));
+    if (percent && (v < 0 || v > 100)) {
+      fail(fmt::format("holds {} at row {} (expected a percentage in [0, 100])", v, row));
+    }
   }
 }
 
@@ -502,11 +543,13 @@ std::string TabularBenchmark::Attr(const std::string& key) const {
 }
 
 std::size_t TabularBenchmark::RowOfIndex(std::uint64_t index) const {
-  if (index >= row_of_index_.size() || row_of_index_[index] < 0) {
+  const auto it = row_of_index_.find(index);
+  if (it == row_of_index_.end()) {
     throw ConfigError(path_ + ": no architecture with index " + std::to_string(index) +
-                      " (expected 0 to " + std::to_string(row_of_index_.size() - 1) + ")");
+                      " (the file holds " + std::to_string(row_of_index_.size()) +
+                      " architectures; `naskit info` shows how they are numbered)");
   }
-  return static_cast<std::size_t>(row_of_index_[index]);
+  return it->second;
 }
 
 std::vector<std::string> TabularBenchmark::Datasets() const {

@@ -106,13 +106,16 @@ class TabularBenchmark {
                               const std::string& metric, int epochs = 0) const;
 
  private:
+  // Throws DataError naming the table: shape against rows and epochs, values against their meaning.
+  void CheckTable(const std::string& table_path, const Table& table) const;
+
   std::string path_;
   BenchmarkData data_;
   const SearchSpace* space_;
   bool sparse_rows_ = false;  // looked up through row_of_key_ instead of row_of_arch_
   std::vector<std::int32_t> row_of_arch_;
   std::unordered_map<ArchId, std::size_t> row_of_key_;
-  std::vector<std::int32_t> row_of_index_;
+  std::unordered_map<std::uint64_t, std::size_t> row_of_index_;
   std::uint64_t checksum_ = 0;
 };
 

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "tests/fixtures.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -82,6 +84,62 @@ TEST(TabularBenchmarkTest, WhatIsNotARegularFileIsRefusedWithoutReadingIt) {
     EXPECT_THAT([&] { TabularBenchmark::Open(path); },
                 ThrowsMessage<ConfigError>(HasSubstr(path + ": not a regular file")));
   }
+}
+
+// A file can be sealed and still wrong (written by another tool): every table is checked against
+// the layout and the meaning of its values at open.
+TEST(TabularBenchmarkTest, InconsistentTablesAreRefusedAtOpen) {
+  struct Case {
+    std::function<void(BenchmarkData&)> edit;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](BenchmarkData& d) {
+         d.tables["metrics/toy/valid_accuracy"].epochs = {12, 200};
+       },
+       "has 1 columns but 2 epochs"},
+      {[](BenchmarkData& d) { d.tables["cost/toy/train_seconds"].values[3] = -1; },
+       "\"/cost/toy/train_seconds\" holds -1 at row 3 (expected >= 0)"},
+      {[](BenchmarkData& d) { d.tables["metrics/toy/valid_accuracy"].values[5] = INFINITY; },
+       "holds inf at row 5 (expected a finite value or NaN)"},
+      {[](BenchmarkData& d) {
+         auto& t = d.tables["metrics/toy/valid_accuracy"];
+         t.attrs["unit"] = "percent";
+         t.values[7] = 140;
+       },
+       "holds 140 at row 7 (expected a percentage in [0, 100])"},
+      {[](BenchmarkData& d) { d.tables["metrics/toy/valid_accuracy"].values.pop_back(); },
+       "has the wrong size"},
+  };
+  const std::string dir = testing::TempDir("inconsistent");
+  for (const auto& c : cases) {
+    BenchmarkData data = testing::SyntheticSparse("nb201", 50);
+    c.edit(data);
+    EXPECT_THAT([&] { TabularBenchmark(data, "edited.h5"); },
+                ThrowsMessage<DataError>(HasSubstr(c.message)))
+        << c.message;
+  }
+  // Through a sealed file: negative seconds written with the HDF5 API, then sealed.
+  const std::string path = dir + "/sealed.h5";
+  WriteBenchmark(testing::SyntheticSparse("nb201", 50), path);
+  {
+    H5::H5File file(path, H5F_ACC_RDWR);
+    H5::DataSet ds = file.openDataSet("/cost/toy/train_seconds");
+    std::vector<float> values(50, -2.0f);
+    ds.write(values.data(), H5::PredType::NATIVE_FLOAT);
+  }
+  SealBenchmarkFile(path);
+  EXPECT_THAT([&] { TabularBenchmark::Open(path); },
+              ThrowsMessage<DataError>(HasSubstr("holds -2 at row 0 (expected >= 0)")));
+}
+
+// Public indices are looked up in a map: a huge one costs nothing.
+TEST(TabularBenchmarkTest, AHugeIndexAllocatesNothing) {
+  BenchmarkData data = testing::SyntheticSparse("nb201", 50);
+  data.index[0] = 4000000000u;
+  const TabularBenchmark b(std::move(data));
+  EXPECT_EQ(b.RowOfIndex(4000000000u), 0u);
+  EXPECT_THROW(b.RowOfIndex(3999999999u), ConfigError);
 }
 
 TEST(TabularBenchmarkTest, TruncatedOrForeignFilesAreDataErrors) {
