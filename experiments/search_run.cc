@@ -10,6 +10,8 @@
 #include <tuple>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "core/errors.h"
 #include "experiments/evaluator.h"
 #include "strategies/search_strategy.h"
@@ -159,6 +161,29 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
         costs_[f] = std::make_shared<CostModel>(benchmark, cost_dataset, epochs[f]);
       }
     }
+    // The most queries a run may need: the budget over the cheapest query (charged repeats can
+    // query one cell again and again), or every (cell, fidelity) once when repeats are free.
+    double cheapest = INFINITY;
+    for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+      if (domain_ && !domain_->Contains(benchmark.data().archs[row])) continue;
+      for (std::size_t f = 0; f < costs_.size(); ++f) {
+        if (costs_[f]) cheapest = std::min(cheapest, Seconds(row, f));
+      }
+    }
+    double most = cheapest > 0 ? settings_.budget / cheapest : INFINITY;
+    if (!settings_.charge_repeats) {
+      most =
+          std::min(most, static_cast<double>(space().Size()) * static_cast<double>(costs_.size()));
+    }
+    if (most > static_cast<double>(kMaxQueriesPerRun)) {
+      throw ConfigError(fmt::format(
+          "a run could need {:.3g} queries (budget {} s, cheapest query {:.3g} s; at most {} per "
+          "run): lower the budget, raise cost_scale, or leave charge_repeats off",
+          most, settings_.budget, cheapest, kMaxQueriesPerRun));
+    }
+  } else if (settings_.budget > static_cast<double>(kMaxQueriesPerRun)) {
+    throw ConfigError(fmt::format("a budget of {} queries is more than a run may make ({})",
+                                  settings_.budget, kMaxQueriesPerRun));
   } else if (settings_.budget_unit != "queries") {
     throw ConfigError(
         UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));

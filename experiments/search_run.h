@@ -31,6 +31,9 @@ struct SearchConstraint {
 // Parses "<metric> on <device or dataset> <= <number>" (or >=); throws ConfigError naming `text`.
 SearchConstraint ParseConstraint(const std::string& text);
 
+// A run records every query; more than this would take gigabytes for one run.
+inline constexpr std::size_t kMaxQueriesPerRun = 1'000'000;
+
 struct SearchSettings {
   std::string dataset = "cifar10";
   std::string signal_metric = "valid_accuracy";

@@ -220,6 +220,18 @@ class SuiteReader {
     }
     std::set<std::string> names;
     for (const auto& node : experiments) suite.experiments.push_back(ReadExperiment(node, names));
+    // Planning allocates one entry per run: bound the suite before it does.
+    double runs = 0;
+    for (const auto& e : suite.experiments) {
+      runs += static_cast<double>(e.datasets.size() * e.budgets.size() * suite.strategies.size() *
+                                  suite.seeds.size());
+    }
+    if (runs > kMaxRunsPerSuite) {
+      Fail(root, "",
+           fmt::format("the suite plans {} runs (at most {}); use fewer seeds or "
+                       "budgets, or split it into several suites",
+                       runs, kMaxRunsPerSuite));
+    }
     return suite;
   }
 
@@ -254,7 +266,7 @@ class SuiteReader {
       }
     }
     const YAML::Node budgets = node["budgets"];
-    const double max_budget = s.budget_unit == "queries" ? 1e7 : 1e12;
+    const double max_budget = s.budget_unit == "queries" ? double(kMaxQueriesPerRun) : 1e12;
     if (budgets.IsScalar()) {
       e.budgets.push_back(Number(budgets, "budgets", 1, max_budget));
     } else if (budgets.IsSequence() && budgets.size() > 0) {
@@ -370,6 +382,9 @@ std::string FormatBudget(double budget, const std::string& unit) {
 
 Suite LoadSuite(const std::string& path, const std::vector<std::string>& overrides) {
   if (!std::filesystem::exists(path)) throw ConfigError(path + ": suite file not found");
+  if (std::filesystem::is_directory(path)) {
+    throw ConfigError(path + ": is a folder, not a suite file (expected a .yaml file)");
+  }
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);

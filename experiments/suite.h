@@ -30,6 +30,10 @@
 
 namespace naskit {
 
+// Bounds on what a suite may ask for, so that a legal but huge suite is a clear error up front and
+// not an exhausted machine.
+inline constexpr double kMaxRunsPerSuite = 2'000'000;
+
 struct SuiteStrategy {
   std::string label;
   std::string key;

@@ -136,8 +136,11 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
 }
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
-  if (options.jobs < 1)
-    throw ConfigError(fmt::format("--jobs must be >= 1 (got {})", options.jobs));
+  // More threads than this only cost memory: runs are CPU-bound and write one small file each.
+  constexpr int kMaxJobs = 1024;
+  if (options.jobs < 1 || options.jobs > kMaxJobs) {
+    throw ConfigError(fmt::format("--jobs must be in [1, {}] (got {})", kMaxJobs, options.jobs));
+  }
   if (options.shard_count < 1 || options.shard_index < 1 ||
       options.shard_index > options.shard_count) {
     throw ConfigError(fmt::format("--shard must be i/n with 1 <= i <= n (got {}/{})",

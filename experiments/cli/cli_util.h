@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "core/errors.h"
 #include "experiments/cli/commands.h"
 
 namespace naskit::cli {
@@ -24,6 +25,14 @@ inline std::optional<po::variables_map> Parse(
     return std::nullopt;
   }
   po::notify(vm);
+  // An option given with an empty value ("--out ''") is a mistake, not a request for the default.
+  for (const auto& [name, value] : vm) {
+    const auto* text = boost::any_cast<std::string>(&value.value());
+    const bool takes_value = options.find(name, false).semantic()->max_tokens() > 0;
+    if (takes_value && !value.defaulted() && text && text->empty()) {
+      throw ConfigError("--" + name + " is empty (expected a value)");
+    }
+  }
   return vm;
 }
 

@@ -1,5 +1,7 @@
 // `naskit run SUITE.yaml` and `naskit report DIR`.
+#include <charconv>
 #include <csignal>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -14,14 +16,19 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void OnInterrupt(int) { g_stop = true; }
 
+// "i/n" with 1 <= i <= n <= 100000, digits only: "1x/2" or "1/2/3" is an error, not shard 1/2.
 void ParseShard(const std::string& text, RunnerOptions& options) {
   const auto slash = text.find('/');
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    options.shard_index = std::stoi(text.substr(0, slash));
-    options.shard_count = std::stoi(text.substr(slash + 1));
-  } catch (const std::logic_error&) {
-    throw ConfigError("--shard: expected i/n, e.g. 2/8 (got " + Quote(text) + ")");
+  auto number = [](std::string_view digits, int& out) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
+  };
+  const std::string_view view(text);
+  if (slash == std::string::npos || !number(view.substr(0, slash), options.shard_index) ||
+      !number(view.substr(slash + 1), options.shard_count) || options.shard_index < 1 ||
+      options.shard_count > 100000 || options.shard_index > options.shard_count) {
+    throw ConfigError("--shard: expected i/n with 1 <= i <= n <= 100000, e.g. 2/8 (got " +
+                      Quote(text) + ")");
   }
 }
 

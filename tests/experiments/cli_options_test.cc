@@ -80,10 +80,15 @@ TEST(CliOptionsTest, RunAndReport) {
                           "    report_epochs: 4\n    budgets: [3]\n";
   ExpectAll({
       {{"run", dir + "/none.yaml"}, 2, "none.yaml: suite file not found"},
-      {{"run", suite, "--jobs", "0"}, 2, "--jobs must be >= 1 (got 0)"},
+      {{"run", suite, "--jobs", "0"}, 2, "--jobs must be in [1, 1024] (got 0)"},
+      {{"run", suite, "--jobs", "100000"}, 2, "--jobs must be in [1, 1024] (got 100000)"},
       {{"run", suite, "--jobs", "many"}, 2, "('many') for option '--jobs' is invalid"},
-      {{"run", suite, "--shard", "3/2"}, 2, "--shard must be i/n with 1 <= i <= n (got 3/2)"},
-      {{"run", suite, "--shard", "half"}, 2, "--shard: expected i/n, e.g. 2/8 (got \"half\")"},
+      {{"run", suite, "--shard", "3/2"}, 2, "--shard: expected i/n with 1 <= i <= n"},
+      {{"run", suite, "--shard", "half"}, 2, "(got \"half\")"},
+      {{"run", suite, "--shard", "1x/2"}, 2, "(got \"1x/2\")"},
+      {{"run", suite, "--shard", "1/2/3"}, 2, "(got \"1/2/3\")"},
+      {{"run", suite, "--out", ""}, 2, "--out is empty (expected a value)"},
+      {{"run", dir}, 2, "is a folder, not a suite file"},
       {{"run", suite, "--set", "seeds"}, 2, "--set: expected key=value (got \"seeds\")"},
       {{"run", suite, "--set", "seeds=5..1"}, 2, "key \"seeds\": empty range (got \"5..1\""},
       {{"run", suite, "--set", "sedes=1"}, 2, "unknown key \"sedes\""},

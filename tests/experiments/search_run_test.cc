@@ -86,5 +86,26 @@ TEST(SearchRunTest, ARandomSignalSeedReadsOneRecordedSeedPerQuery) {
   EXPECT_NE(mean.signal, a.signal);
 }
 
+// A legal but huge run (a long seconds budget, a tiny cost scale, charged repeats) is refused up
+// front with the numbers, instead of exhausting memory.
+TEST(SearchRunTest, ARunThatCouldNeedTooManyQueriesIsRefusedUpFront) {
+  const TabularBenchmark benchmark(testing::SyntheticNb201());
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget_unit = "seconds";
+  settings.budget = 1e9;
+  settings.cost_scale = 1e-6;
+  settings.charge_repeats = true;
+  EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("queries (budget 1000000000 s, cheapest query 0.0001 s")));
+  settings.charge_repeats = false;  // then every cell once at most: 15,625 queries
+  EXPECT_NO_THROW(PreparedSearch(benchmark, settings));
+  settings.budget_unit = "queries";
+  settings.budget = 2e6;
+  EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
+              ThrowsMessage<ConfigError>(HasSubstr("more than a run may make")));
+}
+
 }  // namespace
 }  // namespace naskit
