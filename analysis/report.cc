@@ -137,14 +137,27 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   std::vector<std::string> label_order, experiment_order;
   std::string suite_name = fs::path(results_dir).filename().string();
   if (fs::exists(results_dir + "/suite.yaml")) {
-    const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
-    if (suite["name"]) suite_name = suite["name"].as<std::string>();
-    for (const auto& s : suite["strategies"]) {
-      label_order.push_back(s["label"] ? s["label"].as<std::string>()
-                                       : s["strategy"].as<std::string>());
+    try {
+      const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
+      if (suite["name"]) suite_name = suite["name"].as<std::string>();
+      for (const auto& s : suite["strategies"]) {
+        label_order.push_back(s["label"] ? s["label"].as<std::string>()
+                                         : s["strategy"].as<std::string>());
+      }
+      for (const auto& e : suite["experiments"])
+        experiment_order.push_back(e["name"].as<std::string>());
+    } catch (const YAML::Exception& e) {
+      throw DataError(results_dir + "/suite.yaml: not the suite file `naskit run` writes (" +
+                      e.msg + ")");
     }
-    for (const auto& e : suite["experiments"])
-      experiment_order.push_back(e["name"].as<std::string>());
+  }
+  // One folder, one suite: results of another suite would be averaged in silently.
+  for (const auto& r : records) {
+    if (r.suite != records.front().suite) {
+      throw DataError(r.path + ": a run of suite " + Quote(r.suite) + ", but " +
+                      records.front().path + " is of suite " + Quote(records.front().suite) +
+                      " (a results folder holds one suite)");
+    }
   }
   for (const auto& r : records) {
     if (std::find(label_order.begin(), label_order.end(), r.label) == label_order.end())
@@ -180,6 +193,17 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
                         {}});
       it = groups.end() - 1;
     }
+    // Runs averaged together must report the same thing.
+    if (!it->runs.empty()) {
+      const RunRecord& first = *it->runs.begin()->second.front();
+      if (r.report_datasets != first.report_datasets || r.report_metric != first.report_metric ||
+          r.report_epochs != first.report_epochs || r.minimize != first.minimize ||
+          r.best != first.best) {
+        throw DataError(r.path + ": reports " + r.report_metric +
+                        " on other datasets, epochs, direction or optimum than " + first.path +
+                        " of the same experiment");
+      }
+    }
     it->runs[r.label].push_back(&r);
   }
   auto position = [&](const std::string& experiment) {
@@ -199,6 +223,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   auto sign = [](const Group& g) { return g.runs.begin()->second.front()->minimize ? -1.0 : 1.0; };
 
   fs::create_directories(out_dir + "/plots");
+  RemoveStaleTemporaries(out_dir);  // left by a report killed while writing
   ReportFiles out;
   std::string md = fmt::format(
       "# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "

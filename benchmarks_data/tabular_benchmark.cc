@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/names.h"
 
@@ -32,6 +33,9 @@ const std::map<std::string, int> kTableRoots = {
 void SilenceHdf5() {
   static const bool silenced = [] {
     H5::Exception::dontPrint();
+    // libhdf5 1.10 crashes in its exit-time cleanup after a file failed to close (a full disk):
+    // the operating system frees what it holds anyway.
+    H5dont_atexit();
     return true;
   }();
   (void)silenced;
@@ -129,7 +133,9 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
     const bool two_d = rank >= 2;
     if (two_d) WriteIntsAttr(ds, "epochs", table.epochs);
     for (const auto& [key, value] : table.attrs) WriteStringAttr(ds, key, value);
+    ds.close();  // here, not in the destructor, so that a failed flush throws
   }
+  file.close();
 }
 
 std::string ReadStringAttr(const H5::H5Object& object, const std::string& key) {
@@ -405,10 +411,22 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
   if (!fs::is_directory(folder)) {
     throw IoError(path + ": cannot write: folder " + Quote(folder.string()) + " does not exist");
   }
-  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  // The content is checked as Open() will check it, before a byte is written.
+  TabularBenchmark(data, path);
+  // Leftovers of a writer killed before its rename (a SIGKILLed import or zc) go first.
+  RemoveStaleTemporaries(folder.string(), target.filename().string());
+  const std::string temporary = TemporaryPathFor(path);
   try {
     WriteFile(data, temporary);
     SealBenchmarkFile(temporary);
+    // Read back before it replaces anything: a write that failed without an error (libhdf5 can
+    // lose a failed flush) must not become the benchmark.
+    try {
+      TabularBenchmark::Open(temporary);
+    } catch (const DataError& e) {
+      throw IoError(path + ": the file written does not read back (" + e.what() +
+                    "; is the disk full?)");
+    }
     fs::rename(temporary, target);
   } catch (const H5::Exception& e) {
     std::error_code ignored;

@@ -31,6 +31,13 @@ std::string HostName() {
 
 }  // namespace
 
+std::string TemporaryPathFor(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  static const std::string host = HostName();
+  return path + kTemporaryMarker + host + "-" + std::to_string(::getpid()) + "-" +
+         std::to_string(counter++);
+}
+
 namespace {
 
 [[noreturn]] void FailWrite(const std::string& path, const std::string& temporary,
@@ -42,11 +49,7 @@ namespace {
 
 // Writes `content` to a fresh temporary file beside `path`, flushed to disk; returns its name.
 std::string WriteTemporary(const std::string& path, const std::string& content) {
-  static std::atomic<unsigned> counter{0};
-  static const std::string host = HostName();
-  // <path>.tmp-<host>-<pid>-<n>: lets RemoveStaleTemporaries recognise a dead writer's leftovers.
-  const std::string temporary = path + kTemporaryMarker + host + "-" + std::to_string(::getpid()) +
-                                "-" + std::to_string(counter++);
+  const std::string temporary = TemporaryPathFor(path);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) FailWrite(path, temporary, "create file");
   std::size_t written = 0;
@@ -89,20 +92,30 @@ bool CreateFileAtomically(const std::string& path, const std::string& content) {
   return true;
 }
 
-void RemoveStaleTemporaries(const std::string& folder) {
+void RemoveStaleTemporaries(const std::string& folder, const std::string& file_name) {
   namespace fs = std::filesystem;
   const std::string prefix = std::string(kTemporaryMarker) + HostName() + "-";
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
+  auto remove_if_stale = [&](const fs::directory_entry& entry) {
+    const std::string name = entry.path().filename().string();
     const auto at = name.rfind(prefix);
-    if (at == std::string::npos || !it->is_regular_file()) continue;
+    if (at == std::string::npos || !entry.is_regular_file()) return;
+    if (!file_name.empty() && name.substr(0, at) != file_name) return;
     const std::string rest = name.substr(at + prefix.size());
     const pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, rest.find('-')).c_str()));
     if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
       std::error_code ignored;
-      fs::remove(it->path(), ignored);
+      fs::remove(entry.path(), ignored);
     }
+  };
+  std::error_code ec;
+  if (!file_name.empty()) {
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      remove_if_stale(*it);
+    }
+    return;
+  }
+  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    remove_if_stale(*it);
   }
 }
 

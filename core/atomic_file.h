@@ -16,9 +16,14 @@ void WriteFileAtomically(const std::string& path, const std::string& content);
 // nothing) if `path` already exists; throws IoError as WriteFileAtomically.
 bool CreateFileAtomically(const std::string& path, const std::string& content);
 
+// A name beside `path` for a temporary that RemoveStaleTemporaries recognises once its writer
+// died: <path>.tmp-<host>-<pid>-<n>. For writers that cannot use WriteFileAtomically (libhdf5
+// writes the file itself).
+std::string TemporaryPathFor(const std::string& path);
+
 // Removes, anywhere below `folder`, the temporaries that writers on this host left when they were
 // killed (their process no longer exists). Temporaries of live writers, and of other hosts sharing
-// the folder, are left alone.
-void RemoveStaleTemporaries(const std::string& folder);
+// the folder, are left alone. With `file_name`, only that file's temporaries directly in `folder`.
+void RemoveStaleTemporaries(const std::string& folder, const std::string& file_name = "");
 
 }  // namespace naskit

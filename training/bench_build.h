@@ -44,7 +44,7 @@ struct BenchBuildOptions {
     v("seeds", seeds, "comma-separated training seeds");
     v("max_classes", max_classes, "build only the first K isomorphism classes (0: all 6,466)",
       AtLeast(0));
-    v("workers", workers, "worker processes", AtLeast(1));
+    v("workers", workers, "worker processes", InRange(1, 1024));
     train.Visit(v);
   }
 };

@@ -30,14 +30,14 @@ struct TrainOptions {
 
   template <class V>
   void Visit(V& v) {
-    v("epochs", epochs, "training epochs (the cosine schedule spans them)", AtLeast(1));
-    v("batch_size", batch_size, "images per SGD step", AtLeast(1));
+    v("epochs", epochs, "training epochs (the cosine schedule spans them)", InRange(1, 100000));
+    v("batch_size", batch_size, "images per SGD step", InRange(1, 1000000));
     v("learning_rate", learning_rate, "initial learning rate", InRange(1e-8, 10));
     v("momentum", momentum, "SGD momentum", InRange(0, 1));
     v("nesterov", nesterov, "Nesterov momentum");
     v("weight_decay", weight_decay, "L2 penalty", InRange(0, 1));
     v("device", device, "cpu or cuda", OneOf({"cpu", "cuda"}));
-    v("threads", threads, "CPU threads for LibTorch (0: all cores)", AtLeast(0));
+    v("threads", threads, "CPU threads for LibTorch (0: all cores)", InRange(0, 1024));
   }
 };
 
@@ -54,7 +54,7 @@ struct TrainingSetup {
     v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
       OneOf({"fashion-mnist", "cifar10", "synthetic"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
-    v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));
+    v("channels", channels, "C: channels of the first stage (NB201: 16)", InRange(1, 4096));
     v("cells", cells, "N: cells per stage (NB201: 5)", AtLeast(1));
     v("image_size", image_size, "resize images to this square size (0: keep)", AtLeast(0));
     v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));

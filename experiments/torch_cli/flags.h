@@ -38,6 +38,8 @@ inline Flags ParseFlags(const std::vector<std::string>& args) {
     } else {
       throw ConfigError("option --" + key + " needs a value");
     }
+    // An empty value ("--data-dir ''") is a mistake, not a request for the default.
+    if (value.empty()) throw ConfigError("option --" + key + " is empty (expected a value)");
     for (char& c : key) c = c == '-' ? '_' : c;
     if (!flags.values.emplace(key, value).second)
       throw ConfigError("option --" + key + " given twice");

@@ -138,7 +138,7 @@ struct ZcCommandOptions {
     v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
     v("sample", sample, "score N rows drawn at random with the seed (0: all)", AtLeast(0));
     v("threads", threads, "rows scored at once, one LibTorch thread each (0: all cores)",
-      AtLeast(0));
+      InRange(0, 1024));
     zero_cost.Visit(v);
   }
 };

@@ -25,8 +25,8 @@ struct Nb201MacroOptions {
 
   template <class V>
   void Visit(V& v) {
-    v("channels", channels, "C: channels of the first stage", AtLeast(1));
-    v("cells", cells, "N: cells per stage", AtLeast(1));
+    v("channels", channels, "C: channels of the first stage", InRange(1, 4096));
+    v("cells", cells, "N: cells per stage", InRange(1, 1000));
     v("classes", classes, "classifier outputs", AtLeast(1));
     v("in_channels", in_channels, "input channels", AtLeast(1));
     v("image_size", image_size, "square input size", AtLeast(1));

@@ -17,6 +17,7 @@
 namespace naskit {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
@@ -91,6 +92,53 @@ TEST(SvgPlotTest, DrawsOnePathPerSeriesAndABand) {
   EXPECT_THAT(svg, HasSubstr("data-series=\"b&lt;&amp;&gt;\""));
   EXPECT_THAT(svg, HasSubstr("fill-opacity=\"0.15\""));
   EXPECT_TRUE(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
+}
+
+// Every result file is untrusted input: a folder mixing suites, results that disagree on what they
+// report, a corrupt suite.yaml or a malformed file are DataErrors naming the file, never a crash
+// or a silent average.
+TEST(ReportTest, InconsistentResultFoldersAreErrorsNamingTheFile) {
+  const std::string suite_path =
+      testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..1", "[10]", {"random"});
+  auto fresh_results = [&](const std::vector<std::string>& overrides) {
+    RunnerOptions options;
+    options.out_dir = testing::TempDir("report-input");
+    options.progress = false;
+    RunSuite(LoadSuite(suite_path, overrides), options);
+    return options.out_dir;
+  };
+  using ::testing::ThrowsMessage;
+  const std::string run = "/queries/toy/random/10q/seed-0.json";
+  auto edit = [](const std::string& path, const std::string& from, const std::string& to) {
+    std::string text = Read(path);
+    ASSERT_NE(text.find(from), std::string::npos) << from;
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(path) << text;
+  };
+
+  // A run of another suite copied in.
+  std::string dir = fresh_results({});
+  edit(dir + run, "\"suite\":\"synthetic\"", "\"suite\":\"other\"");
+  EXPECT_THAT([&] { WriteReport(dir, dir + "/report"); },
+              ThrowsMessage<DataError>(HasSubstr("a results folder holds one suite")));
+
+  // Two runs of one group reporting different things.
+  dir = fresh_results({});
+  edit(dir + run, "\"metric\":\"test_accuracy\"", "\"metric\":\"valid_accuracy\"");
+  EXPECT_THAT([&] { WriteReport(dir, dir + "/report"); },
+              ThrowsMessage<DataError>(HasSubstr("of the same experiment")));
+
+  // A budget of 0 (it once made the report divide by zero).
+  dir = fresh_results({});
+  edit(dir + run, "\"amount\":10.0", "\"amount\":0");
+  EXPECT_THAT([&] { WriteReport(dir, dir + "/report"); },
+              ThrowsMessage<DataError>(AllOf(HasSubstr(dir + run), HasSubstr("budget.amount"))));
+
+  // A corrupt suite.yaml.
+  dir = fresh_results({});
+  std::ofstream(dir + "/suite.yaml") << "name: [unclosed";
+  EXPECT_THAT([&] { WriteReport(dir, dir + "/report"); },
+              ThrowsMessage<DataError>(HasSubstr("suite.yaml: not the suite file")));
 }
 
 }  // namespace

@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <H5Cpp.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <cmath>
 #include <filesystem>
@@ -10,6 +15,7 @@
 #include <functional>
 
 #include "benchmarks_data/tabular_benchmark.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
@@ -230,14 +236,45 @@ TEST(TabularBenchmarkTest, UnwritableFolderIsAnIoErrorAndLeavesNothing) {
 }
 
 TEST(TabularBenchmarkTest, FullDiskIsAnIoErrorAndLeavesNothing) {
-  if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full not available";
-  // A file in a folder we own, symlinked to /dev/full, makes every write fail with ENOSPC.
+  // A file-size limit makes writes fail as a full disk does (EFBIG instead of ENOSPC), in a child
+  // process so that the limit stays there.
   const std::string dir = testing::TempDir("full");
   const std::string path = dir + "/x.h5";
-  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  fs::create_symlink("/dev/full", temporary);
-  EXPECT_THROW(WriteBenchmark(SmallBenchmark(), path), IoError);
-  EXPECT_FALSE(fs::exists(path));
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{1024, 1024};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    bool io_error = false;
+    try {
+      WriteBenchmark(SmallBenchmark(), path);
+    } catch (const IoError&) {
+      io_error = true;
+    }
+    ::_exit(io_error ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(fs::is_empty(dir));  // neither the file nor a temporary
+}
+
+// A writer killed before its rename leaves a temporary; the next write of the same file removes it.
+TEST(TabularBenchmarkTest, TemporariesOfAKilledWriterAreRemovedByTheNextWrite) {
+  const std::string dir = testing::TempDir("killed");
+  const std::string path = dir + "/x.h5";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::ofstream(TemporaryPathFor(path)) << "half a benchmark";
+    ::_exit(0);  // as a SIGKILL would leave it: no cleanup
+  }
+  ::waitpid(child, nullptr, 0);
+  ASSERT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);
+  WriteBenchmark(SmallBenchmark(), path);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);
+  EXPECT_NO_THROW(TabularBenchmark::Open(path));
 }
 
 }  // namespace

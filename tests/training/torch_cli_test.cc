@@ -27,7 +27,11 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"train", "--arch", arch, "--epochs", "0"}, "option \"epochs\" must be >= 1 (got 0)"},
+      {{"train", "--arch", arch, "--epochs", "0"},
+       "option \"epochs\" must be in [1, 100000] (got 0)"},
+      {{"train", "--arch", arch, "--epochs", "4294967297"}, "\"epochs\" is out of range"},
+      {{"train", "--arch", arch, "--data-dir", ""}, "option --data-dir is empty"},
+      {{"train", "--arch", arch, "--data-dir", "/nonexistent"}, "/nonexistent/train-images"},
       {{"train", "--arch", arch, "--device", "tpu"}, "must be one of cpu, cuda (got \"tpu\")"},
       {{"train", "--arch", arch, "--batch-size", "x"},
        "\"batch_size\" is not an integer (got \"x\")"},
@@ -38,7 +42,8 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
       {{"train", "--epochs", "1"}, "missing required option --arch"},
       {{"bench", "build", "--out", dir + "/b.h5", "--seeds", "a"},
        "comma-separated integers (got \"a\")"},
-      {{"bench", "build", "--out", dir + "/b.h5", "--workers", "0"}, "\"workers\" must be >= 1"},
+      {{"bench", "build", "--out", dir + "/b.h5", "--workers", "0"},
+       "\"workers\" must be in [1, 1024]"},
       {{"verify", dir + "/none"}, "none: results folder not found"},
       {{"zc", "--benchmark", dir + "/x.h5", "--proxies", "snip,snyflow"},
        "did you mean \"synflow\""},
