@@ -82,6 +82,9 @@ class Reader {
       Fail("budget.amount",
            fmt::format("expected a positive amount up to 1e12 (got {})", r.budget));
     }
+    if (r.budget_unit == "queries" && r.budget != std::floor(r.budget)) {
+      Fail("budget.amount", fmt::format("expected a whole number of queries (got {})", r.budget));
+    }
     const Json& report = At(j, "report", "report");
     r.report_metric = String(At(report, "report.metric", "metric"), "report.metric");
     const double epochs = Number(At(report, "report.epochs", "epochs"), "report.epochs");

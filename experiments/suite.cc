@@ -267,11 +267,17 @@ class SuiteReader {
     }
     const YAML::Node budgets = node["budgets"];
     const double max_budget = s.budget_unit == "queries" ? double(kMaxQueriesPerRun) : 1e12;
+    // Query budgets are whole numbers; 20.5 queries is an error, not 20.
+    auto budget = [&](const YAML::Node& b) {
+      return s.budget_unit == "queries"
+                 ? static_cast<double>(Integer(b, "budgets", 1, static_cast<int>(max_budget)))
+                 : Number(b, "budgets", 1, max_budget);
+    };
     if (budgets.IsScalar()) {
-      e.budgets.push_back(Number(budgets, "budgets", 1, max_budget));
+      e.budgets.push_back(budget(budgets));
     } else if (budgets.IsSequence() && budgets.size() > 0) {
       for (const auto& b : budgets) {
-        e.budgets.push_back(Number(b, "budgets", 1, max_budget));
+        e.budgets.push_back(budget(b));
         if (std::count(e.budgets.begin(), e.budgets.end(), e.budgets.back()) > 1) {
           Fail(b, "budgets", "lists " + Scalar(b, "budgets") + " twice");
         }

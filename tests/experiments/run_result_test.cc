@@ -56,6 +56,11 @@ TEST(RunResultTest, MalformedResultsNameTheFileAndTheKey) {
       {[](Json& j) { j["budget"]["amount"] = -5; }, "key \"budget.amount\""},
       {[](Json& j) { j["budget"]["amount"] = 1e300; }, "key \"budget.amount\""},
       {[](Json& j) { j["budget"]["unit"] = "hours"; }, "expected queries or seconds"},
+      {[](Json& j) {
+         j["budget"] = {{"unit", "queries"}, {"amount", 0.5}};
+         j["trajectory"].erase("seconds");
+       },
+       "expected a whole number of queries (got 0.5)"},
       {[](Json& j) { j["report"]["datasets"].push_back("cifar10"); }, "lists \"cifar10\" twice"},
       {[](Json& j) { j["report"]["datasets"] = Json::array(); },
        "key \"report.datasets\": is empty"},

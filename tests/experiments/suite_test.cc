@@ -101,6 +101,7 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
       {"datasets: [cifar10, cifar100]", "datasets: [cifar10, cifar10]",
        "suite.yaml:11: key \"datasets\": lists \"cifar10\" twice"},
       {"budgets: [10, 20]", "budgets: [10, 10]", "key \"budgets\": lists 10 twice"},
+      {"budgets: [10, 20]", "budgets: [10, 20.5]", "key \"budgets\": not a whole number"},
       {"seeds: 0..4", "seeds: 0..4\nseeds: 0..9", "suite.yaml:4: key \"seeds\": appears twice"},
       {"seeds: 0..4", "seeds: 0..999999", "the suite plans 8000000 runs (at most 2000000)"},
       {"population_size: 20", "population_size: {size: 3}",
