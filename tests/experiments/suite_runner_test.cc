@@ -149,10 +149,13 @@ TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicate
   EXPECT_EQ(Snapshot(out), Snapshot(reference));
 }
 
-TEST_F(SuiteRunnerTest, SigintStopsCleanlyAndSaysHowToResume) {
+// SIGINT (Ctrl-C) and SIGTERM (a scheduler's stop) both end a suite cleanly.
+class SuiteRunnerSignalTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(SuiteRunnerSignalTest, StopsCleanlyAndSaysHowToResume) {
   const Suite big = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..299",
                                                            "[100]", testing::CliStrategies()));
-  const std::string out = testing::TempDir("sigint");
+  const std::string out = testing::TempDir("signal");
   const std::string binary = testing::NaskitBinary();
   const std::string err = out + ".err";
   const pid_t child = ::fork();
@@ -165,7 +168,7 @@ TEST_F(SuiteRunnerTest, SigintStopsCleanlyAndSaysHowToResume) {
     ::_exit(127);
   }
   ::usleep(150000);
-  ::kill(child, SIGINT);
+  ::kill(child, GetParam());
   int status = 0;
   ::waitpid(child, &status, 0);
   std::ifstream in(err);
@@ -178,6 +181,11 @@ TEST_F(SuiteRunnerTest, SigintStopsCleanlyAndSaysHowToResume) {
   const auto resumed = RunInto(big, out, 2);
   EXPECT_EQ(resumed.already_done + resumed.completed, PlanRuns(big).size());
 }
+
+INSTANTIATE_TEST_SUITE_P(IntAndTerm, SuiteRunnerSignalTest, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) {
+                           return info.param == SIGINT ? "Sigint" : "Sigterm";
+                         });
 
 // Two different suites started together on one empty folder: exactly one is refused, every time
 // (suite.yaml is created exclusively; no exists-then-write window, no timing assumption).

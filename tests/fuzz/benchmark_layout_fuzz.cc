@@ -18,9 +18,13 @@
 
 namespace {
 
-const char* const kPaths[] = {"/metrics/toy/valid_accuracy", "/features/toy/params",
-                              "/archs/id", "/archs/index", "/cost/toy/train_seconds",
-                              "/metrics/toy/test_accuracy", "/hardware/dev/latency_ms"};
+const char* const kPaths[] = {"/metrics/toy/valid_accuracy",
+                              "/features/toy/params",
+                              "/archs/id",
+                              "/archs/index",
+                              "/cost/toy/train_seconds",
+                              "/metrics/toy/test_accuracy",
+                              "/hardware/dev/latency_ms"};
 
 void EnsureGroups(hid_t file, const std::string& path) {
   for (std::size_t slash = path.find('/', 1); slash != std::string::npos;
@@ -46,10 +50,12 @@ void Edit(hid_t file, FuzzedDataProvider& fuzz) {
   const std::string path = fuzz.PickValueInArray(kPaths);
   switch (fuzz.ConsumeIntegralInRange(0, 4)) {
     case 0:  // remove
-      if (H5Lexists(file, path.c_str(), H5P_DEFAULT) > 0) H5Ldelete(file, path.c_str(), H5P_DEFAULT);
+      if (H5Lexists(file, path.c_str(), H5P_DEFAULT) > 0)
+        H5Ldelete(file, path.c_str(), H5P_DEFAULT);
       break;
     case 1: {  // rewrite with another rank, shape, type and values
-      if (H5Lexists(file, path.c_str(), H5P_DEFAULT) > 0) H5Ldelete(file, path.c_str(), H5P_DEFAULT);
+      if (H5Lexists(file, path.c_str(), H5P_DEFAULT) > 0)
+        H5Ldelete(file, path.c_str(), H5P_DEFAULT);
       EnsureGroups(file, path);
       const int rank = fuzz.ConsumeIntegralInRange(1, 3);
       hsize_t dims[3];
