@@ -411,6 +411,9 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
   if (!fs::is_directory(folder)) {
     throw IoError(path + ": cannot write: folder " + Quote(folder.string()) + " does not exist");
   }
+  if (fs::is_directory(target)) {
+    throw ConfigError(path + ": is a folder (expected the path of a benchmark file to write)");
+  }
   // The content is checked as Open() will check it, before a byte is written.
   TabularBenchmark(data, path);
   // Leftovers of a writer killed before its rename (a SIGKILLed import or zc) go first.

@@ -46,6 +46,8 @@ TEST(NamesTest, WriteBenchmarkRefusesTablePathsOutsideTheFormat) {
     EXPECT_FALSE(std::filesystem::exists(dir + "/out.h5")) << bad;
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir));
+  EXPECT_THAT([&] { WriteBenchmark(testing::SyntheticSparse("nb201", 20), dir); },
+              ThrowsMessage<ConfigError>(HasSubstr("is a folder")));
 }
 
 }  // namespace

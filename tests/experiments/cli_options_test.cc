@@ -89,6 +89,7 @@ TEST(CliOptionsTest, RunAndReport) {
       {{"run", suite, "--shard", "1/2/3"}, 2, "(got \"1/2/3\")"},
       {{"run", suite, "--out", ""}, 2, "--out is empty (expected a value)"},
       {{"run", dir}, 2, "is a folder, not a suite file"},
+      {{"info", dir}, 2, "not a regular file"},
       {{"run", suite, "--set", "seeds"}, 2, "--set: expected key=value (got \"seeds\")"},
       {{"run", suite, "--set", "seeds=5..1"}, 2, "key \"seeds\": empty range (got \"5..1\""},
       {{"run", suite, "--set", "sedes=1"}, 2, "unknown key \"sedes\""},
