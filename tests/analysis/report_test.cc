@@ -1,6 +1,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -8,6 +11,7 @@
 
 #include "analysis/report.h"
 #include "analysis/svg_plot.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "experiments/suite_runner.h"
 #include "strategies/search_strategy.h"
@@ -139,6 +143,29 @@ TEST(ReportTest, InconsistentResultFoldersAreErrorsNamingTheFile) {
   std::ofstream(dir + "/suite.yaml") << "name: [unclosed";
   EXPECT_THAT([&] { WriteReport(dir, dir + "/report"); },
               ThrowsMessage<DataError>(HasSubstr("suite.yaml: not the suite file")));
+}
+
+// A report killed while writing leaves a temporary; the next report removes it.
+TEST(ReportTest, TemporariesOfAKilledReportAreRemoved) {
+  RunnerOptions options;
+  options.out_dir = testing::TempDir("report-killed");
+  options.progress = false;
+  RunSuite(LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..1", "[10]",
+                                                  {"random"})),
+           options);
+  const std::string report = options.out_dir + "/report";
+  fs::create_directories(report);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::ofstream(TemporaryPathFor(report + "/summary.md")) << "half a report";
+    ::_exit(0);
+  }
+  ::waitpid(child, nullptr, 0);
+  WriteReport(options.out_dir, report);
+  for (const auto& entry : fs::recursive_directory_iterator(report)) {
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
+  }
 }
 
 }  // namespace
