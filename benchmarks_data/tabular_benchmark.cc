@@ -415,7 +415,7 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
     throw ConfigError(path + ": is a folder (expected the path of a benchmark file to write)");
   }
   // The content is checked as Open() will check it, before a byte is written.
-  TabularBenchmark(data, path);
+  const TabularBenchmark checked(data, path);
   // Leftovers of a writer killed before its rename (a SIGKILLed import or zc) go first.
   RemoveStaleTemporaries(folder.string(), target.filename().string());
   const std::string temporary = TemporaryPathFor(path);

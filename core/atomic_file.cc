@@ -49,7 +49,7 @@ namespace {
 
 // Writes `content` to a fresh temporary file beside `path`, flushed to disk; returns its name.
 std::string WriteTemporary(const std::string& path, const std::string& content) {
-  const std::string temporary = TemporaryPathFor(path);
+  std::string temporary = TemporaryPathFor(path);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) FailWrite(path, temporary, "create file");
   std::size_t written = 0;

@@ -94,7 +94,7 @@ class SuiteReader {
 
   // A scalar that becomes part of a path (core/names.h).
   std::string Name(const YAML::Node& node, const std::string& key) const {
-    const std::string text = Scalar(node, key);
+    std::string text = Scalar(node, key);
     try {
       ValidateName("name", text);
     } catch (const ConfigError& e) {

@@ -25,8 +25,8 @@ TEST(NamesTest, AcceptsWhatBenchmarksAndSuitesUse) {
 
 TEST(NamesTest, RejectsWhatCouldLeaveItsFolderOrHide) {
   using namespace std::string_literals;
-  for (const std::string name : {""s, "."s, ".."s, "../x"s, "a/b"s, "/abs"s, ".hidden"s, "a b"s,
-                                 "a\\b"s, "x\0y"s, std::string(kMaxNameLength + 1, 'a'), "é"s}) {
+  for (const std::string& name : {""s, "."s, ".."s, "../x"s, "a/b"s, "/abs"s, ".hidden"s, "a b"s,
+                                  "a\\b"s, "x\0y"s, std::string(kMaxNameLength + 1, 'a'), "é"s}) {
     EXPECT_FALSE(IsValidName(name)) << name;
   }
   EXPECT_THAT([] { ValidateName("label", std::string("x\0y", 3)); },

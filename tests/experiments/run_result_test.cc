@@ -29,7 +29,7 @@ Json Recorded() {
 }
 
 std::string WriteJson(const Json& j) {
-  const std::string path = testing::TempDir("result") + "/seed-0.json";
+  std::string path = testing::TempDir("result") + "/seed-0.json";
   std::ofstream(path) << j.dump();
   return path;
 }
