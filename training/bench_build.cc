@@ -322,10 +322,21 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
         // A worker must not outlive its build (e.g. one killed with SIGKILL): a resumed build would
         // run beside orphans.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        const std::string index = std::to_string(i), count = std::to_string(workers);
-        ::execl(self.c_str(), self.c_str(), "bench", "worker", "--work", work.c_str(), "--data-dir",
-                o.setup.data_dir.c_str(), "--index", index.c_str(), "--count", count.c_str(),
-                static_cast<char*>(nullptr));
+        std::vector<std::string> args = {self,
+                                         "bench",
+                                         "worker",
+                                         "--work",
+                                         work,
+                                         "--index",
+                                         std::to_string(i),
+                                         "--count",
+                                         std::to_string(workers)};
+        // An empty data folder means the dataset's default place; an empty flag would be refused.
+        if (!o.setup.data_dir.empty()) args.insert(args.end(), {"--data-dir", o.setup.data_dir});
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(self.c_str(), argv.data());
         ::_exit(127);
       }
       children.push_back(pid);
