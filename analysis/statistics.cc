@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <numeric>
 
 namespace naskit {
@@ -38,16 +40,96 @@ double Spearman(const std::vector<double>& a, const std::vector<double>& b) {
   return Pearson(Ranks(a), Ranks(b));
 }
 
-double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
-  double concordant = 0, discordant = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    for (std::size_t j = i + 1; j < a.size(); ++j) {
-      const double s = (a[i] - a[j]) * (b[i] - b[j]);
-      concordant += s > 0;
-      discordant += s < 0;
+namespace {
+
+// Sorts `x` by merge sort and returns the number of inversions (pairs i < j with x[i] > x[j]).
+std::uint64_t SortCountingInversions(std::vector<double>& x) {
+  std::uint64_t inversions = 0;
+  std::vector<double> buffer(x.size());
+  for (std::size_t width = 1; width < x.size(); width *= 2) {
+    for (std::size_t lo = 0; lo < x.size(); lo += 2 * width) {
+      const std::size_t mid = std::min(lo + width, x.size()), hi = std::min(lo + 2 * width, x.size());
+      std::size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        if (x[j] < x[i]) {
+          inversions += mid - i;
+          buffer[k++] = x[j++];
+        } else {
+          buffer[k++] = x[i++];
+        }
+      }
+      while (i < mid) buffer[k++] = x[i++];
+      while (j < hi) buffer[k++] = x[j++];
+    }
+    x.swap(buffer);
+  }
+  return inversions;
+}
+
+// Pairs within runs of equal values of a sorted sequence, by `equal`.
+template <class Equal>
+std::uint64_t TiedPairs(std::size_t n, Equal equal) {
+  std::uint64_t pairs = 0, run = 1;
+  for (std::size_t i = 1; i <= n; ++i) {
+    if (i < n && equal(i - 1, i)) {
+      ++run;
+    } else {
+      pairs += run * (run - 1) / 2;
+      run = 1;
     }
   }
-  return concordant + discordant > 0 ? (concordant - discordant) / (concordant + discordant) : NAN;
+  return pairs;
+}
+
+}  // namespace
+
+double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t n = a.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    return a[i] != a[j] ? a[i] < a[j] : b[i] < b[j];
+  });
+  const std::uint64_t ties_a =
+      TiedPairs(n, [&](std::size_t i, std::size_t j) { return a[order[i]] == a[order[j]]; });
+  const std::uint64_t ties_both = TiedPairs(n, [&](std::size_t i, std::size_t j) {
+    return a[order[i]] == a[order[j]] && b[order[i]] == b[order[j]];
+  });
+  // Inversions of b in a's order are the discordant pairs (ties in a are sorted by b: none).
+  std::vector<double> b_in_a_order(n);
+  for (std::size_t i = 0; i < n; ++i) b_in_a_order[i] = b[order[i]];
+  const std::uint64_t discordant = SortCountingInversions(b_in_a_order);
+  const std::uint64_t ties_b = TiedPairs(
+      n, [&](std::size_t i, std::size_t j) { return b_in_a_order[i] == b_in_a_order[j]; });
+  const double pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
+  const double denominator = std::sqrt((pairs - static_cast<double>(ties_a)) *
+                                       (pairs - static_cast<double>(ties_b)));
+  if (n < 2 || denominator == 0) return NAN;
+  const double concordant_minus_discordant =
+      pairs - static_cast<double>(ties_a) - static_cast<double>(ties_b) +
+      static_cast<double>(ties_both) - 2.0 * static_cast<double>(discordant);
+  return concordant_minus_discordant / denominator;
+}
+
+double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
+                      double fraction) {
+  const std::size_t n = truth.size();
+  if (n == 0) return NAN;
+  const auto k = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n))));
+  auto top = [&](const std::vector<double>& x) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t i, std::size_t j) { return x[i] > x[j]; });
+    order.resize(k);
+    std::sort(order.begin(), order.end());
+    return order;
+  };
+  const auto p = top(predicted), t = top(truth);
+  std::vector<std::size_t> both;
+  std::set_intersection(p.begin(), p.end(), t.begin(), t.end(), std::back_inserter(both));
+  return static_cast<double>(both.size()) / static_cast<double>(k);
 }
 
 }  // namespace naskit

@@ -10,7 +10,13 @@ std::vector<double> Ranks(const std::vector<double>& x);
 double Pearson(const std::vector<double>& a, const std::vector<double>& b);
 // Spearman's rho: Pearson correlation of the ranks.
 double Spearman(const std::vector<double>& a, const std::vector<double>& b);
-// Kendall's tau-a over all pairs.
+// Kendall's tau-b (ties in either ranking leave the pair out and shrink the normaliser), in
+// O(n log n) by Knight's algorithm (JASA 1966), as scipy.stats.kendalltau computes it. NaN when
+// either ranking is constant.
 double KendallTau(const std::vector<double>& a, const std::vector<double>& b);
+// Of the `fraction` best by `truth` (at least one), the share that is also among the `fraction`
+// best by `predicted`; ties are broken by position. White et al. (NeurIPS 2021) report it at 10 %.
+double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
+                      double fraction);
 
 }  // namespace naskit

@@ -38,7 +38,7 @@ class ModelSize final : public ZeroCostPredictor {
     }
     network_ = NetworkRegistry::Global().Create(options.network.key, options.network.options);
   }
-  double Predict(ArchId arch) override {
+  double Score(ArchId arch) const override {
     return static_cast<double>(network_->Count(arch).*kCount);
   }
 

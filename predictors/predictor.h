@@ -2,20 +2,41 @@
 // it has not trained. Two kinds share it:
 // - zero-cost predictors (zero-cost proxies such as synflow, analytic counts such as params) need
 //   no fit: they score an architecture at initialisation or from its structure;
-// - learned predictors (XGBoost, GNN, MLP) are fitted on (architecture, measured value) pairs.
-// A score ranks: higher means better predicted performance; its scale carries no meaning.
+// - learned predictors (XGBoost, GP, GNNs, MLP ensembles) are fitted on (architecture, measured
+//   value) pairs and predict that value, with a standard deviation where the model has one
+//   (ensembles, GP): what BANANAS and NPENAS acquire with.
+// A score ranks: higher means better predicted performance.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/registry.h"
 #include "spaces/search_space.h"
 
 namespace naskit {
 
+class TabularBenchmark;
+
+// What a predictor may read besides the space: the benchmark's allowed features (zero-cost scores,
+// latencies; never its metrics, see predictors/features.h) of `dataset`. `benchmark` may be null:
+// a predictor that needs features then says so when it is created.
 struct PredictorContext {
+  PredictorContext(const SearchSpace& space_, const TabularBenchmark* benchmark_ = nullptr,
+                   std::string dataset_ = {})
+      : space(space_), benchmark(benchmark_), dataset(std::move(dataset_)) {}
   const SearchSpace& space;
+  const TabularBenchmark* benchmark;
+  std::string dataset;
+};
+
+struct Prediction {
+  std::vector<double> mean;    // one per architecture; NaN where undefined
+  std::vector<double> stddev;  // empty when the model has no uncertainty
 };
 
 class Predictor {
@@ -24,20 +45,36 @@ class Predictor {
   virtual ~Predictor() = default;
 
   virtual bool NeedsFit() const = 0;
-  // Learns from measured values (higher is better); only for predictors that NeedsFit().
-  virtual void Fit(std::span<const ArchId> archs, std::span<const double> targets) = 0;
-  // NaN when the score is undefined for `arch` (e.g. a correlation over constant gradients).
-  virtual double Predict(ArchId arch) = 0;
+  // Learns from measured values (higher is better); only for predictors that NeedsFit(). All its
+  // randomness comes from `seed`, so a fit is a function of its data and seed, whatever the thread
+  // count. Fitting again replaces the previous model.
+  virtual void Fit(std::span<const ArchId> archs, std::span<const double> targets,
+                   std::uint64_t seed) = 0;
+  // One prediction per architecture. Throws std::logic_error before the first Fit() of a predictor
+  // that needs one. Safe to call from several threads at once.
+  virtual Prediction Predict(std::span<const ArchId> archs) const = 0;
+  bool HasUncertainty() const { return has_uncertainty_; }
+
+ protected:
+  bool has_uncertainty_ = false;
 };
 
-// Base of the predictors that need no training data. Their Predict() must be safe to call from
-// several threads at once: `naskit zc` scores rows in parallel.
+// Base of the predictors that need no training data: a score per architecture, NaN where it is
+// undefined (e.g. a correlation over constant gradients). Score() must be safe to call from several
+// threads at once: `naskit zc` scores rows in parallel.
 class ZeroCostPredictor : public Predictor {
  public:
   bool NeedsFit() const final { return false; }
-  void Fit(std::span<const ArchId>, std::span<const double>) final {
+  void Fit(std::span<const ArchId>, std::span<const double>, std::uint64_t) final {
     throw std::logic_error("a zero-cost predictor is not fitted");
   }
+  Prediction Predict(std::span<const ArchId> archs) const final {
+    Prediction p;
+    p.mean.reserve(archs.size());
+    for (const ArchId arch : archs) p.mean.push_back(Score(arch));
+    return p;
+  }
+  virtual double Score(ArchId arch) const = 0;
 };
 
 using PredictorRegistry = Registry<Predictor, const PredictorContext&>;

@@ -8,7 +8,7 @@ packages=(
   libc++abi-14-dev
   libhdf5-dev libssl-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libtorch-dev zlib1g-dev dataset-fashion-mnist python3
+  libtorch-dev libxgboost-dev libeigen3-dev zlib1g-dev dataset-fashion-mnist python3
   libopenblas0-pthread  # not pulled in by --no-install-recommends; 13x faster matrix products for LibTorch
 )
 

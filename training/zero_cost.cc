@@ -211,7 +211,7 @@ class ZeroCostProxy final : public ZeroCostPredictor {
     }
     input_ = LoadZeroCostInput(options);
   }
-  double Predict(ArchId arch) override { return ZeroCostScore(key_, arch, input_, seed_); }
+  double Score(ArchId arch) const override { return ZeroCostScore(key_, arch, input_, seed_); }
 
  private:
   std::string key_;

@@ -262,7 +262,7 @@ int ZeroCost(const std::vector<std::string>& args) {
       std::cerr << "naskit zc: " << key << " already scored in " << o.benchmark << "\n";
       continue;
     }
-    Predictor& predictor = *predictors[p];
+    const auto& predictor = dynamic_cast<const ZeroCostPredictor&>(*predictors[p]);
     Table scores;
     scores.values.assign(data.archs.size(), NAN);
     scores.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
@@ -277,7 +277,7 @@ int ZeroCost(const std::vector<std::string>& args) {
       threads.emplace_back([&] {
         try {
           for (std::size_t i; (i = next++) < rows.size();) {
-            scores.values[rows[i]] = static_cast<float>(predictor.Predict(data.archs[rows[i]]));
+            scores.values[rows[i]] = static_cast<float>(predictor.Score(data.archs[rows[i]]));
             progress.Advance();
           }
         } catch (...) {

@@ -1,11 +1,17 @@
-// The predictor registry in the table-driven core: every registered predictor is deterministic and
-// honest about needing a fit; params and flops agree with the analytic network counts; the
-// catalogue lists the LibTorch proxies too.
+// The predictor registry in the table-driven core: every registered predictor on every registered
+// space predicts once per input, deterministically for a seed and any thread count, refuses to
+// predict before a fit it needs, and learns a known function of the encoding; features never read
+// metrics; params and flops agree with the analytic network counts; the catalogue lists the
+// LibTorch proxies too.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
+#include <set>
+
+#include "analysis/statistics.h"
 #include "experiments/catalog.h"
+#include "predictors/features.h"
 #include "predictors/predictor.h"
 #include "predictors/zero_cost_proxies.h"
 #include "spaces/nb201/nb201_macro.h"
@@ -17,30 +23,152 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-class PredictorConformanceTest : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(PredictorConformanceTest, DeterministicAndFitOnlyWhenNeeded) {
-  const Nb201Space space;
-  auto a = PredictorRegistry::Global().Create(GetParam(), {}, {space});
-  auto b = PredictorRegistry::Global().Create(GetParam(), {}, {space});
-  Rng rng(7);
-  std::vector<double> scores;
-  for (int i = 0; i < 20; ++i) {
-    const ArchId arch = space.Sample(rng);
-    scores.push_back(a->Predict(arch));
-    EXPECT_EQ(scores.back(), b->Predict(arch));
+// A target that is a known function of the architecture: a weighted sum of eight entries of its
+// one-hot encoding, with weights 1..8 (a few choices decide, as in real spaces). Learned
+// predictors must rank it almost perfectly.
+std::vector<double> SyntheticTargets(const SearchSpace& space, std::span<const ArchId> archs) {
+  const std::size_t width = space.EncodingSize(Encoding::kOneHot);
+  std::vector<double> weights(width);
+  Rng rng(99);
+  for (int w = 1; w <= 8; ++w) weights[rng.UniformInt(width)] = w;
+  std::vector<double> targets;
+  for (const ArchId arch : archs) {
+    const auto x = space.Encode(arch, Encoding::kOneHot);
+    double t = 0;
+    for (std::size_t i = 0; i < width; ++i) t += weights[i] * x[i];
+    targets.push_back(t);
   }
-  EXPECT_GT(*std::ranges::max_element(scores), *std::ranges::min_element(scores))
-      << "a predictor that scores every architecture alike ranks nothing";
-  if (!a->NeedsFit()) {
-    const std::vector<ArchId> archs = {0};
+  return targets;
+}
+
+std::vector<ArchId> SampleDistinct(const SearchSpace& space, std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::set<ArchId> seen;
+  std::vector<ArchId> archs;
+  while (archs.size() < n) {
+    const ArchId arch = space.Sample(rng);
+    if (seen.insert(arch).second) archs.push_back(arch);
+  }
+  return archs;
+}
+
+struct PredictorCase {
+  std::string predictor, space;
+};
+
+class PredictorConformanceTest : public ::testing::TestWithParam<PredictorCase> {
+ protected:
+  // The predictor, or nullptr when it refuses the space with a ConfigError that names it (params
+  // on a space without a network).
+  std::unique_ptr<Predictor> Create(const OptionValues& options = {}) {
+    const SearchSpace& space = GetSpace(GetParam().space);
+    try {
+      return PredictorRegistry::Global().Create(GetParam().predictor, options, {space});
+    } catch (const ConfigError& e) {
+      EXPECT_THAT(e.what(), HasSubstr(Quote(GetParam().space)));
+      return nullptr;
+    }
+  }
+};
+
+TEST_P(PredictorConformanceTest, OnePredictionPerInputAndDeterministic) {
+  const SearchSpace& space = GetSpace(GetParam().space);
+  auto a = Create(), b = Create();
+  if (!a) GTEST_SKIP() << GetParam().predictor << " does not apply to " << GetParam().space;
+  const auto train = SampleDistinct(space, 60, 1);
+  const auto test = SampleDistinct(space, 40, 2);
+  if (a->NeedsFit()) {
+    EXPECT_THROW(a->Predict(test), std::logic_error) << "Predict() before Fit()";
+    const auto targets = SyntheticTargets(space, train);
+    a->Fit(train, targets, 5);
+    b->Fit(train, targets, 5);
+  } else {
     const std::vector<double> targets = {1.0};
-    EXPECT_THROW(a->Fit(archs, targets), std::logic_error);
+    EXPECT_THROW(a->Fit(std::span(train).first(1), targets, 0), std::logic_error);
+  }
+  const Prediction p = a->Predict(test), q = b->Predict(test);
+  ASSERT_EQ(p.mean.size(), test.size());
+  EXPECT_EQ(p.mean, q.mean);
+  EXPECT_EQ(p.stddev, q.stddev);
+  if (a->HasUncertainty()) {
+    ASSERT_EQ(p.stddev.size(), test.size());
+    for (double s : p.stddev) EXPECT_GE(s, 0);
+  } else {
+    EXPECT_TRUE(p.stddev.empty());
+  }
+  EXPECT_GT(*std::ranges::max_element(p.mean), *std::ranges::min_element(p.mean))
+      << "a predictor that scores every architecture alike ranks nothing";
+  EXPECT_TRUE(a->Predict(std::span<const ArchId>()).mean.empty());
+  // Batches are independent: one architecture alone gets the prediction it gets in a batch.
+  // (up to rounding: a matrix product may block a batch differently).
+  EXPECT_NEAR(a->Predict(std::span(test).subspan(3, 1)).mean[0], p.mean[3],
+              1e-9 * (1 + std::abs(p.mean[3])));
+}
+
+TEST_P(PredictorConformanceTest, ThreadCountDoesNotChangeTheFit) {
+  const auto& options = PredictorRegistry::Global().Find(GetParam().predictor).options;
+  if (std::ranges::none_of(options, [](const OptionInfo& o) { return o.key == "threads"; })) {
+    GTEST_SKIP() << GetParam().predictor << " has no thread option";
+  }
+  const SearchSpace& space = GetSpace(GetParam().space);
+  auto one = Create({{"threads", "1"}}), four = Create({{"threads", "4"}});
+  if (!one) GTEST_SKIP();
+  const auto train = SampleDistinct(space, 80, 3);
+  const auto targets = SyntheticTargets(space, train);
+  one->Fit(train, targets, 11);
+  four->Fit(train, targets, 11);
+  const auto test = SampleDistinct(space, 50, 4);
+  EXPECT_EQ(one->Predict(test).mean, four->Predict(test).mean);
+}
+
+TEST_P(PredictorConformanceTest, LearnsAKnownFunctionOfTheEncoding) {
+  const SearchSpace& space = GetSpace(GetParam().space);
+  auto predictor = Create();
+  if (!predictor || !predictor->NeedsFit()) GTEST_SKIP() << "not a learned predictor";
+  const auto archs = SampleDistinct(space, 700, 6);
+  const std::span train(archs.data(), 500), test(archs.data() + 500, 200);
+  predictor->Fit(train, SyntheticTargets(space, train), 1);
+  const double tau = KendallTau(predictor->Predict(test).mean, SyntheticTargets(space, test));
+  EXPECT_GE(tau, 0.9) << GetParam().predictor << " on " << GetParam().space;
+}
+
+std::vector<PredictorCase> AllCases() {
+  std::vector<PredictorCase> cases;
+  for (const auto& predictor : PredictorRegistry::Global().Keys())
+    for (const auto& space : SpaceRegistry::Global().Keys()) cases.push_back({predictor, space});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Registered, PredictorConformanceTest, ::testing::ValuesIn(AllCases()),
+                         [](const auto& info) {
+                           return info.param.predictor + "_" + info.param.space;
+                         });
+
+TEST(PredictorOptionsTest, BoundsAreChecked) {
+  const Nb201Space space;
+  for (const auto& key : PredictorRegistry::Global().Keys()) {
+    for (const OptionInfo& option : PredictorRegistry::Global().Find(key).options) {
+      if (option.type != "int" && option.type != "real") continue;
+      if (option.constraint.empty()) continue;
+      EXPECT_THROW(PredictorRegistry::Global().Create(key, {{option.key, "-1e12"}}, {space}),
+                   ConfigError)
+          << key << "." << option.key;
+    }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Registered, PredictorConformanceTest,
-                         ::testing::ValuesIn(PredictorRegistry::Global().Keys()));
+TEST(FeatureEncoderTest, ReadsAllowedBenchmarkFeaturesOnly) {
+  const Nb201Space space;
+  EXPECT_THAT([&] { FeatureEncoder("onehot,zc:synflow", {space}, "predictor \"x\""); },
+              ThrowsMessage<ConfigError>(HasSubstr("reads a benchmark, and this predictor has none")));
+  EXPECT_THAT([&] { FeatureEncoder("onehot,valid_accuracy", {space}, "predictor \"x\""); },
+              ThrowsMessage<ConfigError>(HasSubstr("feature \"valid_accuracy\" is unknown")));
+  EXPECT_THAT([&] { FeatureEncoder("onehot,,path", {space}, "predictor \"x\""); },
+              ThrowsMessage<ConfigError>(HasSubstr("empty entry")));
+  const FeatureEncoder both("onehot, path", {space}, "predictor \"x\"");
+  EXPECT_EQ(both.Width(),
+            space.EncodingSize(Encoding::kOneHot) + space.EncodingSize(Encoding::kPath));
+}
 
 TEST(ModelSizePredictorTest, CountsTheNetworkOfItsOptions) {
   const Nb201Space space;
@@ -50,8 +178,8 @@ TEST(ModelSizePredictorTest, CountsTheNetworkOfItsOptions) {
   auto flops = PredictorRegistry::Global().Create("flops", {}, {space});
   Nb201MacroOptions narrow;
   narrow.channels = 8;
-  EXPECT_EQ(params->Predict(arch), Nb201NetworkCost(arch, narrow).params);
-  EXPECT_EQ(flops->Predict(arch), Nb201NetworkCost(arch, Nb201MacroOptions{}).flops);
+  EXPECT_EQ(params->Predict({&arch, 1}).mean[0], Nb201NetworkCost(arch, narrow).params);
+  EXPECT_EQ(flops->Predict({&arch, 1}).mean[0], Nb201NetworkCost(arch, Nb201MacroOptions{}).flops);
 }
 
 TEST(PredictorRegistryTest, BadKeysAndOptionsAreClearErrors) {

@@ -1,0 +1,120 @@
+// Feature vectors for learned predictors; see features.h.
+#include "predictors/features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
+
+namespace naskit {
+
+std::vector<std::string> SplitFeatureSpec(const std::string& spec, const std::string& owner) {
+  std::vector<std::string> tokens;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = spec.find(',', start);
+    std::string token = spec.substr(start, comma - start);
+    token.erase(0, token.find_first_not_of(' '));
+    token.erase(token.find_last_not_of(' ') + 1);
+    if (token.empty()) {
+      throw ConfigError(owner + ": option \"features\" has an empty entry (got " + Quote(spec) +
+                        "; expected e.g. onehot,zc:synflow)");
+    }
+    tokens.push_back(std::move(token));
+    if (comma == std::string::npos) return tokens;
+    start = comma + 1;
+  }
+}
+
+FeatureEncoder::FeatureEncoder(const std::string& spec, const PredictorContext& context,
+                               const std::string& owner)
+    : space_(&context.space), benchmark_(context.benchmark) {
+  for (const std::string& token : SplitFeatureSpec(spec, owner)) {
+    const std::string where = owner + ": feature " + Quote(token);
+    if (token == "onehot" || token == "path") {
+      encodings_.push_back(token == "onehot" ? Encoding::kOneHot : Encoding::kPath);
+      width_ += context.space.EncodingSize(encodings_.back());
+      continue;
+    }
+    const auto colon = token.find(':');
+    const std::string kind = token.substr(0, colon);
+    if (colon == std::string::npos || (kind != "zc" && kind != "latency")) {
+      throw ConfigError(where + " is unknown (expected onehot, path, zc:NAME or latency:DEVICE)");
+    }
+    if (!context.benchmark) {
+      throw ConfigError(where + " reads a benchmark, and this predictor has none");
+    }
+    const std::string name = token.substr(colon + 1);
+    const std::string path = kind == "zc" ? "features/" + context.dataset + "/" + name
+                                          : "hardware/" + name + "/latency_ms";
+    try {
+      tables_.push_back(&context.benchmark->Get(path));
+    } catch (const ConfigError& e) {
+      throw ConfigError(where + ": " + e.what());
+    }
+    table_paths_.push_back(path);
+    ++width_;
+  }
+}
+
+bool FeatureEncoder::Covers(ArchId arch) const {
+  if (tables_.empty()) return true;
+  const auto row = benchmark_->RowOf(arch);
+  if (!row) return false;
+  for (const Table* table : tables_) {
+    if (std::isnan(table->At(*row))) return false;
+  }
+  return true;
+}
+
+std::vector<float> FeatureEncoder::Encode(std::span<const ArchId> archs) const {
+  std::vector<float> x(archs.size() * width_);
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    float* out = &x[i * width_];
+    for (const Encoding encoding : encodings_) {
+      const std::vector<float> e = space_->Encode(archs[i], encoding);
+      std::memcpy(out, e.data(), e.size() * sizeof(float));
+      out += e.size();
+    }
+    if (tables_.empty()) continue;
+    const auto row = benchmark_->RowOf(archs[i]);
+    for (std::size_t t = 0; t < tables_.size(); ++t) {
+      const float value = row ? tables_[t]->At(*row) : NAN;
+      if (std::isnan(value)) {
+        throw DataError(benchmark_->path() + ": " + table_paths_[t] + " has no value for " +
+                        space_->Format(archs[i]));
+      }
+      *out++ = value;
+    }
+  }
+  return x;
+}
+
+void ColumnScaler::Fit(const std::vector<float>& x, std::size_t columns) {
+  const std::size_t rows = columns ? x.size() / columns : 0;
+  mean_.assign(columns, 0.0);
+  scale_.assign(columns, 0.0);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < columns; ++c) mean_[c] += x[r * columns + c];
+  for (auto& m : mean_) m /= static_cast<double>(std::max<std::size_t>(rows, 1));
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < columns; ++c) {
+      const double d = x[r * columns + c] - mean_[c];
+      scale_[c] += d * d;
+    }
+  for (auto& s : scale_) {
+    s = std::sqrt(s / static_cast<double>(std::max<std::size_t>(rows, 1)));
+    if (s == 0) s = 1;
+  }
+}
+
+void ColumnScaler::Apply(std::vector<float>& x) const {
+  const std::size_t columns = mean_.size();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::size_t c = i % columns;
+    x[i] = static_cast<float>((x[i] - mean_[c]) / scale_[c]);
+  }
+}
+
+}  // namespace naskit

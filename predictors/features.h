@@ -1,0 +1,62 @@
+// Feature vectors for learned predictors, named in a predictor's `features` option as a list
+// (`features: [onehot, zc:synflow, zc:jacov]`, or "onehot,zc:synflow" on the command line):
+//   onehot          the space's one-hot encoding of its decisions
+//   path            BANANAS's path encoding (White et al., AAAI 2021)
+//   zc:NAME         the benchmark's table features/<dataset>/NAME: a zero-cost score, params, flops
+//   latency:DEVICE  the benchmark's table hardware/DEVICE/latency_ms
+// Only features/ and hardware/ tables can be named: a predictor never reads a benchmark's metrics
+// (the search signal or the report metric), so it cannot leak what it is asked to predict.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "predictors/predictor.h"
+
+namespace naskit {
+
+struct Table;
+class TabularBenchmark;
+
+class FeatureEncoder {
+ public:
+  // Throws ConfigError naming `owner`, the token and what was expected for an unknown token, a
+  // benchmark table that does not exist, or a benchmark feature without a benchmark.
+  FeatureEncoder(const std::string& spec, const PredictorContext& context,
+                 const std::string& owner);
+
+  std::size_t Width() const { return width_; }
+  // Row-major [archs.size(), Width()]. Throws DataError naming the architecture and the feature
+  // when the benchmark holds no value for it.
+  std::vector<float> Encode(std::span<const ArchId> archs) const;
+  // Whether Encode() has every value for `arch`.
+  bool Covers(ArchId arch) const;
+  // The benchmark tables read, by path (empty for encodings only).
+  const std::vector<std::string>& TablePaths() const { return table_paths_; }
+
+ private:
+  // Copied, not referenced: contexts are often temporaries of the registry's Create().
+  const SearchSpace* space_;
+  const TabularBenchmark* benchmark_;
+  std::vector<Encoding> encodings_;
+  std::vector<std::string> table_paths_;
+  std::vector<const Table*> tables_;
+  std::size_t width_ = 0;
+};
+
+// Per-column standardisation fitted on training rows (constant columns are centred only), for
+// models whose kernels or penalties depend on the features' scale (ridge, GP).
+class ColumnScaler {
+ public:
+  void Fit(const std::vector<float>& x, std::size_t columns);
+  void Apply(std::vector<float>& x) const;
+
+ private:
+  std::vector<double> mean_, scale_;
+};
+
+// The tokens of a features option, split on commas; throws ConfigError for an empty list or token.
+std::vector<std::string> SplitFeatureSpec(const std::string& spec, const std::string& owner);
+
+}  // namespace naskit

@@ -1,0 +1,79 @@
+// The rank statistics of the predictor protocol against values computed by hand (ties included) and
+// against the O(n^2) definition of Kendall's tau-b on random data with many ties.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "analysis/statistics.h"
+#include "core/rng.h"
+
+namespace naskit {
+namespace {
+
+int Sign(double x) { return (x > 0) - (x < 0); }
+
+double BruteForceTauB(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0, untied_a = 0, untied_b = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t j = i + 1; j < a.size(); ++j) {
+      const double da = a[i] - a[j], db = b[i] - b[j];
+      sum += Sign(da) * Sign(db);
+      untied_a += da != 0;
+      untied_b += db != 0;
+    }
+  }
+  return sum / std::sqrt(untied_a * untied_b);
+}
+
+TEST(StatisticsTest, KendallTauByHand) {
+  EXPECT_DOUBLE_EQ(KendallTau({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0);
+  EXPECT_DOUBLE_EQ(KendallTau({1, 2, 3, 4}, {4, 3, 2, 1}), -1.0);
+  // Pairs of {1,2,3}/{1,3,2}: (1,2)+ (1,3)+ (2,3)-: (2 - 1) / 3.
+  EXPECT_DOUBLE_EQ(KendallTau({1, 2, 3}, {1, 3, 2}), 1.0 / 3);
+  // a = {1,1,2,3}, b = {1,2,2,3}: pairs (0,1) tied in a, (1,2) tied in b, the other four
+  // concordant: 4 / sqrt(5 * 5).
+  EXPECT_DOUBLE_EQ(KendallTau({1, 1, 2, 3}, {1, 2, 2, 3}), 4.0 / 5);
+  // One pair tied in both rankings counts in neither normaliser factor's untied pairs.
+  EXPECT_DOUBLE_EQ(KendallTau({1, 1, 2}, {5, 5, 6}), 1.0);
+  EXPECT_TRUE(std::isnan(KendallTau({1, 1, 1}, {1, 2, 3})));
+  EXPECT_TRUE(std::isnan(KendallTau({1}, {1})));
+}
+
+TEST(StatisticsTest, KendallTauMatchesTheDefinitionWithTies) {
+  Rng rng(3);
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::size_t n = 2 + rng.UniformInt(300);
+    std::vector<double> a(n), b(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      a[i] = static_cast<double>(rng.UniformInt(1 + trial % 10));  // many ties
+      b[i] = a[i] + static_cast<double>(rng.UniformInt(4));
+    }
+    const double expected = BruteForceTauB(a, b);
+    if (std::isnan(expected)) {
+      EXPECT_TRUE(std::isnan(KendallTau(a, b)));
+    } else {
+      EXPECT_NEAR(KendallTau(a, b), expected, 1e-12) << "n = " << n;
+    }
+  }
+}
+
+TEST(StatisticsTest, SpearmanAndPearsonByHand) {
+  EXPECT_DOUBLE_EQ(Pearson({1, 2, 3}, {2, 4, 6}), 1.0);
+  // Ranks of {1, 2, 2, 3} are {1, 2.5, 2.5, 4}; with {1, 2, 3, 4}: Pearson of the ranks.
+  const double expected = 4.5 / std::sqrt(4.5 * 5.0);
+  EXPECT_NEAR(Spearman({1, 2, 2, 3}, {1, 2, 3, 4}), expected, 1e-12);
+}
+
+TEST(StatisticsTest, PrecisionAtTopByHand) {
+  const std::vector<double> truth = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  // Top 20 % = 2 cells: truth's {0, 1}; predicted's {0, 5}: one of two.
+  EXPECT_DOUBLE_EQ(PrecisionAtTop({9, 1, 1, 1, 1, 8, 1, 1, 1, 1}, truth, 0.2), 0.5);
+  EXPECT_DOUBLE_EQ(PrecisionAtTop(truth, truth, 0.1), 1.0);
+  // Ties in the prediction are broken by position: {0, 1} of the all-equal scores.
+  EXPECT_DOUBLE_EQ(PrecisionAtTop(std::vector<double>(10, 1.0), truth, 0.2), 1.0);
+  // At least one cell, even when the fraction rounds to none.
+  EXPECT_DOUBLE_EQ(PrecisionAtTop({1, 2, 3}, {3, 2, 1}, 0.1), 0.0);
+}
+
+}  // namespace
+}  // namespace naskit
