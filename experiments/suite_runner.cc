@@ -1,36 +1,24 @@
 // The suite runner; see suite_runner.h.
 #include "experiments/suite_runner.h"
 
-#include <filesystem>
-#include <fstream>
+#include <cmath>
 #include <map>
-#include <sstream>
-#include <thread>
+#include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.h"
 #include "core/errors.h"
-#include "core/progress.h"
 #include "experiments/run_result.h"
 
 namespace naskit {
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 // float32 table values as the shortest decimal that reads back to the same float, so result files
 // show 94.3733 rather than 94.37329864501953.
 double Decimal(float v) { return std::isnan(v) ? NAN : std::stod(fmt::format("{}", v)); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
@@ -136,27 +124,15 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
 }
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
-  // More threads than this only cost memory: runs are CPU-bound and write one small file each.
-  constexpr int kMaxJobs = 1024;
-  if (options.jobs < 1 || options.jobs > kMaxJobs) {
-    throw ConfigError(fmt::format("--jobs must be in [1, {}] (got {})", kMaxJobs, options.jobs));
-  }
-  if (options.shard_count < 1 || options.shard_index < 1 ||
-      options.shard_index > options.shard_count) {
-    throw ConfigError(fmt::format("--shard must be i/n with 1 <= i <= n (got {}/{})",
-                                  options.shard_index, options.shard_count));
-  }
-  RunnerSummary summary;
-  summary.out_dir = options.out_dir.empty() ? "results/" + suite.name : options.out_dir;
-
+  CheckRunnerOptions(options);
   // Everything is checked before the first run starts: benchmark, names, options.
   const TabularBenchmark benchmark = TabularBenchmark::Open(suite.benchmark);
-  const auto all_runs = PlanRuns(suite);
+  const auto runs = PlanRuns(suite);
   std::map<std::string, std::unique_ptr<PreparedSearch>> searches;
   auto search_key = [](const PlannedRun& r) {
     return fmt::format("{}/{}/{}", r.experiment, r.dataset, r.budget);
   };
-  for (const auto& run : all_runs) {
+  for (const auto& run : runs) {
     auto& slot = searches[search_key(run)];
     if (!slot) {
       try {
@@ -167,88 +143,20 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
       }
     }
   }
-
-  // One results folder holds one suite: refuse to mix results of different suites or overrides.
-  std::error_code ec;
-  fs::create_directories(summary.out_dir, ec);
-  if (ec) throw IoError(summary.out_dir + ": cannot create results folder (" + ec.message() + ")");
-  // The first run in a folder creates suite.yaml exclusively, so that of two different suites
-  // started at once exactly one is refused (no exists-then-write window).
-  const std::string suite_copy = summary.out_dir + "/suite.yaml";
-  if (!CreateFileAtomically(suite_copy, suite.canonical_yaml)) {
-    if (ReadFile(suite_copy) != suite.canonical_yaml) {
-      throw ConfigError(summary.out_dir +
-                        " holds results of a different suite (or of other --set overrides); "
-                        "choose another --out or remove the folder");
-    }
-  }
-  // ... or results computed on another version of the benchmark file.
-  const std::string checksum_file = summary.out_dir + "/benchmark.checksum";
-  const std::string checksum = fmt::format("fnv1a64:{:016x}\n", benchmark.checksum());
-  if (!CreateFileAtomically(checksum_file, checksum)) {
-    if (const std::string recorded = ReadFile(checksum_file); recorded != checksum) {
-      throw ConfigError(summary.out_dir + " holds results computed on another version of " +
-                        suite.benchmark + " (checksum " + recorded.substr(0, recorded.size() - 1) +
-                        ", now " + checksum.substr(0, checksum.size() - 1) +
-                        "); choose another --out or remove the folder");
-    }
-  }
-
-  RemoveStaleTemporaries(summary.out_dir);
-  std::vector<const PlannedRun*> todo;
-  for (std::size_t i = 0; i < all_runs.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) !=
-        options.shard_index - 1)
-      continue;
-    ++summary.planned;
-    if (fs::exists(summary.out_dir + "/" + all_runs[i].key + ".json")) {
-      ++summary.already_done;
-    } else {
-      todo.push_back(&all_runs[i]);
-    }
-  }
-
-  std::optional<Progress> progress;
-  if (options.progress && !todo.empty()) progress.emplace("naskit run " + suite.name, todo.size());
-  std::atomic<std::size_t> next{0}, completed{0};
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (;;) {
-      if (options.stop && options.stop->load()) return;
-      {
-        std::lock_guard lock(error_mutex);
-        if (error) return;
-      }
-      const std::size_t i = next++;
-      if (i >= todo.size()) return;
-      const PlannedRun& run = *todo[i];
-      try {
+  std::vector<std::string> keys;
+  for (const auto& run : runs) keys.push_back(run.key);
+  const JobFolder folder{"run", suite.name, suite.canonical_yaml,
+                         fmt::format("fnv1a64:{:016x}\n", benchmark.checksum()), suite.benchmark};
+  return RunJobs(
+      folder, keys,
+      [&](std::size_t i) {
+        const PlannedRun& run = runs[i];
         const PreparedSearch& search = *searches.at(search_key(run));
         const SuiteStrategy& strategy = suite.strategies[run.strategy];
         const RunTrace trace = ExecuteRun(search, strategy.key, strategy.options, run.seed);
-        const std::string path = summary.out_dir + "/" + run.key + ".json";
-        std::error_code dir_error;
-        fs::create_directories(fs::path(path).parent_path(), dir_error);
-        WriteFileAtomically(path, RunResultJson(suite, run, search, trace));
-        ++completed;
-        if (progress) progress->Advance();
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        return;
-      }
-    }
-  };
-  std::vector<std::jthread> threads;
-  for (int t = 1; t < options.jobs; ++t) threads.emplace_back(worker);
-  worker();
-  threads.clear();  // joins
-  if (progress) progress->Finish();
-  if (error) std::rethrow_exception(error);
-  summary.completed = completed;
-  summary.interrupted = summary.already_done + summary.completed < summary.planned;
-  return summary;
+        return RunResultJson(suite, run, search, trace);
+      },
+      options);
 }
 
 }  // namespace naskit

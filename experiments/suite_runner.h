@@ -3,29 +3,12 @@
 // stopped and a finished one does nothing. Results do not depend on the number of jobs.
 #pragma once
 
-#include <atomic>
 #include <string>
 
+#include "experiments/job_runner.h"
 #include "experiments/suite.h"
 
 namespace naskit {
-
-struct RunnerOptions {
-  std::string out_dir;  // default: results/<suite name>
-  int jobs = 1;
-  int shard_index = 1;  // 1-based: this process runs runs i, i+n, i+2n, ... (1-based)
-  int shard_count = 1;
-  bool progress = true;
-  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to stop after the runs in flight
-};
-
-struct RunnerSummary {
-  std::size_t planned = 0;  // in this shard
-  std::size_t already_done = 0;
-  std::size_t completed = 0;
-  bool interrupted = false;
-  std::string out_dir;
-};
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options);
 
