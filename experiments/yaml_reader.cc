@@ -1,0 +1,84 @@
+// Suite YAML loading and overrides; see yaml_reader.h.
+#include "experiments/yaml_reader.h"
+
+#include <filesystem>
+
+namespace naskit {
+namespace {
+
+// Finds the child of `node` named by one step of a dotted override key. In lists, a step matches
+// the item whose name/label/strategy equals it, or a numeric index.
+YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      YAML::Node item = node[i];
+      if (std::to_string(i) == step) return item;
+      const YAML::Node& view =
+          item;  // const access: operator[] on a non-const node inserts the key
+      for (const char* id : {"name", "label", "strategy"}) {
+        if (view.IsMap() && view[id] && view[id].IsScalar() && view[id].as<std::string>() == step &&
+            (std::string(id) != "strategy" || !view["label"])) {
+          return item;
+        }
+      }
+    }
+    throw ConfigError("--set " + key + ": no list item named " + Quote(step));
+  }
+  if (!node.IsMap())
+    throw ConfigError("--set " + key + ": " + Quote(step) + " is below a single value");
+  return node[step];
+}
+
+void ApplyOverride(YAML::Node& root, const std::string& override_text) {
+  const auto eq = override_text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError("--set: expected key=value (got " + Quote(override_text) + ")");
+  }
+  const std::string key = override_text.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(override_text.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("--set " + key + ": value is not valid YAML (" + e.msg + ")");
+  }
+  std::vector<std::string> steps;
+  for (std::size_t start = 0, dot;; start = dot + 1) {
+    dot = key.find('.', start);
+    steps.push_back(key.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+  }
+  // Node::reset rebinds; operator= would overwrite the node's content in the tree.
+  YAML::Node node;
+  node.reset(root);
+  for (std::size_t i = 0; i + 1 < steps.size(); ++i) node.reset(Step(node, steps[i], key));
+  if (node.IsSequence()) throw ConfigError("--set " + key + ": cannot replace a whole list item");
+  node[steps.back()] = value;
+}
+
+}  // namespace
+
+YAML::Node LoadSuiteYaml(const std::string& path, const std::vector<std::string>& overrides) {
+  if (!std::filesystem::exists(path)) throw ConfigError(path + ": suite file not found");
+  if (std::filesystem::is_directory(path)) {
+    throw ConfigError(path + ": is a folder, not a suite file (expected a .yaml file)");
+  }
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML (" + e.msg +
+                      ")");
+  } catch (const YAML::BadFile&) {
+    throw IoError(path + ": cannot read");
+  }
+  for (const auto& o : overrides) ApplyOverride(root, o);
+  return root;
+}
+
+std::string CanonicalYaml(const YAML::Node& root) {
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace naskit

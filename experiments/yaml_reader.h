@@ -1,0 +1,210 @@
+// Reading suite files: YAML with errors that name the file, line, key and value, --set overrides,
+// and the shapes every suite shares (names, lists, seed ranges, plugin options). Search suites
+// (suite.h) and predictor suites (predictor_suite.h) are read with it.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+#include "core/names.h"
+#include "core/options.h"
+
+namespace naskit {
+
+class YamlReader {
+ public:
+  explicit YamlReader(std::string path) : path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& key,
+                         const std::string& what) const {
+    std::string where = path_;
+    if (node && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    throw ConfigError(where + ": " + (key.empty() ? "" : "key " + Quote(key) + ": ") + what);
+  }
+
+  void RejectUnknownKeys(const YAML::Node& map, const std::string& prefix,
+                         const std::vector<std::string>& known) const {
+    if (!map.IsMap()) Fail(map, prefix, "expected a mapping of keys to values");
+    for (const auto& item : map) {
+      const std::string key = item.first.as<std::string>();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string message =
+          "unknown key " + Quote(prefix.empty() ? key : prefix + "." + key) + "; known: ";
+      for (std::size_t i = 0; i < known.size(); ++i) message += (i ? ", " : "") + known[i];
+      if (auto guess = DidYouMean(key, known); !guess.empty()) {
+        message += " (did you mean " + Quote(prefix.empty() ? guess : prefix + "." + guess) + "?)";
+      }
+      Fail(item.first, "", message);
+    }
+  }
+
+  std::string Scalar(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) Fail(node, key, "expected a single value");
+    return node.as<std::string>();
+  }
+
+  double Number(const YAML::Node& node, const std::string& key, double lo, double hi) const {
+    const std::string text = Scalar(node, key);
+    double value;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) {
+      Fail(node, key, "not a number (got " + Quote(text) + ")");
+    }
+    if (value < lo || value > hi) {
+      Fail(node, key, fmt::format("value out of range (got {}; expected {} to {})", text, lo, hi));
+    }
+    return value;
+  }
+
+  // A whole number in [lo, hi]: 3.9 epochs is an error, not 3.
+  int Integer(const YAML::Node& node, const std::string& key, int lo, int hi) const {
+    const double value = Number(node, key, lo, hi);
+    if (value != std::floor(value)) {
+      Fail(node, key, "not a whole number (got " + Quote(Scalar(node, key)) + ")");
+    }
+    return static_cast<int>(value);
+  }
+
+  // Option maps as dotted keys: `predictor: {name: xgboost, max_depth: 6}` gives "predictor" =
+  // "xgboost" and "predictor.max_depth" = "6" (see PluginOptions).
+  void FlattenOptions(const YAML::Node& map, const std::string& prefix, OptionValues& out) const {
+    for (const auto& item : map) {
+      const std::string name = item.first.as<std::string>();
+      const std::string key = prefix + name;
+      if (item.second.IsSequence()) {
+        // A list option (`features: [onehot, zc:synflow]`) is its items joined by commas.
+        std::string joined;
+        for (const auto& value : item.second) joined += (joined.empty() ? "" : ",") + Scalar(value, key);
+        out[key] = joined;
+        continue;
+      }
+      if (!item.second.IsMap()) {
+        if (!prefix.empty() && name == "name") {
+          out[prefix.substr(0, prefix.size() - 1)] = Scalar(item.second, key);
+        } else {
+          out[key] = Scalar(item.second, key);
+        }
+        continue;
+      }
+      if (!item.second["name"]) {
+        Fail(item.second, key, "a nested option map needs a \"name\": the plugin it configures");
+      }
+      FlattenOptions(item.second, key + ".", out);
+    }
+  }
+
+  // A scalar that becomes part of a path (core/names.h).
+  std::string Name(const YAML::Node& node, const std::string& key) const {
+    std::string text = Scalar(node, key);
+    try {
+      ValidateName("name", text);
+    } catch (const ConfigError& e) {
+      Fail(node, key, e.what());
+    }
+    return text;
+  }
+
+  // A list of such names, each once.
+  std::vector<std::string> NameList(const YAML::Node& node, const std::string& key) const {
+    std::vector<std::string> names;
+    if (node.IsScalar()) return {Name(node, key)};
+    if (!node.IsSequence() || node.size() == 0) Fail(node, key, "expected a non-empty list");
+    std::set<std::string> seen;
+    for (const auto& item : node) {
+      names.push_back(Name(item, key));
+      if (!seen.insert(names.back()).second) {
+        Fail(item, key, "lists " + Quote(names.back()) + " twice");
+      }
+    }
+    return names;
+  }
+
+  std::vector<std::string> StringList(const YAML::Node& node, const std::string& key) const {
+    std::vector<std::string> values;
+    if (node.IsScalar()) return {node.as<std::string>()};
+    if (!node.IsSequence() || node.size() == 0) Fail(node, key, "expected a non-empty list");
+    for (const auto& item : node) values.push_back(Scalar(item, key));
+    return values;
+  }
+
+  std::vector<std::uint64_t> Seeds(const YAML::Node& node) const {
+    std::vector<std::uint64_t> seeds;
+    auto parse = [&](const std::string& text) -> std::uint64_t {
+      std::uint64_t v;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || ptr != text.data() + text.size()) {
+        Fail(node, "seeds", "not a non-negative integer (got " + Quote(text) + ")");
+      }
+      return v;
+    };
+    if (node.IsScalar()) {
+      const std::string text = node.as<std::string>();
+      const auto dots = text.find("..");
+      if (dots == std::string::npos) return {parse(text)};
+      const std::uint64_t first = parse(text.substr(0, dots)), last = parse(text.substr(dots + 2));
+      if (last < first)
+        Fail(node, "seeds",
+             "empty range (got " + Quote(text) + "; expected FIRST..LAST with FIRST <= LAST)");
+      if (last - first >= 1000000)
+        Fail(node, "seeds", "more than a million seeds (got " + Quote(text) + ")");
+      for (std::uint64_t s = first; s <= last; ++s) seeds.push_back(s);
+    } else if (node.IsSequence() && node.size() > 0) {
+      for (const auto& item : node) seeds.push_back(parse(Scalar(item, "seeds")));
+    } else {
+      Fail(node, "seeds", "expected FIRST..LAST or a non-empty list of integers");
+    }
+    std::set<std::uint64_t> unique(seeds.begin(), seeds.end());
+    if (unique.size() != seeds.size()) Fail(node, "seeds", "a seed is listed twice");
+    return seeds;
+  }
+
+  // YAML lets a map repeat a key and keeps one of the values; a suite must not.
+  void RejectDuplicateKeys(const YAML::Node& node, const std::string& prefix) const {
+    if (node.IsSequence()) {
+      for (const auto& item : node) RejectDuplicateKeys(item, prefix);
+    } else if (node.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& item : node) {
+        const std::string key = item.first.IsScalar() ? item.first.as<std::string>() : "";
+        const std::string path = prefix.empty() ? key : prefix + "." + key;
+        if (!keys.insert(key).second) Fail(item.first, path, "appears twice");
+        RejectDuplicateKeys(item.second, path);
+      }
+    }
+  }
+
+ private:
+  std::string path_;
+};
+
+// The YAML of the suite file `path` with `overrides` ("dotted.key=value", the value in YAML
+// syntax) applied; throws ConfigError for a missing file, invalid YAML or a bad override.
+YAML::Node LoadSuiteYaml(const std::string& path, const std::vector<std::string>& overrides);
+
+// The suite as naskit re-emits it (recorded in the results folder).
+std::string CanonicalYaml(const YAML::Node& root);
+
+// Calls `read()`, turning a YAML shape error (a list where a string should be) into a ConfigError
+// naming the file and line.
+template <class Read>
+auto WithYamlErrors(const std::string& path, Read read) {
+  try {
+    return read();
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": malformed suite (" + e.msg +
+                      ")");
+  }
+}
+
+}  // namespace naskit
