@@ -14,6 +14,7 @@ int InfoCommand(const Args& args);
 int QueryCommand(const Args& args);
 int ImportCommand(const Args& args);
 int RunCommand(const Args& args);
+int EvalPredictorsCommand(const Args& args);
 int ReportCommand(const Args& args);
 int TrainCommand(const Args& args);  // runs naskit-torch
 int BenchCommand(const Args& args);

@@ -1,6 +1,7 @@
-// `naskit run SUITE.yaml` and `naskit report DIR`.
+// `naskit run SUITE.yaml`, `naskit eval-predictors SUITE.yaml` and `naskit report DIR`.
 #include <charconv>
 #include <csignal>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "analysis/report.h"
 #include "core/errors.h"
 #include "experiments/cli/cli_util.h"
+#include "experiments/predictor_suite.h"
 #include "experiments/suite_runner.h"
 
 namespace naskit::cli {
@@ -32,10 +34,10 @@ void ParseShard(const std::string& text, RunnerOptions& options) {
   }
 }
 
-}  // namespace
-
-int RunCommand(const Args& args) {
-  po::options_description options("run options");
+// `run` and `eval-predictors`: the same options, the same resumable runner; `run` takes either
+// kind of suite.
+int RunSuiteCommand(const Args& args, const std::string& command) {
+  po::options_description options(command + " options");
   options.add_options()("suite", po::value<std::string>()->required(), "suite file (.yaml)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a suite key: dotted.key=value")("jobs,j", po::value<int>()->default_value(1),
@@ -46,26 +48,39 @@ int RunCommand(const Args& args) {
       "run only the i-th of n shares: i/n")("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("suite", 1);
-  auto vm = Parse(args, "run SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
+  auto vm = Parse(args,
+                  command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
                   options, positional);
   if (!vm) return 0;
   const std::vector<std::string> overrides =
       vm->count("set") ? (*vm)["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  const Suite suite = LoadSuite((*vm)["suite"].as<std::string>(), overrides);
+  const std::string path = (*vm)["suite"].as<std::string>();
   RunnerOptions runner;
   runner.out_dir = (*vm)["out"].as<std::string>();
   runner.jobs = (*vm)["jobs"].as<int>();
   runner.progress = !vm->count("quiet");
   runner.stop = &g_stop;
   ParseShard((*vm)["shard"].as<std::string>(), runner);
+  const bool predictors = IsPredictorSuite(path);
+  if (command == "eval-predictors" && !predictors) {
+    throw ConfigError(path + ": not a predictor suite (it has no \"predictors\" key); run a search "
+                      "suite with `naskit run`");
+  }
+  std::optional<PredictorSuite> predictor_suite;
+  std::optional<Suite> search_suite;
+  if (predictors) {
+    predictor_suite = LoadPredictorSuite(path, overrides);
+  } else {
+    search_suite = LoadSuite(path, overrides);
+  }
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  const RunnerSummary summary = RunSuite(suite, runner);
+  const RunnerSummary summary = predictors ? RunPredictorSuite(*predictor_suite, runner)
+                                           : RunSuite(*search_suite, runner);
   if (summary.interrupted) {
     fmt::print(stderr,
                "naskit: interrupted: {} of {} runs finished and saved in {}; run the same command "
-               "again to "
-               "resume\n",
+               "again to resume\n",
                summary.already_done + summary.completed, summary.planned, summary.out_dir);
     return 130;
   }
@@ -73,6 +88,11 @@ int RunCommand(const Args& args) {
              summary.completed, summary.already_done, summary.out_dir);
   return 0;
 }
+
+}  // namespace
+
+int RunCommand(const Args& args) { return RunSuiteCommand(args, "run"); }
+int EvalPredictorsCommand(const Args& args) { return RunSuiteCommand(args, "eval-predictors"); }
 
 int ReportCommand(const Args& args) {
   po::options_description options("report options");

@@ -1,0 +1,356 @@
+// Predictor suites: loading, planning and the evaluation protocol; see predictor_suite.h.
+#include "experiments/predictor_suite.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "analysis/statistics.h"
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
+#include "core/rng.h"
+#include "experiments/suite.h"
+#include "experiments/yaml_reader.h"
+#include "predictors/features.h"
+#include "predictors/predictor.h"
+
+namespace naskit {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+class PredictorSuiteReader : public YamlReader {
+ public:
+  using YamlReader::YamlReader;
+
+  PredictorSuite Read(const YAML::Node& root) const {
+    RejectDuplicateKeys(root, "");
+    RejectUnknownKeys(root, "", {"name", "description", "trials", "predictors", "experiments"});
+    for (const char* required : {"name", "trials", "predictors", "experiments"}) {
+      if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
+    }
+    PredictorSuite suite;
+    suite.path = path();
+    suite.name = Name(root["name"], "name");
+    if (root["description"]) suite.description = Scalar(root["description"], "description");
+    suite.trials = Seeds(root["trials"]);
+
+    const YAML::Node predictors = root["predictors"];
+    if (!predictors.IsSequence() || predictors.size() == 0) {
+      Fail(predictors, "predictors", "expected a non-empty list of {predictor, label, options}");
+    }
+    std::set<std::string> labels;
+    for (const auto& node : predictors) {
+      RejectUnknownKeys(node, "predictors[]", {"predictor", "label", "options"});
+      if (!node["predictor"]) Fail(node, "predictors[]", "missing required key \"predictor\"");
+      SuitePredictor p;
+      p.key = Scalar(node["predictor"], "predictor");
+      p.label = node["label"] ? Name(node["label"], "label") : p.key;
+      if (!labels.insert(p.label).second) {
+        Fail(node, "label",
+             "two predictors share the label " + Quote(p.label) + "; give each a distinct label");
+      }
+      if (node["options"]) {
+        if (!node["options"].IsMap())
+          Fail(node["options"], "options", "expected a mapping of option to value");
+        FlattenOptions(node["options"], "", p.options);
+      }
+      try {
+        p.resolved = PredictorRegistry::Global().Find(p.key).resolve(p.options);
+      } catch (const ConfigError& e) {
+        Fail(node, "", e.what());
+      }
+      suite.predictors.push_back(std::move(p));
+    }
+
+    const YAML::Node experiments = root["experiments"];
+    if (!experiments.IsSequence() || experiments.size() == 0) {
+      Fail(experiments, "experiments", "expected a non-empty list of experiments");
+    }
+    std::set<std::string> names;
+    double runs = 0;
+    for (const auto& node : experiments) {
+      suite.experiments.push_back(ReadExperiment(node, suite, names));
+      const auto& e = suite.experiments.back();
+      runs += static_cast<double>(e.datasets.size() * e.predictors.size() * e.train_sizes.size() *
+                                  suite.trials.size());
+    }
+    if (runs > kMaxRunsPerSuite) {
+      Fail(root, "",
+           fmt::format("the suite plans {} runs (at most {}); use fewer trials or train sizes",
+                       runs, kMaxRunsPerSuite));
+    }
+    return suite;
+  }
+
+ private:
+  PredictorExperiment ReadExperiment(const YAML::Node& node, const PredictorSuite& suite,
+                                     std::set<std::string>& names) const {
+    RejectUnknownKeys(node, "experiments[]",
+                      {"name", "benchmark", "datasets", "metric", "epochs", "train_sizes",
+                       "test_size", "predictors"});
+    for (const char* required : {"name", "benchmark", "datasets", "train_sizes"}) {
+      if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
+    }
+    PredictorExperiment e;
+    e.name = Name(node["name"], "name");
+    if (!names.insert(e.name).second)
+      Fail(node, "name", "two experiments are named " + Quote(e.name));
+    e.benchmark = Scalar(node["benchmark"], "benchmark");
+    e.datasets = NameList(node["datasets"], "datasets");
+    if (node["metric"]) e.metric = Name(node["metric"], "metric");
+    if (node["epochs"]) e.epochs = Integer(node["epochs"], "epochs", 0, 1000000);
+    const YAML::Node sizes = node["train_sizes"];
+    if (!sizes.IsSequence() || sizes.size() == 0) {
+      Fail(sizes, "train_sizes", "expected a non-empty list of positive integers");
+    }
+    for (const auto& size : sizes) {
+      e.train_sizes.push_back(static_cast<std::size_t>(Integer(size, "train_sizes", 2, 10000000)));
+      if (std::count(e.train_sizes.begin(), e.train_sizes.end(), e.train_sizes.back()) > 1)
+        Fail(size, "train_sizes", "lists " + Scalar(size, "train_sizes") + " twice");
+    }
+    if (node["test_size"]) {
+      if (node["test_size"].IsScalar() && node["test_size"].as<std::string>() == "rest") {
+        e.test_rest = true;
+      } else {
+        e.test_size =
+            static_cast<std::size_t>(Integer(node["test_size"], "test_size", 2, 10000000));
+      }
+    }
+    if (node["predictors"]) {
+      std::vector<std::string> labels;
+      for (const auto& p : suite.predictors) labels.push_back(p.label);
+      for (const auto& label : NameList(node["predictors"], "predictors")) {
+        const auto it = std::find(labels.begin(), labels.end(), label);
+        if (it == labels.end()) {
+          Fail(node["predictors"], "predictors", UnknownNameMessage("predictor label", label, labels));
+        }
+        e.predictors.push_back(static_cast<std::size_t>(it - labels.begin()));
+      }
+    } else {
+      for (std::size_t p = 0; p < suite.predictors.size(); ++p) e.predictors.push_back(p);
+    }
+    return e;
+  }
+};
+
+// The architectures a (experiment, dataset) draws from, and their targets.
+struct Pool {
+  const TabularBenchmark* benchmark = nullptr;
+  std::vector<ArchId> archs;
+  std::vector<double> targets;
+};
+
+std::string PoolKey(std::size_t experiment, const std::string& dataset) {
+  return fmt::format("{}/{}", experiment, dataset);
+}
+
+Pool MakePool(const PredictorSuite& suite, const PredictorExperiment& e, const std::string& dataset,
+              const TabularBenchmark& benchmark) {
+  const std::string where =
+      suite.path + ": experiment " + Quote(e.name) + ", dataset " + Quote(dataset);
+  Pool pool;
+  pool.benchmark = &benchmark;
+  const Table* target;
+  std::size_t column;
+  try {
+    target = &benchmark.Metric(dataset, e.metric);
+    column = e.epochs ? target->ColumnOf(e.epochs, e.metric) : target->columns - 1;
+  } catch (const ConfigError& error) {
+    throw ConfigError(where + ": " + error.what());
+  }
+  // Every predictor is built once here, so that a predictor that refuses the space or a feature
+  // the benchmark lacks is an error before the first run.
+  std::vector<std::unique_ptr<FeatureEncoder>> encoders;
+  const PredictorContext context{benchmark.space(), &benchmark, dataset};
+  for (std::size_t p : e.predictors) {
+    const SuitePredictor& predictor = suite.predictors[p];
+    try {
+      PredictorRegistry::Global().Create(predictor.key, predictor.options, context);
+      if (predictor.resolved.contains("features")) {
+        encoders.push_back(std::make_unique<FeatureEncoder>(
+            predictor.resolved.at("features"), context, "predictor " + Quote(predictor.label)));
+      }
+    } catch (const ConfigError& error) {
+      throw ConfigError(where + ": " + error.what());
+    }
+  }
+  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+    const float value = target->At(row, column);
+    const ArchId arch = benchmark.data().archs[row];
+    if (std::isnan(value)) continue;
+    if (std::ranges::any_of(encoders, [&](const auto& enc) { return !enc->Covers(arch); })) continue;
+    pool.archs.push_back(arch);
+    pool.targets.push_back(value);
+  }
+  const std::size_t largest = *std::max_element(e.train_sizes.begin(), e.train_sizes.end());
+  const std::size_t needed = largest + (e.test_rest ? 1 : e.test_size);
+  if (pool.archs.size() < needed) {
+    throw ConfigError(fmt::format(
+        "{}: {} architectures have {} and every feature the predictors read; train size {} and "
+        "{} need {} (use smaller train_sizes or test_size)",
+        where, pool.archs.size(), e.metric, largest,
+        e.test_rest ? "at least one test architecture" : fmt::format("test_size {}", e.test_size),
+        needed));
+  }
+  return pool;
+}
+
+// The trial's order of the pool: a uniform shuffle that depends on the trial and dataset only.
+std::vector<std::size_t> ShuffledPool(std::size_t size, std::uint64_t trial,
+                                      const std::string& dataset) {
+  std::vector<std::size_t> order(size);
+  for (std::size_t i = 0; i < size; ++i) order[i] = i;
+  Rng rng = Rng(trial).Derive("predictor split " + dataset);
+  for (std::size_t i = size; i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
+  return order;
+}
+
+std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, const Pool& pool) {
+  const PredictorExperiment& e = suite.experiments[run.experiment];
+  const SuitePredictor& p = suite.predictors[run.predictor];
+  const std::vector<std::size_t> order = ShuffledPool(pool.archs.size(), run.trial, run.dataset);
+  // test_size N: test = order[0, N), train = order[N, N + n); rest: train = order[0, n).
+  const std::size_t train_begin = e.test_rest ? 0 : e.test_size;
+  std::vector<ArchId> train, test;
+  std::vector<double> train_targets, test_targets;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const bool in_train = i >= train_begin && i < train_begin + run.train_size;
+    const bool in_test = e.test_rest ? !in_train : i < e.test_size;
+    if (in_train) {
+      train.push_back(pool.archs[order[i]]);
+      train_targets.push_back(pool.targets[order[i]]);
+    } else if (in_test) {
+      test.push_back(pool.archs[order[i]]);
+      test_targets.push_back(pool.targets[order[i]]);
+    }
+  }
+
+  using Clock = std::chrono::steady_clock;
+  const PredictorContext context{pool.benchmark->space(), pool.benchmark, run.dataset};
+  auto predictor = PredictorRegistry::Global().Create(p.key, p.options, context);
+  const auto fit_start = Clock::now();
+  if (predictor->NeedsFit()) {
+    const std::uint64_t seed = Rng(run.trial).Derive("predictor fit").Derive(run.train_size).NextU64();
+    predictor->Fit(train, train_targets, seed);
+  }
+  const auto predict_start = Clock::now();
+  const Prediction prediction = predictor->Predict(test);
+  const auto predict_end = Clock::now();
+
+  std::vector<double> predicted, truth;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    if (std::isnan(prediction.mean[i])) continue;
+    predicted.push_back(prediction.mean[i]);
+    truth.push_back(test_targets[i]);
+  }
+  auto number = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+  const std::chrono::duration<double> fit_seconds = predict_start - fit_start;
+  const std::chrono::duration<double> predict_seconds = predict_end - predict_start;
+
+  Json j;
+  j["format"] = kPredictorResultFormat;
+  j["format_version"] = kPredictorResultFormatVersion;
+  j["naskit_version"] = NASKIT_VERSION;
+  j["suite"] = suite.name;
+  j["run"] = run.key;
+  j["experiment"] = e.name;
+  j["dataset"] = run.dataset;
+  j["predictor"] = p.key;
+  j["label"] = p.label;
+  j["options"] = p.resolved;
+  j["trial"] = run.trial;
+  j["benchmark"] = {{"path", pool.benchmark->path()},
+                    {"name", pool.benchmark->Attr("name")},
+                    {"space", pool.benchmark->space().Name()},
+                    {"checksum", fmt::format("fnv1a64:{:016x}", pool.benchmark->checksum())}};
+  j["target"] = {{"metric", e.metric}, {"epochs", e.epochs}};
+  j["pool"] = pool.archs.size();
+  j["train_size"] = train.size();
+  j["test_size"] = test.size();
+  j["test"] = e.test_rest ? "rest" : "fixed";
+  j["undefined_predictions"] = test.size() - predicted.size();
+  j["metrics"] = {{"kendall_tau", number(KendallTau(predicted, truth))},
+                  {"spearman", number(Spearman(predicted, truth))},
+                  {"pearson", number(Pearson(predicted, truth))},
+                  {"precision_at_10", number(PrecisionAtTop(predicted, truth, 0.1))}};
+  // Wall-clock figures: the only values that differ between two runs of the same suite.
+  j["timing"] = {{"fit_seconds", fit_seconds.count()},
+                 {"predict_seconds_per_arch",
+                  test.empty() ? 0.0 : predict_seconds.count() / static_cast<double>(test.size())}};
+  return j.dump() + "\n";
+}
+
+}  // namespace
+
+bool IsPredictorSuite(const std::string& path) {
+  try {
+    const YAML::Node root = YAML::LoadFile(path);
+    return root.IsMap() && root["predictors"];
+  } catch (const YAML::Exception&) {
+    return false;  // the suite loader reports it
+  }
+}
+
+PredictorSuite LoadPredictorSuite(const std::string& path,
+                                  const std::vector<std::string>& overrides) {
+  const YAML::Node root = LoadSuiteYaml(path, overrides);
+  PredictorSuite suite =
+      WithYamlErrors(path, [&] { return PredictorSuiteReader(path).Read(root); });
+  suite.canonical_yaml = CanonicalYaml(root);
+  return suite;
+}
+
+std::vector<PredictorRun> PlanPredictorRuns(const PredictorSuite& suite) {
+  std::vector<PredictorRun> runs;
+  for (std::size_t e = 0; e < suite.experiments.size(); ++e) {
+    const auto& experiment = suite.experiments[e];
+    for (const auto& dataset : experiment.datasets) {
+      for (std::size_t p : experiment.predictors) {
+        for (std::size_t n : experiment.train_sizes) {
+          for (std::uint64_t trial : suite.trials) {
+            runs.push_back({e, dataset, p, n, trial,
+                            fmt::format("{}/{}/{}/n-{}/trial-{}", experiment.name, dataset,
+                                        suite.predictors[p].label, n, trial)});
+          }
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+RunnerSummary RunPredictorSuite(const PredictorSuite& suite, const RunnerOptions& options) {
+  CheckRunnerOptions(options);
+  std::map<std::string, std::unique_ptr<TabularBenchmark>> benchmarks;
+  std::string checksums, paths;
+  std::map<std::string, Pool> pools;
+  for (std::size_t e = 0; e < suite.experiments.size(); ++e) {
+    const auto& experiment = suite.experiments[e];
+    auto& benchmark = benchmarks[experiment.benchmark];
+    if (!benchmark) {
+      benchmark = std::make_unique<TabularBenchmark>(TabularBenchmark::Open(experiment.benchmark));
+      checksums += fmt::format("{} fnv1a64:{:016x}\n", experiment.benchmark, benchmark->checksum());
+      paths += (paths.empty() ? "" : ", ") + experiment.benchmark;
+    }
+    for (const auto& dataset : experiment.datasets) {
+      pools[PoolKey(e, dataset)] = MakePool(suite, experiment, dataset, *benchmark);
+    }
+  }
+  const auto runs = PlanPredictorRuns(suite);
+  std::vector<std::string> keys;
+  for (const auto& run : runs) keys.push_back(run.key);
+  return RunJobs(
+      {"eval-predictors", suite.name, suite.canonical_yaml, checksums, paths}, keys,
+      [&](std::size_t i) {
+        return RunPredictor(suite, runs[i], pools.at(PoolKey(runs[i].experiment, runs[i].dataset)));
+      },
+      options);
+}
+
+}  // namespace naskit

@@ -1,0 +1,92 @@
+// Predictor suites: the predictor-evaluation protocol of White et al., "How Powerful are
+// Performance Predictors in Neural Architecture Search?" (NeurIPS 2021). For each experiment,
+// dataset, predictor, train size n and trial: fit on n architectures drawn uniformly from the
+// benchmark's pool, predict a disjoint test set (a fixed number per trial, or every other
+// architecture of the pool as PINAT and TNASP do), and record Kendall's tau, Spearman, Pearson,
+// the precision of the top 10 %, fit seconds and predict seconds per architecture.
+//
+//   name: predictors
+//   trials: 0..19
+//   predictors:
+//     - predictor: xgboost
+//       label: xgb_onehot                 # optional, defaults to the predictor key
+//       options: {features: [onehot]}
+//   experiments:
+//     - name: nb201
+//       benchmark: benchmarks_data/nb201.h5
+//       datasets: [cifar10, cifar100, imagenet16-120]
+//       metric: valid_accuracy             # the predicted value (default valid_accuracy)
+//       epochs: 200                        # its fidelity (default: the last recorded)
+//       train_sizes: [10, 23, 56, 87, 135, 209, 500, 781, 1000]
+//       test_size: 200                     # or: rest
+//       predictors: [xgb_onehot]           # optional, defaults to every predictor of the suite
+//
+// The pool of an experiment and dataset is every architecture with the target measured and every
+// benchmark feature its predictors read (zc:..., latency:...). Train and test sets depend only on
+// the dataset and trial (and n), so every predictor sees the same splits; with test_size N the test
+// set is the first N of the trial's shuffled pool for every n, and the train set the next n.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/options.h"
+#include "experiments/job_runner.h"
+
+namespace naskit {
+
+inline constexpr const char* kPredictorResultFormat = "naskit-predictor-result";
+inline constexpr int kPredictorResultFormatVersion = 1;
+
+struct SuitePredictor {
+  std::string label;
+  std::string key;
+  OptionValues options;   // as written
+  OptionValues resolved;  // every option, defaults included
+};
+
+struct PredictorExperiment {
+  std::string name;
+  std::string benchmark;
+  std::vector<std::string> datasets;
+  std::string metric = "valid_accuracy";
+  int epochs = 0;  // 0: the last recorded
+  std::vector<std::size_t> train_sizes;
+  std::size_t test_size = 200;
+  bool test_rest = false;               // test on every architecture of the pool not trained on
+  std::vector<std::size_t> predictors;  // indices into PredictorSuite::predictors
+};
+
+struct PredictorSuite {
+  std::string path;
+  std::string name;
+  std::string description;
+  std::vector<std::uint64_t> trials;
+  std::vector<SuitePredictor> predictors;
+  std::vector<PredictorExperiment> experiments;
+  std::string canonical_yaml;
+};
+
+// Whether `path` is a predictor suite (it has a top-level `predictors:` key).
+bool IsPredictorSuite(const std::string& path);
+
+PredictorSuite LoadPredictorSuite(const std::string& path,
+                                  const std::vector<std::string>& overrides = {});
+
+struct PredictorRun {
+  std::size_t experiment;
+  std::string dataset;
+  std::size_t predictor;
+  std::size_t train_size;
+  std::uint64_t trial;
+  std::string key;  // "<experiment>/<dataset>/<label>/n-<n>/trial-<t>", also its result path
+};
+
+std::vector<PredictorRun> PlanPredictorRuns(const PredictorSuite& suite);
+
+// Opens the benchmarks, checks every pool against the train and test sizes, then runs the suite
+// (or a shard of it) like a search suite: resumable, any --jobs, one JSON file per run.
+RunnerSummary RunPredictorSuite(const PredictorSuite& suite, const RunnerOptions& options);
+
+}  // namespace naskit
