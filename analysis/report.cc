@@ -15,9 +15,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/predictor_report.h"
+#include "analysis/statistics.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "experiments/predictor_suite.h"
 #include "experiments/run_result.h"
 
 namespace naskit {
@@ -27,30 +30,7 @@ namespace fs = std::filesystem;
 
 using RunRecord = RunResult;
 
-struct Stats {
-  std::size_t n = 0;
-  double mean = NAN, std = NAN, half_width = NAN;
-};
-
-Stats Summarise(const std::vector<double>& values) {
-  Stats s;
-  double sum = 0;
-  for (double v : values) {
-    if (std::isfinite(v)) {
-      sum += v;
-      ++s.n;
-    }
-  }
-  if (s.n == 0) return s;
-  s.mean = sum / static_cast<double>(s.n);
-  double ss = 0;
-  for (double v : values) {
-    if (std::isfinite(v)) ss += (v - s.mean) * (v - s.mean);
-  }
-  s.std = s.n > 1 ? std::sqrt(ss / static_cast<double>(s.n - 1)) : 0;
-  s.half_width = s.n > 1 ? StudentT95(s.n - 1) * s.std / std::sqrt(static_cast<double>(s.n)) : 0;
-  return s;
-}
+using Stats = Summary;
 
 std::string BudgetLabel(double budget, const std::string& unit) {
   return fmt::format("{} {}", budget, unit);
@@ -96,6 +76,8 @@ std::vector<double> Checkpoints(double budget, const std::string& unit) {
   return points;
 }
 
+}  // namespace
+
 std::string Slug(const std::string& text) {
   std::string out;
   for (char c : text)
@@ -103,19 +85,6 @@ std::string Slug(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
-double StudentT95(std::size_t dof) {
-  static constexpr double kTable[] = {NAN,   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
-                                      2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-                                      2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
-                                      2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
-  if (dof == 0) return NAN;
-  if (dof < std::size(kTable)) return kTable[dof];
-  if (dof < 60) return 2.021 + (2.042 - 2.021) * (60.0 - static_cast<double>(dof)) / 30.0;
-  if (dof < 120) return 1.980 + (2.000 - 1.980) * (120.0 - static_cast<double>(dof)) / 60.0;
-  return 1.960;
-}
 
 ReportFiles WriteReport(const std::string& results_dir, const std::string& out_dir) {
   if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
@@ -130,6 +99,10 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   std::sort(files.begin(), files.end());
   if (files.empty())
     throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
+  if (fs::exists(results_dir + "/suite.yaml") &&
+      IsPredictorSuite(results_dir + "/suite.yaml")) {
+    return WritePredictorReport(results_dir, out_dir, files);
+  }
   std::vector<RunRecord> records;
   for (const auto& f : files) records.push_back(ReadRunResult(f));
 

@@ -22,7 +22,7 @@ struct ReportFiles {
 // curves.csv and plots/*.svg into `out_dir`. Throws ConfigError if `results_dir` holds no results.
 ReportFiles WriteReport(const std::string& results_dir, const std::string& out_dir);
 
-// Two-sided 95% Student-t quantile for `dof` degrees of freedom (1.96 as dof grows).
-double StudentT95(std::size_t dof);
+// A file-name-safe form of `text`: characters other than letters, digits, '-' and '.' become '_'.
+std::string Slug(const std::string& text);
 
 }  // namespace naskit

@@ -132,4 +132,36 @@ double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<do
   return static_cast<double>(both.size()) / static_cast<double>(k);
 }
 
+double StudentT95(std::size_t dof) {
+  static constexpr double kTable[] = {NAN,   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                      2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                      2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                      2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof == 0) return NAN;
+  if (dof < std::size(kTable)) return kTable[dof];
+  if (dof < 60) return 2.021 + (2.042 - 2.021) * (60.0 - static_cast<double>(dof)) / 30.0;
+  if (dof < 120) return 1.980 + (2.000 - 1.980) * (120.0 - static_cast<double>(dof)) / 60.0;
+  return 1.960;
+}
+
+Summary Summarise(const std::vector<double>& values) {
+  Summary s;
+  double sum = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) {
+      sum += v;
+      ++s.n;
+    }
+  }
+  if (s.n == 0) return s;
+  s.mean = sum / static_cast<double>(s.n);
+  double ss = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) ss += (v - s.mean) * (v - s.mean);
+  }
+  s.std = s.n > 1 ? std::sqrt(ss / static_cast<double>(s.n - 1)) : 0;
+  s.half_width = s.n > 1 ? StudentT95(s.n - 1) * s.std / std::sqrt(static_cast<double>(s.n)) : 0;
+  return s;
+}
+
 }  // namespace naskit

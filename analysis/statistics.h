@@ -1,6 +1,8 @@
-// Rank statistics shared by the report, `naskit verify` and `naskit zc`.
+// Statistics shared by the reports, the predictor protocol, `naskit verify` and `naskit zc`.
 #pragma once
 
+#include <cmath>
+#include <cstddef>
 #include <vector>
 
 namespace naskit {
@@ -18,5 +20,17 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b);
 // best by `predicted`; ties are broken by position. White et al. (NeurIPS 2021) report it at 10 %.
 double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
                       double fraction);
+
+
+// Two-sided 95% Student-t quantile for `dof` degrees of freedom (1.96 as dof grows).
+double StudentT95(std::size_t dof);
+
+// Mean, sample standard deviation and the half-width of the 95% confidence interval of the mean
+// (Student t) over the finite values; n counts them.
+struct Summary {
+  std::size_t n = 0;
+  double mean = NAN, std = NAN, half_width = NAN;
+};
+Summary Summarise(const std::vector<double>& values);
 
 }  // namespace naskit

@@ -201,34 +201,20 @@ Pool MakePool(const PredictorSuite& suite, const PredictorExperiment& e, const s
   return pool;
 }
 
-// The trial's order of the pool: a uniform shuffle that depends on the trial and dataset only.
-std::vector<std::size_t> ShuffledPool(std::size_t size, std::uint64_t trial,
-                                      const std::string& dataset) {
-  std::vector<std::size_t> order(size);
-  for (std::size_t i = 0; i < size; ++i) order[i] = i;
-  Rng rng = Rng(trial).Derive("predictor split " + dataset);
-  for (std::size_t i = size; i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
-  return order;
-}
-
 std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, const Pool& pool) {
   const PredictorExperiment& e = suite.experiments[run.experiment];
   const SuitePredictor& p = suite.predictors[run.predictor];
-  const std::vector<std::size_t> order = ShuffledPool(pool.archs.size(), run.trial, run.dataset);
-  // test_size N: test = order[0, N), train = order[N, N + n); rest: train = order[0, n).
-  const std::size_t train_begin = e.test_rest ? 0 : e.test_size;
+  const PoolSplit split =
+      SplitPool(pool.archs.size(), run.trial, run.dataset, run.train_size, e.test_size, e.test_rest);
   std::vector<ArchId> train, test;
   std::vector<double> train_targets, test_targets;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const bool in_train = i >= train_begin && i < train_begin + run.train_size;
-    const bool in_test = e.test_rest ? !in_train : i < e.test_size;
-    if (in_train) {
-      train.push_back(pool.archs[order[i]]);
-      train_targets.push_back(pool.targets[order[i]]);
-    } else if (in_test) {
-      test.push_back(pool.archs[order[i]]);
-      test_targets.push_back(pool.targets[order[i]]);
-    }
+  for (std::size_t i : split.train) {
+    train.push_back(pool.archs[i]);
+    train_targets.push_back(pool.targets[i]);
+  }
+  for (std::size_t i : split.test) {
+    test.push_back(pool.archs[i]);
+    test_targets.push_back(pool.targets[i]);
   }
 
   using Clock = std::chrono::steady_clock;
@@ -287,6 +273,27 @@ std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, c
 }
 
 }  // namespace
+
+PoolSplit SplitPool(std::size_t pool_size, std::uint64_t trial, const std::string& dataset,
+                    std::size_t train_size, std::size_t test_size, bool test_rest) {
+  std::vector<std::size_t> order(pool_size);
+  for (std::size_t i = 0; i < pool_size; ++i) order[i] = i;
+  Rng rng = Rng(trial).Derive("predictor split " + dataset);
+  for (std::size_t i = pool_size; i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
+  const std::size_t train_begin = test_rest ? 0 : test_size;
+  if (train_begin + train_size > pool_size || (test_rest && train_size >= pool_size)) {
+    throw std::invalid_argument("SplitPool: the pool is too small for the split");
+  }
+  PoolSplit split;
+  split.train.assign(order.begin() + static_cast<std::ptrdiff_t>(train_begin),
+                     order.begin() + static_cast<std::ptrdiff_t>(train_begin + train_size));
+  if (test_rest) {
+    split.test.assign(order.begin() + static_cast<std::ptrdiff_t>(train_size), order.end());
+  } else {
+    split.test.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(test_size));
+  }
+  return split;
+}
 
 bool IsPredictorSuite(const std::string& path) {
   try {

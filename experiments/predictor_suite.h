@@ -85,6 +85,16 @@ struct PredictorRun {
 
 std::vector<PredictorRun> PlanPredictorRuns(const PredictorSuite& suite);
 
+// The train and test sets of one run as positions in the pool: a uniform shuffle that depends
+// only on the trial and dataset; with a fixed test size the test set is the first `test_size` of
+// it for every train size and the train set the next `train_size`, with `test_rest` the train set
+// is the first `train_size` and the test set all the others. Disjoint by construction.
+struct PoolSplit {
+  std::vector<std::size_t> train, test;
+};
+PoolSplit SplitPool(std::size_t pool_size, std::uint64_t trial, const std::string& dataset,
+                    std::size_t train_size, std::size_t test_size, bool test_rest);
+
 // Opens the benchmarks, checks every pool against the train and test sizes, then runs the suite
 // (or a shard of it) like a search suite: resumable, any --jobs, one JSON file per run.
 RunnerSummary RunPredictorSuite(const PredictorSuite& suite, const RunnerOptions& options);

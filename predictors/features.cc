@@ -37,10 +37,26 @@ FeatureEncoder::FeatureEncoder(const std::string& spec, const PredictorContext& 
       width_ += context.space.EncodingSize(encodings_.back());
       continue;
     }
+    if (token == "params" || token == "flops") {
+      if (!network_) {
+        const auto networks = NetworkRegistry::Global().Keys();
+        if (std::find(networks.begin(), networks.end(), space_->Name()) == networks.end()) {
+          throw ConfigError(where + ": space " + Quote(space_->Name()) +
+                            " has no registered network to count (use zc:" + token +
+                            " for a count the benchmark records)");
+        }
+        network_ = NetworkRegistry::Global().Create(space_->Name(), {});
+      }
+      network_counts_.push_back(token == "params");
+      ++width_;
+      continue;
+    }
     const auto colon = token.find(':');
     const std::string kind = token.substr(0, colon);
     if (colon == std::string::npos || (kind != "zc" && kind != "latency")) {
-      throw ConfigError(where + " is unknown (expected onehot, path, zc:NAME or latency:DEVICE)");
+      throw ConfigError(where +
+                        " is unknown (expected onehot, path, params, flops, zc:NAME or "
+                        "latency:DEVICE)");
     }
     if (!context.benchmark) {
       throw ConfigError(where + " reads a benchmark, and this predictor has none");
@@ -76,6 +92,12 @@ std::vector<float> FeatureEncoder::Encode(std::span<const ArchId> archs) const {
       const std::vector<float> e = space_->Encode(archs[i], encoding);
       std::memcpy(out, e.data(), e.size() * sizeof(float));
       out += e.size();
+    }
+    if (!network_counts_.empty()) {
+      const NetworkCost cost = network_->Count(archs[i]);
+      for (const bool params : network_counts_) {
+        *out++ = static_cast<float>(params ? cost.params : cost.flops);
+      }
     }
     if (tables_.empty()) continue;
     const auto row = benchmark_->RowOf(archs[i]);

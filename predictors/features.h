@@ -2,17 +2,21 @@
 // (`features: [onehot, zc:synflow, zc:jacov]`, or "onehot,zc:synflow" on the command line):
 //   onehot          the space's one-hot encoding of its decisions
 //   path            BANANAS's path encoding (White et al., AAAI 2021)
+//   params, flops   the parameters and operations of the space's network, counted analytically
+//                   for every architecture (spaces/network_cost.h)
 //   zc:NAME         the benchmark's table features/<dataset>/NAME: a zero-cost score, params, flops
 //   latency:DEVICE  the benchmark's table hardware/DEVICE/latency_ms
 // Only features/ and hardware/ tables can be named: a predictor never reads a benchmark's metrics
 // (the search signal or the report metric), so it cannot leak what it is asked to predict.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "predictors/predictor.h"
+#include "spaces/network_cost.h"
 
 namespace naskit {
 
@@ -27,7 +31,8 @@ class FeatureEncoder {
                  const std::string& owner);
 
   std::size_t Width() const { return width_; }
-  // Row-major [archs.size(), Width()]. Throws DataError naming the architecture and the feature
+  // Row-major [archs.size(), Width()]: the encodings, the counts, then the benchmark's values,
+  // each in the order named. Throws DataError naming the architecture and the feature
   // when the benchmark holds no value for it.
   std::vector<float> Encode(std::span<const ArchId> archs) const;
   // Whether Encode() has every value for `arch`.
@@ -40,6 +45,8 @@ class FeatureEncoder {
   const SearchSpace* space_;
   const TabularBenchmark* benchmark_;
   std::vector<Encoding> encodings_;
+  std::unique_ptr<NetworkCounter> network_;  // for params and flops
+  std::vector<bool> network_counts_;         // per count token: true for params, false for flops
   std::vector<std::string> table_paths_;
   std::vector<const Table*> tables_;
   std::size_t width_ = 0;
@@ -55,6 +62,10 @@ class ColumnScaler {
  private:
   std::vector<double> mean_, scale_;
 };
+
+// The help text of every predictor's `features` option.
+inline constexpr const char* kFeaturesHelp =
+    "inputs, comma-separated: onehot, path, params, flops, zc:NAME, latency:DEVICE";
 
 // The tokens of a features option, split on commas; throws ConfigError for an empty list or token.
 std::vector<std::string> SplitFeatureSpec(const std::string& spec, const std::string& owner);

@@ -18,7 +18,7 @@ struct GpOptions {
   std::string features = "onehot";
   template <class V>
   void Visit(V& v) {
-    v("features", features, "inputs: onehot, path, zc:NAME, latency:DEVICE (comma-separated)");
+    v("features", features, kFeaturesHelp);
   }
 };
 

@@ -15,7 +15,7 @@ struct RidgeOptions {
   double alpha = 1.0;
   template <class V>
   void Visit(V& v) {
-    v("features", features, "inputs: onehot, path, zc:NAME, latency:DEVICE (comma-separated)");
+    v("features", features, kFeaturesHelp);
     v("alpha", alpha, "L2 penalty on the weights", InRange(1e-9, 1e9));
   }
 };

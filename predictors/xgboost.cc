@@ -64,7 +64,7 @@ struct XgboostOptions : TreeOptions {
   }
   template <class V>
   static void VisitTree(V& v, TreeOptions& o) {
-    v("features", o.features, "inputs: onehot, path, zc:NAME, latency:DEVICE (comma-separated)");
+    v("features", o.features, kFeaturesHelp);
     v("rounds", o.rounds, "boosting rounds", InRange(1, 100000));
     v("trees", o.trees, "parallel trees per round (random-forest mode when > 1)",
       InRange(1, 10000));

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "analysis/report.h"
+#include "analysis/statistics.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"

@@ -1,0 +1,235 @@
+// The report of a predictor suite; see predictor_report.h.
+#include "analysis/predictor_report.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "analysis/statistics.h"
+#include "analysis/svg_plot.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "experiments/predictor_suite.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PredictorRecord {
+  std::string path, suite, experiment, dataset, label, test;
+  std::size_t train_size = 0, test_size = 0, pool = 0;
+  double kendall_tau = NAN, spearman = NAN, pearson = NAN, precision_at_10 = NAN;
+  double fit_seconds = NAN, predict_seconds_per_arch = NAN;
+};
+
+PredictorRecord ReadRecord(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) throw DataError(path + ": not a JSON object");
+  auto fail = [&](const std::string& key, const std::string& what) -> DataError {
+    return DataError(path + ": key " + Quote(key) + ": " + what);
+  };
+  if (j.value("format", "") != kPredictorResultFormat) {
+    throw fail("format", "expected " + Quote(kPredictorResultFormat) + " (a result of `naskit "
+                         "eval-predictors`)");
+  }
+  if (!j.contains("format_version") || !j["format_version"].is_number_integer() ||
+      j["format_version"].get<int>() > kPredictorResultFormatVersion) {
+    throw fail("format_version",
+               fmt::format("expected an integer up to {}", kPredictorResultFormatVersion));
+  }
+  auto string = [&](const nlohmann::json& object, const std::string& key) {
+    if (!object.contains(key) || !object[key].is_string()) throw fail(key, "expected a string");
+    return object[key].get<std::string>();
+  };
+  auto count = [&](const std::string& key) {
+    if (!j.contains(key) || !j[key].is_number_unsigned()) {
+      throw fail(key, "expected a non-negative integer");
+    }
+    return j[key].get<std::size_t>();
+  };
+  // A metric is a number, or null where it is undefined (a constant prediction).
+  auto metric = [&](const char* group, const std::string& key) {
+    if (!j.contains(group) || !j[group].is_object() || !j[group].contains(key)) {
+      throw fail(std::string(group) + "." + key, "missing");
+    }
+    const auto& v = j[group][key];
+    if (v.is_null()) return static_cast<double>(NAN);
+    if (!v.is_number()) throw fail(std::string(group) + "." + key, "expected a number or null");
+    return v.get<double>();
+  };
+  PredictorRecord r;
+  r.path = path;
+  r.suite = string(j, "suite");
+  r.experiment = string(j, "experiment");
+  r.dataset = string(j, "dataset");
+  r.label = string(j, "label");
+  r.test = string(j, "test");
+  r.train_size = count("train_size");
+  r.test_size = count("test_size");
+  r.pool = count("pool");
+  r.kendall_tau = metric("metrics", "kendall_tau");
+  r.spearman = metric("metrics", "spearman");
+  r.pearson = metric("metrics", "pearson");
+  r.precision_at_10 = metric("metrics", "precision_at_10");
+  r.fit_seconds = metric("timing", "fit_seconds");
+  r.predict_seconds_per_arch = metric("timing", "predict_seconds_per_arch");
+  return r;
+}
+
+std::string Cell(const Summary& s) {
+  if (s.n == 0) return "–";
+  return fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.mean, s.mean - s.half_width,
+                     s.mean + s.half_width);
+}
+
+}  // namespace
+
+ReportFiles WritePredictorReport(const std::string& results_dir, const std::string& out_dir,
+                                 const std::vector<std::string>& files) {
+  std::vector<PredictorRecord> records;
+  for (const auto& f : files) records.push_back(ReadRecord(f));
+  for (const auto& r : records) {
+    if (r.suite != records.front().suite) {
+      throw DataError(r.path + ": a run of suite " + Quote(r.suite) + ", but " +
+                      records.front().path + " is of suite " + Quote(records.front().suite) +
+                      " (a results folder holds one suite)");
+    }
+  }
+  // Predictor and experiment order: as the suite lists them.
+  std::vector<std::string> labels, experiments;
+  try {
+    const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
+    for (const auto& p : suite["predictors"]) {
+      labels.push_back(p["label"] ? p["label"].as<std::string>() : p["predictor"].as<std::string>());
+    }
+    for (const auto& e : suite["experiments"]) experiments.push_back(e["name"].as<std::string>());
+  } catch (const YAML::Exception& e) {
+    throw DataError(results_dir + "/suite.yaml: not the suite file `naskit eval-predictors` "
+                                  "writes (" + e.msg + ")");
+  }
+  for (const auto& r : records) {
+    if (std::find(labels.begin(), labels.end(), r.label) == labels.end()) labels.push_back(r.label);
+    if (std::find(experiments.begin(), experiments.end(), r.experiment) == experiments.end())
+      experiments.push_back(r.experiment);
+  }
+
+  // experiment → dataset → label → train size → runs
+  using BySize = std::map<std::size_t, std::vector<const PredictorRecord*>>;
+  std::map<std::string, std::map<std::string, std::map<std::string, BySize>>> groups;
+  std::map<std::string, std::vector<std::string>> dataset_order;
+  for (const auto& r : records) {
+    auto& datasets = dataset_order[r.experiment];
+    if (std::find(datasets.begin(), datasets.end(), r.dataset) == datasets.end())
+      datasets.push_back(r.dataset);
+    groups[r.experiment][r.dataset][r.label][r.train_size].push_back(&r);
+  }
+
+  fs::create_directories(out_dir + "/plots");
+  RemoveStaleTemporaries(out_dir);
+  ReportFiles out;
+  std::string md = fmt::format(
+      "# naskit predictor report: {}\n\n{} runs from `{}`. Kendall's tau between predicted and "
+      "measured values on the test architectures: mean [95% confidence interval] over trials.\n",
+      records.front().suite, records.size(), results_dir);
+  std::string csv =
+      "experiment,dataset,predictor,train_size,test,test_size,pool,n,kendall_tau_mean,"
+      "kendall_tau_ci95_low,kendall_tau_ci95_high,spearman_mean,pearson_mean,precision_at_10_mean,"
+      "fit_seconds_mean,predict_seconds_per_arch_mean\n";
+  for (const auto& experiment : experiments) {
+    if (!groups.contains(experiment)) continue;
+    for (const auto& dataset : dataset_order[experiment]) {
+      const auto& by_label = groups[experiment][dataset];
+      std::vector<std::size_t> sizes;
+      const PredictorRecord* any = nullptr;
+      for (const auto& [label, by_size] : by_label) {
+        for (const auto& [n, runs] : by_size) {
+          if (std::find(sizes.begin(), sizes.end(), n) == sizes.end()) sizes.push_back(n);
+          any = runs.front();
+        }
+      }
+      std::sort(sizes.begin(), sizes.end());
+      md += fmt::format("\n## {} · {}\n\nTest set: {} (pool of {} architectures).\n\n",
+                        experiment, dataset,
+                        any->test == "rest" ? "every other architecture of the pool"
+                                            : fmt::format("{} architectures per trial", any->test_size),
+                        any->pool);
+      md += "| predictor |";
+      for (std::size_t n : sizes) md += fmt::format(" n = {} |", n);
+      md += "\n|---|";
+      for (std::size_t i = 0; i < sizes.size(); ++i) md += "---|";
+      md += "\n";
+      std::string details =
+          "\n| predictor | n | trials | Spearman | Pearson | precision@10% | fit s | predict µs/arch "
+          "|\n|---|---|---|---|---|---|---|---|\n";
+      PlotSpec plot;
+      plot.title = fmt::format("{}: {}, Kendall tau on the test set", experiment, dataset);
+      plot.x_label = "train size";
+      plot.y_label = "Kendall tau";
+      plot.log_x = true;
+      for (const auto& label : labels) {
+        if (!by_label.contains(label)) continue;
+        md += "| " + label + " |";
+        PlotSeries series{label, {}, {}, {}, {}};
+        for (std::size_t n : sizes) {
+          const auto it = by_label.at(label).find(n);
+          if (it == by_label.at(label).end()) {
+            md += " – |";
+            continue;
+          }
+          std::vector<double> tau, spearman, pearson, precision, fit, predict;
+          for (const auto* r : it->second) {
+            tau.push_back(r->kendall_tau);
+            spearman.push_back(r->spearman);
+            pearson.push_back(r->pearson);
+            precision.push_back(r->precision_at_10);
+            fit.push_back(r->fit_seconds);
+            predict.push_back(r->predict_seconds_per_arch);
+          }
+          const Summary t = Summarise(tau), fit_s = Summarise(fit), predict_s = Summarise(predict);
+          const Summary sp = Summarise(spearman), pe = Summarise(pearson),
+                        pr = Summarise(precision);
+          md += " " + Cell(t) + " |";
+          details += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3g} | {:.3g} |\n",
+                                 label, n, it->second.size(), sp.mean, pe.mean, pr.mean,
+                                 fit_s.mean, predict_s.mean * 1e6);
+          csv += fmt::format("{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+                             "{:.6g},{:.6g}\n",
+                             experiment, dataset, label, n, any->test, it->second.front()->test_size,
+                             any->pool, t.n, t.mean, t.mean - t.half_width, t.mean + t.half_width,
+                             sp.mean, pe.mean, pr.mean, fit_s.mean, predict_s.mean);
+          series.x.push_back(static_cast<double>(n));
+          series.mean.push_back(t.mean);
+          series.low.push_back(t.mean - t.half_width);
+          series.high.push_back(t.mean + t.half_width);
+        }
+        md += "\n";
+        plot.series.push_back(std::move(series));
+      }
+      md += details;
+      const std::string plot_path =
+          fmt::format("{}/plots/{}__{}__kendall_tau.svg", out_dir, Slug(experiment), Slug(dataset));
+      WriteFileAtomically(plot_path, RenderSvg(plot));
+      out.paths.push_back(plot_path);
+      md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir).string());
+    }
+  }
+  WriteFileAtomically(out_dir + "/summary.md", md);
+  WriteFileAtomically(out_dir + "/predictors.csv", csv);
+  out.paths.push_back(out_dir + "/summary.md");
+  out.paths.push_back(out_dir + "/predictors.csv");
+  out.summary_markdown = md;
+  return out;
+}
+
+}  // namespace naskit
