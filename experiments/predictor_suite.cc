@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -296,11 +297,14 @@ PoolSplit SplitPool(std::size_t pool_size, std::uint64_t trial, const std::strin
 }
 
 bool IsPredictorSuite(const std::string& path) {
+  // Anything unreadable is left to the suite loader, which says what is wrong with it.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return false;
   try {
     const YAML::Node root = YAML::LoadFile(path);
     return root.IsMap() && root["predictors"];
-  } catch (const YAML::Exception&) {
-    return false;  // the suite loader reports it
+  } catch (const std::exception&) {
+    return false;
   }
 }
 
