@@ -4,6 +4,11 @@
 // drives `naskit list`, `naskit describe`, the suite loader and the conformance tests. Plugins
 // register themselves from their own .cc file with NASKIT_REGISTER_* macros; the plugin folders are
 // compiled into an OBJECT library so that no registration is dropped by the linker.
+//
+// Plugins in shared libraries register the same way when they are loaded (core/plugins.h): the
+// LibTorch layer (libnaskit_torch.so) and users' own plugins. An entry may be *deferred*: declared
+// in the core with its options (so that list, describe and the suite loader know it) and built by
+// a library that Create() loads on first use; the library's own registration then replaces it.
 #pragma once
 
 #include <algorithm>
@@ -17,6 +22,15 @@
 #include "core/options.h"
 
 namespace naskit {
+namespace internal {
+
+// Defined in core/plugins.cc.
+void RecordRegistrationConflict(const char* kind, const std::string& key);
+// Loads `library` (a file name, searched beside the executable and in $NASKIT_PLUGIN_PATH) for
+// `what`; throws ConfigError saying what was needed and why loading failed.
+void LoadDeferredLibrary(const std::string& library, const std::string& what);
+
+}  // namespace internal
 
 template <class Interface, class... Args>
 class Registry {
@@ -30,6 +44,8 @@ class Registry {
     // Parses and checks the options without building anything (eager validation of suites).
     std::function<OptionValues(const OptionValues&)> resolve;
     Factory factory;
+    // Non-empty for a deferred entry: the plugin library whose registration replaces it.
+    std::string library;
   };
 
   // Builds the entry for `Impl`, constructed as Impl(Options, Args...) after its options are
@@ -55,6 +71,7 @@ class Registry {
         [owner, make](const OptionValues& values, Args... args) -> std::unique_ptr<Interface> {
           return make(ParseOptions<Options>(owner, values), args...);
         },
+        /*library=*/{},
     };
   }
 
@@ -63,10 +80,33 @@ class Registry {
     return registry;
   }
 
+  // Registers `entry`. A key that is taken is not replaced: the conflict is recorded for the plugin
+  // loader to report (registrations run during static initialisation, where nothing can throw).
+  // A loaded plugin's entry replaces the deferred entry of its key.
   bool Add(Entry entry) {
-    std::string key = entry.key;
-    entries_.emplace(std::move(key), std::move(entry));
-    return true;
+    const auto it = entries_.find(entry.key);
+    if (it == entries_.end()) {
+      std::string key = entry.key;
+      entries_.emplace(std::move(key), std::move(entry));
+      return true;
+    }
+    if (!it->second.library.empty() && entry.library.empty()) {
+      it->second = std::move(entry);
+      return true;
+    }
+    if (it->second.library.empty() && !entry.library.empty()) return true;  // already loaded
+    internal::RecordRegistrationConflict(kKind, entry.key);
+    return false;
+  }
+
+  // A deferred entry for `key`, built by `library` with options `Options`.
+  template <class Options>
+  bool AddDeferred(const std::string& key, const std::string& summary, const std::string& library) {
+    Entry entry = MakeEntryWith<Options>(key, summary, [](const Options&, Args...) {
+      return std::unique_ptr<Interface>();  // never called: Create() loads the library first
+    });
+    entry.library = library;
+    return Add(std::move(entry));
   }
 
   std::vector<std::string> Keys() const {
@@ -85,7 +125,16 @@ class Registry {
 
   std::unique_ptr<Interface> Create(const std::string& key, const OptionValues& values,
                                     Args... args) const {
-    return Find(key).factory(values, args...);
+    const Entry& entry = Find(key);
+    if (entry.library.empty()) return entry.factory(values, args...);
+    entry.resolve(values);  // options are checked before a library is loaded for them
+    internal::LoadDeferredLibrary(entry.library, std::string(kKind) + " " + Quote(key));
+    const Entry& loaded = Find(key);
+    if (!loaded.library.empty()) {
+      throw ConfigError(entry.library + " was loaded but registers no " + kKind + " " +
+                        Quote(key));
+    }
+    return loaded.factory(values, args...);
   }
 
  private:

@@ -1,11 +1,8 @@
 // Builds the catalogue from the registries; see catalog.h.
 #include "experiments/catalog.h"
 
-#include <algorithm>
-
 #include "benchmarks_data/importer.h"
 #include "predictors/predictor.h"
-#include "predictors/zero_cost_proxies.h"
 #include "spaces/search_space.h"
 #include "strategies/search_strategy.h"
 
@@ -23,26 +20,12 @@ CatalogKind KindOf(const std::string& name, const std::string& singular) {
   return kind;
 }
 
-// The registered predictors, plus the LibTorch proxies where this executable does not link them.
-CatalogKind Predictors() {
-  CatalogKind kind = KindOf<PredictorRegistry>("predictors", "predictor");
-  for (const auto& proxy : ZeroCostProxies()) {
-    const bool registered = std::ranges::any_of(
-        kind.entries, [&](const CatalogEntry& e) { return e.key == proxy.key; });
-    if (!registered) {
-      kind.entries.push_back({proxy.key, std::string(proxy.summary) + " [naskit-torch]",
-                              DescribeOptions<ZeroCostOptions>()});
-    }
-  }
-  std::ranges::sort(kind.entries, {}, &CatalogEntry::key);
-  return kind;
-}
-
 }  // namespace
 
 std::vector<CatalogKind> Catalog() {
   return {KindOf<SpaceRegistry>("spaces", "space"),
-          KindOf<StrategyRegistry>("strategies", "strategy"), Predictors(),
+          KindOf<StrategyRegistry>("strategies", "strategy"),
+          KindOf<PredictorRegistry>("predictors", "predictor"),
           KindOf<ImporterRegistry>("importers", "importer")};
 }
 

@@ -31,7 +31,8 @@ class PredictorSuiteReader : public YamlReader {
 
   PredictorSuite Read(const YAML::Node& root) const {
     RejectDuplicateKeys(root, "");
-    RejectUnknownKeys(root, "", {"name", "description", "trials", "predictors", "experiments"});
+    LoadPlugins(root["plugins"]);
+    RejectUnknownKeys(root, "", {"name", "description", "trials", "predictors", "experiments", "plugins"});
     for (const char* required : {"name", "trials", "predictors", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }

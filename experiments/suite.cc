@@ -20,10 +20,11 @@ class SuiteReader : public YamlReader {
 
   Suite Read(const YAML::Node& root) const {
     RejectDuplicateKeys(root, "");
+    LoadPlugins(root["plugins"]);
     Suite suite;
     suite.path = path();
     RejectUnknownKeys(root, "",
-                      {"name", "description", "benchmark", "seeds", "strategies", "experiments"});
+                      {"name", "description", "benchmark", "seeds", "strategies", "experiments", "plugins"});
     for (const char* required : {"name", "benchmark", "seeds", "strategies", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }

@@ -3,11 +3,13 @@
 
 #include <filesystem>
 
+#include "core/plugins.h"
+
 namespace naskit {
 namespace {
 
 // Finds the child of `node` named by one step of a dotted override key. In lists, a step matches
-// the item whose name/label/strategy equals it, or a numeric index.
+// the item whose name, label, strategy or predictor equals it, or a numeric index.
 YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key) {
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
@@ -15,9 +17,10 @@ YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key
       if (std::to_string(i) == step) return item;
       const YAML::Node& view =
           item;  // const access: operator[] on a non-const node inserts the key
-      for (const char* id : {"name", "label", "strategy"}) {
+      for (const std::string id : {"name", "label", "strategy", "predictor"}) {
+        const bool is_key = id == "strategy" || id == "predictor";  // unless a label names it
         if (view.IsMap() && view[id] && view[id].IsScalar() && view[id].as<std::string>() == step &&
-            (std::string(id) != "strategy" || !view["label"])) {
+            (!is_key || !view["label"])) {
           return item;
         }
       }
@@ -56,6 +59,19 @@ void ApplyOverride(YAML::Node& root, const std::string& override_text) {
 }
 
 }  // namespace
+
+void YamlReader::LoadPlugins(const YAML::Node& node) const {
+  if (!node) return;
+  const std::filesystem::path folder = std::filesystem::path(path_).parent_path();
+  for (const auto& file : StringList(node, "plugins")) {
+    const std::filesystem::path plugin(file);
+    try {
+      LoadPlugin(plugin.is_absolute() ? file : (folder / plugin).string());
+    } catch (const ConfigError& e) {
+      Fail(node, "plugins", e.what());
+    }
+  }
+}
 
 YAML::Node LoadSuiteYaml(const std::string& path, const std::vector<std::string>& overrides) {
   if (!std::filesystem::exists(path)) throw ConfigError(path + ": suite file not found");

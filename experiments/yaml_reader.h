@@ -169,6 +169,10 @@ class YamlReader {
     return seeds;
   }
 
+  // Loads the libraries of the suite's `plugins:` list (paths relative to the suite file), before
+  // the plugins they register are looked up.
+  void LoadPlugins(const YAML::Node& node) const;
+
   // YAML lets a map repeat a key and keeps one of the values; a suite must not.
   void RejectDuplicateKeys(const YAML::Node& node, const std::string& prefix) const {
     if (node.IsSequence()) {

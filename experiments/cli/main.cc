@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/errors.h"
+#include "core/plugins.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli_errors.h"
 
@@ -53,7 +54,24 @@ const std::map<std::string, Command>& Commands() {
 void PrintUsage(std::ostream& out) {
   out << "naskit " << NASKIT_VERSION << ": benchmark-driven neural architecture search\n\nusage:\n";
   for (const auto& [name, command] : Commands()) out << "  naskit " << command.usage << "\n";
-  out << "\n`naskit COMMAND --help` describes a command's options.\n";
+  out << "\n`naskit COMMAND --help` describes a command's options. Every command takes\n"
+         "--plugin FILE.so (repeatable) to load a plugin's spaces, strategies and predictors.\n";
+}
+
+// Loads every `--plugin FILE` (or --plugin=FILE) and returns the other arguments.
+std::vector<std::string> LoadPluginArguments(std::vector<std::string> args) {
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--plugin") {
+      if (i + 1 == args.size()) throw naskit::ConfigError("--plugin: expected a file (FILE.so)");
+      naskit::LoadPlugin(args[++i]);
+    } else if (args[i].starts_with("--plugin=")) {
+      naskit::LoadPlugin(args[i].substr(9));
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  return rest;
 }
 
 }  // namespace
@@ -69,6 +87,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   return naskit::RunReportingErrors([&] {
+    naskit::CheckRegistrationConflicts();
+    args = LoadPluginArguments(std::move(args));
+    if (args.empty()) throw naskit::ConfigError("missing command (`naskit --help` lists them)");
     const auto& commands = Commands();
     auto it = commands.find(args[0]);
     if (it == commands.end()) {
