@@ -118,4 +118,33 @@ std::string WriteSyntheticSuite(const std::string& benchmark, const std::string&
   return path;
 }
 
+// A target that is a known function of the architecture: a weighted sum of eight entries of its
+// one-hot encoding, with weights 1..8 (a few choices decide, as in real spaces). Learned
+// predictors must rank it almost perfectly.
+std::vector<double> SyntheticTargets(const SearchSpace& space, std::span<const ArchId> archs) {
+  const std::size_t width = space.EncodingSize(Encoding::kOneHot);
+  std::vector<double> weights(width);
+  Rng rng(99);
+  for (int w = 1; w <= 8; ++w) weights[rng.UniformInt(width)] = w;
+  std::vector<double> targets;
+  for (const ArchId arch : archs) {
+    const auto x = space.Encode(arch, Encoding::kOneHot);
+    double t = 0;
+    for (std::size_t i = 0; i < width; ++i) t += weights[i] * x[i];
+    targets.push_back(t);
+  }
+  return targets;
+}
+
+std::vector<ArchId> SampleDistinct(const SearchSpace& space, std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::set<ArchId> seen;
+  std::vector<ArchId> archs;
+  while (archs.size() < n) {
+    const ArchId arch = space.Sample(rng);
+    if (seen.insert(arch).second) archs.push_back(arch);
+  }
+  return archs;
+}
+
 }  // namespace naskit::testing

@@ -1,6 +1,7 @@
 // Synthetic benchmarks for tests that must not depend on the shared NAS data.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,12 @@ std::string WriteSyntheticSuite(const std::string& benchmark, const std::string&
 
 // The strategies build/naskit knows (`naskit list strategies`): the tests register more.
 std::vector<std::string> CliStrategies();
+
+// A target that is a known function of the architecture: a weighted sum of eight entries of its
+// one-hot encoding, with weights 1..8. Learned predictors must rank it almost perfectly.
+std::vector<double> SyntheticTargets(const SearchSpace& space, std::span<const ArchId> archs);
+
+// `n` distinct architectures of `space`, drawn with `seed`.
+std::vector<ArchId> SampleDistinct(const SearchSpace& space, std::size_t n, std::uint64_t seed);
 
 }  // namespace naskit::testing

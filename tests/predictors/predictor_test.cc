@@ -16,41 +16,13 @@
 #include "predictors/zero_cost_proxies.h"
 #include "spaces/nb201/nb201_macro.h"
 #include "spaces/nb201/nb201_space.h"
+#include "tests/fixtures.h"
 
 namespace naskit {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-// A target that is a known function of the architecture: a weighted sum of eight entries of its
-// one-hot encoding, with weights 1..8 (a few choices decide, as in real spaces). Learned
-// predictors must rank it almost perfectly.
-std::vector<double> SyntheticTargets(const SearchSpace& space, std::span<const ArchId> archs) {
-  const std::size_t width = space.EncodingSize(Encoding::kOneHot);
-  std::vector<double> weights(width);
-  Rng rng(99);
-  for (int w = 1; w <= 8; ++w) weights[rng.UniformInt(width)] = w;
-  std::vector<double> targets;
-  for (const ArchId arch : archs) {
-    const auto x = space.Encode(arch, Encoding::kOneHot);
-    double t = 0;
-    for (std::size_t i = 0; i < width; ++i) t += weights[i] * x[i];
-    targets.push_back(t);
-  }
-  return targets;
-}
-
-std::vector<ArchId> SampleDistinct(const SearchSpace& space, std::size_t n, std::uint64_t seed) {
-  Rng rng(seed);
-  std::set<ArchId> seen;
-  std::vector<ArchId> archs;
-  while (archs.size() < n) {
-    const ArchId arch = space.Sample(rng);
-    if (seen.insert(arch).second) archs.push_back(arch);
-  }
-  return archs;
-}
 
 struct PredictorCase {
   std::string predictor, space;
@@ -75,11 +47,11 @@ TEST_P(PredictorConformanceTest, OnePredictionPerInputAndDeterministic) {
   const SearchSpace& space = GetSpace(GetParam().space);
   auto a = Create(), b = Create();
   if (!a) GTEST_SKIP() << GetParam().predictor << " does not apply to " << GetParam().space;
-  const auto train = SampleDistinct(space, 60, 1);
-  const auto test = SampleDistinct(space, 40, 2);
+  const auto train = testing::SampleDistinct(space, 60, 1);
+  const auto test = testing::SampleDistinct(space, 40, 2);
   if (a->NeedsFit()) {
     EXPECT_THROW(a->Predict(test), std::logic_error) << "Predict() before Fit()";
-    const auto targets = SyntheticTargets(space, train);
+    const auto targets = testing::SyntheticTargets(space, train);
     a->Fit(train, targets, 5);
     b->Fit(train, targets, 5);
   } else {
@@ -113,11 +85,11 @@ TEST_P(PredictorConformanceTest, ThreadCountDoesNotChangeTheFit) {
   const SearchSpace& space = GetSpace(GetParam().space);
   auto one = Create({{"threads", "1"}}), four = Create({{"threads", "4"}});
   if (!one) GTEST_SKIP();
-  const auto train = SampleDistinct(space, 80, 3);
-  const auto targets = SyntheticTargets(space, train);
+  const auto train = testing::SampleDistinct(space, 80, 3);
+  const auto targets = testing::SyntheticTargets(space, train);
   one->Fit(train, targets, 11);
   four->Fit(train, targets, 11);
-  const auto test = SampleDistinct(space, 50, 4);
+  const auto test = testing::SampleDistinct(space, 50, 4);
   EXPECT_EQ(one->Predict(test).mean, four->Predict(test).mean);
 }
 
@@ -125,10 +97,10 @@ TEST_P(PredictorConformanceTest, LearnsAKnownFunctionOfTheEncoding) {
   const SearchSpace& space = GetSpace(GetParam().space);
   auto predictor = Create();
   if (!predictor || !predictor->NeedsFit()) GTEST_SKIP() << "not a learned predictor";
-  const auto archs = SampleDistinct(space, 700, 6);
+  const auto archs = testing::SampleDistinct(space, 700, 6);
   const std::span train(archs.data(), 500), test(archs.data() + 500, 200);
-  predictor->Fit(train, SyntheticTargets(space, train), 1);
-  const double tau = KendallTau(predictor->Predict(test).mean, SyntheticTargets(space, test));
+  predictor->Fit(train, testing::SyntheticTargets(space, train), 1);
+  const double tau = KendallTau(predictor->Predict(test).mean, testing::SyntheticTargets(space, test));
   EXPECT_GE(tau, 0.9) << GetParam().predictor << " on " << GetParam().space;
 }
 
