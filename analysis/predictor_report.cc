@@ -40,8 +40,9 @@ PredictorRecord ReadRecord(const std::string& path) {
     return DataError(path + ": key " + Quote(key) + ": " + what);
   };
   if (j.value("format", "") != kPredictorResultFormat) {
-    throw fail("format", "expected " + Quote(kPredictorResultFormat) + " (a result of `naskit "
-                         "eval-predictors`)");
+    throw fail("format", "expected " + Quote(kPredictorResultFormat) +
+                             " (a result of `naskit "
+                             "eval-predictors`)");
   }
   if (!j.contains("format_version") || !j["format_version"].is_number_integer() ||
       j["format_version"].get<int>() > kPredictorResultFormatVersion) {
@@ -111,12 +112,15 @@ ReportFiles WritePredictorReport(const std::string& results_dir, const std::stri
   try {
     const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
     for (const auto& p : suite["predictors"]) {
-      labels.push_back(p["label"] ? p["label"].as<std::string>() : p["predictor"].as<std::string>());
+      labels.push_back(p["label"] ? p["label"].as<std::string>()
+                                  : p["predictor"].as<std::string>());
     }
     for (const auto& e : suite["experiments"]) experiments.push_back(e["name"].as<std::string>());
   } catch (const YAML::Exception& e) {
-    throw DataError(results_dir + "/suite.yaml: not the suite file `naskit eval-predictors` "
-                                  "writes (" + e.msg + ")");
+    throw DataError(results_dir +
+                    "/suite.yaml: not the suite file `naskit eval-predictors` "
+                    "writes (" +
+                    e.msg + ")");
   }
   for (const auto& r : records) {
     if (std::find(labels.begin(), labels.end(), r.label) == labels.end()) labels.push_back(r.label);
@@ -159,18 +163,19 @@ ReportFiles WritePredictorReport(const std::string& results_dir, const std::stri
         }
       }
       std::sort(sizes.begin(), sizes.end());
-      md += fmt::format("\n## {} · {}\n\nTest set: {} (pool of {} architectures).\n\n",
-                        experiment, dataset,
-                        any->test == "rest" ? "every other architecture of the pool"
-                                            : fmt::format("{} architectures per trial", any->test_size),
-                        any->pool);
+      md += fmt::format(
+          "\n## {} · {}\n\nTest set: {} (pool of {} architectures).\n\n", experiment, dataset,
+          any->test == "rest" ? "every other architecture of the pool"
+                              : fmt::format("{} architectures per trial", any->test_size),
+          any->pool);
       md += "| predictor |";
       for (std::size_t n : sizes) md += fmt::format(" n = {} |", n);
       md += "\n|---|";
       for (std::size_t i = 0; i < sizes.size(); ++i) md += "---|";
       md += "\n";
       std::string details =
-          "\n| predictor | n | trials | Spearman | Pearson | precision@10% | fit s | predict µs/arch "
+          "\n| predictor | n | trials | Spearman | Pearson | precision@10% | fit s | predict "
+          "µs/arch "
           "|\n|---|---|---|---|---|---|---|---|\n";
       PlotSpec plot;
       plot.title = fmt::format("{}: {}, Kendall tau on the test set", experiment, dataset);
@@ -201,13 +206,14 @@ ReportFiles WritePredictorReport(const std::string& results_dir, const std::stri
                         pr = Summarise(precision);
           md += " " + Cell(t) + " |";
           details += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3g} | {:.3g} |\n",
-                                 label, n, it->second.size(), sp.mean, pe.mean, pr.mean,
-                                 fit_s.mean, predict_s.mean * 1e6);
-          csv += fmt::format("{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-                             "{:.6g},{:.6g}\n",
-                             experiment, dataset, label, n, any->test, it->second.front()->test_size,
-                             any->pool, t.n, t.mean, t.mean - t.half_width, t.mean + t.half_width,
-                             sp.mean, pe.mean, pr.mean, fit_s.mean, predict_s.mean);
+                                 label, n, it->second.size(), sp.mean, pe.mean, pr.mean, fit_s.mean,
+                                 predict_s.mean * 1e6);
+          csv += fmt::format(
+              "{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+              "{:.6g},{:.6g}\n",
+              experiment, dataset, label, n, any->test, it->second.front()->test_size, any->pool,
+              t.n, t.mean, t.mean - t.half_width, t.mean + t.half_width, sp.mean, pe.mean, pr.mean,
+              fit_s.mean, predict_s.mean);
           series.x.push_back(static_cast<double>(n));
           series.mean.push_back(t.mean);
           series.low.push_back(t.mean - t.half_width);

@@ -85,7 +85,6 @@ std::string Slug(const std::string& text) {
   return out;
 }
 
-
 ReportFiles WriteReport(const std::string& results_dir, const std::string& out_dir) {
   if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
   const fs::path report_root = fs::weakly_canonical(out_dir);
@@ -99,8 +98,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   std::sort(files.begin(), files.end());
   if (files.empty())
     throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
-  if (fs::exists(results_dir + "/suite.yaml") &&
-      IsPredictorSuite(results_dir + "/suite.yaml")) {
+  if (fs::exists(results_dir + "/suite.yaml") && IsPredictorSuite(results_dir + "/suite.yaml")) {
     return WritePredictorReport(results_dir, out_dir, files);
   }
   std::vector<RunRecord> records;

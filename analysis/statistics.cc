@@ -48,7 +48,8 @@ std::uint64_t SortCountingInversions(std::vector<double>& x) {
   std::vector<double> buffer(x.size());
   for (std::size_t width = 1; width < x.size(); width *= 2) {
     for (std::size_t lo = 0; lo < x.size(); lo += 2 * width) {
-      const std::size_t mid = std::min(lo + width, x.size()), hi = std::min(lo + 2 * width, x.size());
+      const std::size_t mid = std::min(lo + width, x.size()),
+                        hi = std::min(lo + 2 * width, x.size());
       std::size_t i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
         if (x[j] < x[i]) {
@@ -87,9 +88,8 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
   const std::size_t n = a.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
-    return a[i] != a[j] ? a[i] < a[j] : b[i] < b[j];
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t i, std::size_t j) { return a[i] != a[j] ? a[i] < a[j] : b[i] < b[j]; });
   const std::uint64_t ties_a =
       TiedPairs(n, [&](std::size_t i, std::size_t j) { return a[order[i]] == a[order[j]]; });
   const std::uint64_t ties_both = TiedPairs(n, [&](std::size_t i, std::size_t j) {
@@ -102,8 +102,8 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
   const std::uint64_t ties_b = TiedPairs(
       n, [&](std::size_t i, std::size_t j) { return b_in_a_order[i] == b_in_a_order[j]; });
   const double pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
-  const double denominator = std::sqrt((pairs - static_cast<double>(ties_a)) *
-                                       (pairs - static_cast<double>(ties_b)));
+  const double denominator =
+      std::sqrt((pairs - static_cast<double>(ties_a)) * (pairs - static_cast<double>(ties_b)));
   if (n < 2 || denominator == 0) return NAN;
   const double concordant_minus_discordant =
       pairs - static_cast<double>(ties_a) - static_cast<double>(ties_b) +

@@ -21,7 +21,6 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b);
 double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
                       double fraction);
 
-
 // Two-sided 95% Student-t quantile for `dof` degrees of freedom (1.96 as dof grows).
 double StudentT95(std::size_t dof);
 

@@ -41,7 +41,8 @@ void LoadPluginLocked(PluginState& state, const std::string& path) {
     if (loaded == canonical) return;
   }
   if (!fs::is_regular_file(path, error)) {
-    throw ConfigError(path + ": plugin not found (expected a shared library, e.g. libmy_plugin.so)");
+    throw ConfigError(path +
+                      ": plugin not found (expected a shared library, e.g. libmy_plugin.so)");
   }
   const std::size_t before = state.conflicts.size();
   // The library's registrations run inside dlopen, on this thread, while the mutex is held.

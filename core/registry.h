@@ -131,8 +131,7 @@ class Registry {
     internal::LoadDeferredLibrary(entry.library, std::string(kKind) + " " + Quote(key));
     const Entry& loaded = Find(key);
     if (!loaded.library.empty()) {
-      throw ConfigError(entry.library + " was loaded but registers no " + kKind + " " +
-                        Quote(key));
+      throw ConfigError(entry.library + " was loaded but registers no " + kKind + " " + Quote(key));
     }
     return loaded.factory(values, args...);
   }

@@ -45,7 +45,9 @@ void ClaimFolder(const JobFolder& folder, const std::string& out_dir) {
   const std::string checksum_file = out_dir + "/benchmark.checksum";
   if (!CreateFileAtomically(checksum_file, folder.checksums)) {
     if (const std::string recorded = ReadFile(checksum_file); recorded != folder.checksums) {
-      auto line = [](const std::string& text) { return text.substr(0, text.find_last_not_of('\n') + 1); };
+      auto line = [](const std::string& text) {
+        return text.substr(0, text.find_last_not_of('\n') + 1);
+      };
       throw ConfigError(out_dir + " holds results computed on another version of " +
                         folder.benchmarks + " (checksum " + line(recorded) + ", now " +
                         line(folder.checksums) + "); choose another --out or remove the folder");
@@ -91,7 +93,8 @@ RunnerSummary RunJobs(const JobFolder& folder, const std::vector<std::string>& k
   }
 
   std::optional<Progress> progress;
-  if (options.progress && !todo.empty()) progress.emplace("naskit " + folder.command + " " + folder.suite_name, todo.size());
+  if (options.progress && !todo.empty())
+    progress.emplace("naskit " + folder.command + " " + folder.suite_name, todo.size());
   std::atomic<std::size_t> next{0}, completed{0};
   std::mutex error_mutex;
   std::exception_ptr error;

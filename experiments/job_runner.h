@@ -2,7 +2,8 @@
 // atomically, on a thread pool (or one shard of them). Finished jobs are skipped, so an interrupted
 // suite resumes where it stopped and a finished one does nothing. A folder holds one suite: its
 // canonical YAML and the checksums of its benchmarks are recorded by the first run and checked by
-// every later one. Search suites (suite_runner.h) and predictor suites (predictor_suite.h) share it.
+// every later one. Search suites (suite_runner.h) and predictor suites (predictor_suite.h) share
+// it.
 #pragma once
 
 #include <atomic>

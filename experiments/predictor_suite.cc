@@ -32,7 +32,8 @@ class PredictorSuiteReader : public YamlReader {
   PredictorSuite Read(const YAML::Node& root) const {
     RejectDuplicateKeys(root, "");
     LoadPlugins(root["plugins"]);
-    RejectUnknownKeys(root, "", {"name", "description", "trials", "predictors", "experiments", "plugins"});
+    RejectUnknownKeys(root, "",
+                      {"name", "description", "trials", "predictors", "experiments", "plugins"});
     for (const char* required : {"name", "trials", "predictors", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }
@@ -130,7 +131,8 @@ class PredictorSuiteReader : public YamlReader {
       for (const auto& label : NameList(node["predictors"], "predictors")) {
         const auto it = std::find(labels.begin(), labels.end(), label);
         if (it == labels.end()) {
-          Fail(node["predictors"], "predictors", UnknownNameMessage("predictor label", label, labels));
+          Fail(node["predictors"], "predictors",
+               UnknownNameMessage("predictor label", label, labels));
         }
         e.predictors.push_back(static_cast<std::size_t>(it - labels.begin()));
       }
@@ -186,7 +188,8 @@ Pool MakePool(const PredictorSuite& suite, const PredictorExperiment& e, const s
     const float value = target->At(row, column);
     const ArchId arch = benchmark.data().archs[row];
     if (std::isnan(value)) continue;
-    if (std::ranges::any_of(encoders, [&](const auto& enc) { return !enc->Covers(arch); })) continue;
+    if (std::ranges::any_of(encoders, [&](const auto& enc) { return !enc->Covers(arch); }))
+      continue;
     pool.archs.push_back(arch);
     pool.targets.push_back(value);
   }
@@ -206,8 +209,8 @@ Pool MakePool(const PredictorSuite& suite, const PredictorExperiment& e, const s
 std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, const Pool& pool) {
   const PredictorExperiment& e = suite.experiments[run.experiment];
   const SuitePredictor& p = suite.predictors[run.predictor];
-  const PoolSplit split =
-      SplitPool(pool.archs.size(), run.trial, run.dataset, run.train_size, e.test_size, e.test_rest);
+  const PoolSplit split = SplitPool(pool.archs.size(), run.trial, run.dataset, run.train_size,
+                                    e.test_size, e.test_rest);
   std::vector<ArchId> train, test;
   std::vector<double> train_targets, test_targets;
   for (std::size_t i : split.train) {
@@ -224,7 +227,8 @@ std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, c
   auto predictor = PredictorRegistry::Global().Create(p.key, p.options, context);
   const auto fit_start = Clock::now();
   if (predictor->NeedsFit()) {
-    const std::uint64_t seed = Rng(run.trial).Derive("predictor fit").Derive(run.train_size).NextU64();
+    const std::uint64_t seed =
+        Rng(run.trial).Derive("predictor fit").Derive(run.train_size).NextU64();
     predictor->Fit(train, train_targets, seed);
   }
   const auto predict_start = Clock::now();

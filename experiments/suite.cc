@@ -23,8 +23,9 @@ class SuiteReader : public YamlReader {
     LoadPlugins(root["plugins"]);
     Suite suite;
     suite.path = path();
-    RejectUnknownKeys(root, "",
-                      {"name", "description", "benchmark", "seeds", "strategies", "experiments", "plugins"});
+    RejectUnknownKeys(
+        root, "",
+        {"name", "description", "benchmark", "seeds", "strategies", "experiments", "plugins"});
     for (const char* required : {"name", "benchmark", "seeds", "strategies", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }
@@ -173,7 +174,6 @@ class SuiteReader : public YamlReader {
     }
     return e;
   }
-
 };
 
 std::string FormatBudget(double budget, const std::string& unit) {

@@ -25,7 +25,6 @@ class YamlReader {
   explicit YamlReader(std::string path) : path_(std::move(path)) {}
   const std::string& path() const { return path_; }
 
-
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& key,
                          const std::string& what) const {
     std::string where = path_;
@@ -85,7 +84,8 @@ class YamlReader {
       if (item.second.IsSequence()) {
         // A list option (`features: [onehot, zc:synflow]`) is its items joined by commas.
         std::string joined;
-        for (const auto& value : item.second) joined += (joined.empty() ? "" : ",") + Scalar(value, key);
+        for (const auto& value : item.second)
+          joined += (joined.empty() ? "" : ",") + Scalar(value, key);
         out[key] = joined;
         continue;
       }

@@ -89,7 +89,8 @@ class GaussianProcess final : public Predictor {
         }
       }
     }
-    if (!std::isfinite(best)) throw std::runtime_error("predictor \"gp\": no kernel matrix was positive definite");
+    if (!std::isfinite(best))
+      throw std::runtime_error("predictor \"gp\": no kernel matrix was positive definite");
     fitted_ = true;
   }
 

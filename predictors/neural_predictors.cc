@@ -11,8 +11,8 @@ const bool kDeferredPredictorsRegistered [[maybe_unused]] = [] {
   auto& registry = PredictorRegistry::Global();
   registry.AddDeferred<MlpEnsembleOptions>(
       "mlp_ensemble", "BANANAS's ensemble of MLPs, with uncertainty [LibTorch]", kTorchLibrary);
-  registry.AddDeferred<GcnOptions>("gcn", "graph convolutional network (Wen et al., ECCV 2020) [LibTorch]",
-                                   kTorchLibrary);
+  registry.AddDeferred<GcnOptions>(
+      "gcn", "graph convolutional network (Wen et al., ECCV 2020) [LibTorch]", kTorchLibrary);
   registry.AddDeferred<GinOptions>(
       "gin", "graph isomorphism network with uncertainty (NPENAS) [LibTorch]", kTorchLibrary);
   for (const auto& proxy : ZeroCostProxies()) {

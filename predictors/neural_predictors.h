@@ -3,15 +3,18 @@
 // naskit loads when a suite first builds one (core/plugins.h). Implementations:
 // training/neural_predictors.cc.
 //
-//   mlp_ensemble  BANANAS's meta neural network (White, Neiswanger & Savani, AAAI 2021): an ensemble
+//   mlp_ensemble  BANANAS's meta neural network (White, Neiswanger & Savani, AAAI 2021): an
+//   ensemble
 //                 of fully connected networks (10 layers of width 20, Adam, learning rate 0.01, 200
 //                 epochs, batch 32, mean absolute error) on the path encoding; its spread across
 //                 members is the uncertainty.
 //   gcn           Wen et al., "Neural Predictor for Neural Architecture Search" (ECCV 2020): graph
-//                 convolutions over the cell's DAG in both edge directions, node mean, a linear head.
-//   gin           NPENAS's predictor (Wei et al., IEEE TNNLS 2022): graph isomorphism network layers
-//                 (Xu et al., ICLR 2019), sum pooling, and a head that outputs a mean and a standard
-//                 deviation, trained by Gaussian negative log-likelihood.
+//                 convolutions over the cell's DAG in both edge directions, node mean, a linear
+//                 head.
+//   gin           NPENAS's predictor (Wei et al., IEEE TNNLS 2022): graph isomorphism network
+//   layers
+//                 (Xu et al., ICLR 2019), sum pooling, and a head that outputs a mean and a
+//                 standard deviation, trained by Gaussian negative log-likelihood.
 // Targets are standardised; all randomness (initial weights, batches) comes from the fit's seed.
 // Each fit uses one LibTorch thread, so results do not depend on the machine: parallelism comes
 // from running trials side by side (--jobs).

@@ -88,8 +88,9 @@ void Train(nn::Module& model, const NeuralTrainingOptions& o, std::size_t n, std
   for (int epoch = 0; epoch < o.epochs; ++epoch) {
     for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
     for (std::size_t start = 0; start < n; start += batch) {
-      const std::vector<std::int64_t> ids(order.begin() + static_cast<std::ptrdiff_t>(start),
-                                          order.begin() + static_cast<std::ptrdiff_t>(std::min(n, start + batch)));
+      const std::vector<std::int64_t> ids(
+          order.begin() + static_cast<std::ptrdiff_t>(start),
+          order.begin() + static_cast<std::ptrdiff_t>(std::min(n, start + batch)));
       optimizer.zero_grad();
       loss(torch::tensor(ids)).backward();
       optimizer.step();
@@ -221,7 +222,8 @@ class GraphEncoder {
       for (const auto& label : space_->Graph(arch).node_labels) labels.insert(label);
     }
     vocabulary_.clear();
-    for (const auto& label : labels) vocabulary_.emplace(label, static_cast<std::int64_t>(vocabulary_.size()));
+    for (const auto& label : labels)
+      vocabulary_.emplace(label, static_cast<std::int64_t>(vocabulary_.size()));
   }
   std::int64_t Labels() const { return static_cast<std::int64_t>(vocabulary_.size()); }
 
@@ -230,7 +232,8 @@ class GraphEncoder {
     std::int64_t nodes = 1;
     for (const ArchId arch : archs) {
       graphs.push_back(space_->Graph(arch));
-      nodes = std::max<std::int64_t>(nodes, static_cast<std::int64_t>(graphs.back().node_labels.size()));
+      nodes = std::max<std::int64_t>(nodes,
+                                     static_cast<std::int64_t>(graphs.back().node_labels.size()));
     }
     const auto b = static_cast<std::int64_t>(archs.size());
     torch::Tensor x = torch::zeros({b, nodes, Labels()});
@@ -272,8 +275,10 @@ struct GcnImpl : nn::Module {
   GcnImpl(std::int64_t labels, const GraphPredictorOptions& o) {
     std::int64_t in = labels;
     for (int l = 0; l < o.layers; ++l) {
-      forward_layers.push_back(register_module("forward" + std::to_string(l), nn::Linear(in, o.hidden)));
-      backward_layers.push_back(register_module("backward" + std::to_string(l), nn::Linear(in, o.hidden)));
+      forward_layers.push_back(
+          register_module("forward" + std::to_string(l), nn::Linear(in, o.hidden)));
+      backward_layers.push_back(
+          register_module("backward" + std::to_string(l), nn::Linear(in, o.hidden)));
       in = o.hidden;
     }
     head = register_module("head", nn::Linear(in, 1));
@@ -300,12 +305,13 @@ struct GinImpl : nn::Module {
   GinImpl(std::int64_t labels, const GraphPredictorOptions& o) {
     std::int64_t in = labels;
     for (int l = 0; l < o.layers; ++l) {
-      layers.push_back(register_module(
-          "gin" + std::to_string(l),
-          nn::Sequential(nn::Linear(in, o.hidden), nn::ReLU(), nn::Linear(o.hidden, o.hidden), nn::ReLU())));
+      layers.push_back(register_module("gin" + std::to_string(l),
+                                       nn::Sequential(nn::Linear(in, o.hidden), nn::ReLU(),
+                                                      nn::Linear(o.hidden, o.hidden), nn::ReLU())));
       in = o.hidden;
     }
-    head = register_module("head", nn::Sequential(nn::Linear(in, o.hidden), nn::ReLU(), nn::Linear(o.hidden, 2)));
+    head = register_module(
+        "head", nn::Sequential(nn::Linear(in, o.hidden), nn::ReLU(), nn::Linear(o.hidden, 2)));
   }
   // Mean and standard deviation (in target z-scores) per graph: [B, 2].
   torch::Tensor forward(const GraphBatch& g) {

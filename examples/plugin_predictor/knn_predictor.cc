@@ -1,5 +1,5 @@
-// An example plugin: a k-nearest-neighbours predictor, built out of tree against an installed naskit
-// (see CMakeLists.txt and README.md) and loaded with `--plugin` or a suite's `plugins:` key.
+// An example plugin: a k-nearest-neighbours predictor, built out of tree against an installed
+// naskit (see CMakeLists.txt and README.md) and loaded with `--plugin` or a suite's `plugins:` key.
 //
 // It predicts an architecture's value as the mean of its k closest training architectures by
 // Hamming distance between one-hot encodings (ties broken by training order), and their spread as

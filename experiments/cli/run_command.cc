@@ -48,9 +48,9 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
       "run only the i-th of n shares: i/n")("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("suite", 1);
-  auto vm = Parse(args,
-                  command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
-                  options, positional);
+  auto vm = Parse(
+      args, command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
+      options, positional);
   if (!vm) return 0;
   const std::vector<std::string> overrides =
       vm->count("set") ? (*vm)["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -63,7 +63,8 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   ParseShard((*vm)["shard"].as<std::string>(), runner);
   const bool predictors = IsPredictorSuite(path);
   if (command == "eval-predictors" && !predictors) {
-    throw ConfigError(path + ": not a predictor suite (it has no \"predictors\" key); run a search "
+    throw ConfigError(path +
+                      ": not a predictor suite (it has no \"predictors\" key); run a search "
                       "suite with `naskit run`");
   }
   std::optional<PredictorSuite> predictor_suite;
@@ -75,8 +76,8 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   }
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  const RunnerSummary summary = predictors ? RunPredictorSuite(*predictor_suite, runner)
-                                           : RunSuite(*search_suite, runner);
+  const RunnerSummary summary =
+      predictors ? RunPredictorSuite(*predictor_suite, runner) : RunSuite(*search_suite, runner);
   if (summary.interrupted) {
     fmt::print(stderr,
                "naskit: interrupted: {} of {} runs finished and saved in {}; run the same command "

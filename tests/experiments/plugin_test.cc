@@ -16,7 +16,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(PluginTest, ExamplePluginRegistersItsPredictor) {
-  const auto listed = testing::RunCli({"--plugin", NASKIT_EXAMPLE_PLUGIN, "describe", "predictor", "knn"});
+  const auto listed =
+      testing::RunCli({"--plugin", NASKIT_EXAMPLE_PLUGIN, "describe", "predictor", "knn"});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(listed.out, HasSubstr("neighbours averaged"));
   const auto without = testing::RunCli({"describe", "predictor", "knn"});

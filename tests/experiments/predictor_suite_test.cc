@@ -76,8 +76,8 @@ TEST(PredictorSuiteTest, ErrorsNameTheFileKeyAndValue) {
   text += "    predictors: [ridge, gp]\n";
   EXPECT_THAT([&] { LoadPredictorSuite(WriteSuite(dir, text)); },
               ThrowsMessage<ConfigError>(HasSubstr("unknown predictor label \"gp\"")));
-  const PredictorSuite too_big =
-      LoadPredictorSuite(WriteSuite(dir, SmallSuite(benchmark)), {"experiments.toy.test_size=15600"});
+  const PredictorSuite too_big = LoadPredictorSuite(WriteSuite(dir, SmallSuite(benchmark)),
+                                                    {"experiments.toy.test_size=15600"});
   RunnerOptions options;
   options.out_dir = dir + "/out";
   options.progress = false;
@@ -85,9 +85,12 @@ TEST(PredictorSuiteTest, ErrorsNameTheFileKeyAndValue) {
               ThrowsMessage<ConfigError>(
                   HasSubstr("15625 architectures have test_accuracy and every feature the "
                             "predictors read; train size 50 and test_size 15600 need 15650")));
-  EXPECT_THAT([&] { LoadPredictorSuite(WriteSuite(dir, SmallSuite(benchmark)),
-                                       {"predictors.ridge.options.alpha=-1"}); },
-              ThrowsMessage<ConfigError>(HasSubstr("alpha")));
+  EXPECT_THAT(
+      [&] {
+        LoadPredictorSuite(WriteSuite(dir, SmallSuite(benchmark)),
+                           {"predictors.ridge.options.alpha=-1"});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("alpha")));
 }
 
 // The result files without their wall-clock timings.

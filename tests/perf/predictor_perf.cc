@@ -43,14 +43,16 @@ const Data& Cells() {
 }
 
 void BM_Fit1000(benchmark::State& state, const std::string& key) {
-  if (!Nb201()) return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
+  if (!Nb201())
+    return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
   const Data& d = Cells();
   auto predictor = PredictorRegistry::Global().Create(key, {}, {Nb201()->space()});
   for (auto _ : state) predictor->Fit(d.train, d.targets, 1);
 }
 
 void BM_Predict15625(benchmark::State& state, const std::string& key) {
-  if (!Nb201()) return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
+  if (!Nb201())
+    return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
   const Data& d = Cells();
   auto predictor = PredictorRegistry::Global().Create(key, {}, {Nb201()->space()});
   predictor->Fit(d.train, d.targets, 1);
@@ -59,7 +61,8 @@ void BM_Predict15625(benchmark::State& state, const std::string& key) {
 }
 
 void BM_Reference_OneHot15625(benchmark::State& state) {
-  if (!Nb201()) return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
+  if (!Nb201())
+    return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
   const FeatureEncoder encoder("onehot", {Nb201()->space()}, "reference");
   for (auto _ : state) benchmark::DoNotOptimize(encoder.Encode(Cells().all).data());
   state.SetItemsProcessed(state.iterations() * 15625);

@@ -6,8 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/errors.h"
 #include <set>
+#include "core/errors.h"
 
 #include "analysis/statistics.h"
 #include "experiments/catalog.h"
@@ -100,7 +100,8 @@ TEST_P(PredictorConformanceTest, LearnsAKnownFunctionOfTheEncoding) {
   const auto archs = testing::SampleDistinct(space, 700, 6);
   const std::span train(archs.data(), 500), test(archs.data() + 500, 200);
   predictor->Fit(train, testing::SyntheticTargets(space, train), 1);
-  const double tau = KendallTau(predictor->Predict(test).mean, testing::SyntheticTargets(space, test));
+  const double tau =
+      KendallTau(predictor->Predict(test).mean, testing::SyntheticTargets(space, test));
   EXPECT_GE(tau, 0.9) << GetParam().predictor << " on " << GetParam().space;
 }
 
@@ -134,8 +135,9 @@ TEST(PredictorOptionsTest, BoundsAreChecked) {
 
 TEST(FeatureEncoderTest, ReadsAllowedBenchmarkFeaturesOnly) {
   const Nb201Space space;
-  EXPECT_THAT([&] { FeatureEncoder("onehot,zc:synflow", {space}, "predictor \"x\""); },
-              ThrowsMessage<ConfigError>(HasSubstr("reads a benchmark, and this predictor has none")));
+  EXPECT_THAT(
+      [&] { FeatureEncoder("onehot,zc:synflow", {space}, "predictor \"x\""); },
+      ThrowsMessage<ConfigError>(HasSubstr("reads a benchmark, and this predictor has none")));
   EXPECT_THAT([&] { FeatureEncoder("onehot,valid_accuracy", {space}, "predictor \"x\""); },
               ThrowsMessage<ConfigError>(HasSubstr("feature \"valid_accuracy\" is unknown")));
   EXPECT_THAT([&] { FeatureEncoder("onehot,,path", {space}, "predictor \"x\""); },
