@@ -3,6 +3,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <dlfcn.h>
+#include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>

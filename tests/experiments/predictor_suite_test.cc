@@ -25,7 +25,7 @@ using ::testing::ThrowsMessage;
 
 std::string WriteSuite(const std::string& dir, const std::string& body) {
   fs::create_directories(dir);
-  const std::string path = dir + "/predictors.yaml";
+  std::string path = dir + "/predictors.yaml";
   std::ofstream(path) << body;
   return path;
 }
