@@ -36,6 +36,15 @@ struct PluginOptions {
   OptionValues options;  // the plugin's options as written (keys without the "predictor." prefix)
 };
 
+// A plugin as a suite names it: `- strategy: regularized_evolution` with an optional label and
+// options.
+struct SuitePlugin {
+  std::string label;      // defaults to the key
+  std::string key;
+  OptionValues options;   // as written
+  OptionValues resolved;  // every option, defaults included
+};
+
 // A bound on an option's value; the default constrains nothing.
 struct Constraint {
   std::optional<double> min;

@@ -43,33 +43,8 @@ class PredictorSuiteReader : public YamlReader {
     if (root["description"]) suite.description = Scalar(root["description"], "description");
     suite.trials = Seeds(root["trials"]);
 
-    const YAML::Node predictors = root["predictors"];
-    if (!predictors.IsSequence() || predictors.size() == 0) {
-      Fail(predictors, "predictors", "expected a non-empty list of {predictor, label, options}");
-    }
-    std::set<std::string> labels;
-    for (const auto& node : predictors) {
-      RejectUnknownKeys(node, "predictors[]", {"predictor", "label", "options"});
-      if (!node["predictor"]) Fail(node, "predictors[]", "missing required key \"predictor\"");
-      SuitePredictor p;
-      p.key = Scalar(node["predictor"], "predictor");
-      p.label = node["label"] ? Name(node["label"], "label") : p.key;
-      if (!labels.insert(p.label).second) {
-        Fail(node, "label",
-             "two predictors share the label " + Quote(p.label) + "; give each a distinct label");
-      }
-      if (node["options"]) {
-        if (!node["options"].IsMap())
-          Fail(node["options"], "options", "expected a mapping of option to value");
-        FlattenOptions(node["options"], "", p.options);
-      }
-      try {
-        p.resolved = PredictorRegistry::Global().Find(p.key).resolve(p.options);
-      } catch (const ConfigError& e) {
-        Fail(node, "", e.what());
-      }
-      suite.predictors.push_back(std::move(p));
-    }
+    suite.predictors =
+        PluginList<PredictorRegistry>(root["predictors"], "predictors", "predictor");
 
     const YAML::Node experiments = root["experiments"];
     if (!experiments.IsSequence() || experiments.size() == 0) {

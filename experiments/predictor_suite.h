@@ -39,12 +39,7 @@ namespace naskit {
 inline constexpr const char* kPredictorResultFormat = "naskit-predictor-result";
 inline constexpr int kPredictorResultFormatVersion = 1;
 
-struct SuitePredictor {
-  std::string label;
-  std::string key;
-  OptionValues options;   // as written
-  OptionValues resolved;  // every option, defaults included
-};
+using SuitePredictor = SuitePlugin;
 
 struct PredictorExperiment {
   std::string name;

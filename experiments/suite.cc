@@ -34,33 +34,8 @@ class SuiteReader : public YamlReader {
     suite.benchmark = Scalar(root["benchmark"], "benchmark");
     suite.seeds = Seeds(root["seeds"]);
 
-    const YAML::Node strategies = root["strategies"];
-    if (!strategies.IsSequence() || strategies.size() == 0) {
-      Fail(strategies, "strategies", "expected a non-empty list of {strategy, label, options}");
-    }
-    std::set<std::string> labels;
-    for (const auto& node : strategies) {
-      RejectUnknownKeys(node, "strategies[]", {"strategy", "label", "options"});
-      if (!node["strategy"]) Fail(node, "strategies[]", "missing required key \"strategy\"");
-      SuiteStrategy s;
-      s.key = Scalar(node["strategy"], "strategy");
-      s.label = node["label"] ? Name(node["label"], "label") : s.key;
-      if (!labels.insert(s.label).second) {
-        Fail(node, "label",
-             "two strategies share the label " + Quote(s.label) + "; give each a distinct label");
-      }
-      if (node["options"]) {
-        if (!node["options"].IsMap())
-          Fail(node["options"], "options", "expected a mapping of option to value");
-        FlattenOptions(node["options"], "", s.options);
-      }
-      try {
-        s.resolved = StrategyRegistry::Global().Find(s.key).resolve(s.options);
-      } catch (const ConfigError& e) {
-        Fail(node, "", e.what());
-      }
-      suite.strategies.push_back(std::move(s));
-    }
+    suite.strategies =
+        PluginList<StrategyRegistry>(root["strategies"], "strategies", "strategy");
 
     const YAML::Node experiments = root["experiments"];
     if (!experiments.IsSequence() || experiments.size() == 0) {

@@ -34,12 +34,7 @@ namespace naskit {
 // not an exhausted machine.
 inline constexpr double kMaxRunsPerSuite = 2'000'000;
 
-struct SuiteStrategy {
-  std::string label;
-  std::string key;
-  OptionValues options;   // as written
-  OptionValues resolved;  // every option, defaults included
-};
+using SuiteStrategy = SuitePlugin;
 
 struct SuiteExperiment {
   std::string name;

@@ -169,6 +169,42 @@ class YamlReader {
     return seeds;
   }
 
+  // A suite's list of plugins of one registry (`strategies:` of `- strategy: KEY`, with an optional
+  // label and options): labels are distinct and options are checked with the plugin's schema.
+  template <class RegistryT>
+  std::vector<SuitePlugin> PluginList(const YAML::Node& list, const std::string& list_key,
+                                      const std::string& item_key) const {
+    if (!list.IsSequence() || list.size() == 0) {
+      Fail(list, list_key, "expected a non-empty list of {" + item_key + ", label, options}");
+    }
+    std::vector<SuitePlugin> plugins;
+    std::set<std::string> labels;
+    for (const auto& node : list) {
+      RejectUnknownKeys(node, list_key + "[]", {item_key, "label", "options"});
+      if (!node[item_key]) Fail(node, list_key + "[]", "missing required key " + Quote(item_key));
+      SuitePlugin p;
+      p.key = Scalar(node[item_key], item_key);
+      p.label = node["label"] ? Name(node["label"], "label") : p.key;
+      if (!labels.insert(p.label).second) {
+        Fail(node, "label",
+             "two " + list_key + " share the label " + Quote(p.label) +
+                 "; give each a distinct label");
+      }
+      if (node["options"]) {
+        if (!node["options"].IsMap())
+          Fail(node["options"], "options", "expected a mapping of option to value");
+        FlattenOptions(node["options"], "", p.options);
+      }
+      try {
+        p.resolved = RegistryT::Global().Find(p.key).resolve(p.options);
+      } catch (const ConfigError& e) {
+        Fail(node, "", e.what());
+      }
+      plugins.push_back(std::move(p));
+    }
+    return plugins;
+  }
+
   // Loads the libraries of the suite's `plugins:` list (paths relative to the suite file), before
   // the plugins they register are looked up.
   void LoadPlugins(const YAML::Node& node) const;
