@@ -4,9 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "core/plugins.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 
@@ -54,6 +58,28 @@ TEST(PluginTest, BadPluginsAreClearErrors) {
   const auto bad = testing::RunCli({"--plugin", text, "list"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("cannot load plugin"));
+}
+
+TEST(PluginTest, BuiltInKeysAreRegisteredOnce) { EXPECT_NO_THROW(CheckRegistrationConflicts()); }
+
+// A naskit without its LibTorch layer beside it says which library a predictor needs.
+TEST(PluginTest, AMissingLibTorchLayerIsAClearError) {
+  const std::string dir = testing::TempDir("no-torch");
+  const std::string binary = dir + "/naskit";
+  std::filesystem::copy_file(testing::NaskitBinary(), binary);
+  const std::string suite = dir + "/suite.yaml";
+  std::ofstream(suite) << "name: gnn\ntrials: 0\npredictors:\n  - predictor: gin\n"
+                          "experiments:\n  - name: toy\n    benchmark: "
+                       << testing::SyntheticNb201File()
+                       << "\n    datasets: [toy]\n    metric: test_accuracy\n"
+                          "    train_sizes: [20]\n";
+  const std::string command = "env -u NASKIT_PLUGIN_PATH " + binary + " eval-predictors " + suite +
+                              " --out " + dir + "/out 2>" + dir + "/err";
+  EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 2);
+  std::ifstream err(dir + "/err");
+  const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(message, HasSubstr("predictor \"gin\" is built by libnaskit_torch.so, which was not "
+                                 "found (searched " + dir));
 }
 
 }  // namespace
