@@ -101,6 +101,15 @@ std::vector<std::string> CliStrategies() {
   return keys;
 }
 
+OptionValues TestOptions(const std::string& strategy) {
+  for (const OptionInfo& option : StrategyRegistry::Global().Find(strategy).options) {
+    if (option.key == "predictor" && option.type == "plugin") {
+      return {{"predictor", "xgboost"}, {"predictor.rounds", "20"}};
+    }
+  }
+  return {};
+}
+
 std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
                                 const std::string& budgets,
                                 const std::vector<std::string>& strategies) {
@@ -109,6 +118,11 @@ std::string WriteSyntheticSuite(const std::string& benchmark, const std::string&
   out << "name: synthetic\nbenchmark: " << benchmark << "\nseeds: " << seeds << "\nstrategies:\n";
   for (const auto& key : strategies.empty() ? StrategyRegistry::Global().Keys() : strategies) {
     out << "  - strategy: " << key << "\n";
+    const OptionValues options = TestOptions(key);
+    if (!options.empty()) {
+      out << "    options: {predictor: {name: " << options.at("predictor")
+          << ", rounds: " << options.at("predictor.rounds") << "}}\n";
+    }
   }
   out << "experiments:\n"
          "  - name: queries\n    datasets: [toy]\n    budget_unit: queries\n    budgets: "

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "benchmarks_data/tabular_benchmark.h"
+#include "core/options.h"
 
 namespace naskit::testing {
 
@@ -29,6 +30,10 @@ std::string SyntheticNb201File(std::uint64_t salt = 0);
 std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
                                 const std::string& budgets,
                                 const std::vector<std::string>& strategies = {});
+
+// Options that let `strategy` run quickly in the core's tests: a strategy guided by a predictor
+// gets a small XGBoost (its default may be a LibTorch predictor, tested in the LibTorch tests).
+OptionValues TestOptions(const std::string& strategy);
 
 // The strategies build/naskit knows (`naskit list strategies`): the tests register more.
 std::vector<std::string> CliStrategies();

@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "experiments/search_run.h"
 #include "strategies/search_strategy.h"
+#include "tests/fixtures.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -47,7 +48,7 @@ TEST(ObjectivesTest, MinimisingLatencyMeasuresRegretAgainstTheFastestCell) {
   EXPECT_EQ(search.BestReport(0), fastest);
   for (const auto& strategy : StrategyRegistry::Global().Keys()) {
     for (std::uint64_t seed = 0; seed < 5; ++seed) {
-      const RunTrace t = ExecuteRun(search, strategy, {}, seed);
+      const RunTrace t = ExecuteRun(search, strategy, testing::TestOptions(strategy), seed);
       // The incumbent is the fastest cell queried so far.
       double best_seen = INFINITY;
       for (std::size_t i = 0; i < t.row.size(); ++i) {
@@ -74,7 +75,7 @@ TEST(ObjectivesTest, ALatencyConstraintIsNeverViolatedAndSetsTheOptimum) {
   EXPECT_LT(best_feasible, best_overall);  // the constraint binds
   for (const auto& strategy : StrategyRegistry::Global().Keys()) {
     for (std::uint64_t seed = 0; seed < 5; ++seed) {
-      const RunTrace t = ExecuteRun(search, strategy, {}, seed);
+      const RunTrace t = ExecuteRun(search, strategy, testing::TestOptions(strategy), seed);
       for (std::size_t i = 0; i < t.row.size(); ++i) {
         if (std::isnan(t.report[0][i])) continue;  // no feasible cell queried yet
         ASSERT_TRUE(t.incumbent[i]);

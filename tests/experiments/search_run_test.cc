@@ -50,7 +50,7 @@ TEST(SearchRunTest, ArchitecturesWithoutASignalAreNeverProposed) {
   EXPECT_EQ(search.space().Size(), benchmark.NumRows() - (benchmark.NumRows() + 2) / 3);
   EXPECT_EQ(search.BestReport(0), best_measured);
   for (const std::string& strategy : StrategyRegistry::Global().Keys()) {
-    const RunTrace trace = ExecuteRun(search, strategy, {}, 0);
+    const RunTrace trace = ExecuteRun(search, strategy, testing::TestOptions(strategy), 0);
     EXPECT_FALSE(trace.row.empty()) << strategy;
     for (std::size_t row : trace.row) EXPECT_NE(row % 3, 0u) << strategy;
   }

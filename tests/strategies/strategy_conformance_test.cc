@@ -53,9 +53,9 @@ std::vector<std::string> AllPairs() {
 
 TEST_P(StrategyConformanceTest, SameSeedSameRunOtherSeedOtherRun) {
   const PreparedSearch search(Benchmark(), Settings("queries", 60));
-  const RunTrace a = ExecuteRun(search, Strategy(), {}, 3);
-  const RunTrace b = ExecuteRun(search, Strategy(), {}, 3);
-  const RunTrace c = ExecuteRun(search, Strategy(), {}, 4);
+  const RunTrace a = ExecuteRun(search, Strategy(), testing::TestOptions(Strategy()), 3);
+  const RunTrace b = ExecuteRun(search, Strategy(), testing::TestOptions(Strategy()), 3);
+  const RunTrace c = ExecuteRun(search, Strategy(), testing::TestOptions(Strategy()), 4);
   EXPECT_EQ(a.row, b.row);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.row, c.row);
@@ -65,7 +65,7 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
   // On the whole space: 400 sparse rows would run out.
   const SearchSpace& space = Benchmark().space();
   auto strategy =
-      StrategyRegistry::Global().Create(Strategy(), {}, StrategyContext{space, {12}, 0, Rng(1)});
+      StrategyRegistry::Global().Create(Strategy(), testing::TestOptions(Strategy()), StrategyContext{space, {12}, 0, Rng(1)});
   std::set<ArchId> seen;
   std::size_t repeats = 0;
   for (int i = 0; i < 400; ++i) {
@@ -87,7 +87,7 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
 TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
   const SearchSpace& space = Benchmark().space();
   auto strategy =
-      StrategyRegistry::Global().Create(Strategy(), {}, StrategyContext{space, {12}, 0, Rng(1)});
+      StrategyRegistry::Global().Create(Strategy(), testing::TestOptions(Strategy()), StrategyContext{space, {12}, 0, Rng(1)});
   const auto asked = strategy->Ask(1);
   ASSERT_EQ(asked.size(), 1u);
   Rng rng(0);
@@ -100,10 +100,10 @@ TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
 
 TEST_P(StrategyConformanceTest, RespectsQueryAndTimeBudgets) {
   const RunTrace queries =
-      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), Strategy(), {}, 5);
+      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), Strategy(), testing::TestOptions(Strategy()), 5);
   EXPECT_EQ(queries.row.size(), 37u);
   const PreparedSearch timed(Benchmark(), Settings("seconds", 2500));
-  const RunTrace seconds = ExecuteRun(timed, Strategy(), {}, 5);
+  const RunTrace seconds = ExecuteRun(timed, Strategy(), testing::TestOptions(Strategy()), 5);
   ASSERT_GE(seconds.seconds.size(), 2u);
   // The query that crosses the budget is the last one (NB201's protocol).
   EXPECT_GE(seconds.seconds.back(), 2500);
@@ -117,9 +117,9 @@ TEST_P(StrategyConformanceTest, NeverReadsTheReportMetric) {
   for (auto& v : other.tables["metrics/toy/test_accuracy"].values) v = 100 - v;
   const TabularBenchmark flipped(std::move(other));
   const RunTrace a =
-      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), Strategy(), {}, 9);
+      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), Strategy(), testing::TestOptions(Strategy()), 9);
   const RunTrace b =
-      ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), Strategy(), {}, 9);
+      ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), Strategy(), testing::TestOptions(Strategy()), 9);
   EXPECT_EQ(a.row, b.row);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.report, b.report);
@@ -148,7 +148,7 @@ TEST(StrategyTest, SearchBeatsRandomOnTheSyntheticBenchmark) {
   auto mean_final = [&](const std::string& key) {
     double total = 0;
     for (std::uint64_t seed = 0; seed < 40; ++seed)
-      total += ExecuteRun(search, key, {}, seed).report[0].back();
+      total += ExecuteRun(search, key, testing::TestOptions(key), seed).report[0].back();
     return total / 40;
   };
   const double random = mean_final("random");
