@@ -102,12 +102,16 @@ std::vector<std::string> CliStrategies() {
 }
 
 OptionValues TestOptions(const std::string& strategy) {
+  OptionValues options;
   for (const OptionInfo& option : StrategyRegistry::Global().Find(strategy).options) {
     if (option.key == "predictor" && option.type == "plugin") {
-      return {{"predictor", "xgboost"}, {"predictor.rounds", "20"}};
+      options["predictor"] = "xgboost";
+      options["predictor.rounds"] = "10";
     }
+    // Fewer fits per run.
+    if (option.key == "batch" || option.key == "refit_every") options[option.key] = "20";
   }
-  return {};
+  return options;
 }
 
 std::string WriteSyntheticSuite(const std::string& benchmark, const std::string& seeds,
@@ -118,10 +122,9 @@ std::string WriteSyntheticSuite(const std::string& benchmark, const std::string&
   out << "name: synthetic\nbenchmark: " << benchmark << "\nseeds: " << seeds << "\nstrategies:\n";
   for (const auto& key : strategies.empty() ? StrategyRegistry::Global().Keys() : strategies) {
     out << "  - strategy: " << key << "\n";
-    const OptionValues options = TestOptions(key);
-    if (!options.empty()) {
-      out << "    options: {predictor: {name: " << options.at("predictor")
-          << ", rounds: " << options.at("predictor.rounds") << "}}\n";
+    if (const OptionValues options = TestOptions(key); !options.empty()) {
+      out << "    options:\n";
+      for (const auto& [name, value] : options) out << "      " << name << ": " << value << "\n";
     }
   }
   out << "experiments:\n"
