@@ -1,0 +1,75 @@
+// The guidance is real: on an NB201 benchmark whose signal is a known smooth function of the
+// one-hot encoding (a weighted sum of eight of its entries), every predictor-guided strategy
+// reaches the optimum in fewer queries than random search, seed for seed, in at least 9 of 10
+// seeds. Luck cannot do that: random search needs thousands of queries here.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "benchmarks_data/tabular_benchmark.h"
+#include "experiments/search_run.h"
+#include "spaces/nb201/nb201_space.h"
+#include "strategies/search_strategy.h"
+#include "tests/fixtures.h"
+
+namespace naskit {
+namespace {
+
+const TabularBenchmark& SmoothBenchmark() {
+  static const TabularBenchmark benchmark = [] {
+    BenchmarkData data = testing::SyntheticNb201();
+    const Nb201Space space;
+    const std::vector<double> f = testing::SyntheticTargets(space, data.archs);
+    Table& signal = data.tables.at("metrics/toy/valid_accuracy");
+    for (std::size_t row = 0; row < f.size(); ++row) signal.values[row] = static_cast<float>(f[row]);
+    return TabularBenchmark(std::move(data));
+  }();
+  return benchmark;
+}
+
+// Queries until the first optimal signal (the budget + 1 if none).
+std::size_t QueriesToOptimum(const std::string& strategy, const OptionValues& options,
+                             std::uint64_t seed, double budget) {
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget = budget;
+  const PreparedSearch search(SmoothBenchmark(), settings);
+  const Table& signal = SmoothBenchmark().Get("metrics/toy/valid_accuracy");
+  const float best = *std::max_element(signal.values.begin(), signal.values.end());
+  const RunTrace trace = ExecuteRun(search, strategy, options, seed);
+  for (std::size_t q = 0; q < trace.signal.size(); ++q) {
+    if (trace.signal[q] == best) return q + 1;
+  }
+  return static_cast<std::size_t>(budget) + 1;
+}
+
+class GuidedSearchTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GuidedSearchTest, ReachesTheOptimumBeforeRandomSearch) {
+  int wins = 0;
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    const std::size_t guided =
+        QueriesToOptimum(GetParam(), testing::TestOptions(GetParam()), seed, 600);
+    const std::size_t random = QueriesToOptimum("random", {}, seed, 15625);
+    wins += guided < random;
+    RecordProperty("seed" + std::to_string(seed),
+                   std::to_string(guided) + " vs " + std::to_string(random));
+  }
+  EXPECT_GE(wins, 9) << GetParam();
+}
+
+std::vector<std::string> GuidedStrategies() {
+  std::vector<std::string> keys;
+  for (const auto& key : StrategyRegistry::Global().Keys()) {
+    for (const auto& option : StrategyRegistry::Global().Find(key).options) {
+      if (option.key == "predictor" && option.type == "plugin") keys.push_back(key);
+    }
+  }
+  return keys;
+}
+
+INSTANTIATE_TEST_SUITE_P(Guided, GuidedSearchTest, ::testing::ValuesIn(GuidedStrategies()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace naskit
