@@ -10,6 +10,7 @@
 
 #include "analysis/statistics.h"
 #include "core/rng.h"
+#include "experiments/search_run.h"
 #include "predictors/predictor.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
@@ -101,6 +102,25 @@ INSTANTIATE_TEST_SUITE_P(LibTorch, NeuralPredictorTest, ::testing::ValuesIn(Case
                          [](const auto& info) {
                            return info.param.predictor + "_" + info.param.space;
                          });
+
+// The guided strategies with their published predictors (BANANAS's MLP ensemble, NPENAS's GIN):
+// a fixed seed gives an identical trajectory, another seed another one.
+TEST(GuidedStrategyTest, PublishedPredictorsGiveReproducibleTrajectories) {
+  const TabularBenchmark benchmark(testing::SyntheticNb201());
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget = 30;
+  const PreparedSearch search(benchmark, settings);
+  for (const char* strategy : {"bananas", "npenas"}) {
+    const OptionValues options = {{"predictor.epochs", "5"}};
+    const RunTrace a = ExecuteRun(search, strategy, options, 1);
+    const RunTrace b = ExecuteRun(search, strategy, options, 1);
+    const RunTrace c = ExecuteRun(search, strategy, options, 2);
+    EXPECT_EQ(a.row.size(), 30u) << strategy;
+    EXPECT_EQ(a.row, b.row) << strategy;
+    EXPECT_NE(a.row, c.row) << strategy;
+  }
+}
 
 TEST(NeuralPredictorCliTest, TheCoreBinaryLoadsTheLibTorchLayerForASuite) {
   const std::string dir = testing::TempDir("neural-cli");
