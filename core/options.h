@@ -39,7 +39,7 @@ struct PluginOptions {
 // A plugin as a suite names it: `- strategy: regularized_evolution` with an optional label and
 // options.
 struct SuitePlugin {
-  std::string label;      // defaults to the key
+  std::string label;  // defaults to the key
   std::string key;
   OptionValues options;   // as written
   OptionValues resolved;  // every option, defaults included

@@ -43,8 +43,7 @@ class PredictorSuiteReader : public YamlReader {
     if (root["description"]) suite.description = Scalar(root["description"], "description");
     suite.trials = Seeds(root["trials"]);
 
-    suite.predictors =
-        PluginList<PredictorRegistry>(root["predictors"], "predictors", "predictor");
+    suite.predictors = PluginList<PredictorRegistry>(root["predictors"], "predictors", "predictor");
 
     const YAML::Node experiments = root["experiments"];
     if (!experiments.IsSequence() || experiments.size() == 0) {

@@ -34,8 +34,7 @@ class SuiteReader : public YamlReader {
     suite.benchmark = Scalar(root["benchmark"], "benchmark");
     suite.seeds = Seeds(root["seeds"]);
 
-    suite.strategies =
-        PluginList<StrategyRegistry>(root["strategies"], "strategies", "strategy");
+    suite.strategies = PluginList<StrategyRegistry>(root["strategies"], "strategies", "strategy");
 
     const YAML::Node experiments = root["experiments"];
     if (!experiments.IsSequence() || experiments.size() == 0) {

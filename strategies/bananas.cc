@@ -1,6 +1,6 @@
-// BANANAS: White, Neiswanger & Savani, "BANANAS: Bayesian Optimization with Neural Architectures for
-// Neural Architecture Search", AAAI 2021. After `initial` random architectures, each iteration fits
-// the predictor (an ensemble of MLPs on the path encoding, as published) on everything seen,
+// BANANAS: White, Neiswanger & Savani, "BANANAS: Bayesian Optimization with Neural Architectures
+// for Neural Architecture Search", AAAI 2021. After `initial` random architectures, each iteration
+// fits the predictor (an ensemble of MLPs on the path encoding, as published) on everything seen,
 // mutates the best architectures into `candidates`, and proposes the `batch` best by the
 // acquisition function (independent Thompson sampling, as published; UCB and EI as options).
 // Defaults follow the paper and NASLib (10 initial, 10 per iteration, 100 candidates from the 2
@@ -32,17 +32,17 @@ class Bananas final : public internal::GuidedBatchStrategy {
 
  private:
   std::vector<ArchId> Candidates() override {
-    return internal::MutatedCandidates(space(), guide(),
-                                       guide().Best(static_cast<std::size_t>(options_.parents)),
-                                       static_cast<std::size_t>(options_.candidates),
-                                       options_.max_mutations, rng());
+    return internal::MutatedCandidates(
+        space(), guide(), guide().Best(static_cast<std::size_t>(options_.parents)),
+        static_cast<std::size_t>(options_.candidates), options_.max_mutations, rng());
   }
   BananasOptions options_;
 };
 
 }  // namespace
 
-NASKIT_REGISTER_STRATEGY(Bananas, BananasOptions, "bananas",
-                         "BANANAS: predictor ensemble, Thompson sampling over mutations (AAAI 2021)");
+NASKIT_REGISTER_STRATEGY(
+    Bananas, BananasOptions, "bananas",
+    "BANANAS: predictor ensemble, Thompson sampling over mutations (AAAI 2021)");
 
 }  // namespace naskit

@@ -34,8 +34,9 @@ class Npenas final : public internal::GuidedBatchStrategy {
     std::vector<ArchId> children;
     std::unordered_set<ArchId> unique;
     for (ArchId parent : guide().Best(static_cast<std::size_t>(options_.population_size))) {
-      for (ArchId child : internal::MutatedCandidates(
-               space(), guide(), {parent}, static_cast<std::size_t>(options_.offspring), 1, rng())) {
+      for (ArchId child :
+           internal::MutatedCandidates(space(), guide(), {parent},
+                                       static_cast<std::size_t>(options_.offspring), 1, rng())) {
         if (unique.insert(child).second) children.push_back(child);
       }
     }

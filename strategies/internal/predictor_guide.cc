@@ -131,7 +131,8 @@ bool GuidedBatchStrategy::Refill() {
   // The neighbourhood of the best architectures is exhausted: mutate any architecture seen, then
   // sample, so that the search goes on (documented in the strategies' headers).
   if (candidates.empty()) {
-    add_unasked(MutatedCandidates(space_, guide_, guide_.Best(guide_.size()), 10 * batch_, 2, rng_));
+    add_unasked(
+        MutatedCandidates(space_, guide_, guide_.Best(guide_.size()), 10 * batch_, 2, rng_));
   }
   for (int tries = 0; candidates.empty() && tries < 1000; ++tries) {
     const ArchId arch = space_.Sample(rng_);

@@ -29,7 +29,8 @@ struct GuideOptions {
   void VisitGuide(V& v) {
     v("predictor", predictor, "the predictor that ranks candidates, with its options",
       PluginOf<PredictorRegistry>());
-    v("acquisition", acquisition, "its (Thompson sampling), ucb or ei", OneOf({"its", "ucb", "ei"}));
+    v("acquisition", acquisition, "its (Thompson sampling), ucb or ei",
+      OneOf({"its", "ucb", "ei"}));
     v("ucb_beta", ucb_beta, "weight of the standard deviation in ucb", AtLeast(0));
   }
 };

@@ -77,9 +77,11 @@ TEST(PluginTest, AMissingLibTorchLayerIsAClearError) {
                               " --out " + dir + "/out 2>" + dir + "/err";
   EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 2);
   std::ifstream err(dir + "/err");
-  const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  const std::string message((std::istreambuf_iterator<char>(err)),
+                            std::istreambuf_iterator<char>());
   EXPECT_THAT(message, HasSubstr("predictor \"gin\" is built by libnaskit_torch.so, which was not "
-                                 "found (searched " + dir));
+                                 "found (searched " +
+                                 dir));
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ void TrainingCells(std::size_t n, std::vector<ArchId>& archs, std::vector<double
 }
 
 void BM_Fit(benchmark::State& state, const std::string& key) {
-  if (!Nb201()) return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
+  if (!Nb201())
+    return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
   std::vector<ArchId> archs;
   std::vector<double> targets;
   TrainingCells(static_cast<std::size_t>(state.range(0)), archs, targets);
@@ -38,7 +39,8 @@ void BM_Fit(benchmark::State& state, const std::string& key) {
 }
 
 void BM_Predict15625(benchmark::State& state, const std::string& key) {
-  if (!Nb201()) return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
+  if (!Nb201())
+    return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
   std::vector<ArchId> archs;
   std::vector<double> targets;
   TrainingCells(100, archs, targets);
@@ -49,12 +51,12 @@ void BM_Predict15625(benchmark::State& state, const std::string& key) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(all.size()));
 }
 
-#define NASKIT_PREDICTOR_BENCHMARKS(key)                                                        \
-  BENCHMARK_CAPTURE(BM_Fit, key, std::string(#key))                                             \
-      ->Arg(100)                                                                                \
-      ->Arg(1000)                                                                               \
-      ->Unit(benchmark::kSecond)                                                                \
-      ->Iterations(1);                                                                          \
+#define NASKIT_PREDICTOR_BENCHMARKS(key)            \
+  BENCHMARK_CAPTURE(BM_Fit, key, std::string(#key)) \
+      ->Arg(100)                                    \
+      ->Arg(1000)                                   \
+      ->Unit(benchmark::kSecond)                    \
+      ->Iterations(1);                              \
   BENCHMARK_CAPTURE(BM_Predict15625, key, std::string(#key))->Unit(benchmark::kMillisecond)
 
 NASKIT_PREDICTOR_BENCHMARKS(xgboost);

@@ -21,7 +21,8 @@ const TabularBenchmark& SmoothBenchmark() {
     const Nb201Space space;
     const std::vector<double> f = testing::SyntheticTargets(space, data.archs);
     Table& signal = data.tables.at("metrics/toy/valid_accuracy");
-    for (std::size_t row = 0; row < f.size(); ++row) signal.values[row] = static_cast<float>(f[row]);
+    for (std::size_t row = 0; row < f.size(); ++row)
+      signal.values[row] = static_cast<float>(f[row]);
     return TabularBenchmark(std::move(data));
   }();
   return benchmark;

@@ -116,7 +116,9 @@ TEST(ParallelWorkersTest, WorkersShareTheSimulatedClock) {
   s.budget = 30;
   s.workers = 3;
   for (const auto& strategy : StrategyRegistry::Global().Keys()) {
-    EXPECT_EQ(ExecuteRun(PreparedSearch(benchmark, s), strategy, testing::TestOptions(strategy), 1).row.size(), 30u)
+    EXPECT_EQ(ExecuteRun(PreparedSearch(benchmark, s), strategy, testing::TestOptions(strategy), 1)
+                  .row.size(),
+              30u)
         << strategy;
   }
 }

@@ -64,8 +64,8 @@ TEST_P(StrategyConformanceTest, SameSeedSameRunOtherSeedOtherRun) {
 TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
   // On the whole space: 400 sparse rows would run out.
   const SearchSpace& space = Benchmark().space();
-  auto strategy =
-      StrategyRegistry::Global().Create(Strategy(), testing::TestOptions(Strategy()), StrategyContext{space, {12}, 0, Rng(1)});
+  auto strategy = StrategyRegistry::Global().Create(Strategy(), testing::TestOptions(Strategy()),
+                                                    StrategyContext{space, {12}, 0, Rng(1)});
   std::set<ArchId> seen;
   std::size_t repeats = 0;
   for (int i = 0; i < 400; ++i) {
@@ -86,8 +86,8 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
 
 TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
   const SearchSpace& space = Benchmark().space();
-  auto strategy =
-      StrategyRegistry::Global().Create(Strategy(), testing::TestOptions(Strategy()), StrategyContext{space, {12}, 0, Rng(1)});
+  auto strategy = StrategyRegistry::Global().Create(Strategy(), testing::TestOptions(Strategy()),
+                                                    StrategyContext{space, {12}, 0, Rng(1)});
   const auto asked = strategy->Ask(1);
   ASSERT_EQ(asked.size(), 1u);
   Rng rng(0);
@@ -99,8 +99,8 @@ TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
 }
 
 TEST_P(StrategyConformanceTest, RespectsQueryAndTimeBudgets) {
-  const RunTrace queries =
-      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)), Strategy(), testing::TestOptions(Strategy()), 5);
+  const RunTrace queries = ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)),
+                                      Strategy(), testing::TestOptions(Strategy()), 5);
   EXPECT_EQ(queries.row.size(), 37u);
   const PreparedSearch timed(Benchmark(), Settings("seconds", 2500));
   const RunTrace seconds = ExecuteRun(timed, Strategy(), testing::TestOptions(Strategy()), 5);
@@ -116,10 +116,10 @@ TEST_P(StrategyConformanceTest, NeverReadsTheReportMetric) {
   BenchmarkData other = Data();
   for (auto& v : other.tables["metrics/toy/test_accuracy"].values) v = 100 - v;
   const TabularBenchmark flipped(std::move(other));
-  const RunTrace a =
-      ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), Strategy(), testing::TestOptions(Strategy()), 9);
-  const RunTrace b =
-      ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), Strategy(), testing::TestOptions(Strategy()), 9);
+  const RunTrace a = ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 80)), Strategy(),
+                                testing::TestOptions(Strategy()), 9);
+  const RunTrace b = ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), Strategy(),
+                                testing::TestOptions(Strategy()), 9);
   EXPECT_EQ(a.row, b.row);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.report, b.report);
