@@ -20,7 +20,8 @@ cmake -S . -B build-lint -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
 list_units() {  # $1: "torch" or "core"
   /usr/bin/python3 - "$1" <<'PY'
 import json, sys
-torch_targets = ("naskit_training.dir", "naskit-torch.dir", "naskit_torch_tests.dir")
+torch_targets = ("naskit_training.dir", "naskit-torch.dir", "naskit_torch_tests.dir",
+                 "neural_predictor_perf.dir")
 want_torch = sys.argv[1] == "torch"
 units = json.load(open("build-lint/compile_commands.json"))
 for f in sorted({u["file"] for u in units
