@@ -96,6 +96,7 @@ class GaussianProcess final : public Predictor {
 
   Prediction Predict(std::span<const ArchId> archs) const override {
     if (!fitted_) throw std::logic_error("predictor \"gp\": Predict() before Fit()");
+    if (archs.empty()) return {};  // Eigen cannot map an empty buffer
     std::vector<float> raw = features_.Encode(archs);
     scaler_.Apply(raw);
     const Matrix test = ToMatrix(raw, features_.Width());

@@ -57,6 +57,7 @@ class Ridge final : public Predictor {
 
   Prediction Predict(std::span<const ArchId> archs) const override {
     if (!fitted_) throw std::logic_error("predictor \"ridge\": Predict() before Fit()");
+    if (archs.empty()) return {};  // Eigen cannot map an empty buffer
     std::vector<float> raw = features_.Encode(archs);
     scaler_.Apply(raw);
     const Eigen::VectorXd y = (ToMatrix(raw, features_.Width()) * weights_).array() + intercept_;
