@@ -27,6 +27,8 @@ using ::testing::ThrowsMessage;
 struct PredictorCase {
   std::string predictor, space;
 };
+// Test names and messages say "xgboost@nb201" rather than the struct's bytes.
+void PrintTo(const PredictorCase& c, std::ostream* os) { *os << c.predictor << "@" << c.space; }
 
 class PredictorConformanceTest : public ::testing::TestWithParam<PredictorCase> {
  protected:

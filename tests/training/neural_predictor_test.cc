@@ -23,6 +23,8 @@ using ::testing::HasSubstr;
 struct Case {
   std::string predictor, space;
 };
+// Test names and messages say "xgboost@nb201" rather than the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.predictor << "@" << c.space; }
 
 // A known function of the graph the GNNs read: a weight per operation (from a hash of its name),
 // summed over the nodes.
