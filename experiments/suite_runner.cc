@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "experiments/run_result.h"
+#include "strategies/search_strategy.h"
 
 namespace naskit {
 namespace {
@@ -141,6 +142,16 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
         throw ConfigError(suite.path + ": experiment " +
                           Quote(suite.experiments[run.experiment].name) + ": " + e.what());
       }
+    }
+  }
+  // Every strategy is built once here, single-threaded: a plugin library it needs (a LibTorch
+  // predictor) is loaded before the pool starts (core/plugins.h).
+  if (!searches.empty()) {
+    const PreparedSearch& search = *searches.begin()->second;
+    StrategyContext context{search.space(), search.signal().epochs, search.signal_column(), Rng(0)};
+    if (context.fidelities.empty()) context.fidelities = {search.settings().signal_epochs};
+    for (const auto& strategy : suite.strategies) {
+      StrategyRegistry::Global().Create(strategy.key, strategy.options, context);
     }
   }
   std::vector<std::string> keys;
