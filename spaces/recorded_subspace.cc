@@ -49,7 +49,7 @@ std::vector<ArchId> RecordedSubspace::Neighbours(ArchId arch) const {
 }
 
 ArchId RecordedSubspace::Mutate(ArchId arch, Rng& rng) const {
-  const auto neighbours = Neighbours(arch);
+  const auto& neighbours = neighbour_cache_.Get(arch, [&] { return Neighbours(arch); });
   if (neighbours.empty()) return arch;  // a benchmark of one architecture
   return neighbours[rng.UniformInt(neighbours.size())];
 }

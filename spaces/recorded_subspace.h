@@ -14,12 +14,13 @@
 //     decisions (REINFORCE) still samples something recorded;
 //   - Size() is the number of recorded architectures; everything else is the full space's.
 // Distances are computed by a scan over the recorded rows: O(rows × decisions) per move, a few
-// microseconds for the benchmarks naskit ships.
+// microseconds for the benchmarks naskit ships, and Mutate memoises the neighbourhoods it computes.
 #pragma once
 
 #include <unordered_map>
 #include <vector>
 
+#include "spaces/neighbour_cache.h"
 #include "spaces/search_space.h"
 
 namespace naskit {
@@ -64,6 +65,7 @@ class RecordedSubspace final : public SearchSpace {
   std::vector<ArchId> recorded_;
   std::unordered_map<ArchId, std::size_t> position_;
   std::vector<int> choices_;  // [recorded, decisions], row-major
+  NeighbourCache neighbour_cache_;
 };
 
 }  // namespace naskit

@@ -1,6 +1,7 @@
 // Synthetic fixtures; see fixtures.h.
 #include "tests/fixtures.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -97,6 +98,18 @@ std::vector<std::string> CliStrategies() {
   std::istringstream lines(list.out);
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with("  ")) keys.push_back(line.substr(2, line.find(' ', 2) - 2));
+  }
+  return keys;
+}
+
+std::vector<std::string> UnguidedCliStrategies() {
+  std::vector<std::string> keys;
+  for (const std::string& key : CliStrategies()) {
+    const auto& options = StrategyRegistry::Global().Find(key).options;
+    if (std::none_of(options.begin(), options.end(),
+                     [](const OptionInfo& o) { return o.key == "predictor"; })) {
+      keys.push_back(key);
+    }
   }
   return keys;
 }

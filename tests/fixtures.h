@@ -37,6 +37,8 @@ OptionValues TestOptions(const std::string& strategy);
 
 // The strategies build/naskit knows (`naskit list strategies`): the tests register more.
 std::vector<std::string> CliStrategies();
+// Those without a predictor: cheap runs, for tests of the suite runner rather than the strategies.
+std::vector<std::string> UnguidedCliStrategies();
 
 // A target that is a known function of the architecture: a weighted sum of eight entries of its
 // one-hot encoding, with weights 1..8. Learned predictors must rank it almost perfectly.

@@ -76,30 +76,31 @@ std::optional<Spec> Prune(const Spec& s) {
 // The smallest encoding over the relabellings of the intermediate vertices that keep the matrix
 // upper-triangular: one id per isomorphism class (input and output are fixed by their labels).
 ArchId CanonicalId(const Spec& s) {
-  std::vector<int> perm(static_cast<std::size_t>(std::max(0, s.vertices - 2)));
-  std::iota(perm.begin(), perm.end(), 1);
+  // Only the edges and labels move: checking and encoding each relabelling from the edge list
+  // keeps this hot path (every mutation, every sample) free of Spec copies.
+  std::array<std::pair<int, int>, kEdgeSpots> edges{};
+  std::size_t num_edges = 0;
+  for (int i = 0; i < s.vertices; ++i)
+    for (int j = i + 1; j < s.vertices; ++j)
+      if (s.matrix[i][j]) edges[num_edges++] = {i, j};
+  std::array<int, kMaxV> to{};  // old vertex -> new vertex
+  std::iota(to.begin(), to.end(), 0);
   ArchId best = EncodeSpec(s);
-  do {
-    std::array<int, kMaxV> to{};  // old vertex -> new vertex
-    to[0] = 0;
-    to[s.vertices - 1] = s.vertices - 1;
-    for (std::size_t k = 0; k < perm.size(); ++k) to[k + 1] = perm[k];
-    Spec t;
-    t.vertices = s.vertices;
+  // to[0] (input) and to[vertices - 1] (output) stay fixed.
+  while (std::next_permutation(to.begin() + 1, to.begin() + s.vertices - 1)) {
+    ArchId id = static_cast<ArchId>(s.vertices - 2);
     bool upper = true;
-    for (int i = 0; i < s.vertices && upper; ++i) {
-      t.labels[to[i]] = s.labels[i];
-      for (int j = 0; j < s.vertices; ++j) {
-        if (!s.matrix[i][j]) continue;
-        if (to[i] >= to[j]) {
-          upper = false;
-          break;
-        }
-        t.matrix[to[i]][to[j]] = 1;
-      }
+    for (std::size_t e = 0; e < num_edges && upper; ++e) {
+      const int a = to[edges[e].first], b = to[edges[e].second];
+      upper = a < b;
+      id |= ArchId{1} << (kEdgeBit + PairIndex(std::min(a, b), std::max(a, b)));
     }
-    if (upper) best = std::min(best, EncodeSpec(t));
-  } while (std::next_permutation(perm.begin(), perm.end()));
+    if (!upper) continue;
+    for (int k = 1; k + 1 < s.vertices; ++k) {
+      id |= static_cast<ArchId>(s.labels[k]) << (kOpBit + 2 * (to[k] - 1));
+    }
+    best = std::min(best, id);
+  }
   return best;
 }
 
@@ -286,7 +287,7 @@ std::vector<ArchId> Nb101Space::Neighbours(ArchId arch) const {
 }
 
 ArchId Nb101Space::Mutate(ArchId arch, Rng& rng) const {
-  const auto neighbours = Neighbours(arch);
+  const auto& neighbours = neighbour_cache_.Get(arch, [&] { return Neighbours(arch); });
   return neighbours[rng.UniformInt(neighbours.size())];
 }
 

@@ -15,6 +15,7 @@
 #include <array>
 #include <string>
 
+#include "spaces/neighbour_cache.h"
 #include "spaces/search_space.h"
 
 namespace naskit {
@@ -66,6 +67,9 @@ class Nb101Space final : public SearchSpace {
   std::size_t NumChoices(std::size_t decision) const override;
   std::vector<int> ToChoices(ArchId arch) const override;
   std::optional<ArchId> FromChoices(const std::vector<int>& choices) const override;
+
+ private:
+  NeighbourCache neighbour_cache_;  // a neighbourhood costs ~60 canonical hashes
 };
 
 }  // namespace naskit

@@ -118,8 +118,8 @@ TEST_F(SuiteRunnerTest, UnwritableOutputIsAClearError) {
 TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicated) {
   // A suite large enough to take a few hundred milliseconds, killed 20 times at random moments
   // and resumed each time, must end byte-identical to an uninterrupted run.
-  const Suite big = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..199",
-                                                           "[100]", testing::CliStrategies()));
+  const Suite big = LoadSuite(testing::WriteSyntheticSuite(
+      testing::SyntheticNb201File(), "0..199", "[100]", testing::UnguidedCliStrategies()));
   const std::string reference = testing::TempDir("reference");
   RunInto(big, reference, 2);
   const std::string out = testing::TempDir("killed");
@@ -153,8 +153,8 @@ TEST_F(SuiteRunnerTest, SurvivesSigkillAtRandomMomentsWithNothingLostOrDuplicate
 class SuiteRunnerSignalTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(SuiteRunnerSignalTest, StopsCleanlyAndSaysHowToResume) {
-  const Suite big = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..299",
-                                                           "[100]", testing::CliStrategies()));
+  const Suite big = LoadSuite(testing::WriteSyntheticSuite(
+      testing::SyntheticNb201File(), "0..299", "[100]", testing::UnguidedCliStrategies()));
   const std::string out = testing::TempDir("signal");
   const std::string binary = testing::NaskitBinary();
   const std::string err = out + ".err";
