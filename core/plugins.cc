@@ -34,6 +34,24 @@ std::string ConflictList(const std::vector<std::string>& conflicts, std::size_t 
   return text;
 }
 
+// OpenBLAS (LibTorch's BLAS on Debian) picks its kernels from the CPU model when it loads, and
+// 0.3.21 takes CPUs newer than it knows for a Pentium 4 ("Prescott"): on this project's AVX-512
+// machines its generic kernels made GCN fits 1.6x slower. Unless the user chose, name the kernels
+// the CPU's instruction set supports (OpenBLAS runs Zen on its Haswell kernels too) before a
+// plugin can load OpenBLAS. Called before the first dlopen, normally before any thread starts.
+void PreferNativeBlasKernels() {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
+    ::setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    ::setenv("OPENBLAS_CORETYPE", "Haswell", 0);
+  }
+#endif
+}
+
 void LoadPluginLocked(PluginState& state, const std::string& path) {
   std::error_code error;
   const std::string canonical = fs::weakly_canonical(path, error).string();
@@ -45,6 +63,7 @@ void LoadPluginLocked(PluginState& state, const std::string& path) {
                       ": plugin not found (expected a shared library, e.g. libmy_plugin.so)");
   }
   const std::size_t before = state.conflicts.size();
+  if (state.loaded.empty()) PreferNativeBlasKernels();
   // The library's registrations run inside dlopen, on this thread, while the mutex is held.
   void* handle = dlopen(canonical.c_str(), RTLD_NOW | RTLD_GLOBAL);
   if (!handle) {
