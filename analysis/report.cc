@@ -63,6 +63,44 @@ std::vector<double> Grid(double budget, const std::string& unit) {
   return x;
 }
 
+// Mean wall-clock seconds per run, and of the strategies' named parts (a guided strategy's fits
+// and acquisitions): what a run costs, not hidden behind simulated time. Empty when no run of the
+// group recorded timings.
+std::string TimingTable(const std::map<std::string, std::vector<const RunResult*>>& runs,
+                        const std::vector<std::string>& labels) {
+  std::set<std::string> parts;
+  bool any = false;
+  for (const auto& label : labels) {
+    for (const auto* r : runs.at(label)) {
+      any = any || !std::isnan(r->wall_seconds);
+      for (const auto& [part, seconds] : r->part_seconds) parts.insert(part);
+    }
+  }
+  if (!any) return "";
+  std::string md = "\nWall-clock seconds per run (mean over runs):\n\n| strategy | run |";
+  for (const auto& part : parts) md += " " + part + " |";
+  md += "\n|---|---|";
+  for (std::size_t i = 0; i < parts.size(); ++i) md += "---|";
+  md += "\n";
+  auto mean = [](const std::vector<double>& values) {
+    return values.empty() ? NAN : Summarise(values).mean;
+  };
+  for (const auto& label : labels) {
+    std::vector<double> wall;
+    std::map<std::string, std::vector<double>> part_values;
+    for (const auto* r : runs.at(label)) {
+      if (!std::isnan(r->wall_seconds)) wall.push_back(r->wall_seconds);
+      for (const auto& [part, seconds] : r->part_seconds) part_values[part].push_back(seconds);
+    }
+    md += fmt::format("| {} | {:.3g} |", label, mean(wall));
+    for (const auto& part : parts) {
+      md += part_values.contains(part) ? fmt::format(" {:.3g} |", mean(part_values[part])) : " |";
+    }
+    md += "\n";
+  }
+  return md;
+}
+
 std::vector<double> Checkpoints(double budget, const std::string& unit) {
   std::vector<double> points;
   if (unit == "queries") {
@@ -206,7 +244,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       "std,ci95_low,ci95_high,optimum,regret_mean\n";
   std::string regret_csv =
       "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,checkpoint,n,regret_"
-      "mean,regret_std\n";
+      "mean,regret_std,regret_ci95_low,regret_ci95_high\n";
   std::string curves_csv =
       "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,x,n,mean,ci95_low,ci95_"
       "high,regret_mean\n";
@@ -248,6 +286,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       }
       md += "\n";
     }
+    md += TimingTable(g.runs, labels);
     // Ranks within this group, per report dataset (1 = best mean; ties share the average rank).
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -284,8 +323,9 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
           const Stats s = Summarise(regrets);
           md += fmt::format(" {:.2f} |", s.mean);
           regret_csv +=
-              fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g}\n", g.experiment, g.dataset,
-                          g.budget, g.unit, label, g.report_datasets[d], c, s.n, s.mean, s.std);
+              fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
+                          g.dataset, g.budget, g.unit, label, g.report_datasets[d], c, s.n, s.mean,
+                          s.std, s.mean - s.half_width, s.mean + s.half_width);
         }
         md += "\n";
       }

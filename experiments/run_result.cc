@@ -144,6 +144,16 @@ class Reader {
       }
       r.incumbent_index = static_cast<std::uint32_t>(index);
     }
+    if (j.contains("timing")) {
+      for (const auto& [key, value] : j["timing"].items()) {
+        const double seconds = Number(value, "timing." + key);
+        if (key == "wall_seconds") {
+          r.wall_seconds = seconds;
+        } else if (key.ends_with("_seconds")) {
+          r.part_seconds[key.substr(0, key.size() - 8)] = seconds;
+        }
+      }
+    }
     return r;
   }
 

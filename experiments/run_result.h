@@ -6,7 +6,9 @@
 // checked.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,10 @@ struct RunResult {
   std::vector<double> seconds;
   std::vector<std::vector<double>> curve;
   std::optional<std::uint32_t> incumbent_index;  // the final incumbent; none if nothing was chosen
+  // Wall-clock seconds: the whole run (NaN in results written before timings were recorded) and
+  // the strategy's named parts ("fit", "acquisition").
+  double wall_seconds = NAN;
+  std::map<std::string, double> part_seconds;
 
   double FinalReport(std::size_t dataset) const;
 };

@@ -2,6 +2,7 @@
 #include "experiments/search_run.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -245,6 +246,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
 RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
                     const std::string& strategy_key, const OptionValues& options,
                     std::uint64_t seed) {
+  const auto start = std::chrono::steady_clock::now();
   const SearchSettings& settings = search.settings();
   StrategyContext context{search.space(), search.signal().epochs, search.signal_column(),
                           Rng(seed).Derive("strategy")};
@@ -331,6 +333,9 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
     }
     tell(p, signal, row);
   }
+  trace.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  trace.strategy_seconds = strategy->Timings();
   return trace;
 }
 

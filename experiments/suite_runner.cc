@@ -121,6 +121,15 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   }
   t["incumbent_report"] = report;
   j["trajectory"] = t;
+  // Wall-clock times, to the microsecond: the only part of a result that differs between two
+  // runs of the same suite (tests compare results without it).
+  auto micro = [](double s) { return std::round(s * 1e6) / 1e6; };
+  Json timing;
+  timing["wall_seconds"] = micro(trace.wall_seconds);
+  for (const auto& [part, seconds] : trace.strategy_seconds) {
+    timing[part + "_seconds"] = micro(seconds);
+  }
+  j["timing"] = timing;
   return j.dump() + "\n";
 }
 

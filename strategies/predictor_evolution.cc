@@ -63,6 +63,7 @@ class PredictorEvolution final : public SearchStrategy {
   }
 
   bool MayRepeat() const override { return true; }
+  std::vector<std::pair<std::string, double>> Timings() const override { return guide_.Timings(); }
 
  private:
   struct Individual {

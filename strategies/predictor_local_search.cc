@@ -46,6 +46,7 @@ class PredictorLocalSearch final : public internal::LocalSearchBase {
   }
   std::size_t StepSize() const override { return static_cast<std::size_t>(options_.step); }
   void Observed(ArchId arch, double signal) override { guide_.Record(arch, signal); }
+  std::vector<std::pair<std::string, double>> Timings() const override { return guide_.Timings(); }
 
   PredictorLocalSearchOptions options_;
   internal::PredictorGuide guide_;

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/registry.h"
@@ -53,6 +55,9 @@ class SearchStrategy {
   // Whether the algorithm, as published, may propose an architecture again (aging evolution's child
   // can equal an earlier one; a policy can sample the same cell twice).
   virtual bool MayRepeat() const { return false; }
+  // Wall-clock seconds spent so far in the costly named parts of Ask and Tell ("fit",
+  // "acquisition"), for the run's timing; strategies without such parts report none.
+  virtual std::vector<std::pair<std::string, double>> Timings() const { return {}; }
 };
 
 // Book-keeping every strategy needs: which proposals await a Tell, which (arch, fidelity) were

@@ -2,6 +2,7 @@
 #include "strategies/internal/predictor_guide.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <unordered_set>
@@ -13,6 +14,10 @@ namespace {
 double StandardNormal(Rng& rng) {
   const double u = 1.0 - rng.UniformReal();  // in (0, 1]
   return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * rng.UniformReal());
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -45,9 +50,14 @@ std::vector<ArchId> PredictorGuide::Best(std::size_t k) const {
   return best;
 }
 
-void PredictorGuide::Fit(Rng& rng) { predictor_->Fit(archs_, signals_, rng.NextU64()); }
+void PredictorGuide::Fit(Rng& rng) {
+  const auto start = std::chrono::steady_clock::now();
+  predictor_->Fit(archs_, signals_, rng.NextU64());
+  fit_seconds_ += SecondsSince(start);
+}
 
 std::vector<ArchId> PredictorGuide::Rank(std::vector<ArchId> candidates, Rng& rng) const {
+  const auto start = std::chrono::steady_clock::now();
   const Prediction p = predictor_->Predict(candidates);
   const double best = *std::max_element(signals_.begin(), signals_.end());
   std::vector<double> score(candidates.size());
@@ -72,6 +82,7 @@ std::vector<ArchId> PredictorGuide::Rank(std::vector<ArchId> candidates, Rng& rn
                    [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
   std::vector<ArchId> ranked;
   for (std::size_t i : order) ranked.push_back(candidates[i]);
+  acquisition_seconds_ += SecondsSince(start);
   return ranked;
 }
 

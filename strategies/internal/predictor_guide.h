@@ -49,6 +49,10 @@ class PredictorGuide {
   void Fit(Rng& rng);
   // `candidates` ordered by the acquisition function, best first; draws from `rng` for its.
   std::vector<ArchId> Rank(std::vector<ArchId> candidates, Rng& rng) const;
+  // Seconds spent in Fit ("fit") and in Rank ("acquisition"): a strategy's Timings().
+  std::vector<std::pair<std::string, double>> Timings() const {
+    return {{"fit", fit_seconds_}, {"acquisition", acquisition_seconds_}};
+  }
 
  private:
   GuideOptions options_;
@@ -56,6 +60,8 @@ class PredictorGuide {
   std::vector<ArchId> archs_;
   std::vector<double> signals_;
   std::unordered_set<ArchId> seen_;
+  double fit_seconds_ = 0;
+  mutable double acquisition_seconds_ = 0;  // Rank() is const; a strategy is used by one thread
 };
 
 // The loop of the batch-guided strategies (bananas, npenas): `initial` distinct random
@@ -69,6 +75,7 @@ class GuidedBatchStrategy : public SearchStrategy {
                       const StrategyContext& context, const char* stream);
   std::vector<Proposal> Ask(std::size_t n) final;
   void Tell(std::span<const Observation> results) final;
+  std::vector<std::pair<std::string, double>> Timings() const final { return guide_.Timings(); }
 
  protected:
   // Unasked candidates for the next batch (after a fit; may draw from rng()).

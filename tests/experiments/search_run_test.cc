@@ -56,6 +56,50 @@ TEST(SearchRunTest, ArchitecturesWithoutASignalAreNeverProposed) {
   }
 }
 
+// Strategies never see the budget, so a longer run extends a shorter one: the report reads a
+// 150-query run's first 100 queries as the 100-query run (BENCHMARKS.md's guided suite relies
+// on it). Every registered strategy, at a query budget.
+TEST(SearchRunTest, ALongerRunBeginsWithTheShorterRun) {
+  const TabularBenchmark benchmark(testing::SyntheticNb201());
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget = 40;
+  const PreparedSearch shorter(benchmark, settings);
+  settings.budget = 60;
+  const PreparedSearch longer(benchmark, settings);
+  for (const std::string& strategy : StrategyRegistry::Global().Keys()) {
+    const RunTrace a = ExecuteRun(shorter, strategy, testing::TestOptions(strategy), 3);
+    const RunTrace b = ExecuteRun(longer, strategy, testing::TestOptions(strategy), 3);
+    ASSERT_LE(a.row.size(), b.row.size()) << strategy;
+    EXPECT_TRUE(std::equal(a.row.begin(), a.row.end(), b.row.begin())) << strategy;
+    EXPECT_TRUE(
+        std::equal(a.report[0].begin(), a.report[0].end(), b.report[0].begin(),
+                   [](float x, float y) { return x == y || (std::isnan(x) && std::isnan(y)); }))
+        << strategy;
+  }
+}
+
+// The run records its wall-clock time, and a guided strategy the share of its fits and
+// acquisitions.
+TEST(SearchRunTest, RecordsWallClockTimeAndTheStrategysParts) {
+  const TabularBenchmark benchmark(testing::SyntheticNb201());
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget = 60;
+  const PreparedSearch search(benchmark, settings);
+  const RunTrace plain = ExecuteRun(search, "random", {}, 0);
+  EXPECT_GT(plain.wall_seconds, 0);
+  EXPECT_TRUE(plain.strategy_seconds.empty());
+  const RunTrace guided =
+      ExecuteRun(search, "predictor_evolution", testing::TestOptions("predictor_evolution"), 0);
+  ASSERT_EQ(guided.strategy_seconds.size(), 2u);
+  EXPECT_EQ(guided.strategy_seconds[0].first, "fit");
+  EXPECT_EQ(guided.strategy_seconds[1].first, "acquisition");
+  EXPECT_GT(guided.strategy_seconds[0].second, 0);
+  EXPECT_LE(guided.strategy_seconds[0].second + guided.strategy_seconds[1].second,
+            guided.wall_seconds);
+}
+
 // signal_seed: random reads one recorded training seed per query (NB201's is_random=True).
 TEST(SearchRunTest, ARandomSignalSeedReadsOneRecordedSeedPerQuery) {
   const TabularBenchmark benchmark = TabularBenchmark::Open(

@@ -13,6 +13,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "core/errors.h"
 #include "core/rng.h"
 #include "experiments/suite_runner.h"
@@ -24,7 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every file under `dir` (relative path → bytes).
+// Every file under `dir` (relative path → bytes), run results without their wall-clock timing.
 std::map<std::string, std::string> Snapshot(const std::string& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
@@ -32,7 +34,13 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
     std::ifstream in(e.path());
     std::stringstream s;
     s << in.rdbuf();
-    files[fs::relative(e.path(), dir).string()] = s.str();
+    std::string bytes = s.str();
+    if (e.path().extension() == ".json" && bytes.find("\"timing\"") != std::string::npos) {
+      auto j = nlohmann::ordered_json::parse(bytes);
+      j.erase("timing");
+      bytes = j.dump();
+    }
+    files[fs::relative(e.path(), dir).string()] = bytes;
   }
   return files;
 }
