@@ -96,6 +96,15 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   if (!benchmark.Complete() || measured.size() < benchmark.NumRows()) {
     domain_ = std::make_shared<RecordedSubspace>(benchmark.space(), std::move(measured));
   }
+  if (!settings_.warm_start.proxy.empty()) {
+    const auto& domain = domain_ ? domain_->recorded() : benchmark.data().archs;
+    warm_start_candidates_ =
+        WarmStartCandidates(benchmark, space(), domain, settings_.dataset, settings_.warm_start);
+    if (settings_.warm_start.seconds_per_score > 0 && settings_.budget_unit != "seconds") {
+      throw ConfigError(
+          "warm_start.seconds_per_score charges simulated seconds: it needs budget_unit: seconds");
+    }
+  }
   if (!settings_.constraints.empty()) {
     feasible_.assign(benchmark.NumRows(), 1);
     for (const auto& c : settings_.constraints) {
@@ -248,8 +257,15 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
                     std::uint64_t seed) {
   const auto start = std::chrono::steady_clock::now();
   const SearchSettings& settings = search.settings();
-  StrategyContext context{search.space(), search.signal().epochs, search.signal_column(),
-                          Rng(seed).Derive("strategy")};
+  // With a warm start, strategies search a space whose first samples are the proxy's picks.
+  std::optional<WarmStartSpace> warm_space;
+  if (!search.warm_start_candidates().empty()) {
+    warm_space.emplace(search.space(),
+                       WarmStartPicks(search.warm_start_candidates(), settings.warm_start,
+                                      Rng(seed).Derive("warm start")));
+  }
+  StrategyContext context{warm_space ? *warm_space : search.space(), search.signal().epochs,
+                          search.signal_column(), Rng(seed).Derive("strategy")};
   if (context.fidelities.empty()) context.fidelities = {settings.signal_epochs};
   auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
 
@@ -273,7 +289,12 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
     }
   };
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> in_flight;
-  double clock = 0;
+  // Scoring the warm start's pool happens before the first query, at its charged cost.
+  double clock = warm_space ? settings.warm_start.seconds_per_score *
+                                  static_cast<double>(std::min<std::size_t>(
+                                      search.warm_start_candidates().size(),
+                                      static_cast<std::size_t>(settings.warm_start.pool)))
+                            : 0;
   std::size_t started = 0;
   auto exhausted = [&] {
     return settings.budget_unit == "seconds" ? clock >= settings.budget

@@ -9,11 +9,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/options.h"
 #include "experiments/cost_model.h"
+#include "experiments/warm_start.h"
 #include "spaces/recorded_subspace.h"
 
 namespace naskit {
@@ -61,6 +63,8 @@ struct SearchSettings {
   // The signal of a table with per-seed values: their mean, or one recorded seed drawn per query
   // (NAS-Bench-201's is_random=True: a noisy signal, as a real training gives).
   bool signal_random_seed = false;
+  // Strategies start from the best architectures of a zero-cost proxy (experiments/warm_start.h).
+  WarmStartSettings warm_start;
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -98,6 +102,11 @@ class PreparedSearch {
     return costs_[fidelity]->Modelled(row);
   }
   double Seconds(std::size_t row, std::size_t fidelity) const;
+  // The architectures a warm start draws its pool from, with their proxy scores (empty without a
+  // warm start).
+  const std::vector<std::pair<ArchId, double>>& warm_start_candidates() const {
+    return warm_start_candidates_;
+  }
 
  private:
   const TabularBenchmark& benchmark_;
@@ -113,6 +122,7 @@ class PreparedSearch {
   std::shared_ptr<const RecordedSubspace> domain_;  // null: the whole space
   std::vector<char> feasible_;                      // per row; empty without constraints
   double infeasible_signal_ = 0;
+  std::vector<std::pair<ArchId, double>> warm_start_candidates_;
 };
 
 struct RunTrace {

@@ -58,11 +58,11 @@ class SuiteReader : public YamlReader {
   }
 
   SuiteExperiment ReadExperiment(const YAML::Node& node, std::set<std::string>& names) const {
-    RejectUnknownKeys(
-        node, "experiments[]",
-        {"name", "datasets", "signal_metric", "signal_epochs", "report_metric", "report_epochs",
-         "report_datasets", "budget_unit", "budgets", "cost_scale", "cost_dataset",
-         "charge_repeats", "signal_device", "report_device", "direction", "constraints"});
+    RejectUnknownKeys(node, "experiments[]",
+                      {"name", "datasets", "signal_metric", "signal_epochs", "report_metric",
+                       "report_epochs", "report_datasets", "budget_unit", "budgets", "cost_scale",
+                       "cost_dataset", "charge_repeats", "signal_seed", "workers", "signal_device",
+                       "report_device", "direction", "constraints", "warm_start"});
     for (const char* required : {"name", "datasets", "budgets"}) {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }
@@ -136,6 +136,23 @@ class SuiteReader : public YamlReader {
              UnknownNameMessage("direction", text, {"maximize", "minimize"}));
       }
       s.minimize = text == "minimize";
+    }
+    if (const YAML::Node w = node["warm_start"]) {
+      if (!w.IsMap()) Fail(w, "warm_start", "expected a map {proxy: zc:NAME, pool: N, top: K}");
+      RejectUnknownKeys(w, "warm_start", {"proxy", "pool", "top", "seconds_per_score"});
+      if (!w["proxy"]) Fail(w, "warm_start", "missing required key \"proxy\"");
+      s.warm_start.proxy = Scalar(w["proxy"], "warm_start.proxy");
+      if (w["pool"]) s.warm_start.pool = Integer(w["pool"], "warm_start.pool", 1, 100000000);
+      if (w["top"]) s.warm_start.top = Integer(w["top"], "warm_start.top", 1, 1000000);
+      if (w["seconds_per_score"]) {
+        s.warm_start.seconds_per_score =
+            Number(w["seconds_per_score"], "warm_start.seconds_per_score", 0, 1e9);
+      }
+      if (s.warm_start.top > s.warm_start.pool) {
+        Fail(w["top"], "warm_start.top",
+             fmt::format("is {}, more than the pool of {} it is chosen from", s.warm_start.top,
+                         s.warm_start.pool));
+      }
     }
     if (node["constraints"]) {
       for (const auto& text : StringList(node["constraints"], "constraints")) {

@@ -50,6 +50,12 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   if (s.signal_random_seed) j["signal"]["seed"] = "random";
   if (s.minimize) j["direction"] = "minimize";
   if (s.workers > 1) j["workers"] = s.workers;
+  if (!s.warm_start.proxy.empty()) {
+    j["warm_start"] = {{"proxy", s.warm_start.proxy},
+                       {"pool", s.warm_start.pool},
+                       {"top", s.warm_start.top},
+                       {"seconds_per_score", s.warm_start.seconds_per_score}};
+  }
   if (!s.constraints.empty()) {
     std::vector<std::string> texts;
     for (const auto& c : s.constraints) texts.push_back(c.text);

@@ -7,15 +7,15 @@
 namespace naskit {
 
 RecordedSubspace::RecordedSubspace(const SearchSpace& space, std::vector<ArchId> recorded)
-    : space_(space), recorded_(std::move(recorded)) {
+    : DelegatingSpace(space), recorded_(std::move(recorded)) {
   if (recorded_.empty()) throw std::logic_error("RecordedSubspace: no recorded architecture");
-  const std::size_t decisions = space_.NumDecisions();
+  const std::size_t decisions = inner().NumDecisions();
   choices_.reserve(recorded_.size() * decisions);
   for (std::size_t i = 0; i < recorded_.size(); ++i) {
     if (!position_.emplace(recorded_[i], i).second) {
       throw std::logic_error("RecordedSubspace: architecture recorded twice");
     }
-    const auto c = space_.ToChoices(recorded_[i]);
+    const auto c = inner().ToChoices(recorded_[i]);
     choices_.insert(choices_.end(), c.begin(), c.end());
   }
 }
@@ -44,8 +44,8 @@ ArchId RecordedSubspace::Sample(Rng& rng) const {
 }
 
 std::vector<ArchId> RecordedSubspace::Neighbours(ArchId arch) const {
-  const std::size_t k = std::max<std::size_t>(1, space_.Neighbours(arch).size());
-  return Nearest(space_.ToChoices(arch), k, arch);
+  const std::size_t k = std::max<std::size_t>(1, inner().Neighbours(arch).size());
+  return Nearest(inner().ToChoices(arch), k, arch);
 }
 
 ArchId RecordedSubspace::Mutate(ArchId arch, Rng& rng) const {
@@ -55,7 +55,7 @@ ArchId RecordedSubspace::Mutate(ArchId arch, Rng& rng) const {
 }
 
 std::optional<ArchId> RecordedSubspace::FromChoices(const std::vector<int>& choices) const {
-  if (const auto arch = space_.FromChoices(choices); arch && Contains(*arch)) return arch;
+  if (const auto arch = inner().FromChoices(choices); arch && Contains(*arch)) return arch;
   return Nearest(choices, 1, std::nullopt).front();
 }
 

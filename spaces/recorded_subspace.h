@@ -20,12 +20,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "spaces/delegating_space.h"
 #include "spaces/neighbour_cache.h"
-#include "spaces/search_space.h"
 
 namespace naskit {
 
-class RecordedSubspace final : public SearchSpace {
+class RecordedSubspace final : public DelegatingSpace {
  public:
   // `recorded` must be non-empty and free of duplicates; `space` must outlive this object.
   RecordedSubspace(const SearchSpace& space, std::vector<ArchId> recorded);
@@ -33,27 +33,11 @@ class RecordedSubspace final : public SearchSpace {
   const std::vector<ArchId>& recorded() const { return recorded_; }
   bool Contains(ArchId arch) const { return position_.contains(arch); }
 
-  std::string Name() const override { return space_.Name(); }
   std::uint64_t Size() const override { return recorded_.size(); }
   bool Dense() const override { return false; }
   ArchId Sample(Rng& rng) const override;
   ArchId Mutate(ArchId arch, Rng& rng) const override;
   std::vector<ArchId> Neighbours(ArchId arch) const override;
-  std::size_t EncodingSize(Encoding encoding) const override {
-    return space_.EncodingSize(encoding);
-  }
-  std::vector<float> Encode(ArchId arch, Encoding encoding) const override {
-    return space_.Encode(arch, encoding);
-  }
-  ArchGraph Graph(ArchId arch) const override { return space_.Graph(arch); }
-  ArchId Canonical(ArchId arch) const override { return space_.Canonical(arch); }
-  std::string Format(ArchId arch) const override { return space_.Format(arch); }
-  ArchId Parse(std::string_view text) const override { return space_.Parse(text); }
-  std::size_t NumDecisions() const override { return space_.NumDecisions(); }
-  std::size_t NumChoices(std::size_t decision) const override {
-    return space_.NumChoices(decision);
-  }
-  std::vector<int> ToChoices(ArchId arch) const override { return space_.ToChoices(arch); }
   std::optional<ArchId> FromChoices(const std::vector<int>& choices) const override;
 
  private:
@@ -61,7 +45,6 @@ class RecordedSubspace final : public SearchSpace {
   std::vector<ArchId> Nearest(const std::vector<int>& choices, std::size_t k,
                               std::optional<ArchId> exclude) const;
 
-  const SearchSpace& space_;
   std::vector<ArchId> recorded_;
   std::unordered_map<ArchId, std::size_t> position_;
   std::vector<int> choices_;  // [recorded, decisions], row-major

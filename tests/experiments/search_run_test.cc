@@ -100,6 +100,62 @@ TEST(SearchRunTest, RecordsWallClockTimeAndTheStrategysParts) {
             guided.wall_seconds);
 }
 
+// Zero-cost warm start (Abdelfattah et al., ICLR 2021): with a pool as large as the proxy's
+// coverage, the picks are the proxy's overall best cells, read here straight from the table; the
+// strategies that start from random samples evaluate them first, best first.
+TEST(SearchRunTest, AWarmStartBeginsWithTheProxysBestCells) {
+  const TabularBenchmark benchmark =
+      TabularBenchmark::Open(std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5");
+  const Table& synflow = benchmark.Get("features/cifar10/synflow");
+  std::vector<std::size_t> scored;
+  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+    if (!std::isnan(synflow.At(row))) scored.push_back(row);
+  }
+  ASSERT_EQ(scored.size(), 491u);
+  std::stable_sort(scored.begin(), scored.end(),
+                   [&](std::size_t a, std::size_t b) { return synflow.At(a) > synflow.At(b); });
+  SearchSettings settings;
+  settings.budget = 30;
+  settings.warm_start = {"zc:synflow", 1000, 5, 0};
+  const PreparedSearch search(benchmark, settings);
+  for (const char* strategy : {"random", "regularized_evolution", "local_search"}) {
+    const RunTrace trace = ExecuteRun(search, strategy, {}, 11);
+    ASSERT_GE(trace.row.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(trace.row[i], scored[i]) << strategy << " " << i;
+  }
+  // A smaller pool: the picks are the best of a different random pool per seed.
+  settings.warm_start.pool = 50;
+  const PreparedSearch small(benchmark, settings);
+  const RunTrace a = ExecuteRun(small, "random", {}, 1), b = ExecuteRun(small, "random", {}, 2);
+  EXPECT_NE(std::vector<std::size_t>(a.row.begin(), a.row.begin() + 5),
+            std::vector<std::size_t>(b.row.begin(), b.row.begin() + 5));
+  for (const RunTrace* t : {&a, &b}) {
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_FALSE(std::isnan(synflow.At(t->row[i])));
+    for (std::size_t i = 1; i < 5; ++i) EXPECT_GE(synflow.At(t->row[i - 1]), synflow.At(t->row[i]));
+  }
+  // Charged scoring: the first query completes after the pool's scoring time.
+  settings.budget_unit = "seconds";
+  settings.budget = 20000;
+  settings.warm_start = {"zc:synflow", 100, 5, 2.0};
+  const PreparedSearch charged(benchmark, settings);
+  settings.warm_start.seconds_per_score = 0;
+  const PreparedSearch free(benchmark, settings);
+  const RunTrace paid = ExecuteRun(charged, "random", {}, 3),
+                 gratis = ExecuteRun(free, "random", {}, 3);
+  EXPECT_EQ(paid.row[0], gratis.row[0]);
+  EXPECT_DOUBLE_EQ(paid.seconds[0], gratis.seconds[0] + 200.0);
+  // Not a single score, or charged seconds on a query budget: clear errors.
+  settings.warm_start = {"onehot", 100, 5, 0};
+  EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
+              ::testing::ThrowsMessage<ConfigError>(
+                  ::testing::HasSubstr("warm_start.proxy: \"onehot\" is 30 values")));
+  settings.budget_unit = "queries";
+  settings.budget = 30;
+  settings.warm_start = {"zc:synflow", 100, 5, 1.0};
+  EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
+              ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr("budget_unit: seconds")));
+}
+
 // signal_seed: random reads one recorded training seed per query (NB201's is_random=True).
 TEST(SearchRunTest, ARandomSignalSeedReadsOneRecordedSeedPerQuery) {
   const TabularBenchmark benchmark = TabularBenchmark::Open(

@@ -67,6 +67,35 @@ TEST(SuiteTest, OverridesApplyDottedKeys) {
               ThrowsMessage<ConfigError>(HasSubstr("expected key=value")));
 }
 
+// Every key an experiment documents loads: each parsed key is also a known key.
+TEST(SuiteTest, EveryExperimentKeyLoads) {
+  const Suite suite =
+      LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n", R"(    budget_unit: queries
+    signal_metric: valid_accuracy
+    signal_epochs: 12
+    report_metric: test_accuracy
+    report_epochs: 200
+    report_datasets: [cifar10]
+    cost_scale: 0.5
+    cost_dataset: cifar10
+    charge_repeats: true
+    signal_seed: random
+    workers: 4
+    direction: maximize
+    constraints: ["latency_ms on pixel3 <= 10"]
+    warm_start: {proxy: zc:synflow, pool: 100, top: 5}
+)")));
+  const SearchSettings& s = suite.experiments[0].settings;
+  EXPECT_EQ(s.workers, 4u);
+  EXPECT_TRUE(s.signal_random_seed);
+  EXPECT_TRUE(s.charge_repeats);
+  EXPECT_EQ(s.constraints.size(), 1u);
+  EXPECT_EQ(s.warm_start.proxy, "zc:synflow");
+  EXPECT_EQ(s.warm_start.pool, 100);
+  EXPECT_EQ(s.warm_start.top, 5);
+  EXPECT_EQ(s.warm_start.seconds_per_score, 0);
+}
+
 TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
   struct Case {
     std::string from, to, message;
@@ -106,6 +135,13 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
       {"seeds: 0..4", "seeds: 0..999999", "the suite plans 8000000 runs (at most 2000000)"},
       {"population_size: 20", "population_size: {size: 3}",
        "key \"population_size\": a nested option map needs a \"name\""},
+      {"budget_unit: queries", "warm_start: {pool: 10}",
+       "suite.yaml:12: key \"warm_start\": missing required key \"proxy\""},
+      {"budget_unit: queries", "warm_start: {proxy: zc:synflow, top: 20, pool: 10}",
+       "key \"warm_start.top\": is 20, more than the pool of 10"},
+      {"budget_unit: queries", "warm_start: {proxy: zc:synflow, tpo: 2}",
+       "unknown key \"warm_start.tpo\"; known: proxy, pool, top, seconds_per_score (did you mean "
+       "\"warm_start.top\"?)"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT([&] { LoadSuite(Write(Replace(kGood, c.from, c.to))); },
