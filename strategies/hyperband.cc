@@ -20,20 +20,17 @@ struct HyperbandOptions {
 class Hyperband final : public internal::BracketStrategy {
  public:
   Hyperband(HyperbandOptions options, const StrategyContext& context)
-      : BracketStrategy(context, "hyperband"), options_(options), next_s_(top_) {}
+      : BracketStrategy(context, "hyperband"), options_(options), cycle_(top_, options.eta) {}
 
  private:
   std::unique_ptr<internal::HalvingBracket> NewBracket() override {
-    const std::size_t s = next_s_;
-    next_s_ = s == 0 ? top_ : s - 1;  // s_max, ..., 0, then again
-    const double scale = static_cast<double>(top_ + 1) / static_cast<double>(s + 1);
-    return std::make_unique<internal::HalvingBracket>(
-        SampleCells(internal::BracketSize(s + 1, options_.eta, scale)), top_ - s, top_,
-        options_.eta);
+    const auto bracket = cycle_.Next();
+    return std::make_unique<internal::HalvingBracket>(SampleCells(bracket.cells),
+                                                      bracket.first_rung, top_, options_.eta);
   }
 
   HyperbandOptions options_;
-  std::size_t next_s_;
+  internal::HyperbandCycle cycle_;
 };
 
 }  // namespace

@@ -60,4 +60,25 @@ class BracketStrategy : public SearchStrategy {
 // scale.
 std::size_t BracketSize(std::size_t rungs, double eta, double scale = 1.0);
 
+// Hyperband's cycle of brackets (Li et al., JMLR 2018), shared with BOHB: bracket s starts s rungs
+// below the top with ceil((s_max + 1) / (s + 1) * eta^s) cells, for s = s_max, ..., 0, and again.
+class HyperbandCycle {
+ public:
+  HyperbandCycle(std::size_t top, double eta) : top_(top), eta_(eta), next_s_(top) {}
+  struct Bracket {
+    std::size_t cells, first_rung;
+  };
+  Bracket Next() {
+    const std::size_t s = next_s_;
+    next_s_ = s == 0 ? top_ : s - 1;
+    const double scale = static_cast<double>(top_ + 1) / static_cast<double>(s + 1);
+    return {BracketSize(s + 1, eta_, scale), top_ - s};
+  }
+
+ private:
+  std::size_t top_;
+  double eta_;
+  std::size_t next_s_;
+};
+
 }  // namespace naskit::internal
