@@ -8,7 +8,8 @@
 //
 // Decisions are unordered categories, so the kernel is Aitchison & Aitken's (the one BOHB's
 // statsmodels KDE uses for them): (1 - bw) for the same choice, bw / (choices - 1) for any other,
-// with statsmodels' normal-reference bandwidth 1.06 * std * n^(-1/5) of the choice indices,
+// with statsmodels' normal-reference bandwidth 1.06 * std * n^(-1/(4 + decisions)) of the choice
+// indices,
 // clipped to [min_bandwidth, (choices - 1) / choices]. Draws keep a good cell's choice with
 // probability 1 - bandwidth_factor * bw and take a uniform choice otherwise, as BOHB's sampler.
 #include <algorithm>
@@ -49,10 +50,11 @@ class CategoricalDensity {
     for (std::size_t d = 0; d < choices_.size(); ++d) {
       double mean = 0, var = 0;
       for (const auto& p : points_) mean += p[d] / n;
-      for (const auto& p : points_) var += (p[d] - mean) * (p[d] - mean) / std::max(1.0, n - 1);
+      for (const auto& p : points_) var += (p[d] - mean) * (p[d] - mean) / n;
       const double most = static_cast<double>(choices_[d] - 1) / static_cast<double>(choices_[d]);
+      const double dims = static_cast<double>(choices_.size());
       bandwidths_.push_back(
-          std::clamp(1.06 * std::sqrt(var) * std::pow(n, -0.2), min_bandwidth, most));
+          std::clamp(1.06 * std::sqrt(var) * std::pow(n, -1 / (4 + dims)), min_bandwidth, most));
     }
   }
 

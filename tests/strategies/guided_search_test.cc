@@ -48,11 +48,13 @@ class GuidedSearchTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GuidedSearchTest, ReachesTheOptimumBeforeRandomSearch) {
   int wins = 0;
+  const double budget = 600;
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
     const std::size_t guided =
-        QueriesToOptimum(GetParam(), testing::TestOptions(GetParam()), seed, 600);
+        QueriesToOptimum(GetParam(), testing::TestOptions(GetParam()), seed, budget);
     const std::size_t random = QueriesToOptimum("random", {}, seed, 15625);
-    wins += guided < random;
+    // A win needs the optimum itself, within the budget: running out of queries is no win.
+    wins += guided <= budget && guided < random;
     RecordProperty("seed" + std::to_string(seed),
                    std::to_string(guided) + " vs " + std::to_string(random));
   }
@@ -67,6 +69,30 @@ std::vector<std::string> GuidedStrategies() {
     }
   }
   return keys;
+}
+
+// BOHB's density model is a weaker guide than a predictor on this function (it reaches the
+// optimum within 600 queries in about half the seeds: with few good results, the normal-reference
+// bandwidth of BOHB's categorical kernels is near uniform), but a real one: after 400 queries its
+// best signal is above that of the same brackets filled at random (random_fraction 1, i.e.
+// Hyperband) in at least 8 of 10 seeds.
+TEST(GuidedSearchTest, BohbsModelBeatsRandomCells) {
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget = 400;
+  const PreparedSearch search(SmoothBenchmark(), settings);
+  auto best = [&](const OptionValues& options, std::uint64_t seed) {
+    const RunTrace trace = ExecuteRun(search, "bohb", options, seed);
+    return *std::max_element(trace.signal.begin(), trace.signal.end());
+  };
+  int wins = 0;
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    const float model = best({}, seed), random = best({{"random_fraction", "1"}}, seed);
+    wins += model > random;
+    RecordProperty("seed" + std::to_string(seed),
+                   std::to_string(model) + " vs " + std::to_string(random));
+  }
+  EXPECT_GE(wins, 8);
 }
 
 INSTANTIATE_TEST_SUITE_P(Guided, GuidedSearchTest, ::testing::ValuesIn(GuidedStrategies()),
