@@ -260,6 +260,9 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     }
     md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset,
                       BudgetLabel(g.budget, g.unit));
+    if (const auto& first = *g.runs.begin()->second.front(); !first.surrogate.empty()) {
+      md += "**Surrogate benchmark:** " + first.surrogate + ".\n\n";
+    }
     md +=
         fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);
     for (const auto& d : g.report_datasets) md += " " + d + " |";

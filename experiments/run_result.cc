@@ -144,6 +144,18 @@ class Reader {
       }
       r.incumbent_index = static_cast<std::uint32_t>(index);
     }
+    if (const Json& b = At(j, "benchmark", "benchmark");
+        b.contains("surrogate") && b["surrogate"].is_object()) {
+      const Json& s = b["surrogate"];
+      auto text = [&](const char* key) {
+        return s.contains(key) ? String(s[key], std::string("benchmark.surrogate.") + key) : "?";
+      };
+      r.surrogate = fmt::format(
+          "values are {}'s predictions of {}, fitted on {} recorded architectures; Kendall tau "
+          "{} on {} held-out ones",
+          text("predictor"), text("target"), text("recorded"), text("holdout_kendall_tau"),
+          text("holdout"));
+    }
     if (j.contains("timing")) {
       for (const auto& [key, value] : j["timing"].items()) {
         const double seconds = Number(value, "timing." + key);

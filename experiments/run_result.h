@@ -39,6 +39,8 @@ struct RunResult {
   // Wall-clock seconds: the whole run (NaN in results written before timings were recorded) and
   // the strategy's named parts ("fit", "acquisition").
   double wall_seconds = NAN;
+  // For a surrogate benchmark (experiments/surrogate.h), what its values are; empty otherwise.
+  std::string surrogate;
   std::map<std::string, double> part_seconds;
 
   double FinalReport(std::size_t dataset) const;

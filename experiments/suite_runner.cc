@@ -43,6 +43,15 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   j["benchmark"] = {{"path", benchmark.path()},
                     {"name", benchmark.Attr("name")},
                     {"checksum", fmt::format("fnv1a64:{:016x}", benchmark.checksum())}};
+  // A surrogate benchmark's values are predictions: every result says so, and how well they rank.
+  if (const std::string predictor = benchmark.Attr("surrogate_predictor"); !predictor.empty()) {
+    j["benchmark"]["surrogate"] = {
+        {"predictor", predictor},
+        {"target", benchmark.Attr("surrogate_target")},
+        {"recorded", benchmark.Attr("surrogate_recorded")},
+        {"holdout", benchmark.Attr("surrogate_holdout")},
+        {"holdout_kendall_tau", benchmark.Attr("surrogate_holdout_kendall_tau")}};
+  }
   j["signal"] = {{"metric", s.signal_metric}, {"epochs", s.signal_epochs}, {"dataset", s.dataset}};
   // Written only where they differ from the defaults, so that results of plain experiments keep
   // their bytes.

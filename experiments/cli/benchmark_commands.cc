@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/options.h"
 #include "experiments/cli/cli_util.h"
+#include "experiments/surrogate.h"
 
 namespace naskit::cli {
 
@@ -142,6 +143,59 @@ int BenchSealCommand(const Args& args) {
     fs::remove(copy, ignored);
     throw;
   }
+  return 0;
+}
+
+int SurrogateCommand(const Args& args) {
+  po::options_description options("surrogate options");
+  options.add_options()("benchmark", po::value<std::string>()->required(),
+                        "the benchmark whose recorded architectures the predictor is fitted on")(
+      "dataset", po::value<std::string>()->default_value("cifar10"), "dataset of the target")(
+      "metric", po::value<std::string>()->default_value("valid_accuracy"), "target metric")(
+      "epochs", po::value<int>()->default_value(0), "the metric's epochs (0: single-column)")(
+      "predictor", po::value<std::string>()->default_value("xgboost"),
+      "a predictor that fits (naskit list predictors)")(
+      "option", po::value<std::vector<std::string>>()->composing(),
+      "a predictor option as key=value (repeatable), e.g. --option features=onehot,params")(
+      "holdout", po::value<double>()->default_value(0.2),
+      "share of the recorded architectures held out to measure the ranking")(
+      "extra", po::value<std::size_t>()->default_value(100000),
+      "architectures drawn from the space beyond the recorded ones")(
+      "seed", po::value<std::uint64_t>()->default_value(0), "the split, the fits and the draws")(
+      "out", po::value<std::string>()->required(), "surrogate benchmark file to write (.h5)");
+  po::positional_options_description positional;
+  positional.add("benchmark", 1);
+  auto vm = Parse(args,
+                  "surrogate BENCHMARK.h5 --out FILE.h5 [--dataset D --metric M --epochs E] "
+                  "[--predictor P --option key=value ...] [--extra N]",
+                  options, positional);
+  if (!vm) return 0;
+  SurrogateSettings settings;
+  settings.dataset = (*vm)["dataset"].as<std::string>();
+  settings.metric = (*vm)["metric"].as<std::string>();
+  settings.epochs = (*vm)["epochs"].as<int>();
+  settings.predictor.key = (*vm)["predictor"].as<std::string>();
+  if (vm->count("option")) {
+    for (const auto& text : (*vm)["option"].as<std::vector<std::string>>()) {
+      const auto eq = text.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw ConfigError("--option: expected key=value (got " + Quote(text) + ")");
+      }
+      settings.predictor.options[text.substr(0, eq)] = text.substr(eq + 1);
+    }
+  }
+  settings.holdout = (*vm)["holdout"].as<double>();
+  settings.extra = (*vm)["extra"].as<std::size_t>();
+  settings.seed = (*vm)["seed"].as<std::uint64_t>();
+  const TabularBenchmark benchmark = TabularBenchmark::Open((*vm)["benchmark"].as<std::string>());
+  const Surrogate surrogate = FitSurrogate(benchmark, settings);
+  const std::string out = (*vm)["out"].as<std::string>();
+  WriteBenchmark(surrogate.data, out);
+  fmt::print(stderr,
+             "naskit: wrote {}: {} architectures ({} recorded); Kendall tau {:.3f} on {} held-out "
+             "recorded architectures (fitted on {})\n",
+             out, surrogate.data.archs.size(), surrogate.data.attrs.at("surrogate_recorded"),
+             surrogate.holdout_kendall_tau, surrogate.holdout_measured.size(), surrogate.train);
   return 0;
 }
 

@@ -19,7 +19,8 @@ int ReportCommand(const Args& args);
 int TrainCommand(const Args& args);  // runs naskit-torch
 int BenchCommand(const Args& args);
 int BenchSealCommand(const Args& args);  // runs naskit-torch
-int VerifyCommand(const Args& args);     // runs naskit-torch
-int ZeroCostCommand(const Args& args);   // runs naskit-torch
+int SurrogateCommand(const Args& args);
+int VerifyCommand(const Args& args);    // runs naskit-torch
+int ZeroCostCommand(const Args& args);  // runs naskit-torch
 
 }  // namespace naskit::cli

@@ -43,6 +43,10 @@ const std::map<std::string, Command>& Commands() {
        {BenchCommand,
         "bench build --out FILE.h5 [options] | bench seal FILE.h5  train a benchmark; seal one "
         "written outside naskit"}},
+      {"surrogate",
+       {SurrogateCommand,
+        "surrogate BENCHMARK.h5 --out FILE.h5 [--predictor P]  a benchmark a fitted predictor "
+        "answers"}},
       {"zc",
        {ZeroCostCommand, "zc --benchmark FILE.h5 --dataset D  add synflow scores to a benchmark"}},
       {"verify",
