@@ -15,9 +15,10 @@
 // to Sample() return the picks, best first, and then sample as usual. So every strategy that
 // starts from random samples starts from the picks instead: random search evaluates them first,
 // regularized evolution, predictor-guided evolution, npenas and bananas take them as their
-// initial population, local search climbs from the best of them, Hyperband and successive halving
-// put them in their first bracket. REINFORCE samples from its policy, not from the space, and is
-// unaffected (the paper pre-trains the policy on the proxy instead, which naskit does not do).
+// initial population, the local searches climb from the best of them, and successive halving,
+// Hyperband and BOHB put them in their first bracket. REINFORCE samples from its policy, not from
+// the space, and is unaffected (the paper pre-trains the policy on the proxy instead, which naskit
+// does not do).
 #pragma once
 
 #include <cstddef>
