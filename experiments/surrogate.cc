@@ -14,13 +14,6 @@
 #include "predictors/predictor.h"
 
 namespace naskit {
-namespace {
-
-std::vector<double> Predict(const Predictor& predictor, const std::vector<ArchId>& archs) {
-  return predictor.Predict(archs).mean;
-}
-
-}  // namespace
 
 Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSettings& settings) {
   if (!(settings.holdout > 0 && settings.holdout < 1)) {
@@ -81,7 +74,7 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
   {
     const auto check = make();
     check->Fit(train_archs, train_values, rng.Derive("holdout fit").NextU64());
-    s.holdout_predicted = Predict(*check, test_archs);
+    s.holdout_predicted = check->Predict(test_archs).mean;
   }
   s.holdout_kendall_tau = KendallTau(s.holdout_measured, s.holdout_predicted);
   s.train = train_archs.size();
@@ -111,7 +104,7 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
     data.archs.push_back(arch);
     data.index.push_back(next_index++);
   }
-  const std::vector<double> predicted = Predict(*surrogate, data.archs);
+  const std::vector<double> predicted = surrogate->Predict(data.archs).mean;
 
   data.attrs = benchmark.data().attrs;
   const std::string name = benchmark.Attr("name");
