@@ -56,17 +56,20 @@ TEST(SearchRunTest, ArchitecturesWithoutASignalAreNeverProposed) {
   }
 }
 
+// A query budget on the synthetic benchmark's "toy" dataset.
+SearchSettings ToySettings(double budget) {
+  SearchSettings settings;
+  settings.dataset = "toy";
+  settings.budget = budget;
+  return settings;
+}
+
 // Strategies never see the budget, so a longer run extends a shorter one: the report reads a
 // 150-query run's first 100 queries as the 100-query run (BENCHMARKS.md's guided suite relies
 // on it). Every registered strategy, at a query budget.
 TEST(SearchRunTest, ALongerRunBeginsWithTheShorterRun) {
   const TabularBenchmark benchmark(testing::SyntheticNb201());
-  SearchSettings settings;
-  settings.dataset = "toy";
-  settings.budget = 40;
-  const PreparedSearch shorter(benchmark, settings);
-  settings.budget = 60;
-  const PreparedSearch longer(benchmark, settings);
+  const PreparedSearch shorter(benchmark, ToySettings(40)), longer(benchmark, ToySettings(60));
   for (const std::string& strategy : StrategyRegistry::Global().Keys()) {
     const RunTrace a = ExecuteRun(shorter, strategy, testing::TestOptions(strategy), 3);
     const RunTrace b = ExecuteRun(longer, strategy, testing::TestOptions(strategy), 3);
@@ -83,10 +86,7 @@ TEST(SearchRunTest, ALongerRunBeginsWithTheShorterRun) {
 // acquisitions.
 TEST(SearchRunTest, RecordsWallClockTimeAndTheStrategysParts) {
   const TabularBenchmark benchmark(testing::SyntheticNb201());
-  SearchSettings settings;
-  settings.dataset = "toy";
-  settings.budget = 60;
-  const PreparedSearch search(benchmark, settings);
+  const PreparedSearch search(benchmark, ToySettings(60));
   const RunTrace plain = ExecuteRun(search, "random", {}, 0);
   EXPECT_GT(plain.wall_seconds, 0);
   EXPECT_TRUE(plain.strategy_seconds.empty());
