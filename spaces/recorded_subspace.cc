@@ -56,7 +56,19 @@ ArchId RecordedSubspace::Mutate(ArchId arch, Rng& rng) const {
 
 std::optional<ArchId> RecordedSubspace::FromChoices(const std::vector<int>& choices) const {
   if (const auto arch = inner().FromChoices(choices); arch && Contains(*arch)) return arch;
-  return Nearest(choices, 1, std::nullopt).front();
+  // Nearest(choices, 1) without its sort: the first recorded architecture at the least distance.
+  const std::size_t decisions = choices.size();
+  std::size_t best = 0, best_distance = decisions + 1;
+  for (std::size_t i = 0; i < recorded_.size() && best_distance > 0; ++i) {
+    std::size_t distance = 0;
+    const int* row = &choices_[i * decisions];
+    for (std::size_t d = 0; d < decisions; ++d) distance += row[d] != choices[d];
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = i;
+    }
+  }
+  return recorded_[best];
 }
 
 }  // namespace naskit

@@ -53,8 +53,11 @@ class CategoricalDensity {
       for (const auto& p : points_) var += (p[d] - mean) * (p[d] - mean) / n;
       const double most = static_cast<double>(choices_[d] - 1) / static_cast<double>(choices_[d]);
       const double dims = static_cast<double>(choices_.size());
-      bandwidths_.push_back(
-          std::clamp(1.06 * std::sqrt(var) * std::pow(n, -1 / (4 + dims)), min_bandwidth, most));
+      const double bw =
+          std::clamp(1.06 * std::sqrt(var) * std::pow(n, -1 / (4 + dims)), min_bandwidth, most);
+      bandwidths_.push_back(bw);
+      same_.push_back(1 - bw);
+      other_.push_back(bw / static_cast<double>(choices_[d] - 1));
     }
   }
 
@@ -62,10 +65,7 @@ class CategoricalDensity {
     double sum = 0;
     for (const auto& p : points_) {
       double product = 1;
-      for (std::size_t d = 0; d < choices_.size(); ++d) {
-        const double bw = bandwidths_[d];
-        product *= x[d] == p[d] ? 1 - bw : bw / static_cast<double>(choices_[d] - 1);
-      }
+      for (std::size_t d = 0; d < choices_.size(); ++d) product *= x[d] == p[d] ? same_[d] : other_[d];
       sum += product;
     }
     return sum / static_cast<double>(points_.size());
@@ -84,6 +84,7 @@ class CategoricalDensity {
   std::vector<std::vector<int>> points_;
   std::vector<std::size_t> choices_;
   std::vector<double> bandwidths_;
+  std::vector<double> same_, other_;  // the kernel's value where a choice matches or differs
 };
 
 class Bohb final : public internal::BracketStrategy {
@@ -113,21 +114,27 @@ class Bohb final : public internal::BracketStrategy {
     double signal;
   };
 
+  // The good and bad densities of one rung's results (l and g in Falkner et al.).
+  struct Model {
+    CategoricalDensity good, bad;
+  };
+
   std::unique_ptr<internal::HalvingBracket> NewBracket() override {
     const auto bracket = cycle_.Next();
     std::vector<ArchId> cells = SampleCells(bracket.cells);  // Hyperband's draws
+    // Results arrive only between brackets, so one fit serves every cell of this one.
+    const std::optional<Model> model = FitModel();
     for (ArchId& cell : cells) {
-      if (model_rng_.UniformReal() >= options_.random_fraction) {
-        if (const auto chosen = ModelCell()) cell = *chosen;
+      if (model_rng_.UniformReal() >= options_.random_fraction && model) {
+        if (const auto chosen = ModelCell(*model)) cell = *chosen;
       }
     }
     return std::make_unique<internal::HalvingBracket>(std::move(cells), bracket.first_rung, top_,
                                                       options_.eta);
   }
 
-  // The best of num_samples draws by good/bad density ratio, from the highest rung with enough
-  // results; nullopt while no rung has.
-  std::optional<ArchId> ModelCell() {
+  // The densities of the highest rung with enough results; nullopt while no rung has.
+  std::optional<Model> FitModel() const {
     const std::size_t d = choices_.size();
     for (auto it = results_.rbegin(); it != results_.rend(); ++it) {
       std::vector<Result> sorted = it->second;
@@ -146,23 +153,28 @@ class Bohb final : public internal::BracketStrategy {
         for (std::size_t i = from; i < from + count; ++i) p.push_back(sorted[i].choices);
         return p;
       };
-      const CategoricalDensity l(points(0, good), choices_, options_.min_bandwidth);
-      const CategoricalDensity g(points(good, bad), choices_, options_.min_bandwidth);
-      std::optional<ArchId> best;
-      double best_ratio = -1;
-      for (int i = 0; i < options_.num_samples; ++i) {
-        const auto x = l.Draw(options_.bandwidth_factor, options_.min_bandwidth, model_rng_);
-        const auto arch = space_.FromChoices(x);
-        if (!arch) continue;  // not a cell of this space (an NB101 graph without a path)
-        const double ratio = std::max(l.Density(x), 1e-32) / std::max(g.Density(x), 1e-32);
-        if (ratio > best_ratio) {
-          best_ratio = ratio;
-          best = arch;
-        }
-      }
-      return best;
+      return Model{CategoricalDensity(points(0, good), choices_, options_.min_bandwidth),
+                   CategoricalDensity(points(good, bad), choices_, options_.min_bandwidth)};
     }
     return std::nullopt;
+  }
+
+  // The best of num_samples draws from the good density by good/bad density ratio.
+  std::optional<ArchId> ModelCell(const Model& model) {
+    std::optional<ArchId> best;
+    double best_ratio = -1;
+    for (int i = 0; i < options_.num_samples; ++i) {
+      const auto x = model.good.Draw(options_.bandwidth_factor, options_.min_bandwidth, model_rng_);
+      const double ratio =
+          std::max(model.good.Density(x), 1e-32) / std::max(model.bad.Density(x), 1e-32);
+      if (ratio <= best_ratio) continue;
+      // Looked up only for a new best: on a sparse benchmark the lookup scans every recorded cell.
+      const auto arch = space_.FromChoices(x);
+      if (!arch) continue;  // not a cell of this space (an NB101 graph without a path)
+      best_ratio = ratio;
+      best = arch;
+    }
+    return best;
   }
 
   BohbOptions options_;
