@@ -3,8 +3,7 @@
 // whose child is not one random mutation of the tournament winner but the best of `candidates`
 // mutations by a predictor (XGBoost by default), refitted every `refit_every` evaluations. With
 // `candidates: 1` it is regularized evolution.
-#include <deque>
-
+#include "strategies/internal/aging_population.h"
 #include "strategies/internal/predictor_guide.h"
 
 namespace naskit {
@@ -32,7 +31,8 @@ class PredictorEvolution final : public SearchStrategy {
         space_(context.space),
         fidelity_(context.default_fidelity),
         rng_(context.rng.Derive("predictor evolution")),
-        guide_(options, context) {}
+        guide_(options, context),
+        population_(static_cast<std::size_t>(options.population_size)) {}
 
   std::vector<Proposal> Ask(std::size_t n) override {
     std::vector<Proposal> proposals;
@@ -56,9 +56,7 @@ class PredictorEvolution final : public SearchStrategy {
     for (const auto& r : results) {
       pending_.Resolve(r.proposal);
       guide_.Record(r.proposal.arch, r.signal);
-      population_.push_back({r.proposal.arch, r.signal});
-      if (population_.size() > static_cast<std::size_t>(options_.population_size))
-        population_.pop_front();
+      population_.Add(r.proposal.arch, r.signal);
     }
   }
 
@@ -66,26 +64,17 @@ class PredictorEvolution final : public SearchStrategy {
   std::vector<std::pair<std::string, double>> Timings() const override { return guide_.Timings(); }
 
  private:
-  struct Individual {
-    ArchId arch;
-    double signal;
-  };
-
   ArchId Child() {
-    const Individual* parent = nullptr;
-    for (int i = 0; i < options_.sample_size; ++i) {
-      const Individual& candidate = population_[rng_.UniformInt(population_.size())];
-      if (!parent || candidate.signal > parent->signal) parent = &candidate;
-    }
+    const ArchId parent = population_.Tournament(options_.sample_size, rng_);
     if (guide_.size() >= fitted_at_ + static_cast<std::size_t>(options_.refit_every) ||
         (fitted_at_ == 0 && guide_.size() >= 2)) {
       guide_.Fit(rng_);
       fitted_at_ = guide_.size();
     }
     auto candidates = internal::MutatedCandidates(
-        space_, guide_, {parent->arch}, static_cast<std::size_t>(options_.candidates), 1, rng_);
+        space_, guide_, {parent}, static_cast<std::size_t>(options_.candidates), 1, rng_);
     // Every mutation already seen: a plain one, as aging evolution would make.
-    if (candidates.empty() || fitted_at_ == 0) return space_.Mutate(parent->arch, rng_);
+    if (candidates.empty() || fitted_at_ == 0) return space_.Mutate(parent, rng_);
     return guide_.Rank(std::move(candidates), rng_).front();
   }
 
@@ -95,7 +84,7 @@ class PredictorEvolution final : public SearchStrategy {
   Rng rng_;
   internal::PredictorGuide guide_;
   PendingProposals pending_;
-  std::deque<Individual> population_;
+  internal::AgingPopulation population_;
   std::size_t initial_asked_ = 0, fitted_at_ = 0;
 };
 

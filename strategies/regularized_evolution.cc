@@ -2,9 +2,9 @@
 // Classifier Architecture Search", AAAI 2019. Tournament selection of `sample_size` individuals
 // drawn with replacement from the population, one mutation of the winner, and the oldest individual
 // dies. NAS-Bench-201's settings are the defaults (population 10, sample 3).
-#include <deque>
 #include <unordered_set>
 
+#include "strategies/internal/aging_population.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -28,7 +28,8 @@ class RegularizedEvolution final : public SearchStrategy {
       : options_(options),
         space_(context.space),
         fidelity_(context.default_fidelity),
-        rng_(context.rng.Derive("evolution")) {}
+        rng_(context.rng.Derive("evolution")),
+        population_(static_cast<std::size_t>(options.population_size)) {}
 
   std::vector<Proposal> Ask(std::size_t n) override {
     std::vector<Proposal> proposals;
@@ -43,7 +44,7 @@ class RegularizedEvolution final : public SearchStrategy {
       } else if (population_.empty()) {
         break;  // the initial population has not been told yet
       } else {
-        arch = space_.Mutate(Tournament(), rng_);
+        arch = space_.Mutate(population_.Tournament(options_.sample_size, rng_), rng_);
       }
       proposals.push_back({arch, fidelity_});
       pending_.Add(proposals.back());
@@ -54,34 +55,18 @@ class RegularizedEvolution final : public SearchStrategy {
   void Tell(std::span<const Observation> results) override {
     for (const auto& r : results) {
       pending_.Resolve(r.proposal);
-      population_.push_back({r.proposal.arch, r.signal});
-      if (population_.size() > static_cast<std::size_t>(options_.population_size))
-        population_.pop_front();
+      population_.Add(r.proposal.arch, r.signal);
     }
   }
 
   bool MayRepeat() const override { return true; }
 
  private:
-  struct Individual {
-    ArchId arch;
-    double signal;
-  };
-
-  ArchId Tournament() {
-    const Individual* best = nullptr;
-    for (int i = 0; i < options_.sample_size; ++i) {
-      const Individual& candidate = population_[rng_.UniformInt(population_.size())];
-      if (!best || candidate.signal > best->signal) best = &candidate;
-    }
-    return best->arch;
-  }
-
   RegularizedEvolutionOptions options_;
   const SearchSpace& space_;
   std::size_t fidelity_;
   Rng rng_;
-  std::deque<Individual> population_;  // oldest first
+  internal::AgingPopulation population_;
   std::unordered_set<ArchId> initial_;
   std::size_t initial_asked_ = 0;
   PendingProposals pending_;
