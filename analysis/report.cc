@@ -207,7 +207,10 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       const RunRecord& first = *it->runs.begin()->second.front();
       if (r.report_datasets != first.report_datasets || r.report_metric != first.report_metric ||
           r.report_epochs != first.report_epochs || r.minimize != first.minimize ||
-          r.best != first.best) {
+          !std::equal(r.best.begin(), r.best.end(), first.best.begin(), first.best.end(),
+                      [](double a, double b) {
+                        return a == b || (std::isnan(a) && std::isnan(b));  // NaN: unknown
+                      })) {
         throw DataError(r.path + ": reports " + r.report_metric +
                         " on other datasets, epochs, direction or optimum than " + first.path +
                         " of the same experiment");
@@ -261,7 +264,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset,
                       BudgetLabel(g.budget, g.unit));
     if (const auto& first = *g.runs.begin()->second.front(); !first.surrogate.empty()) {
-      md += "**Surrogate benchmark:** " + first.surrogate + ".\n\n";
+      md += "**Surrogate:** " + first.surrogate + ".\n\n";
     }
     md +=
         fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);
@@ -303,14 +306,25 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       }
     }
 
-    // Regret at checkpoints, for every report dataset.
+    // Regret at checkpoints, for every report dataset. Where the optimum is unknown (a surrogate
+    // answering for a whole space), the incumbent's value itself.
     const auto checkpoints = Checkpoints(g.budget, g.unit);
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       const double best = optimum(g, d);
-      md += fmt::format("\nRegret on {} ({}) after {}:\n\n| strategy |", g.report_datasets[d],
+      const bool known = !std::isnan(best);
+      auto shown = [&](double value) { return known ? sign(g) * (best - value) : value; };
+      if (known) {
+        md +=
+            fmt::format("\nRegret on {} ({}) after {}:\n\n| strategy |", g.report_datasets[d],
                         sign(g) > 0 ? fmt::format("best in benchmark {:.2f} minus incumbent", best)
                                     : fmt::format("incumbent minus best in benchmark {:.2f}", best),
                         g.unit);
+      } else {
+        md += fmt::format(
+            "\nIncumbent's {} on {} after {} (the optimum of the space is not known, so no "
+            "regret):\n\n| strategy |",
+            g.report_metric, g.report_datasets[d], g.unit);
+      }
       for (double c : checkpoints) md += fmt::format(" {:g} |", c);
       md += "\n|---|";
       for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
@@ -318,13 +332,11 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       for (const auto& label : labels) {
         md += "| " + label + " |";
         for (double c : checkpoints) {
-          std::vector<double> regrets;
-          for (const auto* r : g.runs.at(label)) {
-            const double value = ValueAt(*r, d, c);
-            regrets.push_back(sign(g) * (best - value));
-          }
-          const Stats s = Summarise(regrets);
+          std::vector<double> values;
+          for (const auto* r : g.runs.at(label)) values.push_back(shown(ValueAt(*r, d, c)));
+          const Stats s = Summarise(values);
           md += fmt::format(" {:.2f} |", s.mean);
+          if (!known) continue;
           regret_csv +=
               fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
                           g.dataset, g.budget, g.unit, label, g.report_datasets[d], c, s.n, s.mean,
@@ -333,14 +345,16 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
         md += "\n";
       }
 
-      // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale.
+      // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale
+      // (or the incumbent's mean value where the optimum is unknown).
       PlotSpec plot;
-      plot.title = fmt::format("{}: search on {}, regret on {}", g.experiment, g.dataset,
-                               g.report_datasets[d]);
+      plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset,
+                               known ? "regret" : "incumbent", g.report_datasets[d]);
       plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
-      plot.y_label = fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
-                                 g.report_epochs, best);
-      plot.log_y = true;
+      plot.y_label = known ? fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
+                                         g.report_epochs, best)
+                           : fmt::format("{} @{} epochs", g.report_metric, g.report_epochs);
+      plot.log_y = known;
       for (const auto& label : labels) {
         PlotSeries series{label, {}, {}, {}, {}};
         for (double x : Grid(g.budget, g.unit)) {
@@ -349,9 +363,9 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
           const Stats s = Summarise(values);
           series.x.push_back(x);
           const double regret = sign(g) * (best - s.mean);
-          series.mean.push_back(regret);
-          series.low.push_back(regret - s.half_width);
-          series.high.push_back(regret + s.half_width);
+          series.mean.push_back(shown(s.mean));
+          series.low.push_back(shown(s.mean) - s.half_width);
+          series.high.push_back(shown(s.mean) + s.half_width);
           curves_csv +=
               fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
                           g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,

@@ -3,12 +3,13 @@
 //
 // A run talks to its evaluator only; strategies never see it. TabularEvaluator looks the answer up
 // in a benchmark and charges the recorded (or modelled) training seconds, so simulated time is
-// exact. A surrogate evaluator (a fitted predictor answering for architectures no table holds) and
-// a training evaluator (a LibTorch job whose seconds are real) implement the same interface.
+// exact. SurrogateEvaluator answers from a predictor fitted on the benchmark's recorded
+// architectures, for any architecture of the space. A training evaluator (a LibTorch job whose
+// seconds are real) would implement the same interface.
 #pragma once
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/rng.h"
 #include "strategies/search_strategy.h"
@@ -16,12 +17,13 @@
 namespace naskit {
 
 class PreparedSearch;
+struct SearchSurrogate;
 
 struct Evaluation {
   double signal = 0;   // the search signal in its own units (not oriented)
   double seconds = 0;  // what the evaluation costs in the run's budget (0 for query budgets)
-  bool modelled_cost = false;      // the seconds are a model's estimate, not a record
-  std::optional<std::size_t> row;  // the benchmark row, for evaluators backed by a table
+  bool modelled_cost = false;  // the seconds are a model's estimate, not a record
+  bool feasible = true;        // the architecture satisfies the run's constraints
 };
 
 class Evaluator {
@@ -31,6 +33,9 @@ class Evaluator {
   // hold, a value that was never measured). Not const: an evaluation may draw from the run's
   // random stream (a training seed). One evaluator per run.
   virtual Evaluation Evaluate(const Proposal& proposal) = 0;
+  // The report metric of an architecture the run chose as its incumbent, one value per report
+  // dataset. Held out: strategies never see it.
+  virtual std::vector<float> Report(ArchId arch) const = 0;
 };
 
 // Answers from the benchmark of a PreparedSearch, which must outlive it. With the setting
@@ -40,10 +45,24 @@ class TabularEvaluator final : public Evaluator {
  public:
   TabularEvaluator(const PreparedSearch& search, Rng rng) : search_(search), rng_(rng) {}
   Evaluation Evaluate(const Proposal& proposal) override;
+  std::vector<float> Report(ArchId arch) const override;
 
  private:
   const PreparedSearch& search_;
   Rng rng_;
+};
+
+// Answers from the surrogate of a PreparedSearch (PreparedSearch::surrogate()), which must outlive
+// it: the signal model's prediction, at the signal's fidelity only, and no training cost.
+class SurrogateEvaluator final : public Evaluator {
+ public:
+  explicit SurrogateEvaluator(const PreparedSearch& search);
+  Evaluation Evaluate(const Proposal& proposal) override;
+  std::vector<float> Report(ArchId arch) const override;
+
+ private:
+  const PreparedSearch& search_;
+  const SearchSurrogate& surrogate_;
 };
 
 }  // namespace naskit

@@ -155,6 +155,18 @@ class Reader {
           "{} on {} held-out ones",
           text("predictor"), text("target"), text("recorded"), text("holdout_kendall_tau"),
           text("holdout"));
+      // An on-the-fly surrogate answers any architecture, and may model the report metric too.
+      if (s.contains("answers")) r.surrogate += "; it answers " + text("answers");
+      if (s.contains("report") && s["report"].is_object()) {
+        for (const auto& [dataset, model] : s["report"].items()) {
+          const std::string key = "benchmark.surrogate.report." + dataset;
+          r.surrogate +=
+              fmt::format("; the report on {} is a prediction of {} (Kendall tau {})", dataset,
+                          String(At(model, key + ".target", "target"), key + ".target"),
+                          String(At(model, key + ".holdout_kendall_tau", "holdout_kendall_tau"),
+                                 key + ".holdout_kendall_tau"));
+        }
+      }
     }
     if (j.contains("timing")) {
       for (const auto& [key, value] : j["timing"].items()) {

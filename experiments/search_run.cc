@@ -24,6 +24,12 @@ namespace {
 // its budget; after this many free repeats in a row the run stops and says so.
 constexpr std::size_t kMaxConsecutiveFreeRepeats = 10000;
 
+struct ProposalHash {
+  std::size_t operator()(const std::pair<ArchId, std::size_t>& p) const {
+    return std::hash<std::uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL + p.second);
+  }
+};
+
 }  // namespace
 
 SearchConstraint ParseConstraint(const std::string& text) {
@@ -75,8 +81,15 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     std::tie(signal_, signal_column_) =
         ResolveTable(benchmark, settings_.signal_metric, settings_.signal_device, 0, true);
   }
+  fidelities_ =
+      signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
+  if (settings_.surrogate) {
+    CheckSurrogateSettings();
+    fidelities_ = {settings_.signal_epochs};
+  }
   // A sparse benchmark is searched among the rows whose signal was measured at the signal's
-  // fidelity and every lower one (multi-fidelity strategies climb up to it).
+  // fidelity and every lower one (multi-fidelity strategies climb up to it); with a surrogate, the
+  // whole space.
   std::vector<ArchId> measured;
   for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
     bool complete = true;
@@ -93,7 +106,7 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
              ? " at " + std::to_string(settings_.signal_epochs) + " epochs"
              : ""));
   }
-  if (!benchmark.Complete() || measured.size() < benchmark.NumRows()) {
+  if (!settings_.surrogate && (!benchmark.Complete() || measured.size() < benchmark.NumRows())) {
     domain_ = std::make_shared<RecordedSubspace>(benchmark.space(), std::move(measured));
   }
   if (!settings_.warm_start.proxy.empty()) {
@@ -142,9 +155,10 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
       reports_.push_back(table);
       report_columns_.push_back(column);
     }
-    // The optimum among what the strategies may propose, so that regret is reachable.
+    // The optimum among what the strategies may propose, so that regret is reachable; unknown
+    // for a surrogate's whole space.
     float best = NAN;
-    for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+    for (std::size_t row = 0; !settings_.surrogate && row < benchmark.NumRows(); ++row) {
       if (domain_ && !domain_->Contains(benchmark.data().archs[row])) continue;
       if (!Feasible(row)) continue;
       const float v = reports_.back()->At(row, report_columns_.back());
@@ -154,6 +168,7 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     }
     best_reports_.push_back(best);
   }
+  if (settings_.surrogate) FitSurrogates();
   if (settings_.budget_unit == "seconds") {
     // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's
     // own fidelity must have one, the others only if the cost table records them.
@@ -200,6 +215,44 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   }
 }
 
+void PreparedSearch::CheckSurrogateSettings() const {
+  auto refuse = [](const std::string& what) {
+    throw ConfigError("surrogate: " + what +
+                      " is not supported with a surrogate evaluator, which answers the signal of "
+                      "a dataset's metric at one fidelity and charges no training time");
+  };
+  if (!settings_.signal_device.empty() || !settings_.report_device.empty()) {
+    refuse("a device objective");
+  }
+  if (!settings_.constraints.empty()) refuse("a constraint");
+  if (settings_.budget_unit == "seconds") refuse("budget_unit: seconds");
+  if (settings_.signal_random_seed) refuse("signal_seed: random");
+}
+
+void PreparedSearch::FitSurrogates() {
+  SurrogateSettings target = *settings_.surrogate;
+  target.dataset = settings_.dataset;
+  target.metric = settings_.signal_metric;
+  target.epochs = settings_.signal_epochs;
+  SearchSurrogate surrogate;
+  surrogate.signal = std::make_shared<SurrogateModel>(FitSurrogateModel(benchmark_, target));
+  for (const auto& dataset : report_datasets_) {
+    const bool same = dataset == settings_.dataset &&
+                      settings_.report_metric == settings_.signal_metric &&
+                      settings_.report_epochs == settings_.signal_epochs;
+    if (same) {
+      surrogate.reports.push_back(surrogate.signal);
+      continue;
+    }
+    target.dataset = dataset;
+    target.metric = settings_.report_metric;
+    target.epochs = settings_.report_epochs;
+    surrogate.reports.push_back(
+        std::make_shared<SurrogateModel>(FitSurrogateModel(benchmark_, target)));
+  }
+  surrogate_ = std::move(surrogate);
+}
+
 double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
   if (costs_.empty()) return 0;
   if (!costs_[fidelity]) {
@@ -238,7 +291,7 @@ Evaluation TabularEvaluator::Evaluate(const Proposal& p) {
                          ? " at " + std::to_string(epochs[p.fidelity]) + " epochs"
                          : ""));
   }
-  Evaluation e{signal, 0, false, row};
+  Evaluation e{signal, 0, false, search_.Feasible(*row)};
   if (search_.cost()) {
     e.seconds = search_.Seconds(*row, p.fidelity);
     e.modelled_cost = search_.Modelled(*row, p.fidelity);
@@ -246,8 +299,48 @@ Evaluation TabularEvaluator::Evaluate(const Proposal& p) {
   return e;
 }
 
+std::vector<float> TabularEvaluator::Report(ArchId arch) const {
+  const std::size_t row = search_.benchmark().RowOf(arch).value();  // evaluated, so recorded
+  std::vector<float> values;
+  for (std::size_t d = 0; d < search_.report_datasets().size(); ++d) {
+    values.push_back(search_.Report(d, row));
+  }
+  return values;
+}
+
+SurrogateEvaluator::SurrogateEvaluator(const PreparedSearch& search)
+    : search_(search), surrogate_(*search.surrogate()) {}
+
+Evaluation SurrogateEvaluator::Evaluate(const Proposal& p) {
+  const SearchSpace& space = search_.benchmark().space();
+  if (p.fidelity != 0) {
+    throw DataError(
+        fmt::format("a strategy proposed {} at fidelity {}; a surrogate answers only "
+                    "at the signal's",
+                    Quote(space.Format(p.arch)), p.fidelity));
+  }
+  const double signal = surrogate_.signal->predictor->Predict({&p.arch, 1}).mean.front();
+  if (std::isnan(signal)) {
+    throw DataError("the surrogate (" + surrogate_.signal->predictor_text +
+                    ") predicts no value for " + Quote(space.Format(p.arch)));
+  }
+  return {signal, 0, false, true};
+}
+
+std::vector<float> SurrogateEvaluator::Report(ArchId arch) const {
+  std::vector<float> values;
+  for (const auto& model : surrogate_.reports) {
+    values.push_back(static_cast<float>(model->predictor->Predict({&arch, 1}).mean.front()));
+  }
+  return values;
+}
+
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
                     const OptionValues& options, std::uint64_t seed) {
+  if (search.surrogate()) {
+    SurrogateEvaluator evaluator(search);
+    return ExecuteRun(search, evaluator, strategy_key, options, seed);
+  }
   TabularEvaluator evaluator(search, Rng(seed).Derive("signal seed"));
   return ExecuteRun(search, evaluator, strategy_key, options, seed);
 }
@@ -264,17 +357,18 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
                        WarmStartPicks(search.warm_start_candidates(), settings.warm_start,
                                       Rng(seed).Derive("warm start")));
   }
-  StrategyContext context{warm_space ? *warm_space : search.space(), search.signal().epochs,
-                          search.signal_column(), Rng(seed).Derive("strategy")};
-  if (context.fidelities.empty()) context.fidelities = {settings.signal_epochs};
+  StrategyContext context{warm_space ? *warm_space : search.space(), search.fidelities(),
+                          search.signal_fidelity(), Rng(seed).Derive("strategy")};
   auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
 
   RunTrace trace;
   trace.report.resize(search.report_datasets().size());
-  std::unordered_set<std::uint64_t> seen;  // (row, fidelity) pairs evaluated or in flight
+  std::unordered_set<std::pair<ArchId, std::size_t>, ProposalHash>
+      seen;  // (architecture, fidelity) pairs evaluated or in flight
   std::size_t consecutive_free = 0;
-  std::optional<std::size_t> incumbent;
+  std::optional<ArchId> incumbent;
   double incumbent_signal = 0;  // as told: higher is better
+  std::vector<float> incumbent_report;
 
   // Simulated time with `workers` evaluations in flight: each started evaluation finishes at its
   // start time plus its cost, and completes (is recorded and told) in order of finishing, ties in
@@ -300,8 +394,8 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
     return settings.budget_unit == "seconds" ? clock >= settings.budget
                                              : static_cast<double>(started) >= settings.budget;
   };
-  auto tell = [&](const Proposal& p, double signal, std::size_t row) {
-    const Observation observation{p, search.Told(row, signal)};
+  auto tell = [&](const Proposal& p, const Evaluation& e) {
+    const Observation observation{p, search.Told(e.feasible, e.signal)};
     strategy->Tell({&observation, 1});
   };
 
@@ -315,12 +409,11 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
       }
       for (const Proposal& p : proposals) {
         const Evaluation e = evaluator.Evaluate(p);
-        const std::size_t row = e.row.value();
-        const bool repeat = !seen.insert(row * context.fidelities.size() + p.fidelity).second;
+        const bool repeat = !seen.emplace(p.arch, p.fidelity).second;
         if (repeat && !settings.charge_repeats) {
           ++trace.free_repeats;
           if (++consecutive_free >= kMaxConsecutiveFreeRepeats) trace.stalled = true;
-          tell(p, e.signal, row);
+          tell(p, e);
           continue;
         }
         consecutive_free = 0;
@@ -334,25 +427,25 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
     in_flight.pop();
     clock = done.finish;
     const Proposal& p = done.proposal;
-    const std::size_t row = *done.evaluation.row;
-    const double signal = done.evaluation.signal;
-    trace.modelled_cost_queries += done.evaluation.modelled_cost;
+    const Evaluation& e = done.evaluation;
+    trace.modelled_cost_queries += e.modelled_cost;
     // The incumbent is the feasible architecture with the best signal at the run's signal
     // fidelity; the first best wins ties.
-    const double told = search.Told(row, signal);
-    if (p.fidelity == search.signal_column() && search.Feasible(row) &&
+    const double told = search.Told(e.feasible, e.signal);
+    if (p.fidelity == search.signal_fidelity() && e.feasible &&
         (!incumbent || told > incumbent_signal)) {
-      incumbent = row;
+      incumbent = p.arch;
       incumbent_signal = told;
+      incumbent_report = evaluator.Report(p.arch);
     }
-    trace.row.push_back(row);
-    trace.signal.push_back(static_cast<float>(signal));
+    trace.arch.push_back(p.arch);
+    trace.signal.push_back(static_cast<float>(e.signal));
     trace.seconds.push_back(clock);
     trace.incumbent.push_back(incumbent);
     for (std::size_t d = 0; d < trace.report.size(); ++d) {
-      trace.report[d].push_back(incumbent ? search.Report(d, *incumbent) : NAN);
+      trace.report[d].push_back(incumbent ? incumbent_report[d] : NAN);
     }
-    tell(p, signal, row);
+    tell(p, e);
   }
   trace.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

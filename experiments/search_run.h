@@ -1,4 +1,5 @@
-// One search run: a strategy against a tabular benchmark, under a budget, from a seed.
+// One search run: a strategy against a benchmark (its table, or a surrogate fitted on it), under a
+// budget, from a seed.
 //
 // The strategy sees only the search signal (e.g. 12-epoch validation accuracy). After every counted
 // query the run records the architecture, its signal, the cumulative simulated cost, the incumbent
@@ -15,6 +16,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/options.h"
 #include "experiments/cost_model.h"
+#include "experiments/surrogate.h"
 #include "experiments/warm_start.h"
 #include "spaces/recorded_subspace.h"
 
@@ -65,6 +67,17 @@ struct SearchSettings {
   bool signal_random_seed = false;
   // Strategies start from the best architectures of a zero-cost proxy (experiments/warm_start.h).
   WarmStartSettings warm_start;
+  // A predictor fitted on the benchmark's recorded architectures answers every query instead of
+  // the table, for any architecture of the space (experiments/surrogate.h); only the model's
+  // options are read from it, the targets are the signal and the report metric.
+  std::optional<SurrogateSettings> surrogate;
+};
+
+// With a surrogate, the models that answer for any architecture: the signal's, and the report
+// metric's on each report dataset (the signal's own model where the target is the same).
+struct SearchSurrogate {
+  std::shared_ptr<const SurrogateModel> signal;
+  std::vector<std::shared_ptr<const SurrogateModel>> reports;
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -75,9 +88,15 @@ class PreparedSearch {
 
   const TabularBenchmark& benchmark() const { return benchmark_; }
   // What strategies search: the benchmark's space when the signal was measured for every
-  // architecture of it, else the architectures whose signal was measured at the signal's fidelity
-  // and every lower one (RecordedSubspace's policy).
+  // architecture of it or a surrogate answers, else the architectures whose signal was measured at
+  // the signal's fidelity and every lower one (RecordedSubspace's policy).
   const SearchSpace& space() const { return domain_ ? *domain_ : benchmark_.space(); }
+  // The fidelities (epochs) strategies may ask for, and the index of the signal's among them: the
+  // signal table's columns, or the signal's epochs alone when a surrogate answers.
+  const std::vector<int>& fidelities() const { return fidelities_; }
+  std::size_t signal_fidelity() const { return surrogate_ ? 0 : signal_column_; }
+  // Null unless the settings name a surrogate.
+  const SearchSurrogate* surrogate() const { return surrogate_ ? &*surrogate_ : nullptr; }
   const SearchSettings& settings() const { return settings_; }
   const Table& signal() const { return *signal_; }
   std::size_t signal_column() const { return signal_column_; }
@@ -88,12 +107,13 @@ class PreparedSearch {
   // The signal as strategies see it, higher is better: negated when the objective is minimised,
   // and, for an architecture that violates a constraint, the worst value of the space (a death
   // penalty, so that strategies learn to avoid infeasible regions without knowing the bounds).
-  double Told(std::size_t row, double signal) const {
-    return Feasible(row) ? (settings_.minimize ? -signal : signal) : infeasible_signal_;
+  double Told(bool feasible, double signal) const {
+    return feasible ? (settings_.minimize ? -signal : signal) : infeasible_signal_;
   }
   bool Feasible(std::size_t row) const { return feasible_.empty() || feasible_[row]; }
   // The best report value (the largest, or the smallest when minimising) on report dataset
-  // `dataset` among the feasible architectures strategies may propose (space()), for regret.
+  // `dataset` among the feasible architectures strategies may propose (space()), for regret; NaN
+  // when a surrogate answers, since the optimum of its whole space is not known.
   float BestReport(std::size_t dataset) const { return best_reports_[dataset]; }
   // The cost model at the signal's fidelity (null for query budgets), and the simulated seconds of
   // evaluating `row` at signal fidelity index `fidelity`.
@@ -123,16 +143,21 @@ class PreparedSearch {
   std::vector<char> feasible_;                      // per row; empty without constraints
   double infeasible_signal_ = 0;
   std::vector<std::pair<ArchId, double>> warm_start_candidates_;
+  std::vector<int> fidelities_;
+  std::optional<SearchSurrogate> surrogate_;
+
+  void CheckSurrogateSettings() const;
+  void FitSurrogates();
 };
 
 struct RunTrace {
   // One entry per counted query.
-  std::vector<std::size_t> row;  // benchmark row of the queried architecture
+  std::vector<ArchId> arch;  // the queried architecture
   std::vector<float> signal;
   std::vector<double> seconds;  // simulated time at which the query completed (0 for queries)
-  // Row of the incumbent after this query; nullopt while no query at the signal's fidelity (and,
-  // with constraints, no feasible one) was made.
-  std::vector<std::optional<std::size_t>> incumbent;
+  // The incumbent after this query; nullopt while no query at the signal's fidelity (and, with
+  // constraints, no feasible one) was made.
+  std::vector<std::optional<ArchId>> incumbent;
   std::vector<std::vector<float>> report;  // [report dataset][query]: incumbent's report metric
   std::size_t modelled_cost_queries = 0;
   std::size_t free_repeats = 0;
@@ -145,7 +170,8 @@ struct RunTrace {
 
 class Evaluator;
 
-// A run against the benchmark of `search` (a TabularEvaluator).
+// A run against the benchmark of `search`: a TabularEvaluator, or a SurrogateEvaluator when the
+// settings name a surrogate.
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
                     const OptionValues& options, std::uint64_t seed);
 // A run whose evaluations `evaluator` answers; `search` still gives the settings, the space, the

@@ -58,11 +58,12 @@ class SuiteReader : public YamlReader {
   }
 
   SuiteExperiment ReadExperiment(const YAML::Node& node, std::set<std::string>& names) const {
-    RejectUnknownKeys(node, "experiments[]",
-                      {"name", "datasets", "signal_metric", "signal_epochs", "report_metric",
-                       "report_epochs", "report_datasets", "budget_unit", "budgets", "cost_scale",
-                       "cost_dataset", "charge_repeats", "signal_seed", "workers", "signal_device",
-                       "report_device", "direction", "constraints", "warm_start"});
+    RejectUnknownKeys(
+        node, "experiments[]",
+        {"name",          "datasets",        "signal_metric", "signal_epochs", "report_metric",
+         "report_epochs", "report_datasets", "budget_unit",   "budgets",       "cost_scale",
+         "cost_dataset",  "charge_repeats",  "signal_seed",   "workers",       "signal_device",
+         "report_device", "direction",       "constraints",   "warm_start",    "surrogate"});
     for (const char* required : {"name", "datasets", "budgets"}) {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }
@@ -152,6 +153,22 @@ class SuiteReader : public YamlReader {
         Fail(w["top"], "warm_start.top",
              fmt::format("is {}, more than the pool of {} it is chosen from", s.warm_start.top,
                          s.warm_start.pool));
+      }
+    }
+    if (const YAML::Node m = node["surrogate"]) {
+      // `surrogate: gp`, or `surrogate: {predictor: {name: xgboost, max_depth: 4}, holdout: 0.2}`.
+      OptionValues values;
+      if (m.IsScalar()) {
+        values["predictor"] = Scalar(m, "surrogate");
+      } else if (m.IsMap()) {
+        FlattenOptions(m, "", values);
+      } else {
+        Fail(m, "surrogate", "expected a predictor or a map {predictor: P, holdout: H, seed: S}");
+      }
+      try {
+        s.surrogate = ParseOptions<SurrogateSettings>("surrogate", values);
+      } catch (const ConfigError& error) {
+        Fail(m, "surrogate", error.what());
       }
     }
     if (node["constraints"]) {

@@ -52,6 +52,23 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
         {"holdout", benchmark.Attr("surrogate_holdout")},
         {"holdout_kendall_tau", benchmark.Attr("surrogate_holdout_kendall_tau")}};
   }
+  if (const SearchSurrogate* surrogate = search.surrogate()) {
+    auto describe = [](const SurrogateModel& m) {
+      return Json{
+          {"predictor", m.predictor_text},
+          {"target", m.target_text},
+          {"recorded", std::to_string(m.recorded.size())},
+          {"holdout", fmt::format("{} of {}", m.holdout_measured.size(), m.recorded.size())},
+          {"holdout_kendall_tau", fmt::format("{:.4f}", m.holdout_kendall_tau)}};
+    };
+    Json& j_surrogate = j["benchmark"]["surrogate"] = describe(*surrogate->signal);
+    j_surrogate["answers"] = "any architecture of the space, during the search";
+    // The report's own models, where the report is not the signal.
+    for (std::size_t d = 0; d < surrogate->reports.size(); ++d) {
+      if (surrogate->reports[d] == surrogate->signal) continue;
+      j_surrogate["report"][search.report_datasets()[d]] = describe(*surrogate->reports[d]);
+    }
+  }
   j["signal"] = {{"metric", s.signal_metric}, {"epochs", s.signal_epochs}, {"dataset", s.dataset}};
   // Written only where they differ from the defaults, so that results of plain experiments keep
   // their bytes.
@@ -87,7 +104,13 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   j["free_repeats"] = trace.free_repeats;
   j["stalled"] = trace.stalled;
 
-  const std::size_t n = trace.row.size();
+  // A benchmark index per architecture; null for one a surrogate answered that the benchmark
+  // does not record.
+  auto index_of = [&](ArchId arch) -> Json {
+    if (const auto row = benchmark.RowOf(arch)) return benchmark.data().index[*row];
+    return nullptr;
+  };
+  const std::size_t n = trace.arch.size();
   Json final_result;
   final_result["queries"] = n;
   final_result["seconds"] = n ? trace.seconds.back() : 0.0;
@@ -96,10 +119,14 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
     final_result["incumbent_index"] = nullptr;
     final_result["incumbent"] = nullptr;
   } else if (n) {
-    const std::size_t inc = *trace.incumbent.back();
-    final_result["incumbent_index"] = benchmark.data().index[inc];
-    final_result["incumbent"] = benchmark.space().Format(benchmark.data().archs[inc]);
-    final_result["signal"] = Decimal(search.signal().At(inc, search.signal_column()));
+    const ArchId inc = *trace.incumbent.back();
+    final_result["incumbent_index"] = index_of(inc);
+    final_result["incumbent"] = benchmark.space().Format(inc);
+    final_result["signal"] =
+        search.surrogate()
+            ? Decimal(static_cast<float>(
+                  search.surrogate()->signal->predictor->Predict({&inc, 1}).mean.front()))
+            : Decimal(search.signal().At(*benchmark.RowOf(inc), search.signal_column()));
     Json report;
     for (std::size_t d = 0; d < trace.report.size(); ++d)
       report[search.report_datasets()[d]] = Decimal(trace.report[d].back());
@@ -108,19 +135,21 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   j["final"] = final_result;
 
   Json t;
-  std::vector<std::uint32_t> index;
+  Json index = Json::array();
   Json incumbent = Json::array();
   std::vector<double> signal;
   for (std::size_t i = 0; i < n; ++i) {
-    index.push_back(benchmark.data().index[trace.row[i]]);
-    if (trace.incumbent[i]) {
-      incumbent.push_back(benchmark.data().index[*trace.incumbent[i]]);
-    } else {
-      incumbent.push_back(nullptr);
-    }
+    index.push_back(index_of(trace.arch[i]));
+    incumbent.push_back(trace.incumbent[i] ? index_of(*trace.incumbent[i]) : Json(nullptr));
     signal.push_back(Decimal(trace.signal[i]));
   }
   t["index"] = index;
+  if (search.surrogate()) {
+    // Architectures a surrogate answered need not be in the benchmark: name them.
+    std::vector<std::string> archs;
+    for (ArchId arch : trace.arch) archs.push_back(benchmark.space().Format(arch));
+    t["arch"] = archs;
+  }
   t["signal"] = signal;
   if (search.cost()) {
     std::vector<double> seconds;
@@ -172,8 +201,7 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   // predictor) is loaded before the pool starts (core/plugins.h).
   if (!searches.empty()) {
     const PreparedSearch& search = *searches.begin()->second;
-    StrategyContext context{search.space(), search.signal().epochs, search.signal_column(), Rng(0)};
-    if (context.fidelities.empty()) context.fidelities = {search.settings().signal_epochs};
+    StrategyContext context{search.space(), search.fidelities(), search.signal_fidelity(), Rng(0)};
     for (const auto& strategy : suite.strategies) {
       StrategyRegistry::Global().Create(strategy.key, strategy.options, context);
     }

@@ -15,31 +15,31 @@
 
 namespace naskit {
 
-Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSettings& settings) {
+SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
+                                 const SurrogateSettings& settings) {
   if (!(settings.holdout > 0 && settings.holdout < 1)) {
     throw ConfigError(
-        fmt::format("surrogate: --holdout must be between 0 and 1 (got {})", settings.holdout));
+        fmt::format("surrogate: holdout must be between 0 and 1 (got {})", settings.holdout));
   }
   const Table& table = benchmark.Metric(settings.dataset, settings.metric);
   const std::string target = fmt::format("{}/{}", settings.dataset, settings.metric);
   const std::size_t column =
       table.epochs.empty() ? 0 : table.ColumnOf(settings.epochs, "metric " + Quote(target));
-  std::vector<ArchId> recorded;
-  std::vector<std::uint32_t> recorded_index;
-  std::vector<double> values;
+  SurrogateModel m;
   for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
     const float v = table.At(row, column);
     if (std::isnan(v)) continue;
-    recorded.push_back(benchmark.data().archs[row]);
-    recorded_index.push_back(benchmark.data().index[row]);
-    values.push_back(v);
+    m.recorded.push_back(benchmark.data().archs[row]);
+    m.recorded_rows.push_back(row);
+    m.recorded_values.push_back(v);
   }
-  const auto held = static_cast<std::size_t>(std::round(settings.holdout * recorded.size()));
-  if (held < 2 || recorded.size() - held < 2) {
+  const std::size_t n = m.recorded.size();
+  const auto held = static_cast<std::size_t>(std::round(settings.holdout * static_cast<double>(n)));
+  if (held < 2 || n - held < 2) {
     throw ConfigError(fmt::format(
         "surrogate: {} records {} for {} architectures; the held-out check and the fit need at "
         "least two each",
-        benchmark.path(), Quote(target), recorded.size()));
+        benchmark.path(), Quote(target), n));
   }
   const PredictorContext context{benchmark.space(), &benchmark, settings.dataset};
   auto make = [&] {
@@ -54,8 +54,7 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
   const Rng rng(settings.seed);
 
   // The held-out check: fit on a random (1 - holdout) share, rank the rest.
-  Surrogate s;
-  std::vector<std::size_t> order(recorded.size());
+  std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   Rng split = rng.Derive("holdout");
   for (std::size_t i = order.size(); i > 1; --i)
@@ -64,30 +63,46 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
   std::vector<double> train_values;
   for (std::size_t k = 0; k < order.size(); ++k) {
     if (k < held) {
-      test_archs.push_back(recorded[order[k]]);
-      s.holdout_measured.push_back(values[order[k]]);
+      test_archs.push_back(m.recorded[order[k]]);
+      m.holdout_measured.push_back(m.recorded_values[order[k]]);
     } else {
-      train_archs.push_back(recorded[order[k]]);
-      train_values.push_back(values[order[k]]);
+      train_archs.push_back(m.recorded[order[k]]);
+      train_values.push_back(m.recorded_values[order[k]]);
     }
   }
   {
     const auto check = make();
     check->Fit(train_archs, train_values, rng.Derive("holdout fit").NextU64());
-    s.holdout_predicted = check->Predict(test_archs).mean;
+    m.holdout_predicted = check->Predict(test_archs).mean;
   }
-  s.holdout_kendall_tau = KendallTau(s.holdout_measured, s.holdout_predicted);
-  s.train = train_archs.size();
+  m.holdout_kendall_tau = KendallTau(m.holdout_measured, m.holdout_predicted);
+  m.train = train_archs.size();
 
-  // The surrogate: fitted on every recorded architecture; answers for them and `extra` more.
-  const auto surrogate = make();
-  surrogate->Fit(recorded, values, rng.Derive("fit").NextU64());
+  // The model: fitted on every recorded architecture.
+  auto predictor = make();
+  predictor->Fit(m.recorded, m.recorded_values, rng.Derive("fit").NextU64());
+  m.predictor = std::move(predictor);
+  m.predictor_text = settings.predictor.key;
+  for (const auto& [key, value] : settings.predictor.options)
+    m.predictor_text += " " + key + "=" + value;
+  m.target_text = table.epochs.empty() || settings.epochs == 0
+                      ? target
+                      : fmt::format("{} at {} epochs", target, settings.epochs);
+  return m;
+}
+
+Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSettings& settings) {
+  Surrogate s{{}, FitSurrogateModel(benchmark, settings)};
+  const SurrogateModel& m = s.model;
+  const std::size_t recorded = m.recorded.size();
+  const std::size_t held = m.holdout_measured.size();
+
+  // The benchmark: the recorded architectures and `extra` more, every value the model's.
   BenchmarkData& data = s.data;
-  data.archs = recorded;
-  data.index = recorded_index;
+  data.archs = m.recorded;
+  for (std::size_t row : m.recorded_rows) data.index.push_back(benchmark.data().index[row]);
   const SearchSpace& space = benchmark.space();
-  const std::uint64_t unrecorded =
-      space.Size() - std::min<std::uint64_t>(space.Size(), recorded.size());
+  const std::uint64_t unrecorded = space.Size() - std::min<std::uint64_t>(space.Size(), recorded);
   const std::size_t extra =
       static_cast<std::size_t>(std::min<std::uint64_t>(settings.extra, unrecorded));
   std::unordered_set<ArchId> taken(benchmark.data().archs.begin(), benchmark.data().archs.end());
@@ -95,51 +110,45 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
       benchmark.data().index.empty()
           ? 0
           : *std::max_element(benchmark.data().index.begin(), benchmark.data().index.end()) + 1;
-  Rng draws = rng.Derive("extra");
+  Rng draws = Rng(settings.seed).Derive("extra");
   // Bounded: a space nearly all recorded may hold fewer unrecorded architectures than asked.
-  for (std::size_t tries = 0;
-       data.archs.size() < recorded.size() + extra && tries < 100 * extra + 1000; ++tries) {
+  for (std::size_t tries = 0; data.archs.size() < recorded + extra && tries < 100 * extra + 1000;
+       ++tries) {
     const ArchId arch = space.Sample(draws);
     if (!taken.insert(arch).second) continue;
     data.archs.push_back(arch);
     data.index.push_back(next_index++);
   }
-  const std::vector<double> predicted = surrogate->Predict(data.archs).mean;
+  const std::vector<double> predicted = m.predictor->Predict(data.archs).mean;
 
   data.attrs = benchmark.data().attrs;
   const std::string name = benchmark.Attr("name");
   data.attrs["name"] = (name.empty() ? space.Name() : name) + "_surrogate";
-  const std::string predictor_text = [&] {
-    std::string text = settings.predictor.key;
-    for (const auto& [key, value] : settings.predictor.options) text += " " + key + "=" + value;
-    return text;
-  }();
-  data.attrs["surrogate_predictor"] = predictor_text;
+  data.attrs["surrogate_predictor"] = m.predictor_text;
   data.attrs["source"] =
       "naskit surrogate of " + benchmark.path() + " (" + benchmark.Attr("source") + ")";
   data.attrs["row_order"] =
       "the recorded architectures in the source's order, then the drawn ones; /archs/index "
       "continues "
       "the source's";
-  data.attrs["surrogate_target"] = table.epochs.empty() || settings.epochs == 0
-                                       ? target
-                                       : fmt::format("{} at {} epochs", target, settings.epochs);
+  data.attrs["surrogate_target"] = m.target_text;
   data.attrs["surrogate_of"] =
       fmt::format("{} (fnv1a64:{:016x})", benchmark.path(), benchmark.checksum());
-  data.attrs["surrogate_recorded"] = std::to_string(recorded.size());
-  data.attrs["surrogate_holdout_kendall_tau"] = fmt::format("{:.4f}", s.holdout_kendall_tau);
-  data.attrs["surrogate_holdout"] = fmt::format("{} of {}", held, recorded.size());
+  data.attrs["surrogate_recorded"] = std::to_string(recorded);
+  data.attrs["surrogate_holdout_kendall_tau"] = fmt::format("{:.4f}", m.holdout_kendall_tau);
+  data.attrs["surrogate_holdout"] = fmt::format("{} of {}", held, recorded);
   data.attrs["description"] = fmt::format(
       "surrogate benchmark: every value is {}'s prediction of {}, fitted on the {} recorded "
       "architectures of {}; Kendall tau {:.3f} on {} held-out recorded architectures",
-      predictor_text, data.attrs["surrogate_target"], recorded.size(), benchmark.path(),
-      s.holdout_kendall_tau, held);
+      m.predictor_text, m.target_text, recorded, benchmark.path(), m.holdout_kendall_tau, held);
+  const Table& table = benchmark.Metric(settings.dataset, settings.metric);
   Table out;
   if (!table.epochs.empty()) out.epochs = {settings.epochs};
   out.attrs = table.attrs;
   out.attrs["aggregation"] = "surrogate prediction";
   for (double v : predicted) out.values.push_back(static_cast<float>(v));
-  data.tables["metrics/" + target] = std::move(out);
+  data.tables["metrics/" + fmt::format("{}/{}", settings.dataset, settings.metric)] =
+      std::move(out);
   return s;
 }
 

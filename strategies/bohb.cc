@@ -65,7 +65,8 @@ class CategoricalDensity {
     double sum = 0;
     for (const auto& p : points_) {
       double product = 1;
-      for (std::size_t d = 0; d < choices_.size(); ++d) product *= x[d] == p[d] ? same_[d] : other_[d];
+      for (std::size_t d = 0; d < choices_.size(); ++d)
+        product *= x[d] == p[d] ? same_[d] : other_[d];
       sum += product;
     }
     return sum / static_cast<double>(points_.size());

@@ -114,6 +114,12 @@ std::vector<std::string> UnguidedCliStrategies() {
   return keys;
 }
 
+std::vector<std::size_t> RowsOf(const TabularBenchmark& benchmark, std::span<const ArchId> archs) {
+  std::vector<std::size_t> rows;
+  for (ArchId arch : archs) rows.push_back(benchmark.RowOf(arch).value());
+  return rows;
+}
+
 OptionValues TestOptions(const std::string& strategy) {
   OptionValues options;
   for (const OptionInfo& option : StrategyRegistry::Global().Find(strategy).options) {

@@ -40,6 +40,9 @@ std::vector<std::string> CliStrategies();
 // Those without a predictor: cheap runs, for tests of the suite runner rather than the strategies.
 std::vector<std::string> UnguidedCliStrategies();
 
+// The benchmark rows of architectures a run queried (RunTrace::arch); each must be recorded.
+std::vector<std::size_t> RowsOf(const TabularBenchmark& benchmark, std::span<const ArchId> archs);
+
 // A target that is a known function of the architecture: a weighted sum of eight entries of its
 // one-hot encoding, with weights 1..8. Learned predictors must rank it almost perfectly.
 std::vector<double> SyntheticTargets(const SearchSpace& space, std::span<const ArchId> archs);

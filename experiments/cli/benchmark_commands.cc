@@ -195,7 +195,8 @@ int SurrogateCommand(const Args& args) {
              "naskit: wrote {}: {} architectures ({} recorded); Kendall tau {:.3f} on {} held-out "
              "recorded architectures (fitted on {})\n",
              out, surrogate.data.archs.size(), surrogate.data.attrs.at("surrogate_recorded"),
-             surrogate.holdout_kendall_tau, surrogate.holdout_measured.size(), surrogate.train);
+             surrogate.model.holdout_kendall_tau, surrogate.model.holdout_measured.size(),
+             surrogate.model.train);
   return 0;
 }
 

@@ -1,6 +1,6 @@
-// The population of regularized (aging) evolution (Real, Aggarwal, Huang & Le, AAAI 2019), shared by
-// `regularized_evolution` and `predictor_evolution`: the newest `capacity` evaluated architectures,
-// and tournament selection among them.
+// The population of regularized (aging) evolution (Real, Aggarwal, Huang & Le, AAAI 2019), shared
+// by `regularized_evolution` and `predictor_evolution`: the newest `capacity` evaluated
+// architectures, and tournament selection among them.
 #pragma once
 
 #include <cstddef>

@@ -91,7 +91,7 @@ TEST(NestedOptionsTest, ASuiteNestsOptionsAndTheRunEqualsTheInnerStrategyAlone) 
       ExecuteRun(search, "delegate", suite.strategies[0].options, PlanRuns(suite)[0].seed);
   const RunTrace direct = ExecuteRun(search, "regularized_evolution", {{"population_size", "7"}},
                                      PlanRuns(suite)[0].seed);
-  EXPECT_EQ(nested.row, direct.row);
+  EXPECT_EQ(nested.arch, direct.arch);
 
   std::ofstream(dir + "/bad.yaml")
       << "name: nested\nbenchmark: x.h5\nseeds: [0]\nstrategies:\n"

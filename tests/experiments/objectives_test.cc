@@ -51,8 +51,9 @@ TEST(ObjectivesTest, MinimisingLatencyMeasuresRegretAgainstTheFastestCell) {
       const RunTrace t = ExecuteRun(search, strategy, testing::TestOptions(strategy), seed);
       // The incumbent is the fastest cell queried so far.
       double best_seen = INFINITY;
-      for (std::size_t i = 0; i < t.row.size(); ++i) {
-        best_seen = std::min(best_seen, double{latency.At(t.row[i])});
+      const auto rows = testing::RowsOf(Nb201(), t.arch);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        best_seen = std::min(best_seen, double{latency.At(rows[i])});
         EXPECT_EQ(t.report[0][i], best_seen) << strategy;
         EXPECT_GE(t.report[0][i], fastest);
       }
@@ -76,10 +77,10 @@ TEST(ObjectivesTest, ALatencyConstraintIsNeverViolatedAndSetsTheOptimum) {
   for (const auto& strategy : StrategyRegistry::Global().Keys()) {
     for (std::uint64_t seed = 0; seed < 5; ++seed) {
       const RunTrace t = ExecuteRun(search, strategy, testing::TestOptions(strategy), seed);
-      for (std::size_t i = 0; i < t.row.size(); ++i) {
+      for (std::size_t i = 0; i < t.arch.size(); ++i) {
         if (std::isnan(t.report[0][i])) continue;  // no feasible cell queried yet
         ASSERT_TRUE(t.incumbent[i]);
-        EXPECT_LE(latency.At(*t.incumbent[i]), 10) << strategy;
+        EXPECT_LE(latency.At(*Nb201().RowOf(*t.incumbent[i])), 10) << strategy;
         EXPECT_LE(t.report[0][i], best_feasible);
       }
     }
@@ -88,7 +89,7 @@ TEST(ObjectivesTest, ALatencyConstraintIsNeverViolatedAndSetsTheOptimum) {
 
 TEST(ObjectivesTest, StrategiesSeeMinimisedObjectivesNegatedAndInfeasibleCellsAsTheWorst) {
   const PreparedSearch fastest(Nb201(), Fastest());
-  EXPECT_EQ(fastest.Told(0, 5.0), -5.0);
+  EXPECT_EQ(fastest.Told(true, 5.0), -5.0);
   const PreparedSearch constrained(Nb201(), AccurateUnder(10));
   const Table& latency = Nb201().Get("hardware/pixel3/latency_ms");
   const Table& signal = constrained.signal();
@@ -97,7 +98,7 @@ TEST(ObjectivesTest, StrategiesSeeMinimisedObjectivesNegatedAndInfeasibleCellsAs
     worst = std::min(worst, double{signal.At(row, constrained.signal_column())});
   for (std::size_t row = 0; row < 200; ++row) {
     const double v = signal.At(row, constrained.signal_column());
-    EXPECT_EQ(constrained.Told(row, v), latency.At(row) <= 10 ? v : worst);
+    EXPECT_EQ(constrained.Told(constrained.Feasible(row), v), latency.At(row) <= 10 ? v : worst);
   }
 }
 

@@ -51,8 +51,9 @@ TEST(SearchRunTest, ArchitecturesWithoutASignalAreNeverProposed) {
   EXPECT_EQ(search.BestReport(0), best_measured);
   for (const std::string& strategy : StrategyRegistry::Global().Keys()) {
     const RunTrace trace = ExecuteRun(search, strategy, testing::TestOptions(strategy), 0);
-    EXPECT_FALSE(trace.row.empty()) << strategy;
-    for (std::size_t row : trace.row) EXPECT_NE(row % 3, 0u) << strategy;
+    EXPECT_FALSE(trace.arch.empty()) << strategy;
+    for (std::size_t row : testing::RowsOf(benchmark, trace.arch))
+      EXPECT_NE(row % 3, 0u) << strategy;
   }
 }
 
@@ -73,8 +74,8 @@ TEST(SearchRunTest, ALongerRunBeginsWithTheShorterRun) {
   for (const std::string& strategy : StrategyRegistry::Global().Keys()) {
     const RunTrace a = ExecuteRun(shorter, strategy, testing::TestOptions(strategy), 3);
     const RunTrace b = ExecuteRun(longer, strategy, testing::TestOptions(strategy), 3);
-    ASSERT_LE(a.row.size(), b.row.size()) << strategy;
-    EXPECT_TRUE(std::equal(a.row.begin(), a.row.end(), b.row.begin())) << strategy;
+    ASSERT_LE(a.arch.size(), b.arch.size()) << strategy;
+    EXPECT_TRUE(std::equal(a.arch.begin(), a.arch.end(), b.arch.begin())) << strategy;
     EXPECT_TRUE(
         std::equal(a.report[0].begin(), a.report[0].end(), b.report[0].begin(),
                    [](float x, float y) { return x == y || (std::isnan(x) && std::isnan(y)); }))
@@ -120,18 +121,20 @@ TEST(SearchRunTest, AWarmStartBeginsWithTheProxysBestCells) {
   const PreparedSearch search(benchmark, settings);
   for (const char* strategy : {"random", "regularized_evolution", "local_search"}) {
     const RunTrace trace = ExecuteRun(search, strategy, {}, 11);
-    ASSERT_GE(trace.row.size(), 5u);
-    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(trace.row[i], scored[i]) << strategy << " " << i;
+    ASSERT_GE(trace.arch.size(), 5u);
+    const auto rows = testing::RowsOf(benchmark, trace.arch);
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(rows[i], scored[i]) << strategy << " " << i;
   }
   // A smaller pool: the picks are the best of a different random pool per seed.
   settings.warm_start.pool = 50;
   const PreparedSearch small(benchmark, settings);
   const RunTrace a = ExecuteRun(small, "random", {}, 1), b = ExecuteRun(small, "random", {}, 2);
-  EXPECT_NE(std::vector<std::size_t>(a.row.begin(), a.row.begin() + 5),
-            std::vector<std::size_t>(b.row.begin(), b.row.begin() + 5));
+  EXPECT_NE(std::vector<ArchId>(a.arch.begin(), a.arch.begin() + 5),
+            std::vector<ArchId>(b.arch.begin(), b.arch.begin() + 5));
   for (const RunTrace* t : {&a, &b}) {
-    for (std::size_t i = 0; i < 5; ++i) EXPECT_FALSE(std::isnan(synflow.At(t->row[i])));
-    for (std::size_t i = 1; i < 5; ++i) EXPECT_GE(synflow.At(t->row[i - 1]), synflow.At(t->row[i]));
+    const auto rows = testing::RowsOf(benchmark, t->arch);
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_FALSE(std::isnan(synflow.At(rows[i])));
+    for (std::size_t i = 1; i < 5; ++i) EXPECT_GE(synflow.At(rows[i - 1]), synflow.At(rows[i]));
   }
   // Charged scoring: the first query completes after the pool's scoring time.
   settings.budget_unit = "seconds";
@@ -142,7 +145,7 @@ TEST(SearchRunTest, AWarmStartBeginsWithTheProxysBestCells) {
   const PreparedSearch free(benchmark, settings);
   const RunTrace paid = ExecuteRun(charged, "random", {}, 3),
                  gratis = ExecuteRun(free, "random", {}, 3);
-  EXPECT_EQ(paid.row[0], gratis.row[0]);
+  EXPECT_EQ(paid.arch[0], gratis.arch[0]);
   EXPECT_DOUBLE_EQ(paid.seconds[0], gratis.seconds[0] + 200.0);
   // Not a single score, or charged seconds on a query budget: clear errors.
   settings.warm_start = {"onehot", 100, 5, 0};
@@ -171,9 +174,10 @@ TEST(SearchRunTest, ARandomSignalSeedReadsOneRecordedSeedPerQuery) {
   ASSERT_EQ(table.seeds, 2u);
   const RunTrace a = ExecuteRun(search, "random", {}, 7);
   std::size_t from_seed[2] = {0, 0};
-  for (std::size_t i = 0; i < a.row.size(); ++i) {
-    const float s0 = table.AtSeed(a.row[i], search.signal_column(), 0);
-    const float s1 = table.AtSeed(a.row[i], search.signal_column(), 1);
+  const auto rows = testing::RowsOf(benchmark, a.arch);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const float s0 = table.AtSeed(rows[i], search.signal_column(), 0);
+    const float s1 = table.AtSeed(rows[i], search.signal_column(), 1);
     ASSERT_TRUE(a.signal[i] == s0 || a.signal[i] == s1) << i;
     if (s0 != s1) ++from_seed[a.signal[i] == s0 ? 0 : 1];
   }
@@ -182,7 +186,7 @@ TEST(SearchRunTest, ARandomSignalSeedReadsOneRecordedSeedPerQuery) {
   EXPECT_EQ(ExecuteRun(search, "random", {}, 7).signal, a.signal);  // a function of the seed
   settings.signal_random_seed = false;
   const RunTrace mean = ExecuteRun(PreparedSearch(benchmark, settings), "random", {}, 7);
-  EXPECT_EQ(mean.row, a.row);  // random search ignores the signal; only the values differ
+  EXPECT_EQ(mean.arch, a.arch);  // random search ignores the signal; only the values differ
   EXPECT_NE(mean.signal, a.signal);
 }
 

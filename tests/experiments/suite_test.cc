@@ -84,6 +84,7 @@ TEST(SuiteTest, EveryExperimentKeyLoads) {
     direction: maximize
     constraints: ["latency_ms on pixel3 <= 10"]
     warm_start: {proxy: zc:synflow, pool: 100, top: 5}
+    surrogate: {predictor: {name: xgboost, max_depth: 4}, holdout: 0.3, seed: 2}
 )")));
   const SearchSettings& s = suite.experiments[0].settings;
   EXPECT_EQ(s.workers, 4u);
@@ -94,6 +95,11 @@ TEST(SuiteTest, EveryExperimentKeyLoads) {
   EXPECT_EQ(s.warm_start.pool, 100);
   EXPECT_EQ(s.warm_start.top, 5);
   EXPECT_EQ(s.warm_start.seconds_per_score, 0);
+  ASSERT_TRUE(s.surrogate);
+  EXPECT_EQ(s.surrogate->predictor.key, "xgboost");
+  EXPECT_EQ(s.surrogate->predictor.options.at("max_depth"), "4");
+  EXPECT_EQ(s.surrogate->holdout, 0.3);
+  EXPECT_EQ(s.surrogate->seed, 2u);
 }
 
 TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {

@@ -1,6 +1,7 @@
-// Surrogate benchmarks: the held-out ranking figure is Kendall's tau-b of the held-out
-// architectures, recomputed here pair by pair from its definition; the file answers for
-// architectures the source does not record; results and the report say that values are predictions.
+// Surrogates: the held-out ranking figure is Kendall's tau-b of the held-out architectures,
+// recomputed here pair by pair from its definition; a materialised file and an on-the-fly surrogate
+// evaluator answer for architectures the source does not record, with the fitted model's own
+// predictions; results and the report say that values are predictions.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +9,11 @@
 #include <fstream>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "analysis/report.h"
 #include "core/errors.h"
+#include "experiments/evaluator.h"
 #include "experiments/run_result.h"
 #include "experiments/suite_runner.h"
 #include "experiments/surrogate.h"
@@ -50,16 +55,18 @@ SurrogateSettings Settings() {
 TEST(SurrogateTest, RanksHeldOutArchitecturesAndAnswersForTheRest) {
   const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
   const Surrogate surrogate = FitSurrogate(source, Settings());
-  ASSERT_EQ(surrogate.holdout_measured.size(), 100u);
-  EXPECT_EQ(surrogate.train, 300u);
-  EXPECT_NEAR(surrogate.holdout_kendall_tau,
-              TauBByDefinition(surrogate.holdout_measured, surrogate.holdout_predicted), 1e-12);
+  ASSERT_EQ(surrogate.model.holdout_measured.size(), 100u);
+  EXPECT_EQ(surrogate.model.train, 300u);
+  EXPECT_NEAR(surrogate.model.holdout_kendall_tau,
+              TauBByDefinition(surrogate.model.holdout_measured, surrogate.model.holdout_predicted),
+              1e-12);
   // The synthetic target is additive in the one-hot encoding: ridge ranks it well.
-  EXPECT_GT(surrogate.holdout_kendall_tau, 0.6);
+  EXPECT_GT(surrogate.model.holdout_kendall_tau, 0.6);
   // The held-out values are recorded ones.
   const Table& recorded = source.Get("metrics/toy/valid_accuracy");
   std::multiset<float> values(recorded.values.begin(), recorded.values.end());
-  for (double v : surrogate.holdout_measured) EXPECT_TRUE(values.contains(static_cast<float>(v)));
+  for (double v : surrogate.model.holdout_measured)
+    EXPECT_TRUE(values.contains(static_cast<float>(v)));
 
   const BenchmarkData& data = surrogate.data;
   ASSERT_EQ(data.archs.size(), 1400u);
@@ -103,7 +110,8 @@ TEST(SurrogateTest, BadSettingsAreClearErrors) {
   SurrogateSettings s = Settings();
   s.holdout = 1.5;
   EXPECT_THAT([&] { FitSurrogate(source, s); },
-              ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr("--holdout")));
+              ::testing::ThrowsMessage<ConfigError>(
+                  ::testing::HasSubstr("holdout must be between 0 and 1")));
   s = Settings();
   s.predictor = {"params", {}};
   EXPECT_THAT([&] { FitSurrogate(source, s); },
@@ -111,6 +119,133 @@ TEST(SurrogateTest, BadSettingsAreClearErrors) {
   s = Settings();
   s.metric = "nope";
   EXPECT_THROW(FitSurrogate(source, s), ConfigError);
+}
+
+// The search settings of an on-the-fly surrogate on the synthetic sparse benchmark: search the
+// 12-epoch validation accuracy, report the 200-epoch test accuracy (a second model).
+SearchSettings OnTheFlySettings() {
+  SearchSettings s;
+  s.dataset = "toy";
+  s.budget = 150;
+  s.surrogate = Settings();
+  return s;
+}
+
+SurrogateSettings Target(const char* metric, int epochs) {
+  SurrogateSettings s = Settings();
+  s.metric = metric;
+  s.epochs = epochs;
+  return s;
+}
+
+TEST(SurrogateTest, AnOnTheFlySurrogateAnswersAnyArchitectureWithTheFittedModel) {
+  const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
+  const PreparedSearch search(source, OnTheFlySettings());
+  ASSERT_NE(search.surrogate(), nullptr);
+  EXPECT_EQ(search.space().Size(), 15625u);  // the whole space, not the 400 recorded cells
+  EXPECT_TRUE(std::isnan(search.BestReport(0)));
+  // Models fitted independently with the same settings: the run's answers must be theirs.
+  const SurrogateModel signal = FitSurrogateModel(source, Target("valid_accuracy", 12));
+  const SurrogateModel report = FitSurrogateModel(source, Target("test_accuracy", 200));
+  EXPECT_EQ(search.surrogate()->signal->holdout_kendall_tau, signal.holdout_kendall_tau);
+  for (const char* strategy : {"random", "regularized_evolution", "local_search"}) {
+    const RunTrace trace = ExecuteRun(search, strategy, {}, 3);
+    ASSERT_EQ(trace.arch.size(), 150u) << strategy;
+    const auto predicted = signal.predictor->Predict(trace.arch).mean;
+    std::size_t unrecorded = 0;
+    std::optional<ArchId> incumbent;
+    float best = -INFINITY;
+    for (std::size_t i = 0; i < trace.arch.size(); ++i) {
+      unrecorded += !source.RowOf(trace.arch[i]);
+      EXPECT_EQ(trace.signal[i], static_cast<float>(predicted[i])) << strategy << " " << i;
+      if (!incumbent || trace.signal[i] > best) {
+        incumbent = trace.arch[i];
+        best = trace.signal[i];
+      }
+      ASSERT_EQ(trace.incumbent[i], incumbent) << strategy << " " << i;
+      EXPECT_EQ(trace.report[0][i],
+                static_cast<float>(report.predictor->Predict({&*incumbent, 1}).mean[0]));
+    }
+    // 400 of 15,625 cells are recorded: nearly every query is answered by the model alone.
+    EXPECT_GT(unrecorded, 130u) << strategy;
+    const RunTrace again = ExecuteRun(search, strategy, {}, 3);
+    EXPECT_EQ(again.arch, trace.arch) << strategy;
+    EXPECT_EQ(again.signal, trace.signal) << strategy;
+  }
+}
+
+TEST(SurrogateTest, AnOnTheFlySuiteNamesItsArchitecturesAndReportsNoFalseRegret) {
+  const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
+  const std::string dir = testing::TempDir("surrogate_on_the_fly");
+  const std::string file = dir + "/sparse.h5";
+  WriteBenchmark(source.data(), file);
+  const std::string suite_path = dir + "/suite.yaml";
+  std::ofstream(suite_path) << "name: on_the_fly\nbenchmark: " << file
+                            << "\nseeds: 0..2\nstrategies:\n  - strategy: random\n"
+                               "  - strategy: regularized_evolution\n"
+                               "experiments:\n  - name: q\n    datasets: [toy]\n"
+                               "    surrogate: {predictor: ridge, holdout: 0.25, seed: 5}\n"
+                               "    budgets: [40]\n";
+  RunnerOptions options;
+  options.out_dir = dir + "/results";
+  RunSuite(LoadSuite(suite_path), options);
+  const std::string result_path = options.out_dir + "/q/toy/random/40q/seed-0.json";
+  std::ifstream in(result_path);
+  const auto j = nlohmann::json::parse(in);
+  const auto& archs = j["trajectory"]["arch"];
+  const auto& index = j["trajectory"]["index"];
+  ASSERT_EQ(archs.size(), 40u);
+  ASSERT_EQ(index.size(), 40u);
+  const SearchSpace& space = source.space();
+  for (std::size_t i = 0; i < 40; ++i) {
+    const auto row = source.RowOf(space.Parse(archs[i].get<std::string>()));
+    // The index is the benchmark's where it records the cell, else null.
+    if (row) {
+      EXPECT_EQ(index[i], source.data().index[*row]);
+    } else {
+      EXPECT_TRUE(index[i].is_null());
+    }
+  }
+  EXPECT_TRUE(j["report"]["best_in_benchmark"]["toy"].is_null());
+  const RunResult r = ReadRunResult(result_path);
+  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("values are ridge's predictions of toy/valid_"
+                                                "accuracy at 12 epochs, fitted on 400"));
+  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("it answers any architecture of the space"));
+  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("the report on toy is a prediction of "
+                                                "toy/test_accuracy at 200 epochs"));
+  const ReportFiles report = WriteReport(options.out_dir, dir + "/report");
+  EXPECT_THAT(report.summary_markdown,
+              ::testing::HasSubstr("the optimum of the space is not known"));
+  EXPECT_THAT(report.summary_markdown, ::testing::Not(::testing::HasSubstr("Regret on")));
+  EXPECT_THAT(report.summary_markdown, ::testing::Not(::testing::HasSubstr("nan")));
+}
+
+TEST(SurrogateTest, SettingsAnOnTheFlySurrogateCannotAnswerAreClearErrors) {
+  const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
+  auto refused = [&](SearchSettings s, const char* what) {
+    EXPECT_THAT([&] { PreparedSearch(source, std::move(s)); },
+                ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr(what)));
+  };
+  SearchSettings s = OnTheFlySettings();
+  s.budget_unit = "seconds";
+  s.budget = 1000;
+  refused(s, "surrogate: budget_unit: seconds is not supported");
+  s = OnTheFlySettings();
+  s.constraints = {ParseConstraint("test_accuracy on toy >= 50")};
+  refused(s, "surrogate: a constraint is not supported");
+  s = OnTheFlySettings();
+  s.surrogate->predictor = {"params", {}};
+  refused(s, "zero-cost predictor");
+  // In a suite: the key's options are checked with the file and line.
+  const std::string dir = testing::TempDir("surrogate_keys");
+  const std::string suite_path = dir + "/suite.yaml";
+  std::ofstream(suite_path) << "name: bad\nbenchmark: x.h5\nseeds: 0\nstrategies:\n"
+                               "  - strategy: random\nexperiments:\n  - name: q\n"
+                               "    datasets: [toy]\n    budgets: [10]\n"
+                               "    surrogate: {predictr: ridge}\n";
+  EXPECT_THAT([&] { LoadSuite(suite_path); },
+              ::testing::ThrowsMessage<ConfigError>(::testing::AllOf(
+                  ::testing::HasSubstr("suite.yaml:10"), ::testing::HasSubstr("predictor"))));
 }
 
 }  // namespace

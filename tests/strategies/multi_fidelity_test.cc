@@ -104,7 +104,7 @@ TEST(ParallelWorkersTest, WorkersShareTheSimulatedClock) {
   for (const std::size_t workers : {1, 4}) {
     s.workers = workers;
     const RunTrace trace = ExecuteRun(PreparedSearch(benchmark, s), "random", {}, 0);
-    EXPECT_EQ(trace.row.size(), 25 * workers);
+    EXPECT_EQ(trace.arch.size(), 25 * workers);
     for (std::size_t i = 0; i < trace.seconds.size(); ++i) {
       const std::size_t round = i / workers + 1;  // whole rounds of `workers` evaluations
       EXPECT_EQ(trace.seconds[i], 40.0 * static_cast<double>(round));
@@ -117,7 +117,7 @@ TEST(ParallelWorkersTest, WorkersShareTheSimulatedClock) {
   s.workers = 3;
   for (const auto& strategy : StrategyRegistry::Global().Keys()) {
     EXPECT_EQ(ExecuteRun(PreparedSearch(benchmark, s), strategy, testing::TestOptions(strategy), 1)
-                  .row.size(),
+                  .arch.size(),
               30u)
         << strategy;
   }

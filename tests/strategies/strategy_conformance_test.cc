@@ -56,9 +56,9 @@ TEST_P(StrategyConformanceTest, SameSeedSameRunOtherSeedOtherRun) {
   const RunTrace a = ExecuteRun(search, Strategy(), testing::TestOptions(Strategy()), 3);
   const RunTrace b = ExecuteRun(search, Strategy(), testing::TestOptions(Strategy()), 3);
   const RunTrace c = ExecuteRun(search, Strategy(), testing::TestOptions(Strategy()), 4);
-  EXPECT_EQ(a.row, b.row);
+  EXPECT_EQ(a.arch, b.arch);
   EXPECT_EQ(a.incumbent, b.incumbent);
-  EXPECT_NE(a.row, c.row);
+  EXPECT_NE(a.arch, c.arch);
 }
 
 TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
@@ -101,7 +101,7 @@ TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
 TEST_P(StrategyConformanceTest, RespectsQueryAndTimeBudgets) {
   const RunTrace queries = ExecuteRun(PreparedSearch(Benchmark(), Settings("queries", 37)),
                                       Strategy(), testing::TestOptions(Strategy()), 5);
-  EXPECT_EQ(queries.row.size(), 37u);
+  EXPECT_EQ(queries.arch.size(), 37u);
   const PreparedSearch timed(Benchmark(), Settings("seconds", 2500));
   const RunTrace seconds = ExecuteRun(timed, Strategy(), testing::TestOptions(Strategy()), 5);
   ASSERT_GE(seconds.seconds.size(), 2u);
@@ -120,7 +120,7 @@ TEST_P(StrategyConformanceTest, NeverReadsTheReportMetric) {
                                 testing::TestOptions(Strategy()), 9);
   const RunTrace b = ExecuteRun(PreparedSearch(flipped, Settings("queries", 80)), Strategy(),
                                 testing::TestOptions(Strategy()), 9);
-  EXPECT_EQ(a.row, b.row);
+  EXPECT_EQ(a.arch, b.arch);
   EXPECT_EQ(a.incumbent, b.incumbent);
   EXPECT_NE(a.report, b.report);
 }

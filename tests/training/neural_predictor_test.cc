@@ -118,9 +118,9 @@ TEST(GuidedStrategyTest, PublishedPredictorsGiveReproducibleTrajectories) {
     const RunTrace a = ExecuteRun(search, strategy, options, 1);
     const RunTrace b = ExecuteRun(search, strategy, options, 1);
     const RunTrace c = ExecuteRun(search, strategy, options, 2);
-    EXPECT_EQ(a.row.size(), 30u) << strategy;
-    EXPECT_EQ(a.row, b.row) << strategy;
-    EXPECT_NE(a.row, c.row) << strategy;
+    EXPECT_EQ(a.arch.size(), 30u) << strategy;
+    EXPECT_EQ(a.arch, b.arch) << strategy;
+    EXPECT_NE(a.arch, c.arch) << strategy;
   }
 }
 
