@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/rng.h"
@@ -36,6 +37,9 @@ class Evaluator {
   // The report metric of an architecture the run chose as its incumbent, one value per report
   // dataset. Held out: strategies never see it.
   virtual std::vector<float> Report(ArchId arch) const = 0;
+  // Seconds spent in named parts of answering (e.g. "query": a surrogate's predictions), for the
+  // run's timings; a table lookup takes microseconds and reports none.
+  virtual std::vector<std::pair<std::string, double>> Timings() const { return {}; }
 };
 
 // Answers from the benchmark of a PreparedSearch, which must outlive it. With the setting
@@ -59,10 +63,12 @@ class SurrogateEvaluator final : public Evaluator {
   explicit SurrogateEvaluator(const PreparedSearch& search);
   Evaluation Evaluate(const Proposal& proposal) override;
   std::vector<float> Report(ArchId arch) const override;
+  std::vector<std::pair<std::string, double>> Timings() const override;
 
  private:
   const PreparedSearch& search_;
   const SearchSurrogate& surrogate_;
+  double query_seconds_ = 0;
 };
 
 }  // namespace naskit

@@ -319,12 +319,18 @@ Evaluation SurrogateEvaluator::Evaluate(const Proposal& p) {
                     "at the signal's",
                     Quote(space.Format(p.arch)), p.fidelity));
   }
+  const auto start = std::chrono::steady_clock::now();
   const double signal = surrogate_.signal->predictor->Predict({&p.arch, 1}).mean.front();
+  query_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (std::isnan(signal)) {
     throw DataError("the surrogate (" + surrogate_.signal->predictor_text +
                     ") predicts no value for " + Quote(space.Format(p.arch)));
   }
   return {signal, 0, false, true};
+}
+
+std::vector<std::pair<std::string, double>> SurrogateEvaluator::Timings() const {
+  return {{"query", query_seconds_}};
 }
 
 std::vector<float> SurrogateEvaluator::Report(ArchId arch) const {
@@ -449,7 +455,8 @@ RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
   }
   trace.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  trace.strategy_seconds = strategy->Timings();
+  trace.part_seconds = strategy->Timings();
+  for (const auto& part : evaluator.Timings()) trace.part_seconds.push_back(part);
   return trace;
 }
 

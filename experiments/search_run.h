@@ -162,10 +162,10 @@ struct RunTrace {
   std::size_t modelled_cost_queries = 0;
   std::size_t free_repeats = 0;
   bool stalled = false;  // the strategy stopped proposing new architectures
-  // Wall-clock seconds of the whole run (strategy, queries and book-keeping), and of the
-  // strategy's named parts (SearchStrategy::Timings: fit, acquisition).
+  // Wall-clock seconds of the whole run (strategy, queries and book-keeping), and of its named
+  // parts: the strategy's (SearchStrategy::Timings: fit, acquisition) and the evaluator's (query).
   double wall_seconds = 0;
-  std::vector<std::pair<std::string, double>> strategy_seconds;
+  std::vector<std::pair<std::string, double>> part_seconds;
 };
 
 class Evaluator;

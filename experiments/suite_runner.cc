@@ -170,7 +170,7 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   auto micro = [](double s) { return std::round(s * 1e6) / 1e6; };
   Json timing;
   timing["wall_seconds"] = micro(trace.wall_seconds);
-  for (const auto& [part, seconds] : trace.strategy_seconds) {
+  for (const auto& [part, seconds] : trace.part_seconds) {
     timing[part + "_seconds"] = micro(seconds);
   }
   j["timing"] = timing;

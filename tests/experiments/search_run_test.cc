@@ -90,15 +90,14 @@ TEST(SearchRunTest, RecordsWallClockTimeAndTheStrategysParts) {
   const PreparedSearch search(benchmark, ToySettings(60));
   const RunTrace plain = ExecuteRun(search, "random", {}, 0);
   EXPECT_GT(plain.wall_seconds, 0);
-  EXPECT_TRUE(plain.strategy_seconds.empty());
+  EXPECT_TRUE(plain.part_seconds.empty());
   const RunTrace guided =
       ExecuteRun(search, "predictor_evolution", testing::TestOptions("predictor_evolution"), 0);
-  ASSERT_EQ(guided.strategy_seconds.size(), 2u);
-  EXPECT_EQ(guided.strategy_seconds[0].first, "fit");
-  EXPECT_EQ(guided.strategy_seconds[1].first, "acquisition");
-  EXPECT_GT(guided.strategy_seconds[0].second, 0);
-  EXPECT_LE(guided.strategy_seconds[0].second + guided.strategy_seconds[1].second,
-            guided.wall_seconds);
+  ASSERT_EQ(guided.part_seconds.size(), 2u);
+  EXPECT_EQ(guided.part_seconds[0].first, "fit");
+  EXPECT_EQ(guided.part_seconds[1].first, "acquisition");
+  EXPECT_GT(guided.part_seconds[0].second, 0);
+  EXPECT_LE(guided.part_seconds[0].second + guided.part_seconds[1].second, guided.wall_seconds);
 }
 
 // Zero-cost warm start (Abdelfattah et al., ICLR 2021): with a pool as large as the proxy's

@@ -168,6 +168,9 @@ TEST(SurrogateTest, AnOnTheFlySurrogateAnswersAnyArchitectureWithTheFittedModel)
     }
     // 400 of 15,625 cells are recorded: nearly every query is answered by the model alone.
     EXPECT_GT(unrecorded, 130u) << strategy;
+    ASSERT_FALSE(trace.part_seconds.empty());
+    EXPECT_EQ(trace.part_seconds.back().first, "query");  // the predictions' time, reported
+    EXPECT_GT(trace.part_seconds.back().second, 0);
     const RunTrace again = ExecuteRun(search, strategy, {}, 3);
     EXPECT_EQ(again.arch, trace.arch) << strategy;
     EXPECT_EQ(again.signal, trace.signal) << strategy;
