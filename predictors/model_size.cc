@@ -16,7 +16,9 @@ struct ModelSizeOptions {
   PluginOptions network{"nb201", {}};
   template <class V>
   void Visit(V& v) {
-    v("network", network, "the network counted: the space's key, with the network's shape",
+    v("network", network,
+      "the network counted: the space's key, with the network's shape (left at its default, the "
+      "space's own network at its default shape)",
       PluginOf<NetworkRegistry>());
   }
 };
@@ -32,11 +34,16 @@ class ModelSize final : public ZeroCostPredictor {
                         " has no registered network to count (spaces with one: " + Join(networks) +
                         ")");
     }
-    if (options.network.key != space) {
+    // The option's default names NB201's network: any other space counts its own unless the
+    // option says otherwise.
+    const bool defaulted =
+        options.network.key == ModelSizeOptions{}.network.key && options.network.options.empty();
+    if (options.network.key != space && !defaulted) {
       throw ConfigError("predictors params and flops: option \"network\" is " +
                         Quote(options.network.key) + ", but the space is " + Quote(space));
     }
-    network_ = NetworkRegistry::Global().Create(options.network.key, options.network.options);
+    network_ = NetworkRegistry::Global().Create(
+        space, defaulted ? OptionValues{} : options.network.options);
   }
   double Score(ArchId arch) const override {
     return static_cast<double>(network_->Count(arch).*kCount);

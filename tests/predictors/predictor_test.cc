@@ -178,10 +178,23 @@ TEST(PredictorRegistryTest, BadKeysAndOptionsAreClearErrors) {
 }
 
 TEST(ModelSizePredictorTest, ASpaceWithoutANetworkIsAClearError) {
-  EXPECT_THAT([] { PredictorRegistry::Global().Create("params", {}, {GetSpace("nb101")}); },
+  EXPECT_THAT([] { PredictorRegistry::Global().Create("params", {}, {GetSpace("darts")}); },
               ThrowsMessage<ConfigError>(
-                  HasSubstr("space \"nb101\" has no registered network to count (spaces with "
-                            "one: nb201)")));
+                  HasSubstr("space \"darts\" has no registered network to count (spaces with "
+                            "one: nb101, nb201)")));
+  // Another space's network is refused; left at its default, the option counts the space's own.
+  EXPECT_THAT(
+      [] {
+        PredictorRegistry::Global().Create("params", {{"network", "nb201"}, {"network.cells", "2"}},
+                                           {GetSpace("nb101")});
+      },
+      ThrowsMessage<ConfigError>(HasSubstr("option \"network\" is \"nb201\", but the space is")));
+  const auto nb101 = PredictorRegistry::Global().Create("params", {}, {GetSpace("nb101")});
+  const ArchId arch = GetSpace("nb101").Parse(
+      "0100001|0010000|0001000|0000100|0000010|0000001|0000000;"
+      "input,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,"
+      "output");
+  EXPECT_GT(nb101->Predict({&arch, 1}).mean[0], 1e6);
 }
 
 TEST(PredictorRegistryTest, CatalogueListsTheLibTorchProxiesWithTheirOptions) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the (key, adjacency matrix, operations) of every architecture in NASLib's nb101_dummy.pkl
+"""Prints the (key, adjacency matrix, operations, trainable parameters) of every architecture in NASLib's nb101_dummy.pkl
 as JSON lines, without numpy: numpy's pickled arrays are rebuilt from their raw bytes here, so the
 NB101 hash test needs only python3.
 
@@ -62,4 +62,5 @@ with open(sys.argv[1], "rb") as f:
     data = Unpickler(f).load()
 for key, (fixed, _) in data.items():
     print(json.dumps({"key": key, "matrix": plain(fixed["module_adjacency"]),
-                      "ops": plain(fixed["module_operations"])}))
+                      "ops": plain(fixed["module_operations"]),
+                      "params": plain(fixed["trainable_parameters"])}))

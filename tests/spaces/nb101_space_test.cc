@@ -1,5 +1,5 @@
-// NB101: the module hash against every published key in the shared data, pruning, isomorphism and
-// string errors.
+// NB101: the module hash and the network's parameter count against every published key and count
+// in the shared data, pruning, isomorphism and string errors.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 
 #include "benchmarks_data/importer.h"
 #include "core/errors.h"
+#include "spaces/nb101/nb101_network.h"
 #include "spaces/nb101/nb101_space.h"
 #include "tests/test_util.h"
 
@@ -34,12 +35,12 @@ Nb101Space::Spec SpecOf(const std::vector<std::vector<double>>& matrix,
   return spec;
 }
 
-TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForAllThousandVisArchitectures) {
+TEST(Nb101SpaceTest, HashAndParametersEqualThePublishedOnesForAllThousandVisArchitectures) {
   NASKIT_REQUIRE_SHARED(path, "nas-bench-101/nasbench-vis-data-1k.json");
   std::ifstream in(path);
   const json vis = json::parse(in);
   ASSERT_EQ(vis["key"].size(), 1000u);
-  std::size_t equal = 0;
+  std::size_t equal = 0, equal_params = 0;
   for (std::size_t i = 0; i < vis["key"].size(); ++i) {
     const auto ops = vis["operations"][i].get<std::vector<int>>();
     const auto matrix = vis["adjacency"][i].get<std::vector<std::vector<double>>>();
@@ -53,14 +54,19 @@ TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForAllThousandVisArchitectures) {
       m.emplace_back();
       for (int b : kept) m.back().push_back(matrix[a][b]);
     }
-    const auto arch = Nb101Space::FromSpec(SpecOf(m, labels));
+    const Nb101Space::Spec spec = SpecOf(m, labels);
+    const auto arch = Nb101Space::FromSpec(spec);
     ASSERT_TRUE(arch) << i;
     equal += Nb101Space::ModuleHash(*arch) == vis["key"][i].get<std::string>();
+    const std::int64_t params = Nb101NetworkCost(spec, {}).params;
+    equal_params += params == vis["trainable_parameters"][i].get<std::int64_t>();
+    EXPECT_EQ(params, vis["trainable_parameters"][i].get<std::int64_t>()) << i;
   }
   EXPECT_EQ(equal, 1000u);
+  EXPECT_EQ(equal_params, 1000u);
 }
 
-TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForTheThirtyNaslibArchitectures) {
+TEST(Nb101SpaceTest, HashAndParametersEqualThePublishedOnesForTheThirtyNaslibArchitectures) {
   NASKIT_REQUIRE_SHARED(path, "nas-bench-101/nb101_dummy.pkl");
   const std::string command =
       "python3 " NASKIT_SOURCE_DIR "/tests/spaces/nb101_pickle_specs.py '" + path + "'";
@@ -70,7 +76,7 @@ TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForTheThirtyNaslibArchitectures) {
   char buffer[4096];
   while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) text.append(buffer, n);
   const SearchSpace& space = GetSpace("nb101");
-  std::size_t equal = 0, total = 0;
+  std::size_t equal = 0, equal_params = 0, total = 0;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line); ++total) {
     const json entry = json::parse(line);
@@ -84,9 +90,23 @@ TEST(Nb101SpaceTest, HashEqualsThePublishedKeyForTheThirtyNaslibArchitectures) {
     for (const auto& op : entry["ops"]) spec += op.get<std::string>() + ",";
     spec.pop_back();
     equal += Nb101Space::ModuleHash(space.Parse(spec)) == entry["key"].get<std::string>();
+    // Parameters depend on the vertex order: count the spec as the file writes it.
+    std::vector<int> labels;
+    for (const auto& op : entry["ops"]) {
+      const std::string name = op.get<std::string>();
+      const auto it = std::find(Nb101Space::kOps.begin(), Nb101Space::kOps.end(), name);
+      labels.push_back(name == "input"    ? Nb101Space::kInput
+                       : name == "output" ? Nb101Space::kOutput
+                                          : static_cast<int>(it - Nb101Space::kOps.begin()));
+    }
+    std::vector<std::vector<double>> m;
+    for (const auto& row : matrix) m.emplace_back(row.begin(), row.end());
+    equal_params +=
+        Nb101NetworkCost(SpecOf(m, labels), {}).params == entry["params"].get<std::int64_t>();
   }
   EXPECT_EQ(total, 30u);
   EXPECT_EQ(equal, 30u);
+  EXPECT_EQ(equal_params, 30u);
 }
 
 TEST(Nb101SpaceTest, PrunedAndRelabelledSpecsAreTheSameArchitecture) {
