@@ -2,10 +2,10 @@
 // predictors in `naskit-torch`), declared here without LibTorch so that `naskit list` and
 // `naskit describe` show them too.
 //
-// Each scores the NB201 network at initialisation (weights from torch::manual_seed(seed)) on one
-// minibatch of `batch_size` training images drawn with `seed`, batch norm in training mode and
-// cross-entropy loss, as Abdelfattah et al. ("Zero-Cost Proxies for Lightweight NAS", ICLR 2021)
-// and NASLib compute them:
+// Each scores the space's network (training/network.h: nb201, nb101) at initialisation (weights
+// from torch::manual_seed(seed)) on one minibatch of `batch_size` training images drawn with
+// `seed`, batch norm in training mode and cross-entropy loss, as Abdelfattah et al. ("Zero-Cost
+// Proxies for Lightweight NAS", ICLR 2021) and NASLib compute them:
 //   synflow    sum |theta * dR/dtheta|, R = sum of outputs with |theta| on an all-ones input, in
 //              double precision, batch norm in evaluation mode; no data (Tanaka et al., NeurIPS
 //              2020). naskit reports its natural logarithm.
@@ -40,7 +40,7 @@ std::span<const ZeroCostProxyInfo> ZeroCostProxies();
 struct ZeroCostOptions {
   std::string dataset = "fashion-mnist";
   std::string data_dir;
-  int channels = 16, cells = 5;
+  int channels = 0, cells = 0;
   int image_size = 0;
   int in_channels = 3, classes = 10;
   int batch_size = 64;
@@ -52,8 +52,12 @@ struct ZeroCostOptions {
       "minibatch source: fashion-mnist, cifar10, synthetic, or none (synflow only)",
       OneOf({"fashion-mnist", "cifar10", "synthetic", "none"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
-    v("channels", channels, "C: channels of the first stage (NB201: 16)", AtLeast(1));
-    v("cells", cells, "N: cells per stage (NB201: 5)", AtLeast(1));
+    v("channels", channels,
+      "network width: NB201's C (16), NB101's stem channels (128); 0: the space's own", AtLeast(0));
+    v("cells", cells,
+      "network depth: NB201's cells per stage (5), NB101's per stack (3); 0: the "
+      "space's own",
+      AtLeast(0));
     v("image_size", image_size, "input size (0: the dataset's own; 32 with dataset none)",
       AtLeast(0));
     v("in_channels", in_channels, "input channels with dataset none", AtLeast(1));

@@ -189,7 +189,7 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   }
   // Counted per row: isomorphic cells share results but not parameters (a convolution whose output
   // only feeds `none` still has weights, as in NB201's own tables).
-  const Nb201MacroOptions network = o.setup.Network(o.setup.LoadData());
+  const Nb201MacroOptions network = Nb201Macro(o.setup.Shape(o.setup.LoadData()));
   for (std::size_t row = 0; row < rows; ++row) {
     const NetworkCost cost = Nb201NetworkCost(data.archs[row], network);
     params.values[row] = static_cast<float>(cost.params);
@@ -256,13 +256,15 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
   BenchBuildOptions o = ParseOptions<BenchBuildOptions>("bench build", values);
   const auto tasks = Plan(o);
   const DatasetSplits data = o.setup.LoadData();
-  const Nb201MacroOptions network = o.setup.Network(data);
+  const NetworkShape shape = o.setup.Shape(data);
+  const Nb201MacroOptions network = Nb201Macro(shape);
   const at::Tensor one_image = data.test.images.slice(0, 0, 1);
   for (std::size_t k = static_cast<std::size_t>(index); k < tasks.size();
        k += static_cast<std::size_t>(count)) {
     const Task& task = tasks[k];
     if (fs::exists(task.File(work))) continue;
-    const TrainResult result = TrainNetwork(task.representative, network, data, o.train, task.seed);
+    const TrainResult result =
+        TrainNetwork("nb201", task.representative, shape, data, o.train, task.seed);
     Json j;
     j["representative"] = task.representative;
     j["arch"] = Nb201Space().Format(task.representative);

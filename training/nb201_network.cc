@@ -8,8 +8,6 @@ namespace {
 
 namespace nn = torch::nn;
 
-thread_local ForwardObserver* g_observer = nullptr;
-
 nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
   return nn::Sequential(
       ObservedRelu(),
@@ -19,28 +17,6 @@ nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
 }
 
 }  // namespace
-
-ScopedForwardObserver::ScopedForwardObserver(ForwardObserver* observer) : previous_(g_observer) {
-  g_observer = observer;
-}
-ScopedForwardObserver::~ScopedForwardObserver() { g_observer = previous_; }
-
-torch::Tensor ObservedReluImpl::forward(const torch::Tensor& x) {
-  if (g_observer) g_observer->OnReluInput(x);
-  return torch::relu(x);
-}
-
-torch::Tensor ObservedConv2dImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = Conv2dImpl::forward(x);
-  if (g_observer) g_observer->OnLayerOutput(y);
-  return y;
-}
-
-torch::Tensor ObservedLinearImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = LinearImpl::forward(x);
-  if (g_observer) g_observer->OnLayerOutput(y);
-  return y;
-}
 
 Nb201CellImpl::Nb201CellImpl(ArchId arch, int channels) : ops_(Nb201Space::Ops(arch)) {
   for (int e = 0; e < Nb201Space::kNumEdges; ++e) {
@@ -118,10 +94,21 @@ torch::Tensor Nb201NetworkImpl::forward(torch::Tensor x) {
   return classifier_->forward(x.flatten(1));
 }
 
-std::int64_t Nb201NetworkImpl::NumParameters() {
-  std::int64_t n = 0;
-  for (const auto& p : parameters()) n += p.numel();
-  return n;
+Nb201MacroOptions Nb201Macro(const NetworkShape& shape) {
+  Nb201MacroOptions o;
+  if (shape.channels > 0) o.channels = shape.channels;
+  if (shape.cells > 0) o.cells = shape.cells;
+  o.classes = shape.classes;
+  o.in_channels = shape.in_channels;
+  o.image_size = shape.image_size;
+  return o;
 }
+
+NASKIT_REGISTER_TORCH_NETWORK(
+    nb201, "nb201",
+    {[](ArchId arch, const NetworkShape& shape) -> std::shared_ptr<NetworkImpl> {
+       return std::make_shared<Nb201NetworkImpl>(arch, Nb201Macro(shape));
+     },
+     [](const NetworkShape& shape) { return RecordOptions(Nb201Macro(shape)); }});
 
 }  // namespace naskit

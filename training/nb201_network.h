@@ -1,57 +1,15 @@
 // The NAS-Bench-201 network in LibTorch, faithful to Dong & Yang's macro skeleton (see
 // spaces/nb201/nb201_macro.h); with C=16, N=5, 10 classes and 32x32x3 input its parameter count
-// equals NB201's published `params` for every cell.
+// equals NB201's published `params` for every cell. Registered as the nb201 space's network
+// (training/network.h).
 #pragma once
 
 #include <torch/torch.h>
 
 #include "spaces/nb201/nb201_macro.h"
+#include "training/network.h"
 
 namespace naskit {
-
-// Sees intermediate tensors of every NB201 network forward pass on this thread while a
-// ScopedForwardObserver holds it; zero-cost proxies use it (as PyTorch code uses hooks). Costs one
-// thread-local read per layer when none is set.
-class ForwardObserver {
- public:
-  virtual ~ForwardObserver() = default;
-  virtual void OnReluInput(const torch::Tensor& /*input*/) {}
-  // The output of every convolution and of the classifier.
-  virtual void OnLayerOutput(const torch::Tensor& /*output*/) {}
-};
-
-class ScopedForwardObserver {
- public:
-  explicit ScopedForwardObserver(ForwardObserver* observer);
-  ~ScopedForwardObserver();
-  ScopedForwardObserver(const ScopedForwardObserver&) = delete;
-  ScopedForwardObserver& operator=(const ScopedForwardObserver&) = delete;
-
- private:
-  ForwardObserver* previous_;
-};
-
-// ReLU, convolution and linear layers that report to the current ForwardObserver; parameters and
-// initialisation as torch::nn's.
-class ObservedReluImpl : public torch::nn::Module {
- public:
-  torch::Tensor forward(const torch::Tensor& x);
-};
-TORCH_MODULE(ObservedRelu);
-
-class ObservedConv2dImpl : public torch::nn::Conv2dImpl {
- public:
-  using Conv2dImpl::Conv2dImpl;
-  torch::Tensor forward(const torch::Tensor& x);
-};
-TORCH_MODULE(ObservedConv2d);
-
-class ObservedLinearImpl : public torch::nn::LinearImpl {
- public:
-  using LinearImpl::LinearImpl;
-  torch::Tensor forward(const torch::Tensor& x);
-};
-TORCH_MODULE(ObservedLinear);
 
 class Nb201CellImpl : public torch::nn::Module {
  public:
@@ -76,16 +34,18 @@ class ResidualReductionImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ResidualReduction);
 
-class Nb201NetworkImpl : public torch::nn::Module {
+class Nb201NetworkImpl : public NetworkImpl {
  public:
   Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& options);
-  torch::Tensor forward(torch::Tensor x);
-  std::int64_t NumParameters();
+  torch::Tensor forward(torch::Tensor x) override;
 
  private:
   torch::nn::Sequential stem_{nullptr}, body_{nullptr}, head_{nullptr};
   ObservedLinear classifier_{nullptr};
 };
 TORCH_MODULE(Nb201Network);
+
+// The NB201 skeleton of a network shape (channels and cells 0: NB201's C=16, N=5).
+Nb201MacroOptions Nb201Macro(const NetworkShape& shape);
 
 }  // namespace naskit

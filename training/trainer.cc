@@ -9,7 +9,6 @@
 
 #include "core/errors.h"
 #include "core/rng.h"
-#include "training/nb201_network.h"
 
 namespace naskit {
 namespace {
@@ -18,9 +17,9 @@ struct Evaluation {
   double loss = 0, accuracy = 0;
 };
 
-Evaluation Evaluate(Nb201Network& model, const ImageDataset& data, const torch::Device& device) {
+Evaluation Evaluate(NetworkImpl& model, const ImageDataset& data, const torch::Device& device) {
   torch::NoGradGuard no_grad;
-  model->eval();
+  model.eval();
   double loss = 0;
   std::int64_t correct = 0;
   constexpr std::int64_t kBatch = 1024;
@@ -28,7 +27,7 @@ Evaluation Evaluate(Nb201Network& model, const ImageDataset& data, const torch::
     const std::int64_t end = std::min(begin + kBatch, data.size());
     auto x = data.images.slice(0, begin, end).to(device);
     auto y = data.labels.slice(0, begin, end).to(device);
-    auto logits = model->forward(x);
+    auto logits = model.forward(x);
     loss += torch::nn::functional::cross_entropy(
                 logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                 .item<double>();
@@ -44,7 +43,7 @@ DatasetSplits TrainingSetup::LoadData(std::uint64_t seed) const {
   return LoadDataset({dataset, data_dir, image_size, train_subset, valid_size, test_subset, seed});
 }
 
-Nb201MacroOptions TrainingSetup::Network(const DatasetSplits& data) const {
+NetworkShape TrainingSetup::Shape(const DatasetSplits& data) const {
   return {channels, cells, data.train.classes, static_cast<int>(data.train.images.size(1)),
           static_cast<int>(data.train.images.size(2))};
 }
@@ -67,9 +66,10 @@ void ConfigureTorchThreads(int threads) {
   if (at::get_num_threads() != n) at::set_num_threads(n);
 }
 
-TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const DatasetSplits& data,
-                         const TrainOptions& options, std::uint64_t seed,
+TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkShape& shape,
+                         const DatasetSplits& data, const TrainOptions& options, std::uint64_t seed,
                          const std::function<void(const EpochLog&)>& on_epoch) {
+  const TorchNetworkEntry& network = FindTorchNetwork(space);
   if (options.device == "cuda" && !torch::cuda::is_available()) {
     throw ConfigError(
         "training: device \"cuda\" asked for, but LibTorch sees no CUDA device (this build: " +
@@ -82,7 +82,7 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
     at::globalContext().setBenchmarkCuDNN(false);
   }
   torch::manual_seed(seed);
-  Nb201Network model(arch, network);
+  const std::shared_ptr<NetworkImpl> model = network.build(arch, shape);
   model->to(device);
 
   torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(options.learning_rate)
@@ -137,8 +137,8 @@ TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const Da
     log.train_loss = loss_sum.item<double>() / static_cast<double>(n);
     log.train_accuracy =
         100.0 * static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(n);
-    const Evaluation valid = Evaluate(model, data.valid, device),
-                     test = Evaluate(model, data.test, device);
+    const Evaluation valid = Evaluate(*model, data.valid, device),
+                     test = Evaluate(*model, data.test, device);
     log.valid_loss = valid.loss;
     log.valid_accuracy = valid.accuracy;
     log.test_loss = test.loss;

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/options.h"
-#include "spaces/nb201/nb201_macro.h"
 #include "training/image_dataset.h"
+#include "training/network.h"
 
 namespace naskit {
 
@@ -46,7 +46,7 @@ struct TrainOptions {
 struct TrainingSetup {
   std::string dataset = "fashion-mnist";
   std::string data_dir;
-  int channels = 16, cells = 5, image_size = 0;
+  int channels = 0, cells = 0, image_size = 0;
   std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0;
 
   template <class V>
@@ -54,8 +54,13 @@ struct TrainingSetup {
     v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
       OneOf({"fashion-mnist", "cifar10", "synthetic"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
-    v("channels", channels, "C: channels of the first stage (NB201: 16)", InRange(1, 4096));
-    v("cells", cells, "N: cells per stage (NB201: 5)", AtLeast(1));
+    v("channels", channels,
+      "network width: NB201's C (16), NB101's stem channels (128); 0: the space's own",
+      InRange(0, 4096));
+    v("cells", cells,
+      "network depth: NB201's cells per stage (5), NB101's per stack (3); 0: the "
+      "space's own",
+      AtLeast(0));
     v("image_size", image_size, "resize images to this square size (0: keep)", AtLeast(0));
     v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));
     v("valid_size", valid_size, "images held out of the training split for validation", AtLeast(1));
@@ -64,8 +69,8 @@ struct TrainingSetup {
 
   // `seed` only matters for the synthetic dataset.
   DatasetSplits LoadData(std::uint64_t seed = 0) const;
-  // The network for `data`'s classes, channels and image size.
-  Nb201MacroOptions Network(const DatasetSplits& data) const;
+  // The network shape for `data`'s classes, channels and image size.
+  NetworkShape Shape(const DatasetSplits& data) const;
 };
 
 struct EpochLog {
@@ -89,10 +94,11 @@ struct TrainResult {
 // development VM LibTorch would otherwise pick 1.
 void ConfigureTorchThreads(int threads);
 
-// Trains `arch` from scratch and evaluates after every epoch; `on_epoch` (optional) sees each log.
-// Throws ConfigError if CUDA is asked for but not available.
-TrainResult TrainNetwork(ArchId arch, const Nb201MacroOptions& network, const DatasetSplits& data,
-                         const TrainOptions& options, std::uint64_t seed,
+// Trains `arch` of `space` (whose network training/network.h registers) from scratch and
+// evaluates after every epoch; `on_epoch` (optional) sees each log. Throws ConfigError if CUDA is
+// asked for but not available, or the space has no network.
+TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkShape& shape,
+                         const DatasetSplits& data, const TrainOptions& options, std::uint64_t seed,
                          const std::function<void(const EpochLog&)>& on_epoch = {});
 
 }  // namespace naskit

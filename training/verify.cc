@@ -15,7 +15,6 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "experiments/run_result.h"
-#include "spaces/nb201/nb201_space.h"
 #include "training/bench_build.h"
 
 namespace naskit {
@@ -68,7 +67,7 @@ std::string VerifyIncumbents(VerifyOptions o) {
   if (ranked.size() > static_cast<std::size_t>(o.top_k)) ranked.resize(o.top_k);
 
   const DatasetSplits data = build.setup.LoadData();
-  const Nb201MacroOptions network = build.setup.Network(data);
+  const NetworkShape shape = build.setup.Shape(data);
   std::vector<double> promised, measured;
   std::string md = fmt::format(
       "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's "
@@ -79,13 +78,13 @@ std::string VerifyIncumbents(VerifyOptions o) {
       "|\n|---|---|---|---|---|---|\n",
       o.results, ranked.size(), o.seed, metric, epochs);
   std::string csv = "index,architecture,chosen,promised,measured\n";
-  const Nb201Space space;
+  const SearchSpace& space = benchmark.space();
   for (const auto& [negative_count, index] : ranked) {
     const std::size_t row = benchmark.RowOfIndex(index);
     const ArchId arch = benchmark.data().archs[row];
     const double promise = benchmark.Query(row, dataset, metric, epochs).value_or(NAN);
     const TrainResult result =
-        TrainNetwork(arch, network, data, train, static_cast<std::uint64_t>(o.seed));
+        TrainNetwork(space.Name(), arch, shape, data, train, static_cast<std::uint64_t>(o.seed));
     const double measure = metric == "test_accuracy" ? result.epochs.back().test_accuracy
                                                      : result.epochs.back().valid_accuracy;
     promised.push_back(promise);

@@ -13,43 +13,42 @@
 #include "core/rng.h"
 #include "predictors/predictor.h"
 #include "training/image_dataset.h"
-#include "training/nb201_network.h"
 
 namespace naskit {
 namespace {
 
 // Weights of the convolutions and the classifier (batch-norm weights and biases are 1-d).
-std::vector<torch::Tensor> LayerWeights(Nb201Network& net) {
+std::vector<torch::Tensor> LayerWeights(NetworkImpl& net) {
   std::vector<torch::Tensor> weights;
-  for (const auto& p : net->parameters()) {
+  for (const auto& p : net.parameters()) {
     if (p.dim() >= 2) weights.push_back(p);
   }
   return weights;
 }
 
-torch::Tensor Loss(Nb201Network& net, const Minibatch& batch) {
-  return torch::nn::functional::cross_entropy(net->forward(batch.images), batch.labels);
+torch::Tensor Loss(NetworkImpl& net, const Minibatch& batch) {
+  return torch::nn::functional::cross_entropy(net.forward(batch.images), batch.labels);
 }
 
-double Synflow(Nb201Network& net, const ZeroCostInput& input) {
-  net->to(torch::kFloat64);
-  net->eval();
+double Synflow(NetworkImpl& net, const ZeroCostInput& input) {
+  net.to(torch::kFloat64);
+  net.eval();
   {
     torch::NoGradGuard no_grad;
-    for (auto& p : net->parameters()) p.abs_();
+    for (auto& p : net.parameters()) p.abs_();
   }
-  const Nb201MacroOptions& shape = input.network;
+  const NetworkShape& shape = input.network;
   const auto ones =
       torch::ones({1, shape.in_channels, shape.image_size, shape.image_size}, torch::kFloat64);
-  net->forward(ones).sum().backward();
+  net.forward(ones).sum().backward();
   double score = 0;
-  for (const auto& p : net->parameters()) {
+  for (const auto& p : net.parameters()) {
     if (p.grad().defined()) score += (p * p.grad()).abs().sum().item<double>();
   }
   return score > 0 ? std::log(score) : -INFINITY;
 }
 
-double Snip(Nb201Network& net, const ZeroCostInput& input) {
+double Snip(NetworkImpl& net, const ZeroCostInput& input) {
   Loss(net, input.batch).backward();
   double score = 0;
   for (const auto& w : LayerWeights(net)) {
@@ -58,7 +57,7 @@ double Snip(Nb201Network& net, const ZeroCostInput& input) {
   return score;
 }
 
-double GradNorm(Nb201Network& net, const ZeroCostInput& input) {
+double GradNorm(NetworkImpl& net, const ZeroCostInput& input) {
   Loss(net, input.batch).backward();
   double score = 0;
   for (const auto& w : LayerWeights(net)) {
@@ -67,7 +66,7 @@ double GradNorm(Nb201Network& net, const ZeroCostInput& input) {
   return score;
 }
 
-double Grasp(Nb201Network& net, const ZeroCostInput& input) {
+double Grasp(NetworkImpl& net, const ZeroCostInput& input) {
   const std::vector<torch::Tensor> weights = LayerWeights(net);
   const auto g = torch::autograd::grad({Loss(net, input.batch)}, weights, {}, false, false,
                                        /*allow_unused=*/true);
@@ -100,7 +99,7 @@ class LayerOutputs final : public ForwardObserver {
   std::vector<torch::Tensor> outputs;
 };
 
-double Fisher(Nb201Network& net, const ZeroCostInput& input) {
+double Fisher(NetworkImpl& net, const ZeroCostInput& input) {
   LayerOutputs layers;
   {
     ScopedForwardObserver observe(&layers);
@@ -116,9 +115,9 @@ double Fisher(Nb201Network& net, const ZeroCostInput& input) {
   return score;
 }
 
-double JacobCov(Nb201Network& net, const ZeroCostInput& input) {
+double JacobCov(NetworkImpl& net, const ZeroCostInput& input) {
   const auto x = input.batch.images.clone().requires_grad_(true);
-  const auto y = net->forward(x);
+  const auto y = net.forward(x);
   y.backward(torch::ones_like(y));
   if (!x.grad().defined()) return NAN;  // the output ignores the input (every path is `none`)
   const auto jacobian = x.grad().reshape({x.size(0), -1}).to(torch::kFloat64);
@@ -145,17 +144,17 @@ class ReluPatternKernel final : public ForwardObserver {
   torch::Tensor kernel;
 };
 
-double Naswot(Nb201Network& net, const ZeroCostInput& input) {
+double Naswot(NetworkImpl& net, const ZeroCostInput& input) {
   ReluPatternKernel patterns(input.batch.images.size(0));
   {
     torch::NoGradGuard no_grad;
     ScopedForwardObserver observe(&patterns);
-    net->forward(input.batch.images);
+    net.forward(input.batch.images);
   }
   return std::get<1>(torch::linalg::slogdet(patterns.kernel)).item<double>();
 }
 
-using ProxyFunction = double (*)(Nb201Network&, const ZeroCostInput&);
+using ProxyFunction = double (*)(NetworkImpl&, const ZeroCostInput&);
 
 ProxyFunction FindProxy(const std::string& key) {
   static const std::map<std::string, ProxyFunction> kFunctions = {
@@ -200,21 +199,23 @@ Minibatch DrawMinibatch(const ImageDataset& train, int batch_size, std::uint64_t
 class ZeroCostProxy final : public ZeroCostPredictor {
  public:
   ZeroCostProxy(std::string key, const ZeroCostOptions& options, const PredictorContext& context)
-      : key_(std::move(key)), seed_(static_cast<std::uint64_t>(options.seed)) {
-    if (context.space.Name() != "nb201") {
-      throw ConfigError("zero-cost proxy " + Quote(key_) + " scores NB201 networks, not space " +
-                        Quote(context.space.Name()));
+      : key_(std::move(key)),
+        space_(context.space.Name()),
+        seed_(static_cast<std::uint64_t>(options.seed)) {
+    try {
+      FindTorchNetwork(space_);
+    } catch (const ConfigError& e) {
+      throw ConfigError("zero-cost proxy " + Quote(key_) + ": " + e.what());
     }
-    if (NeedsData(key_) && options.dataset == "none") {
-      throw ConfigError("zero-cost proxy " + Quote(key_) +
-                        " needs a minibatch: set dataset to fashion-mnist, cifar10 or synthetic");
-    }
+    CheckZeroCostOptions(key_, options);
     input_ = LoadZeroCostInput(options);
   }
-  double Score(ArchId arch) const override { return ZeroCostScore(key_, arch, input_, seed_); }
+  double Score(ArchId arch) const override {
+    return ZeroCostScore(key_, space_, arch, input_, seed_);
+  }
 
  private:
-  std::string key_;
+  std::string key_, space_;
   std::uint64_t seed_;
   ZeroCostInput input_;
 };
@@ -233,6 +234,13 @@ const bool kProxiesRegistered [[maybe_unused]] = [] {
 }();
 
 }  // namespace
+
+void CheckZeroCostOptions(const std::string& key, const ZeroCostOptions& options) {
+  if (NeedsData(key) && options.dataset == "none") {
+    throw ConfigError("zero-cost proxy " + Quote(key) +
+                      " needs a minibatch: set dataset to fashion-mnist, cifar10 or synthetic");
+  }
+}
 
 ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& o) {
   // The proxies of one `naskit zc` run share their options: read the dataset once, not per proxy.
@@ -266,7 +274,7 @@ ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& o) {
   return input;
 }
 
-double ScoreNetwork(const std::string& key, Nb201Network& net, const ZeroCostInput& input) {
+double ScoreNetwork(const std::string& key, NetworkImpl& net, const ZeroCostInput& input) {
   const ProxyFunction proxy = FindProxy(key);
   if (NeedsData(key) && !input.batch.images.defined()) {
     throw ConfigError("zero-cost proxy " + Quote(key) + " needs a minibatch (dataset is none)");
@@ -274,19 +282,20 @@ double ScoreNetwork(const std::string& key, Nb201Network& net, const ZeroCostInp
   return proxy(net, input);
 }
 
-double ZeroCostScore(const std::string& key, ArchId arch, const ZeroCostInput& input,
-                     std::uint64_t seed) {
+double ZeroCostScore(const std::string& key, const std::string& space, ArchId arch,
+                     const ZeroCostInput& input, std::uint64_t seed) {
+  const TorchNetworkEntry& network = FindTorchNetwork(space);
   // Seeding and initialisation use LibTorch's global generator: one network at a time, so that
   // rows scored on parallel threads get the weights their seed gives.
   static std::mutex init_mutex;
-  Nb201Network net{nullptr};
+  std::shared_ptr<NetworkImpl> net;
   {
     const std::lock_guard lock(init_mutex);
     torch::manual_seed(seed);
-    net = Nb201Network(arch, input.network);
+    net = network.build(arch, input.network);
   }
   net->train();
-  return ScoreNetwork(key, net, input);
+  return ScoreNetwork(key, *net, input);
 }
 
 }  // namespace naskit

@@ -5,8 +5,7 @@
 #include <string>
 
 #include "predictors/zero_cost_proxies.h"
-#include "spaces/nb201/nb201_macro.h"
-#include "training/nb201_network.h"
+#include "training/network.h"
 
 namespace naskit {
 
@@ -18,17 +17,21 @@ struct Minibatch {
 // The network shape and minibatch `options` describe; `images` and `labels` are undefined with
 // dataset none.
 struct ZeroCostInput {
-  Nb201MacroOptions network;
+  NetworkShape network;
   Minibatch batch;
 };
 ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& options);
+// Throws ConfigError when proxy `key` cannot be computed with `options` (a data-dependent proxy
+// without a minibatch), before any network or file is read.
+void CheckZeroCostOptions(const std::string& key, const ZeroCostOptions& options);
 
-// The score of proxy `key` for `arch`, with weights initialised from `seed`. Throws ConfigError
-// for a data-dependent proxy without a minibatch.
-double ZeroCostScore(const std::string& key, ArchId arch, const ZeroCostInput& input,
-                     std::uint64_t seed);
+// The score of proxy `key` for `arch` of `space` (whose network training/network.h registers),
+// with weights initialised from `seed`. Throws ConfigError for a data-dependent proxy without a
+// minibatch, or a space without a network.
+double ZeroCostScore(const std::string& key, const std::string& space, ArchId arch,
+                     const ZeroCostInput& input, std::uint64_t seed);
 // The same for a network built by the caller (tests score double-precision networks), in the
 // mode the caller left it in.
-double ScoreNetwork(const std::string& key, Nb201Network& net, const ZeroCostInput& input);
+double ScoreNetwork(const std::string& key, NetworkImpl& net, const ZeroCostInput& input);
 
 }  // namespace naskit

@@ -21,7 +21,7 @@
 #include "experiments/cli_errors.h"
 #include "experiments/torch_cli/flags.h"
 #include "predictors/predictor.h"
-#include "spaces/nb201/nb201_space.h"
+#include "spaces/network_cost.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"
 #include "training/verify.h"
@@ -34,6 +34,7 @@ namespace {
 
 // Every option of `train`, declared once.
 struct TrainCommandOptions {
+  std::string space = "nb201";
   std::string arch;
   std::int64_t seed = 0;
   std::string out;
@@ -42,7 +43,8 @@ struct TrainCommandOptions {
 
   template <class V>
   void Visit(V& v) {
-    v("arch", arch, "architecture string, e.g. |nor_conv_3x3~0|+|...|");
+    v("space", space, "the architecture's search space (one with a LibTorch network)");
+    v("arch", arch, "architecture string in the space's form, e.g. |nor_conv_3x3~0|+|...|");
     v("seed", seed, "seed of weights and batch order", AtLeast(0));
     v("out", out, "write the epoch logs as JSON to this file");
     setup.Visit(v);
@@ -74,21 +76,24 @@ int Train(const std::vector<std::string>& args) {
     throw ConfigError("train: unexpected argument " + Quote(flags.positional[0]));
   const auto o = ParseOptions<TrainCommandOptions>("train", flags.values);
   if (o.arch.empty()) throw ConfigError("train: missing required option --arch");
-  const ArchId arch = Nb201Space().Parse(o.arch);
+  const TorchNetworkEntry& network = FindTorchNetwork(o.space);
+  const ArchId arch = GetSpace(o.space).Parse(o.arch);
 
   const DatasetSplits data = o.setup.LoadData(static_cast<std::uint64_t>(o.seed));
-  const Nb201MacroOptions network = o.setup.Network(data);
-  const NetworkCost cost = Nb201NetworkCost(arch, network);
+  const NetworkShape shape = o.setup.Shape(data);
+  const NetworkCost cost =
+      NetworkRegistry::Global().Create(o.space, network.counter_options(shape))->Count(arch);
   std::cerr << fmt::format(
       "naskit train: {} on {} ({} train / {} valid / {} test images of {}x{}x{}), {} parameters, "
       "{:.2f} MFLOPs, device {}\n",
       o.arch, o.setup.dataset, data.train.size(), data.valid.size(), data.test.size(),
-      network.in_channels, network.image_size, network.image_size, cost.params, cost.flops / 1e6,
+      shape.in_channels, shape.image_size, shape.image_size, cost.params, cost.flops / 1e6,
       o.train.device);
   std::cout << "epoch train_loss train_acc valid_loss valid_acc test_loss test_acc seconds "
                "images_per_s\n";
   const TrainResult result = TrainNetwork(
-      arch, network, data, o.train, static_cast<std::uint64_t>(o.seed), [](const EpochLog& e) {
+      o.space, arch, shape, data, o.train, static_cast<std::uint64_t>(o.seed),
+      [](const EpochLog& e) {
         std::cout << fmt::format(
             "{:5d} {:10.4f} {:9.2f} {:10.4f} {:9.2f} {:9.4f} {:8.2f} {:7.2f} {:12.0f}\n", e.epoch,
             e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy, e.test_loss,
@@ -223,9 +228,20 @@ int ZeroCost(const std::vector<std::string>& args) {
   const std::size_t workers = o.threads > 0
                                   ? static_cast<std::size_t>(o.threads)
                                   : std::max<std::size_t>(1, std::thread::hardware_concurrency());
-  const Nb201Space space;
+  for (const std::string& key : keys) {
+    if (key != "params" && key != "flops") CheckZeroCostOptions(key, o.zero_cost);
+  }
+  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  const SearchSpace& space = benchmark.space();
   const PredictorContext context{space};
-  const Nb201MacroOptions network = LoadZeroCostInput(o.zero_cost).network;
+  const TorchNetworkEntry& network = [&]() -> const TorchNetworkEntry& {
+    try {
+      return FindTorchNetwork(space.Name());
+    } catch (const ConfigError& e) {
+      throw ConfigError("zc: " + o.benchmark + ": " + e.what());
+    }
+  }();
+  const NetworkShape shape = LoadZeroCostInput(o.zero_cost).network;
 
   // Every predictor is built (and its options checked) before the first score is computed.
   std::vector<std::unique_ptr<Predictor>> predictors;
@@ -233,19 +249,14 @@ int ZeroCost(const std::vector<std::string>& args) {
   for (const std::string& key : keys) {
     const bool counts_network = key == "params" || key == "flops";
     if (counts_network) {
-      // The counted network is the one the proxies build: nb201 with the minibatch's shape.
+      // The counted network is the one the proxies build: the space's, with the minibatch's shape.
       OptionValues counted = {{"network", space.Name()}};
-      for (const auto& [k, v] : RecordOptions(network)) counted["network." + k] = v;
+      for (const auto& [k, v] : network.counter_options(shape)) counted["network." + k] = v;
       settings.push_back(std::move(counted));
     } else {
       settings.push_back(RecordOptions(o.zero_cost));
     }
     predictors.push_back(PredictorRegistry::Global().Create(key, settings.back(), context));
-  }
-  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
-  if (benchmark.space().Name() != space.Name()) {
-    throw ConfigError(o.benchmark + ": space " + Quote(benchmark.space().Name()) +
-                      "; naskit zc scores NB201 networks");
   }
   BenchmarkData data = benchmark.data();
   const std::vector<std::size_t> rows = SelectRows(benchmark, data.archs.size(), o, features_of);

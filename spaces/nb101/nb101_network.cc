@@ -53,7 +53,8 @@ NetworkCost Nb101NetworkCost(const Nb101Space::Spec& spec, const Nb101NetworkOpt
       channels *= 2;
     }
     for (int cell = 0; cell < o.cells; ++cell) {
-      const auto vertex = Nb101VertexChannels(spec, static_cast<int>(in), static_cast<int>(channels));
+      const auto vertex =
+          Nb101VertexChannels(spec, static_cast<int>(in), static_cast<int>(channels));
       for (int v = 1; v < last; ++v) {
         const std::int64_t c = vertex[v];
         if (spec.matrix[0][v]) conv_bn_relu(in, c, 1, size);  // projection of the cell input

@@ -1,5 +1,5 @@
-// The NAS-Bench-101 network (Ying et al., ICML 2019, §2.1; nasbench/lib/model_builder.py), shared by
-// the analytic parameter and operation counts here and any network builder that trains it.
+// The NAS-Bench-101 network (Ying et al., ICML 2019, §2.1; nasbench/lib/model_builder.py), shared
+// by the analytic parameter and operation counts here and any network builder that trains it.
 //
 // stem: 3x3 conv-BN-ReLU to `stem_channels`; `stacks` stacks of `cells` cells, the channels doubled
 // and the image halved by a 2x2 max pool before every stack but the first; global average pooling

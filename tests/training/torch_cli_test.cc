@@ -40,6 +40,8 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
        dir + "/train-images-idx3-ubyte: file not found"},
       {{"train", "--arch", arch, "--bogus", "1"}, "unknown option \"bogus\""},
       {{"train", "--epochs", "1"}, "missing required option --arch"},
+      {{"train", "--space", "darts", "--arch", "x"},
+       "space \"darts\" has no LibTorch network (spaces with one: nb101, nb201)"},
       {{"bench", "build", "--out", dir + "/b.h5", "--seeds", "a"},
        "comma-separated integers (got \"a\")"},
       {{"bench", "build", "--out", dir + "/b.h5", "--workers", "0"},

@@ -16,6 +16,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "core/rng.h"
+#include "spaces/nb101/nb101_network.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
 #include "training/bench_build.h"
@@ -58,18 +59,38 @@ TEST(Nb201NetworkTest, ForwardShapesAndZeroCells) {
   EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{2, 7}));
 }
 
+// The LibTorch NB101 network is the one whose parameters Nb101NetworkCost counts, which equal
+// NAS-Bench-101's published counts (tests/spaces/nb101_space_test.cc).
+TEST(Nb101NetworkTest, ParameterCountsMatchTheAnalyticCountAndForwardShapes) {
+  const SearchSpace& space = GetSpace("nb101");
+  const TorchNetworkEntry& entry = FindTorchNetwork("nb101");
+  Rng rng(3);
+  for (int i = 0; i < 4; ++i) {
+    const ArchId arch = space.Sample(rng);
+    const auto network = entry.build(arch, {});  // NB101's own shape: 128 stem channels, 3x3 cells
+    EXPECT_EQ(network->NumParameters(), Nb101NetworkCost(arch, {}).params) << space.Format(arch);
+  }
+  const auto small =
+      entry.build(space.Sample(rng),
+                  {.channels = 8, .cells = 1, .classes = 7, .in_channels = 1, .image_size = 16});
+  EXPECT_EQ(small->forward(torch::randn({2, 1, 16, 16})).sizes(),
+            (std::vector<std::int64_t>{2, 7}));
+  EXPECT_THAT([] { FindTorchNetwork("darts"); },
+              ThrowsMessage<ConfigError>(HasSubstr("space \"darts\" has no LibTorch network")));
+}
+
 DatasetSplits Synthetic() { return LoadDataset({.name = "synthetic", .valid_size = 200}); }
 
 TEST(TrainerTest, TwoEpochsOnOneSeedAreBitIdentical) {
   const DatasetSplits data = Synthetic();
-  const Nb201MacroOptions network{
+  const NetworkShape network{
       .channels = 4, .cells = 1, .classes = 4, .in_channels = 1, .image_size = 8};
   const TrainOptions options{.epochs = 2, .batch_size = 64, .threads = 1};
   const ArchId arch = Nb201Space().Parse(
       "|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|");
-  const TrainResult a = TrainNetwork(arch, network, data, options, 11);
-  const TrainResult b = TrainNetwork(arch, network, data, options, 11);
-  const TrainResult c = TrainNetwork(arch, network, data, options, 12);
+  const TrainResult a = TrainNetwork("nb201", arch, network, data, options, 11);
+  const TrainResult b = TrainNetwork("nb201", arch, network, data, options, 11);
+  const TrainResult c = TrainNetwork("nb201", arch, network, data, options, 12);
   ASSERT_EQ(a.epochs.size(), 2u);
   for (std::size_t e = 0; e < 2; ++e) {
     EXPECT_EQ(a.epochs[e].train_loss, b.epochs[e].train_loss);
@@ -84,7 +105,7 @@ TEST(TrainerTest, TwoEpochsOnOneSeedAreBitIdentical) {
 TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
   if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present";
   const DatasetSplits data = Synthetic();
-  EXPECT_THAT([&] { TrainNetwork(0, {}, data, {.device = "cuda"}, 0); },
+  EXPECT_THAT([&] { TrainNetwork("nb201", 0, {}, data, {.device = "cuda"}, 0); },
               ThrowsMessage<ConfigError>(
                   HasSubstr("device \"cuda\" asked for, but LibTorch sees no CUDA device")));
 }

@@ -13,6 +13,7 @@
 #include "predictors/predictor.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
+#include "training/nb201_network.h"
 #include "training/zero_cost.h"
 
 namespace naskit {
@@ -36,7 +37,12 @@ ZeroCostInput SmallInput(std::int64_t batch) {
 
 Nb201Network SmallNetwork(const ZeroCostInput& input, std::uint64_t seed = 3) {
   torch::manual_seed(seed);
-  Nb201Network net(Nb201Space().Parse(kCell), input.network);
+  const NetworkShape& shape = input.network;
+  Nb201Network net(Nb201Space().Parse(kCell), Nb201MacroOptions{.channels = shape.channels,
+                                                                .cells = shape.cells,
+                                                                .classes = shape.classes,
+                                                                .in_channels = shape.in_channels,
+                                                                .image_size = shape.image_size});
   net->to(torch::kFloat64);
   net->train();
   return net;
@@ -54,26 +60,35 @@ std::vector<torch::Tensor> LayerWeights(Nb201Network& net) {
   return weights;
 }
 
+// On every space that registers a LibTorch network.
 TEST(ZeroCostTest, EveryProxyIsARegisteredReproduciblePredictor) {
-  const Nb201Space space;
-  const OptionValues options = {
-      {"dataset", "synthetic"}, {"channels", "4"}, {"cells", "1"}, {"batch_size", "16"}};
-  Rng rng(5);
-  std::vector<ArchId> archs;
-  for (int i = 0; i < 6; ++i) archs.push_back(space.Sample(rng));
-  for (const auto& proxy : ZeroCostProxies()) {
-    auto a = PredictorRegistry::Global().Create(proxy.key, options, {space});
-    auto b = PredictorRegistry::Global().Create(proxy.key, options, {space});
-    EXPECT_FALSE(a->NeedsFit());
-    std::set<double> distinct;
-    for (ArchId arch : archs) {
-      const double score = a->Predict({&arch, 1}).mean[0];
-      EXPECT_FALSE(std::isnan(score)) << proxy.key << " " << space.Format(arch);
-      EXPECT_EQ(score, b->Predict({&arch, 1}).mean[0]) << proxy.key;
-      distinct.insert(score);
+  ASSERT_EQ(TorchNetworkSpaces(), (std::vector<std::string>{"nb101", "nb201"}));
+  for (const std::string& key : TorchNetworkSpaces()) {
+    const SearchSpace& space = GetSpace(key);
+    const OptionValues options = {
+        {"dataset", "synthetic"}, {"channels", "4"}, {"cells", "1"}, {"batch_size", "16"}};
+    Rng rng(5);
+    std::vector<ArchId> archs;
+    for (int i = 0; i < 6; ++i) archs.push_back(space.Sample(rng));
+    for (const auto& proxy : ZeroCostProxies()) {
+      auto a = PredictorRegistry::Global().Create(proxy.key, options, {space});
+      auto b = PredictorRegistry::Global().Create(proxy.key, options, {space});
+      EXPECT_FALSE(a->NeedsFit());
+      std::set<double> distinct;
+      for (ArchId arch : archs) {
+        const double score = a->Predict({&arch, 1}).mean[0];
+        EXPECT_FALSE(std::isnan(score)) << proxy.key << " " << space.Format(arch);
+        EXPECT_EQ(score, b->Predict({&arch, 1}).mean[0]) << proxy.key;
+        distinct.insert(score);
+      }
+      EXPECT_GT(distinct.size(), 1u) << proxy.key << " scores every architecture alike on " << key;
     }
-    EXPECT_GT(distinct.size(), 1u) << proxy.key << " scores every architecture alike";
   }
+  // A space without a network says so.
+  EXPECT_THAT([] { PredictorRegistry::Global().Create("synflow", {}, {GetSpace("darts")}); },
+              ThrowsMessage<ConfigError>(HasSubstr(
+                  "\"synflow\": space \"darts\" has no LibTorch network (spaces with one: "
+                  "nb101, nb201)")));
 }
 
 TEST(ZeroCostTest, DataDependentProxiesNeedAMinibatch) {
@@ -95,7 +110,7 @@ TEST(ZeroCostTest, DataDependentProxiesNeedAMinibatch) {
 TEST(ZeroCostTest, GraspMatchesAFiniteDifferenceHessianVectorProduct) {
   const ZeroCostInput input = SmallInput(6);
   Nb201Network scored = SmallNetwork(input);
-  const double grasp = ScoreNetwork("grasp", scored, input);
+  const double grasp = ScoreNetwork("grasp", *scored, input);
 
   Nb201Network net = SmallNetwork(input);
   const auto weights = LayerWeights(net);
@@ -136,7 +151,7 @@ TEST(ZeroCostTest, GraspMatchesAFiniteDifferenceHessianVectorProduct) {
 TEST(ZeroCostTest, FisherMatchesTheWeightGradientIdentity) {
   const ZeroCostInput input = SmallInput(1);
   Nb201Network scored = SmallNetwork(input);
-  const double fisher = ScoreNetwork("fisher", scored, input);
+  const double fisher = ScoreNetwork("fisher", *scored, input);
 
   Nb201Network net = SmallNetwork(input);
   Loss(net, input.batch).backward();
@@ -175,12 +190,12 @@ TEST(ZeroCostTest, NaswotObeysHadamardsBoundAndIsSingularOnARepeatedImage) {
     ScopedForwardObserver observe(&relus);
     net->forward(input.batch.images);
   }
-  const double naswot = ScoreNetwork("naswot", net, input);
+  const double naswot = ScoreNetwork("naswot", *net, input);
   EXPECT_TRUE(std::isfinite(naswot));
   EXPECT_LE(naswot, 8 * std::log(static_cast<double>(relus.count)));
 
   input.batch.images[7] = input.batch.images[0];
-  const double repeated = ScoreNetwork("naswot", net, input);
+  const double repeated = ScoreNetwork("naswot", *net, input);
   EXPECT_TRUE(std::isinf(repeated) && repeated < 0) << repeated;
 }
 
@@ -194,8 +209,8 @@ TEST(ZeroCostTest, SynflowRanksLikeThePublishedScores) {
   std::vector<double> ours, published;
   for (std::size_t row = 0; row < csv.NumRows() && ours.size() < 40; row += 3) {
     if (csv.Cell(row, csv.Column("dataset")) != "cifar10") continue;
-    ours.push_back(
-        ZeroCostScore("synflow", space.Parse(csv.Cell(row, csv.Column("arch_str"))), input, 0));
+    ours.push_back(ZeroCostScore("synflow", "nb201",
+                                 space.Parse(csv.Cell(row, csv.Column("arch_str"))), input, 0));
     published.push_back(csv.Real(row, csv.Column("synflow")));
   }
   ASSERT_EQ(ours.size(), 40u);
