@@ -53,6 +53,18 @@ SearchConstraint ParseConstraint(const std::string& text) {
 
 namespace {
 
+// `epochs` as given, or the table's only recorded epoch count when unset.
+int ResolveEpochs(const Table& table, int epochs, const std::string& key,
+                  const std::string& metric) {
+  if (epochs != kUnsetEpochs) return epochs;
+  if (table.epochs.empty()) return 0;
+  if (table.epochs.size() == 1) return table.epochs.front();
+  std::string recorded;
+  for (int e : table.epochs) recorded += (recorded.empty() ? "" : ", ") + std::to_string(e);
+  throw ConfigError(fmt::format("{}: metric {} records several epoch counts ({}): name one", key,
+                                Quote(metric), recorded));
+}
+
 // The table an objective or constraint reads: a device's hardware table, else a dataset's
 // feature, else its metric; with the column to read.
 std::pair<const Table*, std::size_t> ResolveTable(const TabularBenchmark& benchmark,
@@ -74,12 +86,15 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     : benchmark_(benchmark), settings_(std::move(settings)) {
   if (settings_.signal_device.empty()) {
     signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
+    settings_.signal_epochs = ResolveEpochs(*signal_, settings_.signal_epochs, "signal_epochs",
+                                            settings_.dataset + "/" + settings_.signal_metric);
     signal_column_ =
         signal_->ColumnOf(settings_.signal_epochs,
                           "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
   } else {
     std::tie(signal_, signal_column_) =
         ResolveTable(benchmark, settings_.signal_metric, settings_.signal_device, 0, true);
+    if (settings_.signal_epochs == kUnsetEpochs) settings_.signal_epochs = 0;  // a device table
   }
   fidelities_ =
       signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
@@ -148,10 +163,13 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   for (const auto& d : report_datasets_) {
     if (settings_.report_device.empty()) {
       reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
+      settings_.report_epochs = ResolveEpochs(*reports_.back(), settings_.report_epochs,
+                                              "report_epochs", d + "/" + settings_.report_metric);
       report_columns_.push_back(reports_.back()->ColumnOf(
           settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
     } else {
       const auto [table, column] = ResolveTable(benchmark, settings_.report_metric, d, 0, true);
+      if (settings_.report_epochs == kUnsetEpochs) settings_.report_epochs = 0;
       reports_.push_back(table);
       report_columns_.push_back(column);
     }

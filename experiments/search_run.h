@@ -38,12 +38,16 @@ SearchConstraint ParseConstraint(const std::string& text);
 // A run records every query; more than this would take gigabytes for one run.
 inline constexpr std::size_t kMaxQueriesPerRun = 1'000'000;
 
+// Epochs left unset: the metric's only recorded epoch count (an error naming the recorded ones
+// when the metric has several, e.g. NB201's 12 and 200).
+inline constexpr int kUnsetEpochs = -1;
+
 struct SearchSettings {
   std::string dataset = "cifar10";
   std::string signal_metric = "valid_accuracy";
-  int signal_epochs = 12;
+  int signal_epochs = kUnsetEpochs;  // 0: the last recorded column
   std::string report_metric = "test_accuracy";
-  int report_epochs = 200;
+  int report_epochs = kUnsetEpochs;
   std::vector<std::string> report_datasets;  // empty: the search dataset
   std::string budget_unit = "queries";       // "queries" or "seconds"
   double budget = 100;
@@ -83,7 +87,8 @@ struct SearchSurrogate {
 // Settings checked against a benchmark once and shared by every run that uses them.
 class PreparedSearch {
  public:
-  // Throws ConfigError naming any dataset, metric or epoch count the benchmark lacks.
+  // Throws ConfigError naming any dataset, metric or epoch count the benchmark lacks. settings()
+  // then holds the epochs resolved.
   PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings);
 
   const TabularBenchmark& benchmark() const { return benchmark_; }

@@ -27,13 +27,14 @@ class Nb101CellImpl : public nn::Module {
       if (spec.matrix[0][v]) {
         projections_[v] = register_module("projection" + std::to_string(v), ConvBnRelu(in, c, 1));
       }
-      nn::Sequential op = spec.labels[v] == 2
-                              ? nn::Sequential(nn::MaxPool2d(
-                                    nn::MaxPool2dOptions(3).stride(1).padding(1)))
-                              : ConvBnRelu(c, c, spec.labels[v] == 0 ? 3 : 1);
+      nn::Sequential op =
+          spec.labels[v] == 2
+              ? nn::Sequential(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(1).padding(1)))
+              : ConvBnRelu(c, c, spec.labels[v] == 0 ? 3 : 1);
       ops_[v] = register_module("op" + std::to_string(v), op);
     }
-    if (spec.matrix[0][last]) output_projection_ = register_module("output", ConvBnRelu(in, out, 1));
+    if (spec.matrix[0][last])
+      output_projection_ = register_module("output", ConvBnRelu(in, out, 1));
   }
 
   torch::Tensor forward(const torch::Tensor& x) {

@@ -55,8 +55,8 @@ const TorchNetworkEntry& FindTorchNetwork(const std::string& space) {
   if (it == Entries().end()) {
     std::string known;
     for (const auto& name : TorchNetworkSpaces()) known += (known.empty() ? "" : ", ") + name;
-    throw ConfigError("space " + Quote(space) + " has no LibTorch network (spaces with one: " +
-                      known + ")");
+    throw ConfigError("space " + Quote(space) +
+                      " has no LibTorch network (spaces with one: " + known + ")");
   }
   return it->second;
 }

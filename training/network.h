@@ -92,7 +92,7 @@ bool RegisterTorchNetwork(const std::string& space, TorchNetworkEntry entry);
 const TorchNetworkEntry& FindTorchNetwork(const std::string& space);
 std::vector<std::string> TorchNetworkSpaces();
 
-#define NASKIT_REGISTER_TORCH_NETWORK(name, space, ...)                      \
+#define NASKIT_REGISTER_TORCH_NETWORK(name, space, ...)                       \
   static const bool naskit_registered_torch_network_##name [[maybe_unused]] = \
       ::naskit::RegisterTorchNetwork(space, __VA_ARGS__)
 

@@ -34,6 +34,8 @@ SearchSettings Fastest() {
 
 SearchSettings AccurateUnder(double ms) {
   SearchSettings s;
+  s.signal_epochs = 12;  // NB201's protocol
+  s.report_epochs = 200;
   s.constraints = {ParseConstraint("latency_ms on pixel3 <= " + std::to_string(ms))};
   s.budget = 60;
   return s;
@@ -100,6 +102,17 @@ TEST(ObjectivesTest, StrategiesSeeMinimisedObjectivesNegatedAndInfeasibleCellsAs
     const double v = signal.At(row, constrained.signal_column());
     EXPECT_EQ(constrained.Told(constrained.Feasible(row), v), latency.At(row) <= 10 ? v : worst);
   }
+}
+
+// NB201 records accuracies at 12 and 200 epochs: which one a run reads is the suite's choice.
+TEST(ObjectivesTest, AnAmbiguousEpochCountIsAClearError) {
+  EXPECT_THAT([] { PreparedSearch(Nb201(), SearchSettings{}); },
+              ThrowsMessage<ConfigError>(
+                  HasSubstr("signal_epochs: metric \"cifar10/valid_accuracy\" records several "
+                            "epoch counts (12, 200): name one")));
+  // A device's table has no epochs; one recorded epoch count needs no name.
+  const PreparedSearch fastest(Nb201(), Fastest());
+  EXPECT_EQ(fastest.settings().signal_epochs, 0);
 }
 
 TEST(ObjectivesTest, MalformedConstraintsNameTheText) {

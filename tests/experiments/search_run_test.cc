@@ -115,6 +115,8 @@ TEST(SearchRunTest, AWarmStartBeginsWithTheProxysBestCells) {
   std::stable_sort(scored.begin(), scored.end(),
                    [&](std::size_t a, std::size_t b) { return synflow.At(a) > synflow.At(b); });
   SearchSettings settings;
+  settings.signal_epochs = 12;
+  settings.report_epochs = 200;
   settings.budget = 30;
   settings.warm_start = {"zc:synflow", 1000, 5, 0};
   const PreparedSearch search(benchmark, settings);

@@ -17,6 +17,8 @@ const PreparedSearch* Nb201Search() {
     static const TabularBenchmark benchmark = TabularBenchmark::Open(*path);
     SearchSettings settings;
     settings.dataset = "cifar10";
+    settings.signal_epochs = 12;  // NB201's protocol
+    settings.report_epochs = 200;
     settings.budget = 100;
     return new PreparedSearch(benchmark, settings);
   }();
