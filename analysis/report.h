@@ -3,7 +3,8 @@
 //
 // Per experiment, search dataset and budget: the final report metric of each strategy's incumbent
 // (mean, std, 95% CI over seeds), its regret (the benchmark's best report value minus the
-// incumbent's) at budget checkpoints, the average rank of the strategies across datasets, and one
+// incumbent's; the value itself where the optimum is unknown, as for a surrogate) at budget
+// checkpoints, the average rank of the strategies across datasets, and one
 // SVG figure per report dataset of the incumbent's report metric versus queries or simulated
 // seconds (mean, 95% CI).
 #pragma once
