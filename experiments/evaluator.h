@@ -57,7 +57,8 @@ class TabularEvaluator final : public Evaluator {
 };
 
 // Answers from the surrogate of a PreparedSearch (PreparedSearch::surrogate()), which must outlive
-// it: the signal model's prediction, at the signal's fidelity only, and no training cost.
+// it: the signal model's prediction at the proposal's fidelity and, for seconds budgets, the time
+// model's (at least the cheapest recorded training).
 class SurrogateEvaluator final : public Evaluator {
  public:
   explicit SurrogateEvaluator(const PreparedSearch& search);

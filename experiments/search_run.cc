@@ -100,7 +100,7 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
       signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
   if (settings_.surrogate) {
     CheckSurrogateSettings();
-    fidelities_ = {settings_.signal_epochs};
+    if (!signal_->epochs.empty()) fidelities_.resize(signal_column_ + 1);  // those it answers
   }
   // A sparse benchmark is searched among the rows whose signal was measured at the signal's
   // fidelity and every lower one (multi-fidelity strategies climb up to it); with a surrogate, the
@@ -187,7 +187,9 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     best_reports_.push_back(best);
   }
   if (settings_.surrogate) FitSurrogates();
-  if (settings_.budget_unit == "seconds") {
+  if (settings_.budget_unit == "seconds" && settings_.surrogate) {
+    // The surrogate's time models charge the queries (FitSurrogates).
+  } else if (settings_.budget_unit == "seconds") {
     // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's
     // own fidelity must have one, the others only if the cost table records them.
     const std::string cost_dataset =
@@ -236,37 +238,55 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
 void PreparedSearch::CheckSurrogateSettings() const {
   auto refuse = [](const std::string& what) {
     throw ConfigError("surrogate: " + what +
-                      " is not supported with a surrogate evaluator, which answers the signal of "
-                      "a dataset's metric at one fidelity and charges no training time");
+                      " is not supported with a surrogate evaluator, which answers a dataset's "
+                      "metrics and training times");
   };
   if (!settings_.signal_device.empty() || !settings_.report_device.empty()) {
     refuse("a device objective");
   }
   if (!settings_.constraints.empty()) refuse("a constraint");
-  if (settings_.budget_unit == "seconds") refuse("budget_unit: seconds");
   if (settings_.signal_random_seed) refuse("signal_seed: random");
 }
 
 void PreparedSearch::FitSurrogates() {
-  SurrogateSettings target = *settings_.surrogate;
-  target.dataset = settings_.dataset;
-  target.metric = settings_.signal_metric;
-  target.epochs = settings_.signal_epochs;
+  auto fit = [&](const std::string& group, const std::string& dataset, const std::string& metric,
+                 int epochs) {
+    SurrogateSettings target = *settings_.surrogate;
+    target.group = group;
+    target.dataset = dataset;
+    target.metric = metric;
+    target.epochs = epochs;
+    return std::make_shared<const SurrogateModel>(FitSurrogateModel(benchmark_, target));
+  };
   SearchSurrogate surrogate;
-  surrogate.signal = std::make_shared<SurrogateModel>(FitSurrogateModel(benchmark_, target));
+  const std::string cost_dataset =
+      settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset;
+  for (int epochs : fidelities_) {
+    surrogate.signal.push_back(fit("metrics", settings_.dataset, settings_.signal_metric,
+                                   signal_->epochs.empty() ? 0 : epochs));
+    if (settings_.budget_unit != "seconds") continue;
+    surrogate.seconds.push_back(fit("cost", cost_dataset, "train_seconds", epochs));
+    const auto& recorded = surrogate.seconds.back()->recorded_values;
+    surrogate.min_seconds.push_back(*std::min_element(recorded.begin(), recorded.end()));
+  }
   for (const auto& dataset : report_datasets_) {
     const bool same = dataset == settings_.dataset &&
                       settings_.report_metric == settings_.signal_metric &&
                       settings_.report_epochs == settings_.signal_epochs;
-    if (same) {
-      surrogate.reports.push_back(surrogate.signal);
-      continue;
-    }
-    target.dataset = dataset;
-    target.metric = settings_.report_metric;
-    target.epochs = settings_.report_epochs;
     surrogate.reports.push_back(
-        std::make_shared<SurrogateModel>(FitSurrogateModel(benchmark_, target)));
+        same ? surrogate.signal.back()
+             : fit("metrics", dataset, settings_.report_metric, settings_.report_epochs));
+  }
+  if (settings_.budget_unit == "seconds") {
+    const double cheapest =
+        *std::min_element(surrogate.min_seconds.begin(), surrogate.min_seconds.end()) *
+        settings_.cost_scale;
+    if (!(cheapest > 0) || settings_.budget / cheapest > static_cast<double>(kMaxQueriesPerRun)) {
+      throw ConfigError(fmt::format(
+          "surrogate: a run could need {:.3g} queries (budget {} s, cheapest recorded training "
+          "{:.3g} s; at most {} per run): lower the budget or raise cost_scale",
+          settings_.budget / cheapest, settings_.budget, cheapest, kMaxQueriesPerRun));
+    }
   }
   surrogate_ = std::move(surrogate);
 }
@@ -331,20 +351,27 @@ SurrogateEvaluator::SurrogateEvaluator(const PreparedSearch& search)
 
 Evaluation SurrogateEvaluator::Evaluate(const Proposal& p) {
   const SearchSpace& space = search_.benchmark().space();
-  if (p.fidelity != 0) {
-    throw DataError(
-        fmt::format("a strategy proposed {} at fidelity {}; a surrogate answers only "
-                    "at the signal's",
-                    Quote(space.Format(p.arch)), p.fidelity));
+  if (p.fidelity >= surrogate_.signal.size()) {
+    throw DataError(fmt::format(
+        "a strategy proposed {} at fidelity {}; the surrogate answers fidelities up to {}",
+        Quote(space.Format(p.arch)), p.fidelity, surrogate_.signal.size() - 1));
   }
   const auto start = std::chrono::steady_clock::now();
-  const double signal = surrogate_.signal->predictor->Predict({&p.arch, 1}).mean.front();
+  Evaluation e;
+  e.signal = surrogate_.signal[p.fidelity]->predictor->Predict({&p.arch, 1}).mean.front();
+  if (!surrogate_.seconds.empty()) {
+    const double predicted =
+        surrogate_.seconds[p.fidelity]->predictor->Predict({&p.arch, 1}).mean.front();
+    e.seconds =
+        std::max(predicted, surrogate_.min_seconds[p.fidelity]) * search_.settings().cost_scale;
+    e.modelled_cost = true;
+  }
   query_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (std::isnan(signal)) {
-    throw DataError("the surrogate (" + surrogate_.signal->predictor_text +
+  if (std::isnan(e.signal) || std::isnan(e.seconds)) {
+    throw DataError("the surrogate (" + surrogate_.at_signal().predictor_text +
                     ") predicts no value for " + Quote(space.Format(p.arch)));
   }
-  return {signal, 0, false, true};
+  return e;
 }
 
 std::vector<std::pair<std::string, double>> SurrogateEvaluator::Timings() const {

@@ -73,15 +73,22 @@ struct SearchSettings {
   WarmStartSettings warm_start;
   // A predictor fitted on the benchmark's recorded architectures answers every query instead of
   // the table, for any architecture of the space (experiments/surrogate.h); only the model's
-  // options are read from it, the targets are the signal and the report metric.
+  // options are read from it, the targets are the signal (at each fidelity), the report metric and,
+  // for seconds budgets, the training time.
   std::optional<SurrogateSettings> surrogate;
 };
 
-// With a surrogate, the models that answer for any architecture: the signal's, and the report
-// metric's on each report dataset (the signal's own model where the target is the same).
+// With a surrogate, the models that answer for any architecture.
 struct SearchSurrogate {
-  std::shared_ptr<const SurrogateModel> signal;
+  // Per fidelity of PreparedSearch::fidelities(), the last being the signal's: the signal's model
+  // and, for seconds budgets, the training time's with the cheapest recorded training, below which
+  // no query is charged (a model predicting near zero must not make a run endless).
+  std::vector<std::shared_ptr<const SurrogateModel>> signal, seconds;
+  std::vector<double> min_seconds;
+  // The report metric's model per report dataset (the signal's own where the target is the same).
   std::vector<std::shared_ptr<const SurrogateModel>> reports;
+
+  const SurrogateModel& at_signal() const { return *signal.back(); }
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -97,9 +104,9 @@ class PreparedSearch {
   // the signal's fidelity and every lower one (RecordedSubspace's policy).
   const SearchSpace& space() const { return domain_ ? *domain_ : benchmark_.space(); }
   // The fidelities (epochs) strategies may ask for, and the index of the signal's among them: the
-  // signal table's columns, or the signal's epochs alone when a surrogate answers.
+  // signal table's columns (with a surrogate, those up to the signal's).
   const std::vector<int>& fidelities() const { return fidelities_; }
-  std::size_t signal_fidelity() const { return surrogate_ ? 0 : signal_column_; }
+  std::size_t signal_fidelity() const { return signal_column_; }
   // Null unless the settings name a surrogate.
   const SearchSurrogate* surrogate() const { return surrogate_ ? &*surrogate_ : nullptr; }
   const SearchSettings& settings() const { return settings_; }

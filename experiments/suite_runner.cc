@@ -61,11 +61,11 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
           {"holdout", fmt::format("{} of {}", m.holdout_measured.size(), m.recorded.size())},
           {"holdout_kendall_tau", fmt::format("{:.4f}", m.holdout_kendall_tau)}};
     };
-    Json& j_surrogate = j["benchmark"]["surrogate"] = describe(*surrogate->signal);
+    Json& j_surrogate = j["benchmark"]["surrogate"] = describe(surrogate->at_signal());
     j_surrogate["answers"] = "any architecture of the space, during the search";
     // The report's own models, where the report is not the signal.
     for (std::size_t d = 0; d < surrogate->reports.size(); ++d) {
-      if (surrogate->reports[d] == surrogate->signal) continue;
+      if (surrogate->reports[d] == surrogate->signal.back()) continue;
       j_surrogate["report"][search.report_datasets()[d]] = describe(*surrogate->reports[d]);
     }
   }
@@ -95,9 +95,16 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
                  {"datasets", search.report_datasets()},
                  {"best_in_benchmark", best}};
   j["budget"] = {{"unit", s.budget_unit}, {"amount", s.budget}};
-  if (search.cost()) {
+  if (s.budget_unit == "seconds") {
+    const SearchSurrogate* surrogate = search.surrogate();
     j["cost"] = {{"scale", s.cost_scale},
-                 {"source", search.cost()->Description()},
+                 {"source", surrogate ? fmt::format("{}'s predictions of {} (Kendall tau {:.4f} on "
+                                                    "held-out recorded trainings), at least the "
+                                                    "cheapest recorded training",
+                                                    surrogate->seconds.back()->predictor_text,
+                                                    surrogate->seconds.back()->target_text,
+                                                    surrogate->seconds.back()->holdout_kendall_tau)
+                                      : search.cost()->Description()},
                  {"modelled_queries", trace.modelled_cost_queries},
                  {"charge_repeats", s.charge_repeats}};
   }
@@ -125,7 +132,7 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
     final_result["signal"] =
         search.surrogate()
             ? Decimal(static_cast<float>(
-                  search.surrogate()->signal->predictor->Predict({&inc, 1}).mean.front()))
+                  search.surrogate()->at_signal().predictor->Predict({&inc, 1}).mean.front()))
             : Decimal(search.signal().At(*benchmark.RowOf(inc), search.signal_column()));
     Json report;
     for (std::size_t d = 0; d < trace.report.size(); ++d)
@@ -151,7 +158,7 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
     t["arch"] = archs;
   }
   t["signal"] = signal;
-  if (search.cost()) {
+  if (s.budget_unit == "seconds") {
     std::vector<double> seconds;
     for (double x : trace.seconds) seconds.push_back(std::round(x * 1000) / 1000);
     t["seconds"] = seconds;

@@ -21,7 +21,10 @@ SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
     throw ConfigError(
         fmt::format("surrogate: holdout must be between 0 and 1 (got {})", settings.holdout));
   }
-  const Table& table = benchmark.Metric(settings.dataset, settings.metric);
+  const Table& table =
+      settings.group == "metrics"
+          ? benchmark.Metric(settings.dataset, settings.metric)
+          : benchmark.Get(settings.group + "/" + settings.dataset + "/" + settings.metric);
   const std::string target = fmt::format("{}/{}", settings.dataset, settings.metric);
   const std::size_t column =
       table.epochs.empty() ? 0 : table.ColumnOf(settings.epochs, "metric " + Quote(target));

@@ -6,8 +6,9 @@
 // measures how well it ranks architectures it was not fitted on (Kendall's tau on a held-out share
 // of the recorded architectures, fitted on the rest); the model itself is refitted on every
 // recorded architecture. naskit uses it two ways:
-// - on the fly: a search experiment's `surrogate:` key makes the model answer every query, for
-//   any architecture of the space (SurrogateEvaluator, experiments/evaluator.h);
+// - on the fly: a search experiment's `surrogate:` key makes models answer every query, for any
+//   architecture of the space (SurrogateEvaluator, experiments/evaluator.h): the signal at each
+//   fidelity, the report metric and, for seconds budgets, the training time;
 // - materialised: `naskit surrogate` writes a benchmark file of the recorded architectures and
 //   `extra` more drawn uniformly from the space, every value a prediction, which then runs like any
 //   benchmark (the tabular evaluator, exact and fast).
@@ -27,7 +28,9 @@
 namespace naskit {
 
 struct SurrogateSettings {
-  // The target: a metric's column in the benchmark.
+  // The target: a column of the benchmark's table <group>/<dataset>/<metric> (a metric, or
+  // "cost" for training seconds).
+  std::string group = "metrics";
   std::string dataset = "cifar10";
   std::string metric = "valid_accuracy";
   int epochs = 0;  // the column of the metric's table; 0 for single-column tables

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/report.h"
+#include "benchmarks_data/importer.h"
 #include "core/errors.h"
 #include "experiments/evaluator.h"
 #include "experiments/run_result.h"
@@ -147,7 +148,7 @@ TEST(SurrogateTest, AnOnTheFlySurrogateAnswersAnyArchitectureWithTheFittedModel)
   // Models fitted independently with the same settings: the run's answers must be theirs.
   const SurrogateModel signal = FitSurrogateModel(source, Target("valid_accuracy", 12));
   const SurrogateModel report = FitSurrogateModel(source, Target("test_accuracy", 200));
-  EXPECT_EQ(search.surrogate()->signal->holdout_kendall_tau, signal.holdout_kendall_tau);
+  EXPECT_EQ(search.surrogate()->at_signal().holdout_kendall_tau, signal.holdout_kendall_tau);
   for (const char* strategy : {"random", "regularized_evolution", "local_search"}) {
     const RunTrace trace = ExecuteRun(search, strategy, {}, 3);
     ASSERT_EQ(trace.arch.size(), 150u) << strategy;
@@ -230,10 +231,6 @@ TEST(SurrogateTest, SettingsAnOnTheFlySurrogateCannotAnswerAreClearErrors) {
                 ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr(what)));
   };
   SearchSettings s = OnTheFlySettings();
-  s.budget_unit = "seconds";
-  s.budget = 1000;
-  refused(s, "surrogate: budget_unit: seconds is not supported");
-  s = OnTheFlySettings();
   s.constraints = {ParseConstraint("test_accuracy on toy >= 50")};
   refused(s, "surrogate: a constraint is not supported");
   s = OnTheFlySettings();
@@ -249,6 +246,60 @@ TEST(SurrogateTest, SettingsAnOnTheFlySurrogateCannotAnswerAreClearErrors) {
   EXPECT_THAT([&] { LoadSuite(suite_path); },
               ::testing::ThrowsMessage<ConfigError>(::testing::AllOf(
                   ::testing::HasSubstr("suite.yaml:10"), ::testing::HasSubstr("predictor"))));
+}
+
+// A seconds budget is charged the time model's prediction, never below the cheapest recorded
+// training; multi-fidelity strategies get a model per fidelity (NB101's 4/12/36/108 epochs).
+TEST(SurrogateTest, TimeModelsChargeSecondsBudgetsAtEveryFidelity) {
+  NASKIT_REQUIRE_SHARED(vis, "nas-bench-101/nasbench-vis-data-1k.json");
+  NASKIT_REQUIRE_SHARED(zc, "nas-bench-suite-zero/zc_nasbench101.json");
+  const auto importer = ImporterRegistry::Global().Create("nb101", {});
+  const TabularBenchmark nb101(importer->Import(testing::SharedDataFile("").value()));
+  SearchSettings settings;
+  settings.signal_epochs = settings.report_epochs = 108;
+  settings.report_metric = "valid_accuracy";
+  settings.budget_unit = "seconds";
+  settings.budget = 100000;
+  settings.surrogate = SurrogateSettings{};
+  settings.surrogate->predictor = {"ridge", {}};
+  const PreparedSearch search(nb101, settings);
+  EXPECT_EQ(search.fidelities(), (std::vector<int>{4, 12, 36, 108}));
+  EXPECT_EQ(search.space().Size(), 423624u);  // every NB101 graph, not the 1,291 recorded
+  // Independently fitted models: the charges must be theirs.
+  std::vector<SurrogateModel> signal, seconds;
+  for (int epochs : search.fidelities()) {
+    SurrogateSettings target = *settings.surrogate;
+    target.epochs = epochs;
+    signal.push_back(FitSurrogateModel(nb101, target));
+    target.group = "cost";
+    target.metric = "train_seconds";
+    seconds.push_back(FitSurrogateModel(nb101, target));
+  }
+  const RunTrace trace = ExecuteRun(search, "hyperband", {}, 4);
+  std::set<std::size_t> fidelities_seen;
+  double clock = 0;
+  std::size_t unrecorded = 0;
+  for (std::size_t i = 0; i < trace.arch.size(); ++i) {
+    const ArchId arch = trace.arch[i];
+    unrecorded += !nb101.RowOf(arch);
+    // The query's fidelity is the one whose model gives its signal.
+    std::size_t f = 0;
+    while (f < 4 && trace.signal[i] !=
+                        static_cast<float>(signal[f].predictor->Predict({&arch, 1}).mean[0])) {
+      ++f;
+    }
+    ASSERT_LT(f, 4u) << i;
+    fidelities_seen.insert(f);
+    const auto& recorded = seconds[f].recorded_values;
+    const double charged = std::max(seconds[f].predictor->Predict({&arch, 1}).mean[0],
+                                    *std::min_element(recorded.begin(), recorded.end()));
+    clock += charged;
+    EXPECT_NEAR(trace.seconds[i], clock, 1e-6 * clock) << i;
+  }
+  EXPECT_EQ(fidelities_seen.size(), 4u);
+  EXPECT_GT(unrecorded, trace.arch.size() / 2);
+  EXPECT_GE(trace.seconds.back(), settings.budget);  // the last query crosses the budget
+  EXPECT_EQ(trace.modelled_cost_queries, trace.arch.size());
 }
 
 }  // namespace
