@@ -187,51 +187,53 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     best_reports_.push_back(best);
   }
   if (settings_.surrogate) FitSurrogates();
-  if (settings_.budget_unit == "seconds" && settings_.surrogate) {
-    // The surrogate's time models charge the queries (FitSurrogates).
-  } else if (settings_.budget_unit == "seconds") {
-    // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's
-    // own fidelity must have one, the others only if the cost table records them.
-    const std::string cost_dataset =
-        settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset;
-    const Table* cost_table = benchmark.FindTable("cost/" + cost_dataset + "/train_seconds");
-    const std::vector<int> epochs =
-        signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
-    costs_.resize(epochs.size());
-    for (std::size_t f = 0; f < epochs.size(); ++f) {
-      const bool recorded =
-          cost_table && std::find(cost_table->epochs.begin(), cost_table->epochs.end(),
-                                  epochs[f]) != cost_table->epochs.end();
-      if (recorded || f == signal_column_) {
-        costs_[f] = std::make_shared<CostModel>(benchmark, cost_dataset, epochs[f]);
-      }
-    }
-    // The most queries a run may need: the budget over the cheapest query (charged repeats can
-    // query one cell again and again), or every (cell, fidelity) once when repeats are free.
-    double cheapest = INFINITY;
-    for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
-      if (domain_ && !domain_->Contains(benchmark.data().archs[row])) continue;
-      for (std::size_t f = 0; f < costs_.size(); ++f) {
-        if (costs_[f]) cheapest = std::min(cheapest, Seconds(row, f));
-      }
-    }
-    double most = cheapest > 0 ? settings_.budget / cheapest : INFINITY;
-    if (!settings_.charge_repeats) {
-      most =
-          std::min(most, static_cast<double>(space().Size()) * static_cast<double>(costs_.size()));
-    }
-    if (most > static_cast<double>(kMaxQueriesPerRun)) {
-      throw ConfigError(fmt::format(
-          "a run could need {:.3g} queries (budget {} s, cheapest query {:.3g} s; at most {} per "
-          "run): lower the budget, raise cost_scale, or leave charge_repeats off",
-          most, settings_.budget, cheapest, kMaxQueriesPerRun));
-    }
+  if (settings_.budget_unit == "seconds") {
+    // A surrogate's time models charge the queries (FitSurrogates); a table's times otherwise.
+    if (!settings_.surrogate) PrepareCostModels();
   } else if (settings_.budget > static_cast<double>(kMaxQueriesPerRun)) {
     throw ConfigError(fmt::format("a budget of {} queries is more than a run may make ({})",
                                   settings_.budget, kMaxQueriesPerRun));
   } else if (settings_.budget_unit != "queries") {
     throw ConfigError(
         UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));
+  }
+}
+
+void PreparedSearch::PrepareCostModels() {
+  // A model per fidelity the signal has (multi-fidelity strategies query several); the signal's
+  // own fidelity must have one, the others only if the cost table records them.
+  const std::string cost_dataset =
+      settings_.cost_dataset.empty() ? settings_.dataset : settings_.cost_dataset;
+  const Table* cost_table = benchmark_.FindTable("cost/" + cost_dataset + "/train_seconds");
+  const std::vector<int> epochs =
+      signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
+  costs_.resize(epochs.size());
+  for (std::size_t f = 0; f < epochs.size(); ++f) {
+    const bool recorded =
+        cost_table && std::find(cost_table->epochs.begin(), cost_table->epochs.end(), epochs[f]) !=
+                          cost_table->epochs.end();
+    if (recorded || f == signal_column_) {
+      costs_[f] = std::make_shared<CostModel>(benchmark_, cost_dataset, epochs[f]);
+    }
+  }
+  // The most queries a run may need: the budget over the cheapest query (charged repeats can
+  // query one cell again and again), or every (cell, fidelity) once when repeats are free.
+  double cheapest = INFINITY;
+  for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
+    if (domain_ && !domain_->Contains(benchmark_.data().archs[row])) continue;
+    for (std::size_t f = 0; f < costs_.size(); ++f) {
+      if (costs_[f]) cheapest = std::min(cheapest, Seconds(row, f));
+    }
+  }
+  double most = cheapest > 0 ? settings_.budget / cheapest : INFINITY;
+  if (!settings_.charge_repeats) {
+    most = std::min(most, static_cast<double>(space().Size()) * static_cast<double>(costs_.size()));
+  }
+  if (most > static_cast<double>(kMaxQueriesPerRun)) {
+    throw ConfigError(fmt::format(
+        "a run could need {:.3g} queries (budget {} s, cheapest query {:.3g} s; at most {} per "
+        "run): lower the budget, raise cost_scale, or leave charge_repeats off",
+        most, settings_.budget, cheapest, kMaxQueriesPerRun));
   }
 }
 

@@ -158,6 +158,7 @@ class PreparedSearch {
   std::vector<int> fidelities_;
   std::optional<SearchSurrogate> surrogate_;
 
+  void PrepareCostModels();
   void CheckSurrogateSettings() const;
   void FitSurrogates();
 };
