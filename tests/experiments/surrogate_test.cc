@@ -86,21 +86,27 @@ TEST(SurrogateTest, RanksHeldOutArchitecturesAndAnswersForTheRest) {
             predicted.values);
 }
 
-TEST(SurrogateTest, ASearchOnItSaysItsValuesArePredictions) {
-  const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
-  const std::string dir = testing::TempDir("surrogate");
-  const std::string file = dir + "/surrogate.h5";
-  WriteBenchmark(FitSurrogate(source, Settings()).data, file);
+// Writes `data` and a suite on it (`body`: its seeds, strategies and experiments) into `dir`, runs
+// the suite and returns the results folder.
+std::string RunSuiteOn(const std::string& dir, const BenchmarkData& data, const std::string& body) {
+  const std::string file = dir + "/benchmark.h5";
+  WriteBenchmark(data, file);
   const std::string suite_path = dir + "/suite.yaml";
-  std::ofstream(suite_path) << "name: on_surrogate\nbenchmark: " << file
-                            << "\nseeds: 0..1\nstrategies:\n  - strategy: random\n"
-                               "experiments:\n  - name: q\n    datasets: [toy]\n"
-                               "    report_metric: valid_accuracy\n    report_epochs: 12\n"
-                               "    budgets: [30]\n";
+  std::ofstream(suite_path) << "name: suite\nbenchmark: " << file << "\n" << body;
   RunnerOptions options;
   options.out_dir = dir + "/results";
   RunSuite(LoadSuite(suite_path), options);
-  const RunResult r = ReadRunResult(options.out_dir + "/q/toy/random/30q/seed-0.json");
+  return options.out_dir;
+}
+
+TEST(SurrogateTest, ASearchOnItSaysItsValuesArePredictions) {
+  const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
+  const std::string results =
+      RunSuiteOn(testing::TempDir("surrogate"), FitSurrogate(source, Settings()).data,
+                 "seeds: 0..1\nstrategies:\n  - strategy: random\n"
+                 "experiments:\n  - name: q\n    datasets: [toy]\n"
+                 "    report_metric: valid_accuracy\n    report_epochs: 12\n    budgets: [30]\n");
+  const RunResult r = ReadRunResult(results + "/q/toy/random/30q/seed-0.json");
   EXPECT_THAT(r.surrogate, ::testing::HasSubstr("values are ridge's predictions of "
                                                 "toy/valid_accuracy at 12 epochs, fitted on 400"));
   EXPECT_THAT(r.surrogate, ::testing::HasSubstr("on 100 of 400 held-out ones"));
@@ -181,19 +187,13 @@ TEST(SurrogateTest, AnOnTheFlySurrogateAnswersAnyArchitectureWithTheFittedModel)
 TEST(SurrogateTest, AnOnTheFlySuiteNamesItsArchitecturesAndReportsNoFalseRegret) {
   const TabularBenchmark source(testing::SyntheticSparse("nb201", 400, 1));
   const std::string dir = testing::TempDir("surrogate_on_the_fly");
-  const std::string file = dir + "/sparse.h5";
-  WriteBenchmark(source.data(), file);
-  const std::string suite_path = dir + "/suite.yaml";
-  std::ofstream(suite_path) << "name: on_the_fly\nbenchmark: " << file
-                            << "\nseeds: 0..2\nstrategies:\n  - strategy: random\n"
-                               "  - strategy: regularized_evolution\n"
-                               "experiments:\n  - name: q\n    datasets: [toy]\n"
-                               "    surrogate: {predictor: ridge, holdout: 0.25, seed: 5}\n"
-                               "    budgets: [40]\n";
-  RunnerOptions options;
-  options.out_dir = dir + "/results";
-  RunSuite(LoadSuite(suite_path), options);
-  const std::string result_path = options.out_dir + "/q/toy/random/40q/seed-0.json";
+  const std::string results =
+      RunSuiteOn(dir, source.data(),
+                 "seeds: 0..2\nstrategies:\n  - strategy: random\n"
+                 "  - strategy: regularized_evolution\n"
+                 "experiments:\n  - name: q\n    datasets: [toy]\n"
+                 "    surrogate: {predictor: ridge, holdout: 0.25, seed: 5}\n    budgets: [40]\n");
+  const std::string result_path = results + "/q/toy/random/40q/seed-0.json";
   std::ifstream in(result_path);
   const auto j = nlohmann::json::parse(in);
   const auto& archs = j["trajectory"]["arch"];
@@ -217,7 +217,7 @@ TEST(SurrogateTest, AnOnTheFlySuiteNamesItsArchitecturesAndReportsNoFalseRegret)
   EXPECT_THAT(r.surrogate, ::testing::HasSubstr("it answers any architecture of the space"));
   EXPECT_THAT(r.surrogate, ::testing::HasSubstr("the report on toy is a prediction of "
                                                 "toy/test_accuracy at 200 epochs"));
-  const ReportFiles report = WriteReport(options.out_dir, dir + "/report");
+  const ReportFiles report = WriteReport(results, dir + "/report");
   EXPECT_THAT(report.summary_markdown,
               ::testing::HasSubstr("the optimum of the space is not known"));
   EXPECT_THAT(report.summary_markdown, ::testing::Not(::testing::HasSubstr("Regret on")));
