@@ -33,6 +33,17 @@ class NetworkCounter {
 // Keyed by the space's key.
 using NetworkRegistry = Registry<NetworkCounter>;
 
+// The NetworkCounter of an analytic count function and its options (the network's shape).
+template <class Options, NetworkCost (*kCount)(ArchId, const Options&)>
+class CountingNetwork final : public NetworkCounter {
+ public:
+  explicit CountingNetwork(const Options& options) : options_(options) {}
+  NetworkCost Count(ArchId arch) const override { return kCount(arch, options_); }
+
+ private:
+  Options options_;
+};
+
 #define NASKIT_REGISTER_NETWORK(Class, Options, key, summary)            \
   static const bool naskit_registered_network_##Class [[maybe_unused]] = \
       ::naskit::NetworkRegistry::Global().Add(                           \

@@ -81,18 +81,7 @@ NetworkCost Nb101NetworkCost(const Nb101Space::Spec& spec, const Nb101NetworkOpt
   return cost;
 }
 
-namespace {
-
-class Nb101NetworkCounter final : public NetworkCounter {
- public:
-  explicit Nb101NetworkCounter(const Nb101NetworkOptions& options) : options_(options) {}
-  NetworkCost Count(ArchId arch) const override { return Nb101NetworkCost(arch, options_); }
-
- private:
-  Nb101NetworkOptions options_;
-};
-
-}  // namespace
+using Nb101NetworkCounter = CountingNetwork<Nb101NetworkOptions, &Nb101NetworkCost>;
 
 NASKIT_REGISTER_NETWORK(Nb101NetworkCounter, Nb101NetworkOptions, "nb101",
                         "NAS-Bench-101's network (stem, stacks of cells, classifier)");

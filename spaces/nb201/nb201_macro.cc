@@ -49,18 +49,7 @@ NetworkCost Nb201NetworkCost(ArchId arch, const Nb201MacroOptions& o) {
   return cost;
 }
 
-namespace {
-
-class Nb201NetworkCounter final : public NetworkCounter {
- public:
-  explicit Nb201NetworkCounter(const Nb201MacroOptions& options) : options_(options) {}
-  NetworkCost Count(ArchId arch) const override { return Nb201NetworkCost(arch, options_); }
-
- private:
-  Nb201MacroOptions options_;
-};
-
-}  // namespace
+using Nb201NetworkCounter = CountingNetwork<Nb201MacroOptions, &Nb201NetworkCost>;
 
 NASKIT_REGISTER_NETWORK(Nb201NetworkCounter, Nb201MacroOptions, "nb201",
                         "NAS-Bench-201's macro skeleton (stem, 3 stages of N cells, classifier)");
