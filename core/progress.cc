@@ -30,8 +30,10 @@ void Progress::Advance(std::size_t n) {
   std::lock_guard lock(mutex_);
   done_ += n;
   const auto now = std::chrono::steady_clock::now();
-  if (tty_ ? now - last_draw_ > std::chrono::milliseconds(100)
-           : done_ * 10 >= next_line_tenth_ * total_) {
+  // Plain output: a line at every tenth, and at least every minute for work of hours.
+  if (tty_
+          ? now - last_draw_ > std::chrono::milliseconds(100)
+          : done_ * 10 >= next_line_tenth_ * total_ || now - last_draw_ > std::chrono::minutes(1)) {
     last_draw_ = now;
     Draw(false);
   }

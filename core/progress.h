@@ -1,5 +1,5 @@
 // Progress of long work on stderr: a redrawn bar (done/total, elapsed, ETA) on a terminal, plain
-// lines at every tenth otherwise (logs, CI). Thread-safe.
+// lines at every tenth otherwise (logs, CI), and each minute in between. Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -26,18 +26,13 @@ std::vector<torch::Tensor> LayerWeights(NetworkImpl& net) {
   return weights;
 }
 
-torch::Tensor Loss(NetworkImpl& net, const Minibatch& batch) {
-  return torch::nn::functional::cross_entropy(net.forward(batch.images), batch.labels);
-}
-
-double Synflow(NetworkImpl& net, const ZeroCostInput& input) {
+double Synflow(NetworkImpl& net, const NetworkShape& shape) {
   net.to(torch::kFloat64);
   net.eval();
   {
     torch::NoGradGuard no_grad;
     for (auto& p : net.parameters()) p.abs_();
   }
-  const NetworkShape& shape = input.network;
   const auto ones =
       torch::ones({1, shape.in_channels, shape.image_size, shape.image_size}, torch::kFloat64);
   net.forward(ones).sum().backward();
@@ -48,79 +43,158 @@ double Synflow(NetworkImpl& net, const ZeroCostInput& input) {
   return score > 0 ? std::log(score) : -INFINITY;
 }
 
-double Snip(NetworkImpl& net, const ZeroCostInput& input) {
-  Loss(net, input.batch).backward();
-  double score = 0;
-  for (const auto& w : LayerWeights(net)) {
-    if (w.grad().defined()) score += (w * w.grad()).abs().sum().item<double>();
-  }
-  return score;
-}
-
-double GradNorm(NetworkImpl& net, const ZeroCostInput& input) {
-  Loss(net, input.batch).backward();
-  double score = 0;
-  for (const auto& w : LayerWeights(net)) {
-    if (w.grad().defined()) score += w.grad().norm().item<double>();
-  }
-  return score;
-}
-
-double Grasp(NetworkImpl& net, const ZeroCostInput& input) {
-  const std::vector<torch::Tensor> weights = LayerWeights(net);
-  const auto g = torch::autograd::grad({Loss(net, input.batch)}, weights, {}, false, false,
-                                       /*allow_unused=*/true);
-  const auto g_with_graph = torch::autograd::grad({Loss(net, input.batch)}, weights, {}, true,
-                                                  /*create_graph=*/true, /*allow_unused=*/true);
-  // d(g . grad L)/dtheta = H g, accumulated into the weights' .grad.
-  torch::Tensor z;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (!g[i].defined() || !g_with_graph[i].defined()) continue;
-    const torch::Tensor term = (g[i] * g_with_graph[i]).sum();
-    z = z.defined() ? z + term : term;
-  }
-  if (!z.defined() || !z.requires_grad()) return 0;
-  z.backward();
-  double score = 0;
-  for (const auto& w : weights) {
-    if (w.grad().defined()) score -= (w * w.grad()).sum().item<double>();
-  }
-  return score;
-}
-
-// Keeps every convolution and classifier output, with its gradient after backward().
-class LayerOutputs final : public ForwardObserver {
- public:
-  void OnLayerOutput(const torch::Tensor& output) override {
-    if (!output.requires_grad()) return;
-    output.retain_grad();
-    outputs.push_back(output);
-  }
-  std::vector<torch::Tensor> outputs;
+// What the data-dependent proxies need from the minibatch pass.
+struct PassNeeds {
+  bool weight_grads = false;      // snip, grad_norm
+  bool hessian_grads = false;     // grasp
+  bool activation_grads = false;  // fisher
+  bool input_grad = false;        // jacob_cov
+  bool relu_kernel = false;       // naswot
 };
 
-double Fisher(NetworkImpl& net, const ZeroCostInput& input) {
-  LayerOutputs layers;
-  {
-    ScopedForwardObserver observe(&layers);
-    Loss(net, input.batch).backward();
+PassNeeds NeedsOf(const std::string& key) {
+  if (key == "snip" || key == "grad_norm") return {.weight_grads = true};
+  if (key == "grasp") return {.weight_grads = true, .hessian_grads = true};
+  if (key == "fisher") return {.activation_grads = true};
+  if (key == "jacob_cov") return {.input_grad = true};
+  if (key == "naswot") return {.relu_kernel = true};
+  return {};
+}
+
+// Sums, over every ReLU, the number of units on which two images agree (both active or both
+// inactive): with A the 0/1 activity matrix [B, D] and r its row sums, A A' + (1-A)(1-A)' =
+// 2 A A' - r 1' - 1 r' + D, one matrix product. Counts stay below 2^24, so float32 is exact.
+torch::Tensor AddReluAgreement(const torch::Tensor& kernel, const torch::Tensor& x) {
+  const auto active = (x.detach().reshape({x.size(0), -1}) > 0).to(torch::kFloat32);
+  const auto agree = 2 * active.mm(active.t());
+  const auto r = active.sum(1, /*keepdim=*/true);
+  return kernel + (agree - r - r.t() + active.size(1)).to(torch::kFloat64);
+}
+
+// Keeps the convolution and classifier outputs (fisher) and the ReLU agreement kernel (naswot).
+class PassObserver final : public ForwardObserver {
+ public:
+  PassObserver(const PassNeeds& needs, std::int64_t batch) : needs_(needs) {
+    if (needs.relu_kernel) relu_kernel = torch::zeros({batch, batch}, torch::kFloat64);
   }
+  void OnReluInput(const torch::Tensor& x) override {
+    if (needs_.relu_kernel) relu_kernel = AddReluAgreement(relu_kernel, x);
+  }
+  void OnLayerOutput(const torch::Tensor& output) override {
+    if (needs_.activation_grads && output.requires_grad()) activations.push_back(output);
+  }
+  std::vector<torch::Tensor> activations;
+  torch::Tensor relu_kernel;
+
+ private:
+  PassNeeds needs_;
+};
+
+// Everything the data-dependent proxies read, from ONE forward pass of the minibatch and only the
+// backward passes a requested proxy needs. Each proxy's two forward passes in the papers' code
+// (grasp's g and its graph; jacob_cov's and snip's) compute the same values, batch norm being in
+// training mode; sharing them makes a row of seven proxies cost about three backward passes.
+struct MinibatchPass {
+  std::vector<torch::Tensor> weights;           // convolution and classifier weights
+  std::vector<torch::Tensor> weight_grads;      // dL/dw; undefined where w gets no gradient
+  std::vector<torch::Tensor> hessian_grads;     // H g, g = dL/dw
+  std::vector<torch::Tensor> activations;       // convolution and classifier outputs
+  std::vector<torch::Tensor> activation_grads;  // dL/da
+  torch::Tensor input_grad;   // d(sum of outputs)/dx; undefined when the outputs ignore x
+  torch::Tensor relu_kernel;  // naswot's K
+};
+
+MinibatchPass RunMinibatchPass(NetworkImpl& net, const Minibatch& batch, const PassNeeds& needs) {
+  const bool loss_grads = needs.weight_grads || needs.activation_grads;
+  const bool any_grad = loss_grads || needs.input_grad;
+  MinibatchPass pass;
+  pass.weights = LayerWeights(net);
+  PassObserver observer(needs, batch.images.size(0));
+  torch::Tensor x = batch.images, y;
+  {
+    const torch::AutoGradMode grad_mode(any_grad);
+    if (needs.input_grad) x = batch.images.clone().requires_grad_(true);
+    const ScopedForwardObserver observe(&observer);
+    y = net.forward(x);
+  }
+  pass.relu_kernel = observer.relu_kernel;
+  pass.activations = std::move(observer.activations);
+  if (loss_grads) {
+    std::vector<torch::Tensor> inputs;
+    if (needs.weight_grads) inputs = pass.weights;
+    inputs.insert(inputs.end(), pass.activations.begin(), pass.activations.end());
+    const bool keep_graph = needs.input_grad || needs.hessian_grads;
+    auto grads = torch::autograd::grad({torch::nn::functional::cross_entropy(y, batch.labels)},
+                                       inputs, {}, keep_graph,
+                                       /*create_graph=*/needs.hessian_grads,
+                                       /*allow_unused=*/true);
+    const auto split =
+        grads.begin() + static_cast<std::ptrdiff_t>(needs.weight_grads ? pass.weights.size() : 0);
+    pass.weight_grads.assign(grads.begin(), split);
+    pass.activation_grads.assign(split, grads.end());
+  }
+  if (needs.input_grad) {
+    pass.input_grad = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, needs.hessian_grads,
+                                            false, /*allow_unused=*/true)[0];
+  }
+  if (needs.hessian_grads) {
+    // d(g . grad L)/dtheta = H g, with g held constant.
+    torch::Tensor z;
+    for (const auto& g : pass.weight_grads) {
+      if (!g.defined()) continue;
+      const torch::Tensor term = (g.detach() * g).sum();
+      z = z.defined() ? z + term : term;
+    }
+    if (z.defined() && z.requires_grad()) {
+      pass.hessian_grads = torch::autograd::grad({z}, pass.weights, {}, false, false, true);
+    }
+  }
+  return pass;
+}
+
+double Snip(const MinibatchPass& pass) {
   double score = 0;
-  for (const auto& a : layers.outputs) {
-    if (!a.grad().defined()) continue;
-    torch::Tensor per_channel = a.detach() * a.grad();
+  for (std::size_t i = 0; i < pass.weights.size(); ++i) {
+    if (pass.weight_grads[i].defined())
+      score +=
+          (pass.weights[i].detach() * pass.weight_grads[i].detach()).abs().sum().item<double>();
+  }
+  return score;
+}
+
+double GradNorm(const MinibatchPass& pass) {
+  double score = 0;
+  for (const auto& g : pass.weight_grads) {
+    if (g.defined()) score += g.detach().norm().item<double>();
+  }
+  return score;
+}
+
+double Grasp(const MinibatchPass& pass) {
+  double score = 0;
+  for (std::size_t i = 0; i < pass.hessian_grads.size(); ++i) {
+    if (pass.hessian_grads[i].defined())
+      score -= (pass.weights[i].detach() * pass.hessian_grads[i]).sum().item<double>();
+  }
+  return score;
+}
+
+double Fisher(const MinibatchPass& pass) {
+  double score = 0;
+  for (std::size_t i = 0; i < pass.activations.size(); ++i) {
+    if (!pass.activation_grads[i].defined()) continue;
+    torch::Tensor per_channel = pass.activations[i].detach() * pass.activation_grads[i];
     if (per_channel.dim() > 2) per_channel = per_channel.sum({2, 3});
     score += per_channel.pow(2).mean(0).mul(0.5).sum().item<double>();
   }
   return score;
 }
 
-double JacobCov(NetworkImpl& net, const ZeroCostInput& input) {
-  const auto x = input.batch.images.clone().requires_grad_(true);
-  const auto y = net.forward(x);
-  y.backward(torch::ones_like(y));
-  if (!x.grad().defined()) return NAN;  // the output ignores the input (every path is `none`)
-  const auto jacobian = x.grad().reshape({x.size(0), -1}).to(torch::kFloat64);
+double JacobCov(const MinibatchPass& pass) {
+  if (!pass.input_grad.defined())
+    return NAN;  // the output ignores the input (every path is `none`)
+  const auto& g = pass.input_grad;
+  const auto jacobian = g.reshape({g.size(0), -1}).to(torch::kFloat64);
   const auto correlation = torch::corrcoef(jacobian);
   if (!torch::isfinite(correlation).all().item<bool>()) return NAN;  // a constant gradient row
   const auto v = torch::linalg::eigvalsh(correlation, "L");
@@ -128,46 +202,44 @@ double JacobCov(NetworkImpl& net, const ZeroCostInput& input) {
   return -(torch::log(v + k) + 1.0 / (v + k)).sum().item<double>();
 }
 
-// Sums, over every ReLU, the number of units on which two images agree (both active or both
-// inactive): with A the 0/1 activity matrix [B, D] and r its row sums, A A' + (1-A)(1-A)' =
-// 2 A A' - r 1' - 1 r' + D, one matrix product. Counts stay below 2^24, so float32 is exact.
-class ReluPatternKernel final : public ForwardObserver {
- public:
-  explicit ReluPatternKernel(std::int64_t batch)
-      : kernel(torch::zeros({batch, batch}, torch::kFloat64)) {}
-  void OnReluInput(const torch::Tensor& x) override {
-    const auto active = (x.detach().reshape({x.size(0), -1}) > 0).to(torch::kFloat32);
-    const auto agree = 2 * active.mm(active.t());
-    const auto r = active.sum(1, /*keepdim=*/true);
-    kernel += (agree - r - r.t() + active.size(1)).to(torch::kFloat64);
-  }
-  torch::Tensor kernel;
-};
-
-double Naswot(NetworkImpl& net, const ZeroCostInput& input) {
-  ReluPatternKernel patterns(input.batch.images.size(0));
-  {
-    torch::NoGradGuard no_grad;
-    ScopedForwardObserver observe(&patterns);
-    net.forward(input.batch.images);
-  }
-  return std::get<1>(torch::linalg::slogdet(patterns.kernel)).item<double>();
+double Naswot(const MinibatchPass& pass) {
+  return std::get<1>(torch::linalg::slogdet(pass.relu_kernel)).item<double>();
 }
 
-using ProxyFunction = double (*)(NetworkImpl&, const ZeroCostInput&);
+using ProxyFunction = double (*)(const MinibatchPass&);
 
-ProxyFunction FindProxy(const std::string& key) {
+// The data-dependent proxies; synflow, which needs no minibatch, is computed apart.
+ProxyFunction FindDataProxy(const std::string& key) {
   static const std::map<std::string, ProxyFunction> kFunctions = {
-      {"synflow", Synflow},    {"snip", Snip},          {"grasp", Grasp},  {"fisher", Fisher},
+      {"snip", Snip},          {"grasp", Grasp},        {"fisher", Fisher},
       {"grad_norm", GradNorm}, {"jacob_cov", JacobCov}, {"naswot", Naswot}};
   const auto it = kFunctions.find(key);
   if (it == kFunctions.end()) {
-    std::vector<std::string> keys;
+    std::vector<std::string> keys = {"synflow"};
     for (const auto& [name, f] : kFunctions) keys.push_back(name);
+    std::sort(keys.begin(), keys.end());
     throw ConfigError(UnknownNameMessage("zero-cost proxy", key, keys));
   }
   return it->second;
 }
+
+// Restores the batch-norm statistics a training-mode pass updates, so that a proxy computed after
+// it (synflow, in evaluation mode) sees the network as initialised.
+class BufferGuard {
+ public:
+  explicit BufferGuard(NetworkImpl& net) : buffers_(net.buffers()) {
+    for (const auto& b : buffers_) saved_.push_back(b.clone());
+  }
+  ~BufferGuard() {
+    const torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < buffers_.size(); ++i) buffers_[i].copy_(saved_[i]);
+  }
+  BufferGuard(const BufferGuard&) = delete;
+  BufferGuard& operator=(const BufferGuard&) = delete;
+
+ private:
+  std::vector<torch::Tensor> buffers_, saved_;
+};
 
 bool NeedsData(const std::string& key) {
   for (const auto& proxy : ZeroCostProxies()) {
@@ -211,7 +283,7 @@ class ZeroCostProxy final : public ZeroCostPredictor {
     input_ = LoadZeroCostInput(options);
   }
   double Score(ArchId arch) const override {
-    return ZeroCostScore(key_, space_, arch, input_, seed_);
+    return ZeroCostScores({key_}, space_, arch, input_, seed_)[0];
   }
 
  private:
@@ -274,16 +346,39 @@ ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& o) {
   return input;
 }
 
-double ScoreNetwork(const std::string& key, NetworkImpl& net, const ZeroCostInput& input) {
-  const ProxyFunction proxy = FindProxy(key);
-  if (NeedsData(key) && !input.batch.images.defined()) {
-    throw ConfigError("zero-cost proxy " + Quote(key) + " needs a minibatch (dataset is none)");
+std::vector<double> ScoreNetwork(const std::vector<std::string>& keys, NetworkImpl& net,
+                                 const ZeroCostInput& input) {
+  PassNeeds needs;
+  for (const std::string& key : keys) {
+    if (key == "synflow") continue;
+    FindDataProxy(key);  // did-you-mean on a typo
+    if (!input.batch.images.defined()) {
+      throw ConfigError("zero-cost proxy " + Quote(key) + " needs a minibatch (dataset is none)");
+    }
+    const PassNeeds n = NeedsOf(key);
+    needs.weight_grads |= n.weight_grads;
+    needs.hessian_grads |= n.hessian_grads;
+    needs.activation_grads |= n.activation_grads;
+    needs.input_grad |= n.input_grad;
+    needs.relu_kernel |= n.relu_kernel;
   }
-  return proxy(net, input);
+  std::vector<double> scores(keys.size());
+  if (needs.weight_grads || needs.activation_grads || needs.input_grad || needs.relu_kernel) {
+    const BufferGuard keep_statistics(net);
+    const MinibatchPass pass = RunMinibatchPass(net, input.batch, needs);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] != "synflow") scores[i] = FindDataProxy(keys[i])(pass);
+    }
+  }
+  // Last: synflow rescales the weights.
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == "synflow") scores[i] = Synflow(net, input.network);
+  }
+  return scores;
 }
 
-double ZeroCostScore(const std::string& key, const std::string& space, ArchId arch,
-                     const ZeroCostInput& input, std::uint64_t seed) {
+std::vector<double> ZeroCostScores(const std::vector<std::string>& keys, const std::string& space,
+                                   ArchId arch, const ZeroCostInput& input, std::uint64_t seed) {
   const TorchNetworkEntry& network = FindTorchNetwork(space);
   // Seeding and initialisation use LibTorch's global generator: one network at a time, so that
   // rows scored on parallel threads get the weights their seed gives.
@@ -295,7 +390,7 @@ double ZeroCostScore(const std::string& key, const std::string& space, ArchId ar
     net = network.build(arch, input.network);
   }
   net->train();
-  return ScoreNetwork(key, *net, input);
+  return ScoreNetwork(keys, *net, input);
 }
 
 }  // namespace naskit

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "predictors/zero_cost_proxies.h"
 #include "training/network.h"
@@ -25,13 +26,17 @@ ZeroCostInput LoadZeroCostInput(const ZeroCostOptions& options);
 // without a minibatch), before any network or file is read.
 void CheckZeroCostOptions(const std::string& key, const ZeroCostOptions& options);
 
-// The score of proxy `key` for `arch` of `space` (whose network training/network.h registers),
-// with weights initialised from `seed`. Throws ConfigError for a data-dependent proxy without a
-// minibatch, or a space without a network.
-double ZeroCostScore(const std::string& key, const std::string& space, ArchId arch,
-                     const ZeroCostInput& input, std::uint64_t seed);
+// The scores of proxies `keys` (ZeroCostProxies() keys, any subset) for `arch` of `space` (whose
+// network training/network.h registers), with weights initialised from `seed`. Throws ConfigError
+// for a data-dependent proxy without a minibatch, or a space without a network.
+//
+// The data-dependent proxies share one forward pass of the minibatch and the backward passes they
+// need; each score equals the one computed alone (tests check it).
+std::vector<double> ZeroCostScores(const std::vector<std::string>& keys, const std::string& space,
+                                   ArchId arch, const ZeroCostInput& input, std::uint64_t seed);
 // The same for a network built by the caller (tests score double-precision networks), in the
-// mode the caller left it in.
-double ScoreNetwork(const std::string& key, NetworkImpl& net, const ZeroCostInput& input);
+// mode the caller left it in. synflow, computed last, leaves the weights rescaled.
+std::vector<double> ScoreNetwork(const std::vector<std::string>& keys, NetworkImpl& net,
+                                 const ZeroCostInput& input);
 
 }  // namespace naskit

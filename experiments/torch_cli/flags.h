@@ -4,6 +4,10 @@
 // Visit() structs.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,5 +64,22 @@ inline std::string Require(Flags& flags, const std::string& key) {
   if (!flags.values.contains(key)) throw ConfigError("missing required option --" + key);
   return Take(flags, key);
 }
+
+// `usage` and every option of `Options`, from its Visit() declaration.
+template <class Options>
+int PrintHelp(const std::string& usage) {
+  std::cout << "usage: naskit " << usage << "\n\n";
+  for (const auto& o : DescribeOptions<Options>()) {
+    std::string flag = o.key;  // flags are spelt with dashes; the parser accepts both
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    std::cout << fmt::format("  --{:<16} {:<7} default {:<14} {}{}\n", flag, o.type,
+                             o.default_value, o.help,
+                             o.constraint.empty() ? "" : " (" + o.constraint + ")");
+  }
+  return 0;
+}
+
+// The commands, one file each besides main.cc.
+int ZeroCost(const std::vector<std::string>& args);
 
 }  // namespace naskit::torch_cli

@@ -4,6 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,6 +22,7 @@ namespace naskit {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
@@ -69,35 +75,94 @@ std::string ReadBytes(const std::string& path) {
   return bytes.str();
 }
 
-// `naskit zc` writes the file after each proxy; rerun, it skips what the file already holds.
-TEST(TorchCliTest, ZeroCostRerunSkipsScoredProxies) {
+std::vector<std::string> ZcArgs(const std::string& file, const std::string& proxies,
+                                const std::string& limit) {
+  return {"zc",  "--benchmark", file,  "--dataset", "synthetic", "--features-of",
+          "toy", "--channels",  "4",   "--cells",   "1",         "--threads",
+          "1",   "--limit",     limit, "--proxies", proxies};
+}
+
+// Rerun, `naskit zc` scores only the rows a requested proxy lacks, and leaves a file that holds
+// them all untouched.
+TEST(TorchCliTest, ZeroCostRerunScoresOnlyWhatIsMissing) {
   const std::string file = testing::TempDir("zc-rerun") + "/toy.h5";
   std::filesystem::copy_file(testing::SyntheticNb201File(), file);
-  std::vector<std::string> args = {
-      "zc", "--benchmark", file, "--dataset", "synthetic", "--features-of", "toy", "--channels",
-      "4",  "--cells",     "1",  "--limit",   "6",         "--threads",     "1",   "--proxies"};
-  auto with = [&](const std::string& proxies) {
-    auto a = args;
-    a.push_back(proxies);
-    return a;
-  };
-  const auto first = testing::RunCli(with("synflow"));
+  const auto first = testing::RunCli(ZcArgs(file, "synflow", "6"));
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  const auto second = testing::RunCli(with("synflow,snip,params"));
+  const std::vector<float> synflow =
+      TabularBenchmark::Open(file).Get("features/toy/naskit_synflow").values;
+
+  const auto second = testing::RunCli(ZcArgs(file, "synflow,snip,params", "6"));
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_THAT(second.err, HasSubstr("synflow already scored"));
+  EXPECT_THAT(second.err, Not(HasSubstr("already scored")));  // snip and params lack every row
   const std::string bytes = ReadBytes(file);
-  const auto third = testing::RunCli(with("synflow,snip,params"));
-  EXPECT_THAT(third.err, HasSubstr("snip already scored"));
+  const auto third = testing::RunCli(ZcArgs(file, "synflow,snip,params", "6"));
+  EXPECT_THAT(third.err, HasSubstr("6 of 6 rows already scored"));
   EXPECT_EQ(ReadBytes(file), bytes);
+  const auto fourth = testing::RunCli(ZcArgs(file, "synflow,snip,params", "9"));
+  EXPECT_THAT(fourth.err, HasSubstr("6 of 9 rows already scored"));
 
   const auto b = TabularBenchmark::Open(file);
   for (const char* proxy : {"synflow", "snip", "params"}) {
     const Table& t = b.Get(std::string("features/toy/naskit_") + proxy);
+    EXPECT_EQ(t.attrs.at("rows"), "0-8") << proxy;
     for (std::size_t row = 0; row < b.data().archs.size(); ++row)
-      EXPECT_EQ(std::isnan(t.At(row)), row >= 6) << proxy << " row " << row;
+      EXPECT_EQ(std::isnan(t.At(row)), row >= 9) << proxy << " row " << row;
   }
+  const Table& t = b.Get("features/toy/naskit_synflow");
+  EXPECT_TRUE(std::equal(synflow.begin(), synflow.begin() + 6, t.values.begin()));
 }
+
+// Ctrl-C and a scheduler's SIGTERM keep the rows scored so far; the rerun ends byte-identical to
+// an uninterrupted run.
+class ZeroCostSignalTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ZeroCostSignalTest, KeepsItsScoresAndResumes) {
+  const std::string dir = testing::TempDir("zc-signal");
+  const std::string reference = dir + "/reference.h5", file = dir + "/toy.h5";
+  std::filesystem::copy_file(testing::SyntheticNb201File(), reference);
+  std::filesystem::copy_file(testing::SyntheticNb201File(), file);
+  const auto args = ZcArgs(file, "all", "300");
+  const auto whole = testing::RunCli(ZcArgs(reference, "all", "300"));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+
+  const std::string binary = testing::NaskitBinary(), err = dir + "/err";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 2);
+    std::vector<char*> argv = {const_cast<char*>("naskit")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  // The signal comes once the first tenth of the rows is scored: the handler is in place.
+  for (int waited = 0; waited < 600 && ReadBytes(err).find("(10%)") == std::string::npos; ++waited)
+    ::usleep(50000);
+  ::kill(child, GetParam());
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    GTEST_SKIP() << "naskit zc finished before the signal";
+  EXPECT_EQ(WEXITSTATUS(status), 130) << ReadBytes(err);
+  EXPECT_THAT(ReadBytes(err), HasSubstr("run the same command again to resume"));
+  const std::string kept =
+      TabularBenchmark::Open(file).Get("features/toy/naskit_snip").attrs.at("rows");
+  EXPECT_THAT(kept, StartsWith("0-"));
+  EXPECT_NE(kept, "0-299");
+
+  const auto resumed = testing::RunCli(args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("rows already scored"));
+  EXPECT_TRUE(ReadBytes(file) == ReadBytes(reference)) << "the files differ";
+}
+
+INSTANTIATE_TEST_SUITE_P(IntAndTerm, ZeroCostSignalTest, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) {
+                           return info.param == SIGINT ? "Sigint" : "Sigterm";
+                         });
 
 // Rows are scored in parallel, each on one LibTorch thread: --threads changes no byte of the file.
 TEST(TorchCliTest, ZeroCostScoresDoNotDependOnThreads) {

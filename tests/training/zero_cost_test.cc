@@ -91,6 +91,38 @@ TEST(ZeroCostTest, EveryProxyIsARegisteredReproduciblePredictor) {
                   "nb101, nb201)")));
 }
 
+// Computed together, the proxies share one forward pass and its backward passes; each score must
+// equal the one computed alone, in any order, and a network whose output ignores its input (all
+// `none`) must not disturb the others.
+TEST(ZeroCostTest, ProxiesScoredTogetherEqualEachScoredAlone) {
+  std::vector<std::string> keys;
+  for (const auto& proxy : ZeroCostProxies()) keys.emplace_back(proxy.key);
+  ZeroCostOptions options{.dataset = "synthetic", .channels = 4, .cells = 1, .batch_size = 8};
+  const ZeroCostInput input = LoadZeroCostInput(options);
+  for (const std::string& space_name : TorchNetworkSpaces()) {
+    const SearchSpace& space = GetSpace(space_name);
+    Rng rng(9);
+    std::vector<ArchId> archs = {space.Sample(rng), space.Sample(rng)};
+    if (space_name == "nb201")
+      archs.push_back(space.Parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"));
+    for (ArchId arch : archs) {
+      const std::vector<double> together = ZeroCostScores(keys, space_name, arch, input, 4);
+      std::vector<std::string> reversed(keys.rbegin(), keys.rend());
+      const std::vector<double> backwards = ZeroCostScores(reversed, space_name, arch, input, 4);
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const double alone = ZeroCostScores({keys[i]}, space_name, arch, input, 4)[0];
+        const std::string where = keys[i] + " of " + space.Format(arch);
+        if (std::isnan(alone)) {
+          EXPECT_TRUE(std::isnan(together[i])) << where;
+          continue;
+        }
+        EXPECT_EQ(together[i], alone) << where;
+        EXPECT_EQ(backwards[keys.size() - 1 - i], alone) << where;
+      }
+    }
+  }
+}
+
 TEST(ZeroCostTest, DataDependentProxiesNeedAMinibatch) {
   const Nb201Space space;
   EXPECT_THAT(
@@ -110,7 +142,7 @@ TEST(ZeroCostTest, DataDependentProxiesNeedAMinibatch) {
 TEST(ZeroCostTest, GraspMatchesAFiniteDifferenceHessianVectorProduct) {
   const ZeroCostInput input = SmallInput(6);
   Nb201Network scored = SmallNetwork(input);
-  const double grasp = ScoreNetwork("grasp", *scored, input);
+  const double grasp = ScoreNetwork({"grasp"}, *scored, input)[0];
 
   Nb201Network net = SmallNetwork(input);
   const auto weights = LayerWeights(net);
@@ -151,7 +183,7 @@ TEST(ZeroCostTest, GraspMatchesAFiniteDifferenceHessianVectorProduct) {
 TEST(ZeroCostTest, FisherMatchesTheWeightGradientIdentity) {
   const ZeroCostInput input = SmallInput(1);
   Nb201Network scored = SmallNetwork(input);
-  const double fisher = ScoreNetwork("fisher", *scored, input);
+  const double fisher = ScoreNetwork({"fisher"}, *scored, input)[0];
 
   Nb201Network net = SmallNetwork(input);
   Loss(net, input.batch).backward();
@@ -190,12 +222,12 @@ TEST(ZeroCostTest, NaswotObeysHadamardsBoundAndIsSingularOnARepeatedImage) {
     ScopedForwardObserver observe(&relus);
     net->forward(input.batch.images);
   }
-  const double naswot = ScoreNetwork("naswot", *net, input);
+  const double naswot = ScoreNetwork({"naswot"}, *net, input)[0];
   EXPECT_TRUE(std::isfinite(naswot));
   EXPECT_LE(naswot, 8 * std::log(static_cast<double>(relus.count)));
 
   input.batch.images[7] = input.batch.images[0];
-  const double repeated = ScoreNetwork("naswot", *net, input);
+  const double repeated = ScoreNetwork({"naswot"}, *net, input)[0];
   EXPECT_TRUE(std::isinf(repeated) && repeated < 0) << repeated;
 }
 
@@ -209,8 +241,8 @@ TEST(ZeroCostTest, SynflowRanksLikeThePublishedScores) {
   std::vector<double> ours, published;
   for (std::size_t row = 0; row < csv.NumRows() && ours.size() < 40; row += 3) {
     if (csv.Cell(row, csv.Column("dataset")) != "cifar10") continue;
-    ours.push_back(ZeroCostScore("synflow", "nb201",
-                                 space.Parse(csv.Cell(row, csv.Column("arch_str"))), input, 0));
+    ours.push_back(ZeroCostScores({"synflow"}, "nb201",
+                                  space.Parse(csv.Cell(row, csv.Column("arch_str"))), input, 0)[0]);
     published.push_back(csv.Real(row, csv.Column("synflow")));
   }
   ASSERT_EQ(ours.size(), 40u);

@@ -1,0 +1,352 @@
+// `naskit zc --benchmark FILE.h5 [--proxies a,b] [--dataset D]`: scores rows of a benchmark with
+// zero-cost predictors and adds them to its features as `features/<features_of>/naskit_<proxy>`.
+// Long runs (all 15,625 NB201 cells take hours) write the file every --checkpoint-seconds and on
+// Ctrl-C; the same command resumes where the last write stopped.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "analysis/statistics.h"
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
+#include "core/names.h"
+#include "core/progress.h"
+#include "core/rng.h"
+#include "experiments/torch_cli/flags.h"
+#include "predictors/predictor.h"
+#include "training/network.h"
+#include "training/trainer.h"
+#include "training/zero_cost.h"
+
+namespace naskit::torch_cli {
+namespace {
+
+struct ZcCommandOptions {
+  std::string benchmark;
+  std::string proxies = "all";
+  std::string features_of;
+  std::string rows_with;
+  std::int64_t limit = 0, sample = 0;
+  int threads = 0;
+  int checkpoint_seconds = 300;
+  ZeroCostOptions zero_cost;
+
+  template <class V>
+  void Visit(V& v) {
+    v("benchmark", benchmark, "benchmark file to extend (.h5)");
+    v("proxies", proxies, "comma-separated predictors, or all (the seven proxies, params, flops)");
+    v("features_of", features_of,
+      "benchmark dataset the scores are filed under (default: dataset)");
+    v("rows_with", rows_with, "score only rows where this feature is measured (e.g. synflow)");
+    v("limit", limit, "score only the first N rows (0: all)", AtLeast(0));
+    v("sample", sample, "score N rows drawn at random with the seed (0: all)", AtLeast(0));
+    v("threads", threads, "rows scored at once, one LibTorch thread each (0: all cores)",
+      InRange(0, 1024));
+    v("checkpoint_seconds", checkpoint_seconds,
+      "write the scores so far to the file this often; a rerun resumes from there",
+      InRange(1, 86400));
+    zero_cost.Visit(v);
+  }
+};
+
+std::string ProxyUnit(const std::string& key) {
+  if (key == "params") return "count";
+  if (key == "flops") return "operations (naskit's convention, spaces/nb201/nb201_macro.h)";
+  return key == "synflow" ? "natural log of the score" : "score";
+}
+
+bool IsNetworkCount(const std::string& key) { return key == "params" || key == "flops"; }
+
+std::vector<std::string> ProxyKeys(const std::string& list) {
+  std::vector<std::string> keys;
+  if (list == "all") {
+    for (const auto& proxy : ZeroCostProxies()) keys.emplace_back(proxy.key);
+    keys.insert(keys.end(), {"params", "flops"});
+    return keys;
+  }
+  std::stringstream stream(list);
+  for (std::string key; std::getline(stream, key, ',');) {
+    PredictorRegistry::Global().Find(key);  // did-you-mean on a typo
+    if (std::find(keys.begin(), keys.end(), key) != keys.end())
+      throw ConfigError("zc: --proxies names " + Quote(key) + " twice");
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+// The rows to score: those with `rows_with` measured, then the first `limit` or a seeded `sample`.
+std::vector<std::size_t> SelectRows(const TabularBenchmark& benchmark, std::size_t n,
+                                    const ZcCommandOptions& o, const std::string& features_of) {
+  const Table* only =
+      o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + features_of + "/" + o.rows_with);
+  std::vector<std::size_t> rows;
+  for (std::size_t row = 0; row < n; ++row) {
+    if (!only || !std::isnan(only->At(row))) rows.push_back(row);
+  }
+  if (o.sample > 0 && rows.size() > static_cast<std::size_t>(o.sample)) {
+    Rng rng = Rng(static_cast<std::uint64_t>(o.zero_cost.seed)).Derive("zc rows");
+    for (std::size_t i = 0; i < static_cast<std::size_t>(o.sample); ++i)
+      std::swap(rows[i], rows[i + rng.UniformInt(rows.size() - i)]);
+    rows.resize(static_cast<std::size_t>(o.sample));
+    std::sort(rows.begin(), rows.end());
+  }
+  if (o.limit > 0 && rows.size() > static_cast<std::size_t>(o.limit)) rows.resize(o.limit);
+  return rows;
+}
+
+// Spearman of `scores` (over `rows`) with a column the file already holds, if it holds it.
+void PrintRankAgreement(const TabularBenchmark& benchmark, const std::string& name,
+                        const std::vector<float>& scores, const std::vector<std::size_t>& rows,
+                        const std::string& path) {
+  const Table* table = benchmark.FindTable(path);
+  if (!table) return;
+  const int epochs = table->epochs.empty() ? 0 : table->epochs.back();
+  const std::size_t column = epochs ? table->ColumnOf(epochs, path) : 0;
+  std::vector<double> ours, theirs;
+  for (std::size_t row : rows) {
+    if (std::isnan(table->At(row, column)) || !std::isfinite(scores[row])) continue;
+    ours.push_back(scores[row]);
+    theirs.push_back(table->At(row, column));
+  }
+  if (ours.size() < 3) return;
+  std::cout << fmt::format("{:<10} Spearman {:6.3f} with {}{} over {} cells\n", name,
+                           Spearman(ours, theirs), path,
+                           epochs ? fmt::format(" at {} epochs", epochs) : "", ours.size());
+}
+
+// The `rows` attribute of a table naskit zc writes: the scored rows as ranges ("0-99,105"). A
+// score may itself be NaN (jacob_cov of a cell whose output ignores its input), so NaN cannot
+// mark a row as not yet scored.
+std::string FormatRows(const std::vector<bool>& scored) {
+  std::string text;
+  for (std::size_t row = 0; row < scored.size(); ++row) {
+    if (!scored[row]) continue;
+    std::size_t last = row;
+    while (last + 1 < scored.size() && scored[last + 1]) ++last;
+    if (!text.empty()) text += ',';
+    text += last == row ? std::to_string(row) : fmt::format("{}-{}", row, last);
+    row = last;
+  }
+  return text;
+}
+
+std::vector<bool> ParseRows(const std::string& text, std::size_t n, const std::string& where) {
+  std::vector<bool> scored(n, false);
+  std::stringstream stream(text);
+  for (std::string range; std::getline(stream, range, ',');) {
+    std::size_t first = 0, last = 0;
+    char dash = 0, extra = 0;
+    std::istringstream in(range);
+    const bool ok = range.find('-') == std::string::npos
+                        ? static_cast<bool>(in >> first) && !(in >> extra) && (last = first, true)
+                        : (in >> first >> dash >> last) && dash == '-' && !(in >> extra);
+    if (!ok || first > last || last >= n) {
+      throw DataError(fmt::format("{}: attribute \"rows\": bad range {} (expected FIRST-LAST or "
+                                    "ROW, rows 0-{})",
+                                    where, Quote(range), n - 1));
+    }
+    for (std::size_t row = first; row <= last; ++row) scored[row] = true;
+  }
+  return scored;
+}
+
+// One table the command writes, with the rows it holds scores for.
+struct ScoreColumn {
+  std::string key, path;
+  Table table;
+  std::vector<bool> scored;
+};
+
+ScoreColumn OpenColumn(const TabularBenchmark& benchmark, const std::string& file,
+                       const std::string& key, const std::string& path,
+                       const std::string& settings_json, std::size_t rows) {
+  ScoreColumn column{key, path, {}, std::vector<bool>(rows, false)};
+  // Scores recorded with other settings are replaced, not mixed.
+  if (const Table* done = benchmark.FindTable(path);
+      done && done->attrs.contains("settings") && done->attrs.at("settings") == settings_json) {
+    column.table = *done;
+    if (done->attrs.contains("rows")) {
+      column.scored = ParseRows(done->attrs.at("rows"), rows, file + ": " + path);
+    } else {  // written before the attribute existed: the rows with a score
+      for (std::size_t row = 0; row < rows; ++row) column.scored[row] = !std::isnan(done->At(row));
+    }
+    return column;
+  }
+  column.table.values.assign(rows, NAN);
+  column.table.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
+                        {"settings", settings_json},
+                        {"unit", ProxyUnit(key)}};
+  return column;
+}
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnZcInterrupt(int) { g_interrupted = true; }
+
+}  // namespace
+
+int ZeroCost(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  if (flags.values.contains("help")) {
+    return PrintHelp<ZcCommandOptions>(
+        "zc --benchmark FILE.h5 [--proxies synflow,snip,...] [--dataset fashion-mnist]");
+  }
+  const auto o = ParseOptions<ZcCommandOptions>("zc", flags.values);
+  if (o.benchmark.empty()) throw ConfigError("zc: missing required option --benchmark");
+  const std::string features_of = o.features_of.empty() ? o.zero_cost.dataset : o.features_of;
+  if (features_of == "none")
+    throw ConfigError("zc: dataset is none, so --features-of must name the benchmark's dataset");
+  ValidateName("zc: --features-of", features_of);  // it becomes a group of the benchmark file
+  const std::vector<std::string> keys = ProxyKeys(o.proxies);
+  // Each row is scored on one thread, rows in parallel: a score does not depend on --threads (a
+  // multi-threaded reduction would sum in another order).
+  ConfigureTorchThreads(1);
+  const std::size_t workers = o.threads > 0
+                                  ? static_cast<std::size_t>(o.threads)
+                                  : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  for (const std::string& key : keys) {
+    if (!IsNetworkCount(key)) CheckZeroCostOptions(key, o.zero_cost);
+  }
+  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  const SearchSpace& space = benchmark.space();
+  const TorchNetworkEntry& network = [&]() -> const TorchNetworkEntry& {
+    try {
+      return FindTorchNetwork(space.Name());
+    } catch (const ConfigError& e) {
+      throw ConfigError("zc: " + o.benchmark + ": " + e.what());
+    }
+  }();
+  const ZeroCostInput input = LoadZeroCostInput(o.zero_cost);
+
+  // Every column is opened (and every predictor's options checked) before the first score.
+  BenchmarkData data = benchmark.data();
+  const std::size_t n = data.archs.size();
+  std::vector<ScoreColumn> columns;
+  std::vector<std::string> proxy_keys;  // scored together by ZeroCostScores
+  std::vector<std::unique_ptr<Predictor>> counters;  // params, flops: one per count column
+  for (const std::string& key : keys) {
+    OptionValues settings = RecordOptions(o.zero_cost);
+    if (IsNetworkCount(key)) {
+      // The counted network is the one the proxies build: the space's, with the minibatch's shape.
+      settings = {{"network", space.Name()}};
+      for (const auto& [k, v] : network.counter_options(input.network))
+        settings["network." + k] = v;
+      counters.push_back(PredictorRegistry::Global().Create(key, settings, {space}));
+    } else {
+      proxy_keys.push_back(key);
+    }
+    columns.push_back(OpenColumn(benchmark, o.benchmark, key,
+                                 "features/" + features_of + "/naskit_" + key,
+                                 nlohmann::json(settings).dump(), n));
+  }
+  // Proxy columns first, in ZeroCostScores' order, then the counts.
+  std::stable_partition(columns.begin(), columns.end(),
+                        [](const ScoreColumn& c) { return !IsNetworkCount(c.key); });
+
+  const std::vector<std::size_t> rows = SelectRows(benchmark, n, o, features_of);
+  std::vector<std::size_t> todo;
+  for (std::size_t row : rows) {
+    if (std::any_of(columns.begin(), columns.end(),
+                    [&](const ScoreColumn& c) { return !c.scored[row]; }))
+      todo.push_back(row);
+  }
+  if (todo.size() < rows.size()) {
+    std::cerr << fmt::format("naskit zc: {} of {} rows already scored in {}\n",
+                             rows.size() - todo.size(), rows.size(), o.benchmark);
+  }
+
+  std::mutex mutex;  // guards `columns` and `finished`
+  std::condition_variable changed;
+  std::size_t finished = 0;
+  auto write_file = [&] {
+    {
+      const std::lock_guard lock(mutex);
+      for (ScoreColumn& c : columns) {
+        c.table.attrs["rows"] = FormatRows(c.scored);
+        data.tables[c.path] = c.table;
+      }
+    }
+    WriteBenchmark(data, o.benchmark);
+  };
+
+  g_interrupted = false;
+  std::signal(SIGINT, OnZcInterrupt);
+  std::signal(SIGTERM, OnZcInterrupt);
+  Progress progress(fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), keys.size()),
+                    todo.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::vector<std::thread> threads;
+  const std::size_t thread_count = std::min(workers, todo.size());
+  for (std::size_t w = 0; w < thread_count; ++w) {
+    threads.emplace_back([&] {
+      try {
+        for (std::size_t i; !g_interrupted && (i = next++) < todo.size();) {
+          const std::size_t row = todo[i];
+          const ArchId arch = data.archs[row];
+          std::vector<double> scores = proxy_keys.empty()
+                                           ? std::vector<double>{}
+                                           : ZeroCostScores(proxy_keys, space.Name(), arch, input,
+                                                            static_cast<std::uint64_t>(
+                                                                o.zero_cost.seed));
+          for (const auto& counter : counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
+          const std::lock_guard lock(mutex);
+          for (std::size_t c = 0; c < columns.size(); ++c) {
+            columns[c].table.values[row] = static_cast<float>(scores[c]);
+            columns[c].scored[row] = true;
+          }
+          progress.Advance();
+        }
+      } catch (...) {
+        const std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        next = todo.size();
+      }
+      const std::lock_guard lock(mutex);
+      ++finished;
+      changed.notify_all();
+    });
+  }
+  for (std::unique_lock lock(mutex); finished < thread_count;) {
+    if (!changed.wait_for(lock, std::chrono::seconds(o.checkpoint_seconds),
+                          [&] { return finished == thread_count; })) {
+      lock.unlock();
+      try {
+        write_file();
+      } catch (...) {  // stop the workers; the write after them reports it
+        g_interrupted = true;
+      }
+      lock.lock();
+    }
+  }
+  for (auto& t : threads) t.join();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  // Whatever was scored is kept, also when a row failed or the run was interrupted.
+  if (!todo.empty()) write_file();
+  if (failure) std::rethrow_exception(failure);
+  if (g_interrupted) {
+    std::cerr << fmt::format(
+        "naskit zc: interrupted; the scores so far are in {}: run the same command again to "
+        "resume\n",
+        o.benchmark);
+    return 130;
+  }
+  progress.Finish();
+  for (const ScoreColumn& c : columns) {
+    static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};
+    const auto file_name = kFileNames.contains(c.key) ? kFileNames.at(c.key) : c.key;
+    PrintRankAgreement(benchmark, c.key, c.table.values, rows,
+                       "features/" + features_of + "/" + file_name);
+    PrintRankAgreement(benchmark, c.key, c.table.values, rows,
+                       "metrics/" + features_of + "/test_accuracy");
+  }
+  return 0;
+}
+
+}  // namespace naskit::torch_cli
