@@ -147,9 +147,10 @@ std::vector<bool> ParseRows(const std::string& text, std::size_t n, const std::s
                         ? static_cast<bool>(in >> first) && !(in >> extra) && (last = first, true)
                         : (in >> first >> dash >> last) && dash == '-' && !(in >> extra);
     if (!ok || first > last || last >= n) {
-      throw DataError(fmt::format("{}: attribute \"rows\": bad range {} (expected FIRST-LAST or "
-                                    "ROW, rows 0-{})",
-                                    where, Quote(range), n - 1));
+      throw DataError(
+          fmt::format("{}: attribute \"rows\": bad range {} (expected FIRST-LAST or "
+                      "ROW, rows 0-{})",
+                      where, Quote(range), n - 1));
     }
     for (std::size_t row = first; row <= last; ++row) scored[row] = true;
   }
@@ -227,7 +228,7 @@ int ZeroCost(const std::vector<std::string>& args) {
   BenchmarkData data = benchmark.data();
   const std::size_t n = data.archs.size();
   std::vector<ScoreColumn> columns;
-  std::vector<std::string> proxy_keys;  // scored together by ZeroCostScores
+  std::vector<std::string> proxy_keys;               // scored together by ZeroCostScores
   std::vector<std::unique_ptr<Predictor>> counters;  // params, flops: one per count column
   for (const std::string& key : keys) {
     OptionValues settings = RecordOptions(o.zero_cost);
@@ -289,12 +290,12 @@ int ZeroCost(const std::vector<std::string>& args) {
         for (std::size_t i; !g_interrupted && (i = next++) < todo.size();) {
           const std::size_t row = todo[i];
           const ArchId arch = data.archs[row];
-          std::vector<double> scores = proxy_keys.empty()
-                                           ? std::vector<double>{}
-                                           : ZeroCostScores(proxy_keys, space.Name(), arch, input,
-                                                            static_cast<std::uint64_t>(
-                                                                o.zero_cost.seed));
-          for (const auto& counter : counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
+          std::vector<double> scores =
+              proxy_keys.empty() ? std::vector<double>{}
+                                 : ZeroCostScores(proxy_keys, space.Name(), arch, input,
+                                                  static_cast<std::uint64_t>(o.zero_cost.seed));
+          for (const auto& counter : counters)
+            scores.push_back(counter->Predict({&arch, 1}).mean[0]);
           const std::lock_guard lock(mutex);
           for (std::size_t c = 0; c < columns.size(); ++c) {
             columns[c].table.values[row] = static_cast<float>(scores[c]);
