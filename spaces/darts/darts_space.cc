@@ -1,16 +1,6 @@
-// The DARTS cell space (Liu, Simonyan & Yang, "DARTS: Differentiable Architecture Search", ICLR
-// 2019), as NAS-Bench-301 uses it (Siems et al., "NAS-Bench-301 and the Case for Surrogate
-// Benchmarks", 2020): a normal and a reduction cell, each with 4 intermediate nodes; node k takes
-// two different inputs among the cell's two inputs and nodes 0..k-1, each through one of 7 ops.
-//
-// The string form is NASLib's compact one (what NAS-Bench-Suite-Zero's files use): two lists of 8
-// (input, op) pairs, pairs 2k and 2k+1 feeding node k, input 0 and 1 the cell inputs, op an index
-// into kOps. The two edges of a node are unordered, so naskit writes them by ascending input.
-//
-// The ArchId is dense: per node, the index of its input pair among the C(k+2, 2) pairs and the op
-// of each edge; the cells in mixed radix, normal first: 1,037,664,180 cells squared, about
-// 1.08e18 architectures, which fits in 64 bits. Canonical() is the identity: the space's
-// isomorphisms (e.g. relabelling intermediate nodes) are not merged.
+// The DARTS cell space; see darts_space.h.
+#include "spaces/darts/darts_space.h"
+
 #include <array>
 #include <set>
 
@@ -22,12 +12,10 @@
 namespace naskit {
 namespace {
 
-constexpr int kNodes = 4;
+constexpr int kNodes = kDartsNodes;
 constexpr int kEdges = 2 * kNodes;
-constexpr int kNumOps = 7;
-constexpr std::array<const char*, kNumOps> kOps = {"max_pool_3x3", "avg_pool_3x3", "skip_connect",
-                                                   "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3",
-                                                   "dil_conv_5x5"};
+constexpr int kNumOps = kDartsOpCount;
+constexpr const auto& kOps = kDartsOps;
 
 constexpr std::uint64_t NumPairs(int node) {  // C(node + 2, 2)
   return static_cast<std::uint64_t>(node + 2) * (node + 1) / 2;
@@ -35,17 +23,12 @@ constexpr std::uint64_t NumPairs(int node) {  // C(node + 2, 2)
 constexpr std::uint64_t NodeRadix(int node) { return NumPairs(node) * kNumOps * kNumOps; }
 constexpr std::uint64_t kCellSize = NodeRadix(0) * NodeRadix(1) * NodeRadix(2) * NodeRadix(3);
 
-struct Edge {
-  int input = 0;
-  int op = 0;
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
-  auto operator<=>(const Edge&) const = default;
-};
-using Cell = std::array<Edge, kEdges>;  // edges 2k, 2k+1 feed node k, by ascending input
+using Edge = DartsEdge;
+using Cell = DartsCell;  // a node's two edges by ascending input
 
 // The first of node k's two edges.
 constexpr std::size_t EdgeOf(int node) { return 2 * static_cast<std::size_t>(node); }
-using Cells = std::array<Cell, 2>;  // normal, reduction
+using Cells = DartsCells;
 
 std::pair<int, int> PairOf(int node, std::uint64_t index) {
   for (int hi = 1, i = 0; hi < node + 2; ++hi) {
@@ -323,6 +306,8 @@ class DartsSpace final : public SearchSpace {
 };
 
 }  // namespace
+
+DartsCells DecodeDarts(ArchId arch) { return Decode(arch, kCellSize * kCellSize); }
 
 NASKIT_REGISTER_SPACE(DartsSpace, NoOptions, "darts",
                       "DARTS / NAS-Bench-301 normal + reduction cells, 7 ops: ~1.08e18 "

@@ -178,10 +178,11 @@ TEST(PredictorRegistryTest, BadKeysAndOptionsAreClearErrors) {
 }
 
 TEST(ModelSizePredictorTest, ASpaceWithoutANetworkIsAClearError) {
-  EXPECT_THAT([] { PredictorRegistry::Global().Create("params", {}, {GetSpace("darts")}); },
+  // toy_bits: the test space of tests/spaces/toy_space_test.cc.
+  EXPECT_THAT([] { PredictorRegistry::Global().Create("params", {}, {GetSpace("toy_bits")}); },
               ThrowsMessage<ConfigError>(
-                  HasSubstr("space \"darts\" has no registered network to count (spaces with "
-                            "one: nb101, nb201)")));
+                  HasSubstr("space \"toy_bits\" has no registered network to count (spaces with "
+                            "one: darts, nb101, nb201)")));
   // Another space's network is refused; left at its default, the option counts the space's own.
   EXPECT_THAT(
       [] {

@@ -31,8 +31,7 @@ TEST(ShippedZeroCostTest, StoredScoresEqualARecomputation) {
       OptionValues settings;
       const auto recorded = nlohmann::json::parse(table.attrs.at("settings"));
       for (const auto& [k, v] : recorded.items()) settings[k] = v.get<std::string>();
-      const auto predictor =
-          PredictorRegistry::Global().Create(key, settings, {benchmark.space()});
+      const auto predictor = PredictorRegistry::Global().Create(key, settings, {benchmark.space()});
       Rng rng(Rng(7).Derive(path));
       for (std::size_t i = 0; i < kRowsPerTable; ++i) {
         const std::size_t row = rng.UniformInt(data.archs.size());
