@@ -2,7 +2,7 @@
 // predictors in `naskit-torch`), declared here without LibTorch so that `naskit list` and
 // `naskit describe` show them too.
 //
-// Each scores the space's network (training/network.h: nb201, nb101) at initialisation (weights
+// Each scores the space's network (training/network.h: nb201, nb101, darts) at initialisation (weights
 // from torch::manual_seed(seed)) on one minibatch of `batch_size` training images drawn with
 // `seed`, batch norm in training mode and cross-entropy loss, as Abdelfattah et al. ("Zero-Cost
 // Proxies for Lightweight NAS", ICLR 2021) and NASLib compute them:
@@ -53,10 +53,12 @@ struct ZeroCostOptions {
       OneOf({"fashion-mnist", "cifar10", "synthetic", "none"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("channels", channels,
-      "network width: NB201's C (16), NB101's stem channels (128); 0: the space's own", AtLeast(0));
-    v("cells", cells,
-      "network depth: NB201's cells per stage (5), NB101's per stack (3); 0: the "
+      "network width: NB201's C (16), NB101's stem channels (128), DARTS's C (32); 0: the "
       "space's own",
+      AtLeast(0));
+    v("cells", cells,
+      "network depth: NB201's cells per stage (5), NB101's per stack (3), DARTS's normal "
+      "cells per stage (2); 0: the space's own",
       AtLeast(0));
     v("image_size", image_size, "input size (0: the dataset's own; 32 with dataset none)",
       AtLeast(0));

@@ -96,23 +96,11 @@ class Nb101TorchNetwork final : public NetworkImpl {
   ObservedLinear classifier_{nullptr};
 };
 
-Nb101NetworkOptions OptionsOf(const NetworkShape& shape) {
-  Nb101NetworkOptions o;
-  if (shape.channels > 0) o.stem_channels = shape.channels;
-  if (shape.cells > 0) o.cells = shape.cells;
-  o.classes = shape.classes;
-  o.in_channels = shape.in_channels;
-  o.image_size = shape.image_size;
-  return o;
-}
-
 }  // namespace
 
 NASKIT_REGISTER_TORCH_NETWORK(
     nb101, "nb101",
-    {[](ArchId arch, const NetworkShape& shape) -> std::shared_ptr<NetworkImpl> {
-       return std::make_shared<Nb101TorchNetwork>(arch, OptionsOf(shape));
-     },
-     [](const NetworkShape& shape) { return RecordOptions(OptionsOf(shape)); }});
+    TorchNetworkEntryOf<Nb101TorchNetwork>(&Nb101NetworkOptions::stem_channels,
+                                           &Nb101NetworkOptions::cells));
 
 }  // namespace naskit

@@ -95,20 +95,11 @@ torch::Tensor Nb201NetworkImpl::forward(torch::Tensor x) {
 }
 
 Nb201MacroOptions Nb201Macro(const NetworkShape& shape) {
-  Nb201MacroOptions o;
-  if (shape.channels > 0) o.channels = shape.channels;
-  if (shape.cells > 0) o.cells = shape.cells;
-  o.classes = shape.classes;
-  o.in_channels = shape.in_channels;
-  o.image_size = shape.image_size;
-  return o;
+  return ShapedOptions(shape, &Nb201MacroOptions::channels, &Nb201MacroOptions::cells);
 }
 
-NASKIT_REGISTER_TORCH_NETWORK(
-    nb201, "nb201",
-    {[](ArchId arch, const NetworkShape& shape) -> std::shared_ptr<NetworkImpl> {
-       return std::make_shared<Nb201NetworkImpl>(arch, Nb201Macro(shape));
-     },
-     [](const NetworkShape& shape) { return RecordOptions(Nb201Macro(shape)); }});
+NASKIT_REGISTER_TORCH_NETWORK(nb201, "nb201",
+                              TorchNetworkEntryOf<Nb201NetworkImpl>(&Nb201MacroOptions::channels,
+                                                                    &Nb201MacroOptions::cells));
 
 }  // namespace naskit

@@ -71,7 +71,8 @@ class NetworkImpl : public torch::nn::Module {
 };
 
 // The shape every space's network takes: width and depth in the space's own terms (NB201: C and N
-// cells per stage; NB101: stem channels and cells per stack), 0 for the space's published default;
+// cells per stage; NB101: stem channels and cells per stack; DARTS: C and normal cells per stage),
+// 0 for the space's published default;
 // the classes and input from the data.
 struct NetworkShape {
   int channels = 0;
@@ -91,6 +92,30 @@ bool RegisterTorchNetwork(const std::string& space, TorchNetworkEntry entry);
 // Throws ConfigError naming the space, and the spaces that have a network, if it has none.
 const TorchNetworkEntry& FindTorchNetwork(const std::string& space);
 std::vector<std::string> TorchNetworkSpaces();
+
+// A space's network options (with classes, in_channels and image_size members) for `shape`: its
+// `width` and `depth` members where the shape sets them, the space's defaults where it leaves 0.
+template <class Options>
+Options ShapedOptions(const NetworkShape& shape, int Options::*width, int Options::*depth) {
+  Options o;
+  if (shape.channels > 0) o.*width = shape.channels;
+  if (shape.cells > 0) o.*depth = shape.cells;
+  o.classes = shape.classes;
+  o.in_channels = shape.in_channels;
+  o.image_size = shape.image_size;
+  return o;
+}
+
+// The entry of `Network`, constructed from (ArchId, Options), whose NetworkCounter takes the same
+// Options.
+template <class Network, class Options>
+TorchNetworkEntry TorchNetworkEntryOf(int Options::*width, int Options::*depth) {
+  return {
+      [=](ArchId arch, const NetworkShape& shape) -> std::shared_ptr<NetworkImpl> {
+        return std::make_shared<Network>(arch, ShapedOptions(shape, width, depth));
+      },
+      [=](const NetworkShape& shape) { return RecordOptions(ShapedOptions(shape, width, depth)); }};
+}
 
 #define NASKIT_REGISTER_TORCH_NETWORK(name, space, ...)                       \
   static const bool naskit_registered_torch_network_##name [[maybe_unused]] = \

@@ -55,11 +55,12 @@ struct TrainingSetup {
       OneOf({"fashion-mnist", "cifar10", "synthetic"}));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("channels", channels,
-      "network width: NB201's C (16), NB101's stem channels (128); 0: the space's own",
+      "network width: NB201's C (16), NB101's stem channels (128), DARTS's C (32); 0: the "
+      "space's own",
       InRange(0, 4096));
     v("cells", cells,
-      "network depth: NB201's cells per stage (5), NB101's per stack (3); 0: the "
-      "space's own",
+      "network depth: NB201's cells per stage (5), NB101's per stack (3), DARTS's normal "
+      "cells per stage (2); 0: the space's own",
       AtLeast(0));
     v("image_size", image_size, "resize images to this square size (0: keep)", AtLeast(0));
     v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));

@@ -4,14 +4,15 @@
 // checks it). Shared by the analytic counts here and the LibTorch network (training/).
 //
 // stem: 3x3 conv to 3C + BN; three stages of `cells` normal cells with C, 2C, 4C channels, a
-// reduction cell (stride 2 on the edges leaving the cell inputs) before the second and third; global
-// average pooling and a linear classifier on the last cell's 4 x 4C channels. A cell's two inputs
-// (the outputs of the two cells before it, or the stem) are brought to its channels by ReLU-1x1
-// conv-BN, or by a factorized reduction (two 1x1 convs of stride 2, offset by one pixel, then BN)
-// when the input is twice the cell's resolution. Each intermediate node sums its two edges; the
-// cell outputs the concatenation of its 4 nodes. Edge ops, with batch norm that learns no scale or
-// shift: ReLU-depthwise-pointwise-BN twice (sep_conv), once with dilation 2 (dil_conv), 3x3 pooling
-// then BN, identity (skip_connect; a factorized reduction at stride 2). No auxiliary head.
+// reduction cell (stride 2 on the edges leaving the cell inputs) before the second and third;
+// global average pooling and a linear classifier on the last cell's 4 x 4C channels. A cell's two
+// inputs (the outputs of the two cells before it, or the stem) are brought to its channels by
+// ReLU-1x1 conv-BN, or by a factorized reduction (two 1x1 convs of stride 2, offset by one pixel,
+// then BN) when the input is twice the cell's resolution. Each intermediate node sums its two
+// edges; the cell outputs the concatenation of its 4 nodes. Edge ops, with batch norm that learns
+// no scale or shift: ReLU-depthwise-pointwise-BN twice (sep_conv), once with dilation 2 (dil_conv),
+// 3x3 pooling then BN, identity (skip_connect; a factorized reduction at stride 2). No auxiliary
+// head.
 #pragma once
 
 #include <vector>
@@ -35,8 +36,7 @@ struct DartsNetworkOptions {
     v("cells", cells, "normal cells per stage", InRange(1, 100));
     v("classes", classes, "classifier outputs", AtLeast(1));
     v("in_channels", in_channels, "input channels", AtLeast(1));
-    v("image_size", image_size, "square input size (a multiple of 4: two reductions)",
-      AtLeast(4));
+    v("image_size", image_size, "square input size (a multiple of 4: two reductions)", AtLeast(4));
   }
 };
 

@@ -47,7 +47,7 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
       {{"train", "--arch", arch, "--bogus", "1"}, "unknown option \"bogus\""},
       {{"train", "--epochs", "1"}, "missing required option --arch"},
       {{"train", "--space", "darts", "--arch", "x"},
-       "space \"darts\" has no LibTorch network (spaces with one: nb101, nb201)"},
+       "darts architecture \"x\": expected NASLib's compact form"},
       {{"bench", "build", "--out", dir + "/b.h5", "--seeds", "a"},
        "comma-separated integers (got \"a\")"},
       {{"bench", "build", "--out", dir + "/b.h5", "--workers", "0"},

@@ -16,8 +16,8 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "core/rng.h"
-#include "spaces/nb101/nb101_network.h"
 #include "spaces/nb201/nb201_space.h"
+#include "spaces/network_cost.h"
 #include "tests/test_util.h"
 #include "training/bench_build.h"
 #include "training/image_dataset.h"
@@ -59,24 +59,34 @@ TEST(Nb201NetworkTest, ForwardShapesAndZeroCells) {
   EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{2, 7}));
 }
 
-// The LibTorch NB101 network is the one whose parameters Nb101NetworkCost counts, which equal
-// NAS-Bench-101's published counts (tests/spaces/nb101_space_test.cc).
-TEST(Nb101NetworkTest, ParameterCountsMatchTheAnalyticCountAndForwardShapes) {
-  const SearchSpace& space = GetSpace("nb101");
-  const TorchNetworkEntry& entry = FindTorchNetwork("nb101");
-  Rng rng(3);
-  for (int i = 0; i < 4; ++i) {
-    const ArchId arch = space.Sample(rng);
-    const auto network = entry.build(arch, {});  // NB101's own shape: 128 stem channels, 3x3 cells
-    EXPECT_EQ(network->NumParameters(), Nb101NetworkCost(arch, {}).params) << space.Format(arch);
+// Every space's LibTorch network is the one its NetworkCounter counts (whose counts equal the
+// published ones: tests/spaces/), at the space's own shape and at a small one, and maps images to
+// class scores.
+TEST(TorchNetworkTest, ParameterCountsMatchTheAnalyticCountAndForwardShapes) {
+  ASSERT_EQ(TorchNetworkSpaces(), (std::vector<std::string>{"darts", "nb101", "nb201"}));
+  for (const std::string& key : TorchNetworkSpaces()) {
+    const SearchSpace& space = GetSpace(key);
+    const TorchNetworkEntry& entry = FindTorchNetwork(key);
+    const NetworkShape own,
+        small{.channels = 8, .cells = 1, .classes = 7, .in_channels = 1, .image_size = 16};
+    Rng rng(3);
+    for (int i = 0; i < 4; ++i) {
+      const ArchId arch = space.Sample(rng);
+      for (const NetworkShape& shape : {own, small}) {
+        const auto counter = NetworkRegistry::Global().Create(key, entry.counter_options(shape));
+        EXPECT_EQ(entry.build(arch, shape)->NumParameters(), counter->Count(arch).params)
+            << key << " " << space.Format(arch) << " channels " << shape.channels;
+      }
+    }
+    const auto network = entry.build(space.Sample(rng), small);
+    EXPECT_EQ(network->forward(torch::randn({2, 1, 16, 16})).sizes(),
+              (std::vector<std::int64_t>{2, 7}))
+        << key;
   }
-  const auto small =
-      entry.build(space.Sample(rng),
-                  {.channels = 8, .cells = 1, .classes = 7, .in_channels = 1, .image_size = 16});
-  EXPECT_EQ(small->forward(torch::randn({2, 1, 16, 16})).sizes(),
-            (std::vector<std::int64_t>{2, 7}));
-  EXPECT_THAT([] { FindTorchNetwork("darts"); },
-              ThrowsMessage<ConfigError>(HasSubstr("space \"darts\" has no LibTorch network")));
+  EXPECT_THAT([] { FindTorchNetwork("toy_bits"); },
+              ThrowsMessage<ConfigError>(HasSubstr(
+                  "space \"toy_bits\" has no LibTorch network (spaces with one: darts, nb101, "
+                  "nb201)")));
 }
 
 DatasetSplits Synthetic() { return LoadDataset({.name = "synthetic", .valid_size = 200}); }

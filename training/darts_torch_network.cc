@@ -1,0 +1,164 @@
+// The DARTS network in LibTorch, registered as the darts space's network (training/network.h); the
+// architecture is spaces/darts/darts_network.h's, and so its parameter count is
+// DartsNetworkCost's.
+#include <string_view>
+
+#include "spaces/darts/darts_network.h"
+#include "training/network.h"
+
+namespace naskit {
+namespace {
+
+namespace nn = torch::nn;
+using torch::indexing::None;
+using torch::indexing::Slice;
+
+nn::BatchNorm2d BatchNorm(int channels, bool affine) {
+  return nn::BatchNorm2d(nn::BatchNorm2dOptions(channels).affine(affine));
+}
+
+nn::Sequential ReluConvBn(int in, int out) {
+  return nn::Sequential(ObservedRelu(), ObservedConv2d(nn::Conv2dOptions(in, out, 1).bias(false)),
+                        BatchNorm(out, true));
+}
+
+// Halves the image with two 1x1 convolutions of stride 2, the second offset by one pixel, whose
+// outputs are concatenated.
+class FactorizedReduceImpl : public nn::Module {
+ public:
+  FactorizedReduceImpl(int in, int out, bool affine)
+      : relu_(register_module("relu", ObservedRelu())),
+        conv_a_(register_module(
+            "conv_a", ObservedConv2d(nn::Conv2dOptions(in, out / 2, 1).stride(2).bias(false)))),
+        conv_b_(register_module(
+            "conv_b", ObservedConv2d(nn::Conv2dOptions(in, out / 2, 1).stride(2).bias(false)))),
+        batch_norm_(register_module("bn", BatchNorm(out, affine))) {}
+
+  torch::Tensor forward(const torch::Tensor& input) {
+    const torch::Tensor x = relu_->forward(input);
+    const torch::Tensor shifted = x.index({Slice(), Slice(), Slice(1, None), Slice(1, None)});
+    return batch_norm_->forward(torch::cat({conv_a_->forward(x), conv_b_->forward(shifted)}, 1));
+  }
+
+ private:
+  ObservedRelu relu_;
+  ObservedConv2d conv_a_, conv_b_;
+  nn::BatchNorm2d batch_norm_;
+};
+TORCH_MODULE(FactorizedReduce);
+
+// ReLU, depthwise `kernel` x `kernel` convolution, pointwise convolution, batch norm.
+void AddSeparableBlock(nn::Sequential& op, int channels, int kernel, int stride, int dilation) {
+  op->push_back(ObservedRelu());
+  op->push_back(ObservedConv2d(nn::Conv2dOptions(channels, channels, kernel)
+                                   .stride(stride)
+                                   .padding(dilation * (kernel - 1) / 2)
+                                   .dilation(dilation)
+                                   .groups(channels)
+                                   .bias(false)));
+  op->push_back(ObservedConv2d(nn::Conv2dOptions(channels, channels, 1).bias(false)));
+  op->push_back(BatchNorm(channels, false));
+}
+
+nn::Sequential EdgeOp(int op_index, int channels, int stride) {
+  const std::string_view op = kDartsOps[static_cast<std::size_t>(op_index)];
+  nn::Sequential edge;
+  if (op == "max_pool_3x3") {
+    edge->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride).padding(1)));
+    edge->push_back(BatchNorm(channels, false));
+  } else if (op == "avg_pool_3x3") {
+    edge->push_back(nn::AvgPool2d(
+        nn::AvgPool2dOptions(3).stride(stride).padding(1).count_include_pad(false)));
+    edge->push_back(BatchNorm(channels, false));
+  } else if (op == "skip_connect") {
+    if (stride == 1) {
+      edge->push_back(nn::Identity());
+    } else {
+      edge->push_back(FactorizedReduce(channels, channels, false));
+    }
+  } else {
+    const int kernel = op.ends_with("3x3") ? 3 : 5;
+    if (op.starts_with("sep_conv")) {
+      AddSeparableBlock(edge, channels, kernel, stride, 1);
+      AddSeparableBlock(edge, channels, kernel, 1, 1);
+    } else {
+      AddSeparableBlock(edge, channels, kernel, stride, 2);
+    }
+  }
+  return edge;
+}
+
+// A cell: its two inputs brought to its channels, then 4 nodes, each the sum of two edges.
+class DartsCellModuleImpl : public nn::Module {
+ public:
+  DartsCellModuleImpl(const DartsCell& edges, const DartsCellLayout& layout) : edges_(edges) {
+    const int c = layout.channels;
+    input0_ = register_module(
+        "input0", layout.reduction_prev
+                      ? nn::Sequential(FactorizedReduce(layout.prev_prev_channels, c, true))
+                      : ReluConvBn(layout.prev_prev_channels, c));
+    input1_ = register_module("input1", ReluConvBn(layout.prev_channels, c));
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+      const int stride = layout.reduction && edges[e].input < 2 ? 2 : 1;
+      ops_.push_back(register_module("edge" + std::to_string(e), EdgeOp(edges[e].op, c, stride)));
+    }
+  }
+
+  torch::Tensor forward(const torch::Tensor& input0, const torch::Tensor& input1) {
+    std::vector<torch::Tensor> states = {input0_->forward(input0), input1_->forward(input1)};
+    for (std::size_t node = 0; node < kDartsNodes; ++node) {
+      const std::size_t a = 2 * node, b = a + 1;
+      states.push_back(ops_[a]->forward(states[static_cast<std::size_t>(edges_[a].input)]) +
+                       ops_[b]->forward(states[static_cast<std::size_t>(edges_[b].input)]));
+    }
+    return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
+  }
+
+ private:
+  DartsCell edges_;
+  nn::Sequential input0_{nullptr}, input1_{nullptr};
+  std::vector<nn::Sequential> ops_;
+};
+TORCH_MODULE(DartsCellModule);
+
+class DartsTorchNetwork final : public NetworkImpl {
+ public:
+  DartsTorchNetwork(ArchId arch, const DartsNetworkOptions& o) {
+    const DartsCells cells = DecodeDarts(arch);
+    stem_ = register_module(
+        "stem",
+        nn::Sequential(ObservedConv2d(nn::Conv2dOptions(o.in_channels, 3 * o.channels, 3)
+                                          .padding(1)
+                                          .bias(false)),
+                       BatchNorm(3 * o.channels, true)));
+    int out_channels = 0;
+    for (const DartsCellLayout& layout : DartsLayout(o)) {
+      cells_.push_back(register_module("cell" + std::to_string(cells_.size()),
+                                       DartsCellModule(cells[layout.reduction ? 1 : 0], layout)));
+      out_channels = 4 * layout.channels;
+    }
+    classifier_ = register_module("classifier", ObservedLinear(out_channels, o.classes));
+  }
+
+  torch::Tensor forward(torch::Tensor x) override {
+    torch::Tensor previous = stem_->forward(x), current = previous;
+    for (auto& cell : cells_) {
+      torch::Tensor next = cell->forward(previous, current);
+      previous = current;
+      current = next;
+    }
+    return classifier_->forward(current.mean({2, 3}));  // global average pooling
+  }
+
+ private:
+  nn::Sequential stem_{nullptr};
+  std::vector<DartsCellModule> cells_;
+  ObservedLinear classifier_{nullptr};
+};
+
+}  // namespace
+
+NASKIT_REGISTER_TORCH_NETWORK(darts, "darts",
+                              TorchNetworkEntryOf<DartsTorchNetwork>(&DartsNetworkOptions::channels, &DartsNetworkOptions::cells));
+
+}  // namespace naskit
