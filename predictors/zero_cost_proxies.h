@@ -2,10 +2,10 @@
 // predictors in `naskit-torch`), declared here without LibTorch so that `naskit list` and
 // `naskit describe` show them too.
 //
-// Each scores the space's network (training/network.h: nb201, nb101, darts) at initialisation (weights
-// from torch::manual_seed(seed)) on one minibatch of `batch_size` training images drawn with
-// `seed`, batch norm in training mode and cross-entropy loss, as Abdelfattah et al. ("Zero-Cost
-// Proxies for Lightweight NAS", ICLR 2021) and NASLib compute them:
+// Each scores the space's network (training/network.h: nb201, nb101, darts) at initialisation
+// (weights from torch::manual_seed(seed)) on one minibatch of `batch_size` training images drawn
+// with `seed`, batch norm in training mode and cross-entropy loss, as Abdelfattah et al.
+// ("Zero-Cost Proxies for Lightweight NAS", ICLR 2021) and NASLib compute them:
 //   synflow    sum |theta * dR/dtheta|, R = sum of outputs with |theta| on an all-ones input, in
 //              double precision, batch norm in evaluation mode; no data (Tanaka et al., NeurIPS
 //              2020). naskit reports its natural logarithm.

@@ -67,8 +67,8 @@ nn::Sequential EdgeOp(int op_index, int channels, int stride) {
     edge->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride).padding(1)));
     edge->push_back(BatchNorm(channels, false));
   } else if (op == "avg_pool_3x3") {
-    edge->push_back(nn::AvgPool2d(
-        nn::AvgPool2dOptions(3).stride(stride).padding(1).count_include_pad(false)));
+    edge->push_back(
+        nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(stride).padding(1).count_include_pad(false)));
     edge->push_back(BatchNorm(channels, false));
   } else if (op == "skip_connect") {
     if (stride == 1) {
@@ -125,12 +125,12 @@ class DartsTorchNetwork final : public NetworkImpl {
  public:
   DartsTorchNetwork(ArchId arch, const DartsNetworkOptions& o) {
     const DartsCells cells = DecodeDarts(arch);
+    const int stem_channels = 3 * o.channels;
     stem_ = register_module(
-        "stem",
-        nn::Sequential(ObservedConv2d(nn::Conv2dOptions(o.in_channels, 3 * o.channels, 3)
-                                          .padding(1)
-                                          .bias(false)),
-                       BatchNorm(3 * o.channels, true)));
+        "stem", nn::Sequential(
+                    ObservedConv2d(
+                        nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
+                    BatchNorm(stem_channels, true)));
     int out_channels = 0;
     for (const DartsCellLayout& layout : DartsLayout(o)) {
       cells_.push_back(register_module("cell" + std::to_string(cells_.size()),
@@ -159,6 +159,7 @@ class DartsTorchNetwork final : public NetworkImpl {
 }  // namespace
 
 NASKIT_REGISTER_TORCH_NETWORK(darts, "darts",
-                              TorchNetworkEntryOf<DartsTorchNetwork>(&DartsNetworkOptions::channels, &DartsNetworkOptions::cells));
+                              TorchNetworkEntryOf<DartsTorchNetwork>(&DartsNetworkOptions::channels,
+                                                                     &DartsNetworkOptions::cells));
 
 }  // namespace naskit

@@ -54,8 +54,9 @@ NetworkCost DartsNetworkCost(ArchId arch, const DartsNetworkOptions& o) {
     batch_norm(out, out_size, affine);
   };
 
-  conv(o.in_channels, 3 * o.channels, 3, o.image_size);
-  batch_norm(3 * o.channels, o.image_size, true);
+  const Int stem_channels = Int{3} * o.channels;
+  conv(o.in_channels, stem_channels, 3, o.image_size);
+  batch_norm(stem_channels, o.image_size, true);
   Int last_channels = 0, last_size = 0;
   for (const DartsCellLayout& cell : DartsLayout(o)) {
     const Int c = cell.channels, in = cell.input_size;
