@@ -48,7 +48,8 @@ const std::map<std::string, Command>& Commands() {
         "surrogate BENCHMARK.h5 --out FILE.h5 [--predictor P]  a benchmark a fitted predictor "
         "answers"}},
       {"zc",
-       {ZeroCostCommand, "zc --benchmark FILE.h5 --dataset D  add synflow scores to a benchmark"}},
+       {ZeroCostCommand,
+        "zc --benchmark FILE.h5 [--proxies P,..]  zero-cost proxies as features (resumable)"}},
       {"verify",
        {VerifyCommand, "verify RESULTS_DIR [--top-k K]  retrain a suite's incumbents and compare"}},
   };
