@@ -50,6 +50,15 @@ struct PassNeeds {
   bool activation_grads = false;  // fisher
   bool input_grad = false;        // jacob_cov
   bool relu_kernel = false;       // naswot
+
+  void Add(const PassNeeds& n) {
+    weight_grads |= n.weight_grads;
+    hessian_grads |= n.hessian_grads;
+    activation_grads |= n.activation_grads;
+    input_grad |= n.input_grad;
+    relu_kernel |= n.relu_kernel;
+  }
+  bool Any() const { return weight_grads || activation_grads || input_grad || relu_kernel; }
 };
 
 PassNeeds NeedsOf(const std::string& key) {
@@ -93,7 +102,7 @@ class PassObserver final : public ForwardObserver {
 // Everything the data-dependent proxies read, from ONE forward pass of the minibatch and only the
 // backward passes a requested proxy needs. Each proxy's two forward passes in the papers' code
 // (grasp's g and its graph; jacob_cov's and snip's) compute the same values, batch norm being in
-// training mode; sharing them makes a row of seven proxies cost about three backward passes.
+// training mode; sharing them halves the time of scoring each proxy alone (BENCHMARKS.md §4).
 struct MinibatchPass {
   std::vector<torch::Tensor> weights;           // convolution and classifier weights
   std::vector<torch::Tensor> weight_grads;      // dL/dw; undefined where w gets no gradient
@@ -191,8 +200,8 @@ double Fisher(const MinibatchPass& pass) {
 }
 
 double JacobCov(const MinibatchPass& pass) {
-  if (!pass.input_grad.defined())
-    return NAN;  // the output ignores the input (every path is `none`)
+  // Undefined when the output ignores the input (every path is `none`).
+  if (!pass.input_grad.defined()) return NAN;
   const auto& g = pass.input_grad;
   const auto jacobian = g.reshape({g.size(0), -1}).to(torch::kFloat64);
   const auto correlation = torch::corrcoef(jacobian);
@@ -355,15 +364,10 @@ std::vector<double> ScoreNetwork(const std::vector<std::string>& keys, NetworkIm
     if (!input.batch.images.defined()) {
       throw ConfigError("zero-cost proxy " + Quote(key) + " needs a minibatch (dataset is none)");
     }
-    const PassNeeds n = NeedsOf(key);
-    needs.weight_grads |= n.weight_grads;
-    needs.hessian_grads |= n.hessian_grads;
-    needs.activation_grads |= n.activation_grads;
-    needs.input_grad |= n.input_grad;
-    needs.relu_kernel |= n.relu_kernel;
+    needs.Add(NeedsOf(key));
   }
   std::vector<double> scores(keys.size());
-  if (needs.weight_grads || needs.activation_grads || needs.input_grad || needs.relu_kernel) {
+  if (needs.Any()) {
     const BufferGuard keep_statistics(net);
     const MinibatchPass pass = RunMinibatchPass(net, input.batch, needs);
     for (std::size_t i = 0; i < keys.size(); ++i) {
