@@ -360,10 +360,10 @@ Evaluation SurrogateEvaluator::Evaluate(const Proposal& p) {
   }
   const auto start = std::chrono::steady_clock::now();
   Evaluation e;
-  e.signal = surrogate_.signal[p.fidelity]->predictor->Predict({&p.arch, 1}).mean.front();
+  e.signal = surrogate_.signal[p.fidelity]->predictor->PredictMean({&p.arch, 1}).front();
   if (!surrogate_.seconds.empty()) {
     const double predicted =
-        surrogate_.seconds[p.fidelity]->predictor->Predict({&p.arch, 1}).mean.front();
+        surrogate_.seconds[p.fidelity]->predictor->PredictMean({&p.arch, 1}).front();
     e.seconds =
         std::max(predicted, surrogate_.min_seconds[p.fidelity]) * search_.settings().cost_scale;
     e.modelled_cost = true;
@@ -383,7 +383,7 @@ std::vector<std::pair<std::string, double>> SurrogateEvaluator::Timings() const 
 std::vector<float> SurrogateEvaluator::Report(ArchId arch) const {
   std::vector<float> values;
   for (const auto& model : surrogate_.reports) {
-    values.push_back(static_cast<float>(model->predictor->Predict({&arch, 1}).mean.front()));
+    values.push_back(static_cast<float>(model->predictor->PredictMean({&arch, 1}).front()));
   }
   return values;
 }

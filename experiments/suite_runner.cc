@@ -132,7 +132,7 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
     final_result["signal"] =
         search.surrogate()
             ? Decimal(static_cast<float>(
-                  search.surrogate()->at_signal().predictor->Predict({&inc, 1}).mean.front()))
+                  search.surrogate()->at_signal().predictor->PredictMean({&inc, 1}).front()))
             : Decimal(search.signal().At(*benchmark.RowOf(inc), search.signal_column()));
     Json report;
     for (std::size_t d = 0; d < trace.report.size(); ++d)

@@ -76,7 +76,7 @@ SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
   {
     const auto check = make();
     check->Fit(train_archs, train_values, rng.Derive("holdout fit").NextU64());
-    m.holdout_predicted = check->Predict(test_archs).mean;
+    m.holdout_predicted = check->PredictMean(test_archs);
   }
   m.holdout_kendall_tau = KendallTau(m.holdout_measured, m.holdout_predicted);
   m.train = train_archs.size();
@@ -122,7 +122,7 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
     data.archs.push_back(arch);
     data.index.push_back(next_index++);
   }
-  const std::vector<double> predicted = m.predictor->Predict(data.archs).mean;
+  const std::vector<double> predicted = m.predictor->PredictMean(data.archs);
 
   data.attrs = benchmark.data().attrs;
   const std::string name = benchmark.Attr("name");

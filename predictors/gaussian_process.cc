@@ -95,27 +95,45 @@ class GaussianProcess final : public Predictor {
   }
 
   Prediction Predict(std::span<const ArchId> archs) const override {
-    if (!fitted_) throw std::logic_error("predictor \"gp\": Predict() before Fit()");
-    if (archs.empty()) return {};  // Eigen cannot map an empty buffer
-    std::vector<float> raw = features_.Encode(archs);
-    scaler_.Apply(raw);
-    const Matrix test = ToMatrix(raw, features_.Width());
-    const Matrix k_star = (-SquaredDistances(test, train_) / (2 * length_ * length_)).array().exp();
-    const Eigen::VectorXd mean = k_star * alpha_;
-    // v = L^-1 k*, variance = k(x, x) - |v|^2, with k(x, x) = 1.
-    const Matrix v = llt_.matrixL().solve(k_star.transpose());
+    const Matrix k_star = KernelToTraining(archs);
+    if (archs.empty()) return {};
     Prediction p;
-    p.mean.resize(archs.size());
+    p.mean = Means(k_star);
+    // v = L^-1 k*, variance = k(x, x) - |v|^2, with k(x, x) = 1. The triangular solve costs
+    // O(n^2) per architecture, the mean O(n).
+    const Matrix v = llt_.matrixL().solve(k_star.transpose());
     p.stddev.resize(archs.size());
     for (std::size_t i = 0; i < archs.size(); ++i) {
       const auto c = static_cast<Eigen::Index>(i);
-      p.mean[i] = y_mean_ + y_scale_ * mean(c);
       p.stddev[i] = y_scale_ * std::sqrt(std::max(0.0, 1.0 - v.col(c).squaredNorm()));
     }
     return p;
   }
 
+  std::vector<double> PredictMean(std::span<const ArchId> archs) const override {
+    return Means(KernelToTraining(archs));
+  }
+
  private:
+  // k(x, x_train) for each architecture (rows) and training architecture (columns).
+  Matrix KernelToTraining(std::span<const ArchId> archs) const {
+    if (!fitted_) throw std::logic_error("predictor \"gp\": Predict() before Fit()");
+    if (archs.empty()) return Matrix(0, train_.rows());  // Eigen cannot map an empty buffer
+    std::vector<float> raw = features_.Encode(archs);
+    scaler_.Apply(raw);
+    const Matrix test = ToMatrix(raw, features_.Width());
+    return (-SquaredDistances(test, train_) / (2 * length_ * length_)).array().exp();
+  }
+
+  std::vector<double> Means(const Matrix& k_star) const {
+    const Eigen::VectorXd mean = k_star * alpha_;
+    std::vector<double> means(static_cast<std::size_t>(mean.size()));
+    for (Eigen::Index i = 0; i < mean.size(); ++i) {
+      means[static_cast<std::size_t>(i)] = y_mean_ + y_scale_ * mean(i);
+    }
+    return means;
+  }
+
   FeatureEncoder features_;
   ColumnScaler scaler_;
   Matrix train_;

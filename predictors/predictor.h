@@ -53,6 +53,11 @@ class Predictor {
   // One prediction per architecture. Throws std::logic_error before the first Fit() of a predictor
   // that needs one. Safe to call from several threads at once.
   virtual Prediction Predict(std::span<const ArchId> archs) const = 0;
+  // The means alone, equal to Predict()'s; for callers that need no uncertainty (a surrogate
+  // answering queries), which models whose variance costs more than their mean skip.
+  virtual std::vector<double> PredictMean(std::span<const ArchId> archs) const {
+    return Predict(archs).mean;
+  }
   bool HasUncertainty() const { return has_uncertainty_; }
 
  protected:

@@ -51,8 +51,9 @@ TEST(NestedOptionsTest, ANestedPluginIsParsedCheckedAndRecordedWithItsDefaults) 
   EXPECT_EQ(resolved.at("inner.population_size"), "5");
   // REA's other options are recorded with their defaults.
   for (const auto& info : StrategyRegistry::Global().Find("regularized_evolution").options) {
-    if (info.key != "population_size")
+    if (info.key != "population_size") {
       EXPECT_EQ(resolved.at("inner." + info.key), info.default_value);
+    }
   }
   EXPECT_THAT(
       [&] {

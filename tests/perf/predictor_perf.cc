@@ -60,6 +60,21 @@ void BM_Predict15625(benchmark::State& state, const std::string& key) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.all.size()));
 }
 
+// One cell per call, means alone: a surrogate answering a search's queries one at a time.
+void BM_PredictOne(benchmark::State& state, const std::string& key) {
+  if (!Nb201())
+    return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
+  const Data& d = Cells();
+  auto predictor = PredictorRegistry::Global().Create(key, {}, {Nb201()->space()});
+  predictor->Fit(d.train, d.targets, 1);
+  std::size_t next = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(predictor->PredictMean({&d.all[next], 1}).data());
+    next = (next + 7919) % d.all.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_Reference_OneHot15625(benchmark::State& state) {
   if (!Nb201())
     return state.SkipWithError(testing::MissingDataMessage("derived/nb201.csv").c_str());
@@ -71,12 +86,14 @@ void BM_Reference_OneHot15625(benchmark::State& state) {
 BENCHMARK(BM_Reference_OneHot15625)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Fit1000, xgboost, std::string("xgboost"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Predict15625, xgboost, std::string("xgboost"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PredictOne, xgboost, std::string("xgboost"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Fit1000, random_forest, std::string("random_forest"))
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Predict15625, random_forest, std::string("random_forest"))
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Fit1000, ridge, std::string("ridge"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Predict15625, ridge, std::string("ridge"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PredictOne, gp, std::string("gp"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Fit1000, gp, std::string("gp"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Predict15625, gp, std::string("gp"))->Unit(benchmark::kMillisecond);
 

@@ -1,8 +1,8 @@
 // The predictor registry in the table-driven core: every registered predictor on every registered
-// space predicts once per input, deterministically for a seed and any thread count, refuses to
-// predict before a fit it needs, and learns a known function of the encoding; features never read
-// metrics; params and flops agree with the analytic network counts; the catalogue lists the
-// LibTorch proxies too.
+// space predicts once per input (the means alone equal the full prediction's), deterministically
+// for a seed and any thread count, refuses to predict before a fit it needs, and learns a known
+// function of the encoding; features never read metrics; params and flops agree with the analytic
+// network counts; the catalogue lists the LibTorch proxies too.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -53,6 +53,7 @@ TEST_P(PredictorConformanceTest, OnePredictionPerInputAndDeterministic) {
   const auto test = testing::SampleDistinct(space, 40, 2);
   if (a->NeedsFit()) {
     EXPECT_THROW(a->Predict(test), std::logic_error) << "Predict() before Fit()";
+    EXPECT_THROW(a->PredictMean(test), std::logic_error) << "PredictMean() before Fit()";
     const auto targets = testing::SyntheticTargets(space, train);
     a->Fit(train, targets, 5);
     b->Fit(train, targets, 5);
@@ -64,6 +65,7 @@ TEST_P(PredictorConformanceTest, OnePredictionPerInputAndDeterministic) {
   ASSERT_EQ(p.mean.size(), test.size());
   EXPECT_EQ(p.mean, q.mean);
   EXPECT_EQ(p.stddev, q.stddev);
+  EXPECT_EQ(a->PredictMean(test), p.mean) << "the means alone are Predict()'s means";
   if (a->HasUncertainty()) {
     ASSERT_EQ(p.stddev.size(), test.size());
     for (double s : p.stddev) EXPECT_GE(s, 0);
@@ -73,6 +75,7 @@ TEST_P(PredictorConformanceTest, OnePredictionPerInputAndDeterministic) {
   EXPECT_GT(*std::ranges::max_element(p.mean), *std::ranges::min_element(p.mean))
       << "a predictor that scores every architecture alike ranks nothing";
   EXPECT_TRUE(a->Predict(std::span<const ArchId>()).mean.empty());
+  EXPECT_TRUE(a->PredictMean(std::span<const ArchId>()).empty());
   // Batches are independent: one architecture alone gets the prediction it gets in a batch.
   // (up to rounding: a matrix product may block a batch differently).
   EXPECT_NEAR(a->Predict(std::span(test).subspan(3, 1)).mean[0], p.mean[3],
