@@ -34,7 +34,8 @@ CliResult RunCli(const std::vector<std::string>& args);
 
 }  // namespace naskit::testing
 
-// Binds `var` to the path of a shared data file, or skips the test (fails it under CI).
+// Binds `var` to the path of a shared data file, or skips the test (fails it under CI). `var` may
+// go unused when a test only needs the file to exist.
 #define NASKIT_REQUIRE(var, optional_path, relative)                   \
   const auto var##_found = (optional_path);                            \
   if (!var##_found) {                                                  \
@@ -44,7 +45,7 @@ CliResult RunCli(const std::vector<std::string>& args);
       GTEST_SKIP() << ::naskit::testing::MissingDataMessage(relative); \
     }                                                                  \
   }                                                                    \
-  const std::string& var = *var##_found
+  [[maybe_unused]] const std::string& var = *var##_found
 
 #define NASKIT_REQUIRE_SHARED(var, relative) \
   NASKIT_REQUIRE(var, ::naskit::testing::SharedDataFile(relative), relative)

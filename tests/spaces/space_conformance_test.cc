@@ -27,7 +27,9 @@ TEST_P(SpaceConformanceTest, SamplingIsDeterministicPerSeedAndCoversTheSpace) {
   for (int i = 0; i < 2000; ++i) {
     const ArchId x = space().Sample(a);
     EXPECT_EQ(x, space().Sample(b));
-    if (space().Dense()) EXPECT_LT(x, space().Size());
+    if (space().Dense()) {
+      EXPECT_LT(x, space().Size());
+    }
     EXPECT_EQ(space().Canonical(x), space().Canonical(space().Parse(space().Format(x))));
     seen.insert(x);
   }

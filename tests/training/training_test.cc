@@ -282,7 +282,9 @@ TEST(BenchBuildTest, SurvivesSigkillAtRandomMoments) {
   for (int attempt = 0; attempt < 20 && !fs::exists(dir + "/killed.h5"); ++attempt) {
     run(dir + "/killed.h5", 200 + static_cast<int>(rng.UniformInt(1200)));
   }
-  if (!fs::exists(dir + "/killed.h5")) ASSERT_EQ(run(dir + "/killed.h5", 0), 0);
+  if (!fs::exists(dir + "/killed.h5")) {
+    ASSERT_EQ(run(dir + "/killed.h5", 0), 0);
+  }
   EXPECT_EQ(Results(dir + "/whole.h5"), Results(dir + "/killed.h5"));
 }
 
