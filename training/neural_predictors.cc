@@ -2,7 +2,6 @@
 #include "predictors/neural_predictors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -46,16 +45,6 @@ void InitParameters(nn::Module& module, std::uint64_t seed) {
 void CheckFitInput(std::span<const ArchId> archs, std::span<const double> targets) {
   if (archs.size() != targets.size() || archs.size() < 2) {
     throw std::invalid_argument("Fit needs one target per architecture and at least two");
-  }
-}
-
-// Debian's LibTorch multiplies matrices with OpenBLAS, whose own thread pool ignores
-// at::set_num_threads: on small matrices its threads wait on each other (a GCN step took 3x longer
-// with two). Predictors run one fit per core side by side, so BLAS gets one thread.
-void SingleThreadedBlas() {
-  using SetThreads = void (*)(int);
-  if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set(1);
   }
 }
 
@@ -169,9 +158,9 @@ class NeuralPredictor : public Predictor {
  public:
   NeuralPredictor(const std::string& key, const NeuralTrainingOptions& options)
       : owner_("predictor " + Quote(key)), device_(DeviceOf(options, owner_)) {
-    // One intra-op thread: a fit's sums then do not depend on the machine's core count.
-    ConfigureTorchThreads(1);
-    SingleThreadedBlas();
+    // Predictors run one fit per core side by side (a GCN step took 3x longer with two BLAS
+    // threads on small matrices).
+    ConfigureSingleThreaded();
   }
   bool NeedsFit() const override { return true; }
 

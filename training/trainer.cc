@@ -1,6 +1,7 @@
 // The training loop; see trainer.h.
 #include "training/trainer.h"
 
+#include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -64,6 +65,14 @@ void ConfigureTorchThreads(int threads) {
   const int n =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (at::get_num_threads() != n) at::set_num_threads(n);
+}
+
+void ConfigureSingleThreaded() {
+  ConfigureTorchThreads(1);
+  using SetThreads = void (*)(int);
+  if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set(1);
+  }
 }
 
 TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkShape& shape,

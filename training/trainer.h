@@ -95,6 +95,12 @@ struct TrainResult {
 // development VM LibTorch would otherwise pick 1.
 void ConfigureTorchThreads(int threads);
 
+// One LibTorch thread and one BLAS thread, for work that runs one job per core (zero-cost scores,
+// predictor fits): its sums then do not depend on the machine's core count. Debian's LibTorch
+// multiplies matrices with OpenBLAS, whose own thread pool ignores at::set_num_threads; with two
+// cores that pool also busy-waits beside the jobs (zero-cost scoring ran 1.6x slower).
+void ConfigureSingleThreaded();
+
 // Trains `arch` of `space` (whose network training/network.h registers) from scratch and
 // evaluates after every epoch; `on_epoch` (optional) sees each log. Throws ConfigError if CUDA is
 // asked for but not available, or the space has no network.

@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "predictors/predictor.h"
 #include "training/image_dataset.h"
+#include "training/trainer.h"
 
 namespace naskit {
 namespace {
@@ -290,6 +291,7 @@ class ZeroCostProxy final : public ZeroCostPredictor {
     }
     CheckZeroCostOptions(key_, options);
     input_ = LoadZeroCostInput(options);
+    ConfigureSingleThreaded();  // as in `naskit zc`: scores independent of the machine's cores
   }
   double Score(ArchId arch) const override {
     return ZeroCostScores({key_}, space_, arch, input_, seed_)[0];

@@ -204,9 +204,9 @@ int ZeroCost(const std::vector<std::string>& args) {
     throw ConfigError("zc: dataset is none, so --features-of must name the benchmark's dataset");
   ValidateName("zc: --features-of", features_of);  // it becomes a group of the benchmark file
   const std::vector<std::string> keys = ProxyKeys(o.proxies);
-  // Each row is scored on one thread, rows in parallel: a score does not depend on --threads (a
-  // multi-threaded reduction would sum in another order).
-  ConfigureTorchThreads(1);
+  // Each row is scored on one thread, rows in parallel: a score does not depend on --threads or
+  // the machine's cores (a multi-threaded reduction would sum in another order).
+  ConfigureSingleThreaded();
   const std::size_t workers = o.threads > 0
                                   ? static_cast<std::size_t>(o.threads)
                                   : std::max<std::size_t>(1, std::thread::hardware_concurrency());

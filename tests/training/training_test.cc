@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -118,6 +119,25 @@ TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
   EXPECT_THAT([&] { TrainNetwork("nb201", 0, {}, data, {.device = "cuda"}, 0); },
               ThrowsMessage<ConfigError>(
                   HasSubstr("device \"cuda\" asked for, but LibTorch sees no CUDA device")));
+}
+
+// OpenBLAS's thread pool ignores at::set_num_threads; a zero-cost score computed with a pool the
+// machine's size would depend on the machine (grasp's fifth digit did).
+TEST(TrainerTest, SingleThreadedPinsLibTorchAndOpenBlas) {
+  using SetThreads = void (*)(int);
+  using GetThreads = int (*)();
+  auto* set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  auto* get_blas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  if (set_blas == nullptr || get_blas == nullptr) {
+    const std::string why = "LibTorch's BLAS is not OpenBLAS (scripts/setup.sh installs it)";
+    if (testing::InCi()) FAIL() << why;
+    GTEST_SKIP() << why;
+  }
+  ConfigureTorchThreads(2);
+  set_blas(2);
+  ConfigureSingleThreaded();
+  EXPECT_EQ(at::get_num_threads(), 1);
+  EXPECT_EQ(get_blas(), 1);
 }
 
 std::string WriteBytes(const std::string& path, const std::vector<unsigned char>& bytes) {
