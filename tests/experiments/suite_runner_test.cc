@@ -175,7 +175,12 @@ TEST_P(SuiteRunnerSignalTest, StopsCleanlyAndSaysHowToResume) {
             static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  ::usleep(150000);
+  // Signal once the run has begun: suite.yaml appears in the results folder after the handlers
+  // are installed (a fixed delay let a loaded machine deliver the signal before them).
+  for (int waited_ms = 0; waited_ms < 60000 && !std::filesystem::exists(out + "/suite.yaml");
+       waited_ms += 5) {
+    ::usleep(5000);
+  }
   ::kill(child, GetParam());
   int status = 0;
   ::waitpid(child, &status, 0);
