@@ -39,7 +39,7 @@ std::span<const ZeroCostProxyInfo> ZeroCostProxies();
 
 struct ZeroCostOptions {
   std::string dataset = "fashion-mnist";
-  std::string data_dir;
+  std::string data_dir{};
   int channels = 0, cells = 0;
   int image_size = 0;
   int in_channels = 3, classes = 10;

@@ -23,7 +23,7 @@
 namespace naskit {
 
 struct BenchBuildOptions {
-  std::string out;
+  std::string out{};
   TrainingSetup setup{.dataset = "fashion-mnist",
                       .data_dir = "",
                       .channels = 4,

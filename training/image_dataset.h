@@ -29,7 +29,7 @@ struct DatasetSplits {
 
 struct DatasetOptions {
   std::string name = "fashion-mnist";  // fashion-mnist, cifar10, synthetic
-  std::string folder;               // default: /usr/share/datasets/fashion-mnist for fashion-mnist
+  std::string folder{};             // default: /usr/share/datasets/fashion-mnist for fashion-mnist
   int image_size = 0;               // resize (bilinear) to this square size; 0 keeps the original
   std::int64_t train_subset = 0;    // use only the first N training images (0: all)
   std::int64_t valid_size = 10000;  // held out from the end of the training split for validation

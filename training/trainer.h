@@ -45,7 +45,7 @@ struct TrainOptions {
 // sets its own defaults). The keys are flat: a benchmark's `build_settings` attribute stores them.
 struct TrainingSetup {
   std::string dataset = "fashion-mnist";
-  std::string data_dir;
+  std::string data_dir{};
   int channels = 0, cells = 0, image_size = 0;
   std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0;
 

@@ -229,16 +229,17 @@ std::map<std::string, std::vector<float>> Results(const std::string& path) {
 }
 
 TEST(BenchBuildTest, ResumedBuildEqualsUninterruptedBuild) {
-  BenchBuildOptions options{.setup = {.dataset = "synthetic",
-                                      .channels = 4,
-                                      .cells = 1,
-                                      .image_size = 0,
-                                      .train_subset = 0,
-                                      .valid_size = 200,
-                                      .test_subset = 0},
-                            .seeds = "0,1",
-                            .max_classes = 5,
-                            .workers = 2};
+  BenchBuildOptions options;
+  options.setup = {.dataset = "synthetic",
+                   .channels = 4,
+                   .cells = 1,
+                   .image_size = 0,
+                   .train_subset = 0,
+                   .valid_size = 200,
+                   .test_subset = 0};
+  options.seeds = "0,1";
+  options.max_classes = 5;
+  options.workers = 2;
   options.train.epochs = 2;
   const std::string dir = testing::TempDir("bench");
   options.out = dir + "/whole.h5";
