@@ -160,7 +160,7 @@ class NeuralPredictor : public Predictor {
       : owner_("predictor " + Quote(key)), device_(DeviceOf(options, owner_)) {
     // Predictors run one fit per core side by side (a GCN step took 3x longer with two BLAS
     // threads on small matrices).
-    ConfigureSingleThreaded();
+    ConfigureTorchThreads(1);
   }
   bool NeedsFit() const override { return true; }
 

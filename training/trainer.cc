@@ -65,13 +65,9 @@ void ConfigureTorchThreads(int threads) {
   const int n =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (at::get_num_threads() != n) at::set_num_threads(n);
-}
-
-void ConfigureSingleThreaded() {
-  ConfigureTorchThreads(1);
   using SetThreads = void (*)(int);
   if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set(1);
+    set(n);
   }
 }
 

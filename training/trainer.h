@@ -91,15 +91,14 @@ struct TrainResult {
   std::int64_t params = 0;
 };
 
-// Sets LibTorch's thread count (and the OpenMP default XGBoost would inherit) explicitly; on the
-// development VM LibTorch would otherwise pick 1.
+// Sets LibTorch's thread count (and the OpenMP default XGBoost would inherit) and OpenBLAS's
+// explicitly; on the development VM LibTorch would otherwise pick 1. Debian's LibTorch multiplies
+// matrices with OpenBLAS, whose own pool ignores at::set_num_threads: left alone, a one-thread job
+// got a pool the machine's size, whose sums depended on the core count (grasp's fifth digit) and
+// whose threads busy-waited beside jobs running one per core (zero-cost scoring ran 1.6x slower).
+// Work that runs one job per core (zero-cost scores, predictor fits, bench build's workers)
+// passes 1.
 void ConfigureTorchThreads(int threads);
-
-// One LibTorch thread and one BLAS thread, for work that runs one job per core (zero-cost scores,
-// predictor fits): its sums then do not depend on the machine's core count. Debian's LibTorch
-// multiplies matrices with OpenBLAS, whose own thread pool ignores at::set_num_threads; with two
-// cores that pool also busy-waits beside the jobs (zero-cost scoring ran 1.6x slower).
-void ConfigureSingleThreaded();
 
 // Trains `arch` of `space` (whose network training/network.h registers) from scratch and
 // evaluates after every epoch; `on_epoch` (optional) sees each log. Throws ConfigError if CUDA is

@@ -291,7 +291,7 @@ class ZeroCostProxy final : public ZeroCostPredictor {
     }
     CheckZeroCostOptions(key_, options);
     input_ = LoadZeroCostInput(options);
-    ConfigureSingleThreaded();  // as in `naskit zc`: scores independent of the machine's cores
+    ConfigureTorchThreads(1);  // as in `naskit zc`: scores independent of the machine's cores
   }
   double Score(ArchId arch) const override {
     return ZeroCostScores({key_}, space_, arch, input_, seed_)[0];

@@ -206,7 +206,7 @@ int ZeroCost(const std::vector<std::string>& args) {
   const std::vector<std::string> keys = ProxyKeys(o.proxies);
   // Each row is scored on one thread, rows in parallel: a score does not depend on --threads or
   // the machine's cores (a multi-threaded reduction would sum in another order).
-  ConfigureSingleThreaded();
+  ConfigureTorchThreads(1);
   const std::size_t workers = o.threads > 0
                                   ? static_cast<std::size_t>(o.threads)
                                   : std::max<std::size_t>(1, std::thread::hardware_concurrency());

@@ -123,7 +123,7 @@ TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
 
 // OpenBLAS's thread pool ignores at::set_num_threads; a zero-cost score computed with a pool the
 // machine's size would depend on the machine (grasp's fifth digit did).
-TEST(TrainerTest, SingleThreadedPinsLibTorchAndOpenBlas) {
+TEST(TrainerTest, ThreadCountPinsLibTorchAndOpenBlas) {
   using SetThreads = void (*)(int);
   using GetThreads = int (*)();
   auto* set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
@@ -133,9 +133,11 @@ TEST(TrainerTest, SingleThreadedPinsLibTorchAndOpenBlas) {
     if (testing::InCi()) FAIL() << why;
     GTEST_SKIP() << why;
   }
+  set_blas(3);
   ConfigureTorchThreads(2);
-  set_blas(2);
-  ConfigureSingleThreaded();
+  EXPECT_EQ(at::get_num_threads(), 2);
+  EXPECT_EQ(get_blas(), 2);
+  ConfigureTorchThreads(1);
   EXPECT_EQ(at::get_num_threads(), 1);
   EXPECT_EQ(get_blas(), 1);
 }
