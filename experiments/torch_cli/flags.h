@@ -37,10 +37,13 @@ inline Flags ParseFlags(const std::vector<std::string>& args) {
       key = key.substr(0, eq);
     } else if (key == "help") {
       value = "true";
-    } else if (i + 1 < args.size()) {
+    } else if (i + 1 < args.size() && !args[i + 1].starts_with("--")) {
       value = args[++i];
     } else {
-      throw ConfigError("option --" + key + " needs a value");
+      // A switch is spelt with its value (`--nesterov false`); the next option is never a value.
+      throw ConfigError(
+          "option --" + key + " needs a value" +
+          (i + 1 < args.size() ? " (the next word, " + args[i + 1] + ", is an option)" : ""));
     }
     // An empty value ("--data-dir ''") is a mistake, not a request for the default.
     if (value.empty()) throw ConfigError("option --" + key + " is empty (expected a value)");
