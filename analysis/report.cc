@@ -293,12 +293,13 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       md += "\n";
     }
     md += TimingTable(g.runs, labels);
-    // Ranks within this group, per report dataset (1 = best mean; ties share the average rank).
+    // Ranks within this group, per report dataset (1 = best mean by the objective's direction;
+    // ties share the average rank).
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       for (std::size_t i = 0; i < labels.size(); ++i) {
         double better = 0, equal = 0;
         for (std::size_t k = 0; k < labels.size(); ++k) {
-          better += means[d][k] > means[d][i];
+          better += sign(g) * means[d][k] > sign(g) * means[d][i];
           equal += k != i && means[d][k] == means[d][i];
         }
         ranks[fmt::format("{} · budget {}", g.experiment, BudgetLabel(g.budget, g.unit))][labels[i]]

@@ -2,6 +2,7 @@
 #include "experiments/catalog.h"
 
 #include "benchmarks_data/importer.h"
+#include "experiments/evaluator.h"
 #include "predictors/predictor.h"
 #include "spaces/search_space.h"
 #include "strategies/search_strategy.h"
@@ -26,7 +27,8 @@ std::vector<CatalogKind> Catalog() {
   return {KindOf<SpaceRegistry>("spaces", "space"),
           KindOf<StrategyRegistry>("strategies", "strategy"),
           KindOf<PredictorRegistry>("predictors", "predictor"),
-          KindOf<ImporterRegistry>("importers", "importer")};
+          KindOf<ImporterRegistry>("importers", "importer"),
+          KindOf<EvaluatorRegistry>("evaluators", "evaluator")};
 }
 
 CatalogKind FindKind(const std::string& name) {

@@ -1,5 +1,6 @@
 // The result file of one search run: its format, and the one reader that `naskit report` and
-// `naskit verify` share. The writer is RunResultJson (suite_runner.h).
+// `naskit verify` share. The writer is the suite runner's
+// (suite_runner.cc).
 //
 // A result file is untrusted input when read back: the reader checks it against the layout of its
 // format version and throws DataError naming the file and the key, never reading past what it

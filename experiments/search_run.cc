@@ -1,15 +1,11 @@
-// The ask/tell loop of one run; see search_run.h.
+// Suite settings checked against a benchmark, and the runs answered from it; see search_run.h.
 #include "experiments/search_run.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <functional>
-#include <queue>
 #include <sstream>
 #include <tuple>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -18,19 +14,6 @@
 #include "strategies/search_strategy.h"
 
 namespace naskit {
-namespace {
-
-// A strategy that keeps proposing architectures it has seen, with repeats free, would never spend
-// its budget; after this many free repeats in a row the run stops and says so.
-constexpr std::size_t kMaxConsecutiveFreeRepeats = 10000;
-
-struct ProposalHash {
-  std::size_t operator()(const std::pair<ArchId, std::size_t>& p) const {
-    return std::hash<std::uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL + p.second);
-  }
-};
-
-}  // namespace
 
 SearchConstraint ParseConstraint(const std::string& text) {
   std::istringstream in(text);
@@ -84,6 +67,14 @@ std::pair<const Table*, std::size_t> ResolveTable(const TabularBenchmark& benchm
 
 PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings)
     : benchmark_(benchmark), settings_(std::move(settings)) {
+  if (settings_.evaluator.key.empty()) {
+    settings_.evaluator.key = settings_.surrogate ? "surrogate" : "tabular";
+  }
+  if (!settings_.fidelities.empty()) {
+    throw ConfigError(
+        "fidelities: the benchmark's tables give the fidelities (the key is for "
+        "suites that name a space and no benchmark)");
+  }
   if (settings_.signal_device.empty()) {
     signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
     settings_.signal_epochs = ResolveEpochs(*signal_, settings_.signal_epochs, "signal_epochs",
@@ -303,208 +294,96 @@ double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
   return costs_[fidelity]->Seconds(row) * settings_.cost_scale;
 }
 
-Evaluation TabularEvaluator::Evaluate(const Proposal& p) {
-  const TabularBenchmark& benchmark = search_.benchmark();
-  const SearchSettings& settings = search_.settings();
-  const auto row = benchmark.RowOf(p.arch);
-  if (!row) {
-    throw DataError(benchmark.path() + ": a strategy proposed " +
-                    Quote(benchmark.space().Format(p.arch)) +
-                    ", which the benchmark does not hold");
+SearchProblem ProblemOf(const PreparedSearch& search) {
+  const SearchSettings& s = search.settings();
+  SearchProblem problem;
+  problem.space = &search.space();
+  problem.fidelities = search.fidelities();
+  problem.default_fidelity = search.signal_fidelity();
+  problem.objectives = {{s.signal_metric, s.signal_device.empty() ? s.dataset : s.signal_device,
+                         s.signal_epochs, s.minimize}};
+  for (const auto& c : s.constraints) problem.constraints.push_back(c.text);
+  for (const auto& d : search.report_datasets()) {
+    problem.reports.push_back(s.report_metric + " on " + d);
   }
-  const Table& table = search_.signal();
-  float signal = table.At(*row, p.fidelity);
-  if (settings.signal_random_seed && table.seeds > 1 && !std::isnan(signal)) {
-    // One of the seeds that recorded a value (the mean is NaN only if none did).
-    std::vector<float> recorded;
-    for (std::size_t seed = 0; seed < table.seeds; ++seed) {
-      const float v = table.AtSeed(*row, p.fidelity, seed);
-      if (!std::isnan(v)) recorded.push_back(v);
+  problem.infeasible_signal = search.infeasible_signal();
+  return problem;
+}
+
+SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSettings& s) {
+  auto refuse = [](const std::string& key) {
+    throw ConfigError(key + " needs a benchmark file; the suite names a space only");
+  };
+  if (!s.warm_start.proxy.empty()) refuse("warm_start");
+  if (s.surrogate) refuse("surrogate");
+  if (s.signal_random_seed) refuse("signal_seed: random");
+  if (s.evaluator.key.empty()) {
+    throw ConfigError(
+        "the suite names no benchmark: name an evaluator that needs none (`evaluator: KEY`; "
+        "`naskit list evaluators`)");
+  }
+  if (!s.cost_dataset.empty()) refuse("cost_dataset");
+  SearchProblem problem;
+  problem.space = &space;
+  if (!s.fidelities.empty()) problem.fidelities = s.fidelities;
+  if (s.signal_epochs == kUnsetEpochs) {
+    if (s.fidelities.empty()) problem.fidelities = {0};
+    problem.default_fidelity = problem.fidelities.size() - 1;
+  } else if (s.fidelities.empty()) {
+    problem.fidelities = {s.signal_epochs};
+  } else {
+    const auto it = std::find(s.fidelities.begin(), s.fidelities.end(), s.signal_epochs);
+    if (it == s.fidelities.end()) {
+      throw ConfigError(
+          fmt::format("signal_epochs {} is not one of the fidelities", s.signal_epochs));
     }
-    signal = recorded[rng_.UniformInt(recorded.size())];
+    problem.default_fidelity = static_cast<std::size_t>(it - s.fidelities.begin());
   }
-  if (std::isnan(signal)) {
-    const auto& epochs = search_.signal().epochs;
-    throw DataError(benchmark.path() + ": " + settings.dataset + "/" + settings.signal_metric +
-                    " was not measured for " + Quote(benchmark.space().Format(p.arch)) +
-                    (p.fidelity < epochs.size()
-                         ? " at " + std::to_string(epochs[p.fidelity]) + " epochs"
-                         : ""));
+  problem.objectives = {{s.signal_metric, s.signal_device.empty() ? s.dataset : s.signal_device,
+                         problem.fidelities[problem.default_fidelity], s.minimize}};
+  for (const auto& c : s.constraints) problem.constraints.push_back(c.text);
+  if (!s.report_device.empty()) {
+    problem.reports = {s.report_metric + " on " + s.report_device};
+  } else if (s.report_datasets.empty()) {
+    problem.reports = {s.report_metric + " on " + s.dataset};
+  } else {
+    for (const auto& d : s.report_datasets) problem.reports.push_back(s.report_metric + " on " + d);
   }
-  Evaluation e{signal, 0, false, search_.Feasible(*row)};
-  if (search_.cost()) {
-    e.seconds = search_.Seconds(*row, p.fidelity);
-    e.modelled_cost = search_.Modelled(*row, p.fidelity);
-  }
-  return e;
+  return problem;
 }
 
-std::vector<float> TabularEvaluator::Report(ArchId arch) const {
-  const std::size_t row = search_.benchmark().RowOf(arch).value();  // evaluated, so recorded
-  std::vector<float> values;
-  for (std::size_t d = 0; d < search_.report_datasets().size(); ++d) {
-    values.push_back(search_.Report(d, row));
-  }
-  return values;
-}
-
-SurrogateEvaluator::SurrogateEvaluator(const PreparedSearch& search)
-    : search_(search), surrogate_(*search.surrogate()) {}
-
-Evaluation SurrogateEvaluator::Evaluate(const Proposal& p) {
-  const SearchSpace& space = search_.benchmark().space();
-  if (p.fidelity >= surrogate_.signal.size()) {
-    throw DataError(fmt::format(
-        "a strategy proposed {} at fidelity {}; the surrogate answers fidelities up to {}",
-        Quote(space.Format(p.arch)), p.fidelity, surrogate_.signal.size() - 1));
-  }
-  const auto start = std::chrono::steady_clock::now();
-  Evaluation e;
-  e.signal = surrogate_.signal[p.fidelity]->predictor->PredictMean({&p.arch, 1}).front();
-  if (!surrogate_.seconds.empty()) {
-    const double predicted =
-        surrogate_.seconds[p.fidelity]->predictor->PredictMean({&p.arch, 1}).front();
-    e.seconds =
-        std::max(predicted, surrogate_.min_seconds[p.fidelity]) * search_.settings().cost_scale;
-    e.modelled_cost = true;
-  }
-  query_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (std::isnan(e.signal) || std::isnan(e.seconds)) {
-    throw DataError("the surrogate (" + surrogate_.at_signal().predictor_text +
-                    ") predicts no value for " + Quote(space.Format(p.arch)));
-  }
-  return e;
-}
-
-std::vector<std::pair<std::string, double>> SurrogateEvaluator::Timings() const {
-  return {{"query", query_seconds_}};
-}
-
-std::vector<float> SurrogateEvaluator::Report(ArchId arch) const {
-  std::vector<float> values;
-  for (const auto& model : surrogate_.reports) {
-    values.push_back(static_cast<float>(model->predictor->PredictMean({&arch, 1}).front()));
-  }
-  return values;
+SearchBudget BudgetOf(const SearchSettings& s) {
+  return {s.budget_unit, s.budget, s.workers, s.charge_repeats, 0};
 }
 
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
                     const OptionValues& options, std::uint64_t seed) {
-  if (search.surrogate()) {
-    SurrogateEvaluator evaluator(search);
-    return ExecuteRun(search, evaluator, strategy_key, options, seed);
-  }
-  TabularEvaluator evaluator(search, Rng(seed).Derive("signal seed"));
-  return ExecuteRun(search, evaluator, strategy_key, options, seed);
+  return ExecuteRun(ProblemOf(search), search.settings(), &search, strategy_key, options, seed);
 }
 
-RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator,
-                    const std::string& strategy_key, const OptionValues& options,
-                    std::uint64_t seed) {
-  const auto start = std::chrono::steady_clock::now();
-  const SearchSettings& settings = search.settings();
-  // With a warm start, strategies search a space whose first samples are the proxy's picks.
+RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings,
+                    const PreparedSearch* search, const std::string& strategy_key,
+                    const OptionValues& options, std::uint64_t seed) {
+  SearchBudget budget = BudgetOf(settings);
+  // With a warm start, strategies search a space whose first samples are the proxy's picks, and
+  // scoring its pool happens before the first query, at its charged cost.
   std::optional<WarmStartSpace> warm_space;
-  if (!search.warm_start_candidates().empty()) {
-    warm_space.emplace(search.space(),
-                       WarmStartPicks(search.warm_start_candidates(), settings.warm_start,
-                                      Rng(seed).Derive("warm start")));
+  if (search && !search->warm_start_candidates().empty()) {
+    const auto& candidates = search->warm_start_candidates();
+    warm_space.emplace(*problem.space, WarmStartPicks(candidates, settings.warm_start,
+                                                      Rng(seed).Derive("warm start")));
+    budget.start_seconds =
+        settings.warm_start.seconds_per_score *
+        static_cast<double>(std::min<std::size_t>(
+            candidates.size(), static_cast<std::size_t>(settings.warm_start.pool)));
   }
-  StrategyContext context{warm_space ? *warm_space : search.space(), search.fidelities(),
-                          search.signal_fidelity(), Rng(seed).Derive("strategy")};
-  auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
-
-  RunTrace trace;
-  trace.report.resize(search.report_datasets().size());
-  std::unordered_set<std::pair<ArchId, std::size_t>, ProposalHash>
-      seen;  // (architecture, fidelity) pairs evaluated or in flight
-  std::size_t consecutive_free = 0;
-  std::optional<ArchId> incumbent;
-  double incumbent_signal = 0;  // as told: higher is better
-  std::vector<float> incumbent_report;
-
-  // Simulated time with `workers` evaluations in flight: each started evaluation finishes at its
-  // start time plus its cost, and completes (is recorded and told) in order of finishing, ties in
-  // order of starting. With one worker this is the sequential loop: ask one, evaluate, tell.
-  struct InFlight {
-    double finish;
-    std::size_t order;
-    Proposal proposal;
-    Evaluation evaluation;
-    bool operator>(const InFlight& o) const {
-      return std::tie(finish, order) > std::tie(o.finish, o.order);
-    }
-  };
-  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> in_flight;
-  // Scoring the warm start's pool happens before the first query, at its charged cost.
-  double clock = warm_space ? settings.warm_start.seconds_per_score *
-                                  static_cast<double>(std::min<std::size_t>(
-                                      search.warm_start_candidates().size(),
-                                      static_cast<std::size_t>(settings.warm_start.pool)))
-                            : 0;
-  std::size_t started = 0;
-  auto exhausted = [&] {
-    return settings.budget_unit == "seconds" ? clock >= settings.budget
-                                             : static_cast<double>(started) >= settings.budget;
-  };
-  auto tell = [&](const Proposal& p, const Evaluation& e) {
-    const Observation observation{p, search.Told(e.feasible, e.signal)};
-    strategy->Tell({&observation, 1});
-  };
-
-  while (true) {
-    // Start evaluations while workers are free and budget remains.
-    while (in_flight.size() < settings.workers && !exhausted() && !trace.stalled) {
-      const auto proposals = strategy->Ask(settings.workers - in_flight.size());
-      if (proposals.empty()) {
-        if (in_flight.empty()) trace.stalled = true;
-        break;
-      }
-      for (const Proposal& p : proposals) {
-        const Evaluation e = evaluator.Evaluate(p);
-        const bool repeat = !seen.emplace(p.arch, p.fidelity).second;
-        if (repeat && !settings.charge_repeats) {
-          ++trace.free_repeats;
-          if (++consecutive_free >= kMaxConsecutiveFreeRepeats) trace.stalled = true;
-          tell(p, e);
-          continue;
-        }
-        consecutive_free = 0;
-        ++started;
-        in_flight.push({clock + e.seconds, started, p, e});
-      }
-    }
-    if (in_flight.empty()) break;
-
-    const InFlight done = in_flight.top();
-    in_flight.pop();
-    clock = done.finish;
-    const Proposal& p = done.proposal;
-    const Evaluation& e = done.evaluation;
-    trace.modelled_cost_queries += e.modelled_cost;
-    // The incumbent is the feasible architecture with the best signal at the run's signal
-    // fidelity; the first best wins ties.
-    const double told = search.Told(e.feasible, e.signal);
-    if (p.fidelity == search.signal_fidelity() && e.feasible &&
-        (!incumbent || told > incumbent_signal)) {
-      incumbent = p.arch;
-      incumbent_signal = told;
-      incumbent_report = evaluator.Report(p.arch);
-    }
-    trace.arch.push_back(p.arch);
-    trace.signal.push_back(static_cast<float>(e.signal));
-    trace.seconds.push_back(clock);
-    trace.incumbent.push_back(incumbent);
-    for (std::size_t d = 0; d < trace.report.size(); ++d) {
-      trace.report[d].push_back(incumbent ? incumbent_report[d] : NAN);
-    }
-    tell(p, e);
-  }
-  trace.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  trace.part_seconds = strategy->Timings();
-  for (const auto& part : evaluator.Timings()) trace.part_seconds.push_back(part);
-  return trace;
+  const EvaluatorContext evaluator_context{problem, search, seed, budget.start_seconds};
+  const auto evaluator = EvaluatorRegistry::Global().Create(
+      settings.evaluator.key, settings.evaluator.options, evaluator_context);
+  const StrategyContext context{warm_space ? *warm_space : *problem.space, problem.fidelities,
+                                problem.default_fidelity, Rng(seed).Derive("strategy")};
+  const auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
+  return RunSearch(problem, budget, *evaluator, *strategy);
 }
 
 }  // namespace naskit

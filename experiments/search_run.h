@@ -1,5 +1,6 @@
-// One search run: a strategy against a benchmark (its table, or a surrogate fitted on it), under a
-// budget, from a seed.
+// One search run on a benchmark: a suite experiment's settings checked against the file
+// (PreparedSearch), turned into a SearchProblem and answered by a registered evaluator (its table,
+// or a surrogate fitted on it) in the search loop (search_loop.h), from a seed.
 //
 // The strategy sees only the search signal (e.g. 12-epoch validation accuracy). After every counted
 // query the run records the architecture, its signal, the cumulative simulated cost, the incumbent
@@ -16,6 +17,8 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/options.h"
 #include "experiments/cost_model.h"
+#include "experiments/search_loop.h"
+#include "experiments/search_problem.h"
 #include "experiments/surrogate.h"
 #include "experiments/warm_start.h"
 #include "spaces/recorded_subspace.h"
@@ -34,9 +37,6 @@ struct SearchConstraint {
 
 // Parses "<metric> on <device or dataset> <= <number>" (or >=); throws ConfigError naming `text`.
 SearchConstraint ParseConstraint(const std::string& text);
-
-// A run records every query; more than this would take gigabytes for one run.
-inline constexpr std::size_t kMaxQueriesPerRun = 1'000'000;
 
 // Epochs left unset: the metric's only recorded epoch count (an error naming the recorded ones
 // when the metric has several, e.g. NB201's 12 and 200).
@@ -66,6 +66,13 @@ struct SearchSettings {
   // Evaluations in flight at once (asynchronous parallel search): strategies are asked for as
   // many proposals as workers are free, and simulated time is the makespan, not the sum.
   std::size_t workers = 1;
+  // The registered evaluator that answers the run's queries (experiments/evaluator.h) and its
+  // options. Unset: the benchmark's, `surrogate` when the experiment fits one, else `tabular`
+  // (PreparedSearch resolves it); a suite without a benchmark must name one.
+  PluginOptions evaluator;
+  // Without a benchmark: the training lengths (epochs) a strategy may ask for, the signal's being
+  // signal_epochs (default: the last). A benchmark's tables give them otherwise.
+  std::vector<int> fidelities;
   // The signal of a table with per-seed values: their mean, or one recorded seed drawn per query
   // (NAS-Bench-201's is_random=True: a noisy signal, as a real training gives).
   bool signal_random_seed = false;
@@ -122,6 +129,7 @@ class PreparedSearch {
   double Told(bool feasible, double signal) const {
     return feasible ? (settings_.minimize ? -signal : signal) : infeasible_signal_;
   }
+  double infeasible_signal() const { return infeasible_signal_; }
   bool Feasible(std::size_t row) const { return feasible_.empty() || feasible_[row]; }
   // The best report value (the largest, or the smallest when minimising) on report dataset
   // `dataset` among the feasible architectures strategies may propose (space()), for regret; NaN
@@ -163,33 +171,22 @@ class PreparedSearch {
   void FitSurrogates();
 };
 
-struct RunTrace {
-  // One entry per counted query.
-  std::vector<ArchId> arch;  // the queried architecture
-  std::vector<float> signal;
-  std::vector<double> seconds;  // simulated time at which the query completed (0 for queries)
-  // The incumbent after this query; nullopt while no query at the signal's fidelity (and, with
-  // constraints, no feasible one) was made.
-  std::vector<std::optional<ArchId>> incumbent;
-  std::vector<std::vector<float>> report;  // [report dataset][query]: incumbent's report metric
-  std::size_t modelled_cost_queries = 0;
-  std::size_t free_repeats = 0;
-  bool stalled = false;  // the strategy stopped proposing new architectures
-  // Wall-clock seconds of the whole run (strategy, queries and book-keeping), and of its named
-  // parts: the strategy's (SearchStrategy::Timings: fit, acquisition) and the evaluator's (query).
-  double wall_seconds = 0;
-  std::vector<std::pair<std::string, double>> part_seconds;
-};
+// The problem as the benchmark answers it: its space (or recorded subspace), the signal's
+// fidelities, the signal as the one objective, the constraints and the report datasets.
+SearchProblem ProblemOf(const PreparedSearch& search);
+// The problem of a suite that names a space and no benchmark: the settings' fidelities, the signal
+// as the one objective, the report metric on each report dataset. Throws ConfigError for a setting
+// that needs a benchmark (a warm start, a surrogate, training times).
+SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSettings& settings);
+SearchBudget BudgetOf(const SearchSettings& settings);
 
-class Evaluator;
-
-// A run against the benchmark of `search`: a TabularEvaluator, or a SurrogateEvaluator when the
-// settings name a surrogate.
-RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
+// A run on `problem`, answered by the evaluator the settings name; `search` is the benchmark's
+// preparation, or null when the suite names none.
+RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings,
+                    const PreparedSearch* search, const std::string& strategy,
                     const OptionValues& options, std::uint64_t seed);
-// A run whose evaluations `evaluator` answers; `search` still gives the settings, the space, the
-// report metric and the constraints.
-RunTrace ExecuteRun(const PreparedSearch& search, Evaluator& evaluator, const std::string& strategy,
+// A run against the benchmark of `search` (the table, or the surrogate fitted on it).
+RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
                     const OptionValues& options, std::uint64_t seed);
 
 }  // namespace naskit

@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "core/names.h"
+#include "experiments/evaluator.h"
 #include "experiments/yaml_reader.h"
 #include "strategies/search_strategy.h"
 
@@ -23,15 +24,34 @@ class SuiteReader : public YamlReader {
     LoadPlugins(root["plugins"]);
     Suite suite;
     suite.path = path();
-    RejectUnknownKeys(
-        root, "",
-        {"name", "description", "benchmark", "seeds", "strategies", "experiments", "plugins"});
-    for (const char* required : {"name", "benchmark", "seeds", "strategies", "experiments"}) {
+    RejectUnknownKeys(root, "",
+                      {"name", "description", "benchmark", "space", "seeds", "strategies",
+                       "experiments", "plugins"});
+    for (const char* required : {"name", "seeds", "strategies", "experiments"}) {
       if (!root[required]) Fail(root, "", "missing required key " + Quote(required));
     }
     suite.name = Name(root["name"], "name");
     if (root["description"]) suite.description = Scalar(root["description"], "description");
-    suite.benchmark = Scalar(root["benchmark"], "benchmark");
+    // A benchmark file, or (for evaluators that need none) the space searched.
+    if (root["benchmark"] && root["space"]) {
+      Fail(root["space"], "space",
+           "a suite names a benchmark or a space, not both (the "
+           "benchmark's file says its space)");
+    }
+    if (root["benchmark"]) {
+      suite.benchmark = Scalar(root["benchmark"], "benchmark");
+    } else if (root["space"]) {
+      suite.space = Scalar(root["space"], "space");
+      try {
+        SpaceRegistry::Global().Find(suite.space);
+      } catch (const ConfigError& error) {
+        Fail(root["space"], "space", error.what());
+      }
+    } else {
+      Fail(root, "",
+           "missing required key \"benchmark\" (or \"space\", for an evaluator that "
+           "needs no benchmark file)");
+    }
     suite.seeds = Seeds(root["seeds"]);
 
     suite.strategies = PluginList<StrategyRegistry>(root["strategies"], "strategies", "strategy");
@@ -63,7 +83,8 @@ class SuiteReader : public YamlReader {
         {"name",          "datasets",        "signal_metric", "signal_epochs", "report_metric",
          "report_epochs", "report_datasets", "budget_unit",   "budgets",       "cost_scale",
          "cost_dataset",  "charge_repeats",  "signal_seed",   "workers",       "signal_device",
-         "report_device", "direction",       "constraints",   "warm_start",    "surrogate"});
+         "report_device", "direction",       "constraints",   "warm_start",    "surrogate",
+         "evaluator",     "fidelities"});
     for (const char* required : {"name", "datasets", "budgets"}) {
       if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
     }
@@ -138,6 +159,17 @@ class SuiteReader : public YamlReader {
       }
       s.minimize = text == "minimize";
     }
+    if (const YAML::Node f = node["fidelities"]) {
+      // Without a benchmark nothing else says at which training lengths a strategy may ask.
+      for (const auto& item : f.IsSequence() ? f : YAML::Node()) {
+        s.fidelities.push_back(Integer(item, "fidelities", 0, 1000000));
+        if (s.fidelities.size() > 1 &&
+            s.fidelities.back() <= s.fidelities[s.fidelities.size() - 2]) {
+          Fail(item, "fidelities", "expected epoch counts in ascending order");
+        }
+      }
+      if (s.fidelities.empty()) Fail(f, "fidelities", "expected a non-empty list of epoch counts");
+    }
     if (const YAML::Node w = node["warm_start"]) {
       if (!w.IsMap()) Fail(w, "warm_start", "expected a map {proxy: zc:NAME, pool: N, top: K}");
       RejectUnknownKeys(w, "warm_start", {"proxy", "pool", "top", "seconds_per_score"});
@@ -169,6 +201,30 @@ class SuiteReader : public YamlReader {
         s.surrogate = ParseOptions<SurrogateSettings>("surrogate", values);
       } catch (const ConfigError& error) {
         Fail(m, "surrogate", error.what());
+      }
+    }
+    // `evaluator: tabular` or `evaluator: {name: tabular, ...options}`; by default the benchmark's
+    // (SearchSettings::evaluator).
+    if (const YAML::Node m = node["evaluator"]) {
+      s.evaluator.options.clear();
+      if (m.IsScalar()) {
+        s.evaluator.key = Scalar(m, "evaluator");
+      } else if (m.IsMap() && m["name"]) {
+        FlattenOptions(m, "", s.evaluator.options);
+        s.evaluator.key = s.evaluator.options.at("name");
+        s.evaluator.options.erase("name");
+      } else {
+        Fail(m, "evaluator", "expected an evaluator's key or a map {name: KEY, ...its options}");
+      }
+      try {
+        EvaluatorRegistry::Global().Find(s.evaluator.key).resolve(s.evaluator.options);
+      } catch (const ConfigError& error) {
+        Fail(m, "evaluator", error.what());
+      }
+      if (s.surrogate && s.evaluator.key == "tabular") {
+        Fail(m, "evaluator",
+             "is \"tabular\", but the experiment fits a surrogate (`surrogate:`), which only the "
+             "\"surrogate\" evaluator answers from");
       }
     }
     if (node["constraints"]) {

@@ -47,7 +47,8 @@ struct Suite {
   std::string path;
   std::string name;
   std::string description;
-  std::string benchmark;
+  std::string benchmark;  // empty when the suite names a space instead
+  std::string space;      // the space searched without a benchmark (its evaluator needs none)
   std::vector<std::uint64_t> seeds;
   std::vector<SuiteStrategy> strategies;
   std::vector<SuiteExperiment> experiments;

@@ -2,8 +2,10 @@
 #include "experiments/suite_runner.h"
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,102 +23,126 @@ using Json = nlohmann::ordered_json;
 // show 94.3733 rather than 94.37329864501953.
 double Decimal(float v) { return std::isnan(v) ? NAN : std::stod(fmt::format("{}", v)); }
 
-}  // namespace
+// What one result file describes: the run's problem and settings, and the benchmark's preparation
+// (null when the suite names a space and no benchmark).
+struct RunView {
+  const Suite& suite;
+  const PlannedRun& run;
+  const SearchProblem& problem;
+  const SearchSettings& settings;
+  const PreparedSearch* search;
+  const std::vector<std::string>& report_datasets;
+};
 
-std::string RunResultJson(const Suite& suite, const PlannedRun& run, const PreparedSearch& search,
-                          const RunTrace& trace) {
-  const TabularBenchmark& benchmark = search.benchmark();
-  const SearchSettings& s = search.settings();
-  const SuiteStrategy& strategy = suite.strategies[run.strategy];
-  Json j;
-  j["format"] = kRunResultFormat;
-  j["format_version"] = kRunResultFormatVersion;
-  j["naskit_version"] = NASKIT_VERSION;
-  j["suite"] = suite.name;
-  j["run"] = run.key;
-  j["experiment"] = suite.experiments[run.experiment].name;
-  j["dataset"] = run.dataset;
-  j["strategy"] = strategy.key;
-  j["label"] = strategy.label;
-  j["options"] = strategy.resolved;
-  j["seed"] = run.seed;
-  j["benchmark"] = {{"path", benchmark.path()},
-                    {"name", benchmark.Attr("name")},
-                    {"checksum", fmt::format("fnv1a64:{:016x}", benchmark.checksum())}};
+Json SurrogateJson(const PreparedSearch& search) {
+  const SearchSurrogate& surrogate = *search.surrogate();
+  auto describe = [](const SurrogateModel& m) {
+    return Json{{"predictor", m.predictor_text},
+                {"target", m.target_text},
+                {"recorded", std::to_string(m.recorded.size())},
+                {"holdout", fmt::format("{} of {}", m.holdout_measured.size(), m.recorded.size())},
+                {"holdout_kendall_tau", fmt::format("{:.4f}", m.holdout_kendall_tau)}};
+  };
+  Json j = describe(surrogate.at_signal());
+  j["answers"] = "any architecture of the space, during the search";
+  // The report's own models, where the report is not the signal.
+  for (std::size_t d = 0; d < surrogate.reports.size(); ++d) {
+    if (surrogate.reports[d] == surrogate.signal.back()) continue;
+    j["report"][search.report_datasets()[d]] = describe(*surrogate.reports[d]);
+  }
+  return j;
+}
+
+// The benchmark a run read; without one, the space and the evaluator that answered instead.
+Json BenchmarkJson(const RunView& v) {
+  if (!v.search) {
+    return {
+        {"path", ""}, {"space", v.problem.space->Name()}, {"evaluator", v.settings.evaluator.key}};
+  }
+  const TabularBenchmark& benchmark = v.search->benchmark();
+  Json j = {{"path", benchmark.path()},
+            {"name", benchmark.Attr("name")},
+            {"checksum", fmt::format("fnv1a64:{:016x}", benchmark.checksum())}};
   // A surrogate benchmark's values are predictions: every result says so, and how well they rank.
   if (const std::string predictor = benchmark.Attr("surrogate_predictor"); !predictor.empty()) {
-    j["benchmark"]["surrogate"] = {
-        {"predictor", predictor},
-        {"target", benchmark.Attr("surrogate_target")},
-        {"recorded", benchmark.Attr("surrogate_recorded")},
-        {"holdout", benchmark.Attr("surrogate_holdout")},
-        {"holdout_kendall_tau", benchmark.Attr("surrogate_holdout_kendall_tau")}};
+    j["surrogate"] = {{"predictor", predictor},
+                      {"target", benchmark.Attr("surrogate_target")},
+                      {"recorded", benchmark.Attr("surrogate_recorded")},
+                      {"holdout", benchmark.Attr("surrogate_holdout")},
+                      {"holdout_kendall_tau", benchmark.Attr("surrogate_holdout_kendall_tau")}};
   }
-  if (const SearchSurrogate* surrogate = search.surrogate()) {
-    auto describe = [](const SurrogateModel& m) {
-      return Json{
-          {"predictor", m.predictor_text},
-          {"target", m.target_text},
-          {"recorded", std::to_string(m.recorded.size())},
-          {"holdout", fmt::format("{} of {}", m.holdout_measured.size(), m.recorded.size())},
-          {"holdout_kendall_tau", fmt::format("{:.4f}", m.holdout_kendall_tau)}};
-    };
-    Json& j_surrogate = j["benchmark"]["surrogate"] = describe(surrogate->at_signal());
-    j_surrogate["answers"] = "any architecture of the space, during the search";
-    // The report's own models, where the report is not the signal.
-    for (std::size_t d = 0; d < surrogate->reports.size(); ++d) {
-      if (surrogate->reports[d] == surrogate->signal.back()) continue;
-      j_surrogate["report"][search.report_datasets()[d]] = describe(*surrogate->reports[d]);
-    }
-  }
-  j["signal"] = {{"metric", s.signal_metric}, {"epochs", s.signal_epochs}, {"dataset", s.dataset}};
-  // Written only where they differ from the defaults, so that results of plain experiments keep
-  // their bytes.
+  if (v.search->surrogate()) j["surrogate"] = SurrogateJson(*v.search);
+  return j;
+}
+
+// The settings a run used. Written only where they differ from the defaults, so that results of
+// plain experiments keep their bytes.
+void SettingsJson(const RunView& v, Json& j) {
+  const SearchSettings& s = v.settings;
+  j["signal"] = {{"metric", s.signal_metric},
+                 {"epochs", v.problem.objectives.front().epochs},
+                 {"dataset", s.dataset}};
   if (!s.signal_device.empty()) j["signal"]["device"] = s.signal_device;
   if (s.signal_random_seed) j["signal"]["seed"] = "random";
   if (s.minimize) j["direction"] = "minimize";
   if (s.workers > 1) j["workers"] = s.workers;
+  if (!s.evaluator.options.empty()) j["evaluator_options"] = s.evaluator.options;
   if (!s.warm_start.proxy.empty()) {
     j["warm_start"] = {{"proxy", s.warm_start.proxy},
                        {"pool", s.warm_start.pool},
                        {"top", s.warm_start.top},
                        {"seconds_per_score", s.warm_start.seconds_per_score}};
   }
-  if (!s.constraints.empty()) {
-    std::vector<std::string> texts;
-    for (const auto& c : s.constraints) texts.push_back(c.text);
-    j["constraints"] = texts;
-  }
+  if (!v.problem.constraints.empty()) j["constraints"] = v.problem.constraints;
   Json best;
-  for (std::size_t d = 0; d < search.report_datasets().size(); ++d)
-    best[search.report_datasets()[d]] = Decimal(search.BestReport(d));
+  for (std::size_t d = 0; d < v.report_datasets.size(); ++d) {
+    best[v.report_datasets[d]] = v.search ? Decimal(v.search->BestReport(d)) : NAN;
+  }
   j["report"] = {{"metric", s.report_metric},
-                 {"epochs", s.report_epochs},
-                 {"datasets", search.report_datasets()},
+                 {"epochs", v.search ? s.report_epochs : std::max(s.report_epochs, 0)},
+                 {"datasets", v.report_datasets},
                  {"best_in_benchmark", best}};
   j["budget"] = {{"unit", s.budget_unit}, {"amount", s.budget}};
-  if (s.budget_unit == "seconds") {
-    const SearchSurrogate* surrogate = search.surrogate();
-    j["cost"] = {{"scale", s.cost_scale},
-                 {"source", surrogate ? fmt::format("{}'s predictions of {} (Kendall tau {:.4f} on "
-                                                    "held-out recorded trainings), at least the "
-                                                    "cheapest recorded training",
-                                                    surrogate->seconds.back()->predictor_text,
-                                                    surrogate->seconds.back()->target_text,
-                                                    surrogate->seconds.back()->holdout_kendall_tau)
-                                      : search.cost()->Description()},
-                 {"modelled_queries", trace.modelled_cost_queries},
-                 {"charge_repeats", s.charge_repeats}};
-  }
-  j["free_repeats"] = trace.free_repeats;
-  j["stalled"] = trace.stalled;
+}
 
-  // A benchmark index per architecture; null for one a surrogate answered that the benchmark
-  // does not record.
-  auto index_of = [&](ArchId arch) -> Json {
-    if (const auto row = benchmark.RowOf(arch)) return benchmark.data().index[*row];
-    return nullptr;
-  };
+Json CostJson(const RunView& v, const RunTrace& trace) {
+  const SearchSettings& s = v.settings;
+  const SearchSurrogate* surrogate = v.search ? v.search->surrogate() : nullptr;
+  std::string source = "the evaluator's clock";
+  if (surrogate) {
+    const SurrogateModel& time = *surrogate->seconds.back();
+    source = fmt::format(
+        "{}'s predictions of {} (Kendall tau {:.4f} on held-out recorded trainings), at least the "
+        "cheapest recorded training",
+        time.predictor_text, time.target_text, time.holdout_kendall_tau);
+  } else if (v.search) {
+    source = v.search->cost()->Description();
+  }
+  return {{"scale", s.cost_scale},
+          {"source", source},
+          {"modelled_queries", trace.modelled_cost_queries},
+          {"charge_repeats", s.charge_repeats}};
+}
+
+// The incumbent's signal: the table's (its mean over seeds) or the surrogate's; without a
+// benchmark, the value its evaluation gave.
+float IncumbentSignal(const RunView& v, const RunTrace& trace, ArchId inc) {
+  if (v.search && v.search->surrogate()) {
+    return static_cast<float>(
+        v.search->surrogate()->at_signal().predictor->PredictMean({&inc, 1}).front());
+  }
+  if (v.search) {
+    return v.search->signal().At(*v.search->benchmark().RowOf(inc), v.search->signal_column());
+  }
+  for (std::size_t i = 0; i < trace.arch.size(); ++i) {
+    if (trace.arch[i] == inc) return trace.signal[i];
+  }
+  return NAN;
+}
+
+// The final incumbent and what it reached.
+Json FinalJson(const RunView& v, const RunTrace& trace,
+               const std::function<Json(ArchId)>& index_of) {
   const std::size_t n = trace.arch.size();
   Json final_result;
   final_result["queries"] = n;
@@ -128,37 +154,47 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   } else if (n) {
     const ArchId inc = *trace.incumbent.back();
     final_result["incumbent_index"] = index_of(inc);
-    final_result["incumbent"] = benchmark.space().Format(inc);
-    final_result["signal"] =
-        search.surrogate()
-            ? Decimal(static_cast<float>(
-                  search.surrogate()->at_signal().predictor->PredictMean({&inc, 1}).front()))
-            : Decimal(search.signal().At(*benchmark.RowOf(inc), search.signal_column()));
+    final_result["incumbent"] = v.problem.space->Format(inc);
+    final_result["signal"] = Decimal(IncumbentSignal(v, trace, inc));
     Json report;
     for (std::size_t d = 0; d < trace.report.size(); ++d)
-      report[search.report_datasets()[d]] = Decimal(trace.report[d].back());
+      report[v.report_datasets[d]] = Decimal(trace.report[d].back());
     final_result["report"] = report;
   }
-  j["final"] = final_result;
+  return final_result;
+}
 
+Json TrajectoryJson(const RunView& v, const RunTrace& trace,
+                    const std::function<Json(ArchId)>& index_of) {
   Json t;
   Json index = Json::array();
   Json incumbent = Json::array();
   std::vector<double> signal;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < trace.arch.size(); ++i) {
     index.push_back(index_of(trace.arch[i]));
     incumbent.push_back(trace.incumbent[i] ? index_of(*trace.incumbent[i]) : Json(nullptr));
     signal.push_back(Decimal(trace.signal[i]));
   }
   t["index"] = index;
-  if (search.surrogate()) {
-    // Architectures a surrogate answered need not be in the benchmark: name them.
+  if (!v.search || v.search->surrogate()) {
+    // Architectures a surrogate or another evaluator answered need not be in a benchmark: name
+    // them.
     std::vector<std::string> archs;
-    for (ArchId arch : trace.arch) archs.push_back(benchmark.space().Format(arch));
+    for (ArchId arch : trace.arch) archs.push_back(v.problem.space->Format(arch));
     t["arch"] = archs;
   }
   t["signal"] = signal;
-  if (s.budget_unit == "seconds") {
+  if (!trace.objectives.empty()) {
+    Json values = Json::array();
+    for (const auto& o : trace.objectives) {
+      Json row = Json::array();
+      for (double x : o.view()) row.push_back(x);
+      values.push_back(row);
+    }
+    t["objectives"] = values;
+    t["pareto"] = trace.pareto;
+  }
+  if (v.settings.budget_unit == "seconds") {
     std::vector<double> seconds;
     for (double x : trace.seconds) seconds.push_back(std::round(x * 1000) / 1000);
     t["seconds"] = seconds;
@@ -167,64 +203,142 @@ std::string RunResultJson(const Suite& suite, const PlannedRun& run, const Prepa
   Json report;
   for (std::size_t d = 0; d < trace.report.size(); ++d) {
     std::vector<double> values;
-    for (float v : trace.report[d]) values.push_back(Decimal(v));
-    report[search.report_datasets()[d]] = values;
+    for (float x : trace.report[d]) values.push_back(Decimal(x));
+    report[v.report_datasets[d]] = values;
   }
   t["incumbent_report"] = report;
-  j["trajectory"] = t;
-  // Wall-clock times, to the microsecond: the only part of a result that differs between two
-  // runs of the same suite (tests compare results without it).
+  return t;
+}
+
+// Wall-clock times, to the microsecond: the only part of a result that differs between two runs of
+// the same suite (tests compare results without it).
+Json TimingJson(const RunTrace& trace) {
   auto micro = [](double s) { return std::round(s * 1e6) / 1e6; };
   Json timing;
   timing["wall_seconds"] = micro(trace.wall_seconds);
   for (const auto& [part, seconds] : trace.part_seconds) {
     timing[part + "_seconds"] = micro(seconds);
   }
-  j["timing"] = timing;
+  return timing;
+}
+
+std::string ResultJson(const RunView& v, const RunTrace& trace) {
+  const SuiteStrategy& strategy = v.suite.strategies[v.run.strategy];
+  Json j;
+  j["format"] = kRunResultFormat;
+  j["format_version"] = kRunResultFormatVersion;
+  j["naskit_version"] = NASKIT_VERSION;
+  j["suite"] = v.suite.name;
+  j["run"] = v.run.key;
+  j["experiment"] = v.suite.experiments[v.run.experiment].name;
+  j["dataset"] = v.run.dataset;
+  j["strategy"] = strategy.key;
+  j["label"] = strategy.label;
+  j["options"] = strategy.resolved;
+  j["seed"] = v.run.seed;
+  j["benchmark"] = BenchmarkJson(v);
+  SettingsJson(v, j);
+  if (v.settings.budget_unit == "seconds") j["cost"] = CostJson(v, trace);
+  j["free_repeats"] = trace.free_repeats;
+  j["stalled"] = trace.stalled;
+  // A benchmark index per architecture; null for one the benchmark does not record.
+  auto index_of = [&](ArchId arch) -> Json {
+    if (!v.search) return nullptr;
+    const TabularBenchmark& benchmark = v.search->benchmark();
+    if (const auto row = benchmark.RowOf(arch)) return benchmark.data().index[*row];
+    return nullptr;
+  };
+  j["final"] = FinalJson(v, trace, index_of);
+  j["trajectory"] = TrajectoryJson(v, trace, index_of);
+  j["timing"] = TimingJson(trace);
   return j.dump() + "\n";
 }
+
+// One (experiment, dataset, budget) of a suite, shared by its runs: its problem, and the
+// benchmark's preparation when the suite names a benchmark.
+struct SuiteSearch {
+  SearchSettings settings;
+  std::unique_ptr<PreparedSearch> prepared;
+  SearchProblem problem;
+  std::vector<std::string> report_datasets;
+};
+
+std::unique_ptr<SuiteSearch> PrepareSearch(const Suite& suite, const PlannedRun& run,
+                                           const TabularBenchmark* benchmark,
+                                           const SearchSpace* space) {
+  auto search = std::make_unique<SuiteSearch>();
+  try {
+    if (benchmark) {
+      search->prepared = std::make_unique<PreparedSearch>(*benchmark, SettingsOf(suite, run));
+      search->settings = search->prepared->settings();
+      search->problem = ProblemOf(*search->prepared);
+      search->report_datasets = search->prepared->report_datasets();
+    } else {
+      search->settings = SettingsOf(suite, run);
+      search->problem = ProblemWithoutBenchmark(*space, search->settings);
+      const SearchSettings& s = search->settings;
+      search->report_datasets = !s.report_device.empty()    ? std::vector{s.report_device}
+                                : s.report_datasets.empty() ? std::vector{s.dataset}
+                                                            : s.report_datasets;
+    }
+  } catch (const ConfigError& e) {
+    throw ConfigError(suite.path + ": experiment " + Quote(suite.experiments[run.experiment].name) +
+                      ": " + e.what());
+  }
+  return search;
+}
+
+}  // namespace
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   CheckRunnerOptions(options);
   // Everything is checked before the first run starts: benchmark, names, options.
-  const TabularBenchmark benchmark = TabularBenchmark::Open(suite.benchmark);
+  std::optional<TabularBenchmark> benchmark;
+  std::unique_ptr<SearchSpace> space;
+  if (!suite.benchmark.empty()) {
+    benchmark.emplace(TabularBenchmark::Open(suite.benchmark));
+  } else {
+    space = SpaceRegistry::Global().Create(suite.space, {});
+  }
   const auto runs = PlanRuns(suite);
-  std::map<std::string, std::unique_ptr<PreparedSearch>> searches;
+  std::map<std::string, std::unique_ptr<SuiteSearch>> searches;
   auto search_key = [](const PlannedRun& r) {
     return fmt::format("{}/{}/{}", r.experiment, r.dataset, r.budget);
   };
   for (const auto& run : runs) {
     auto& slot = searches[search_key(run)];
-    if (!slot) {
-      try {
-        slot = std::make_unique<PreparedSearch>(benchmark, SettingsOf(suite, run));
-      } catch (const ConfigError& e) {
-        throw ConfigError(suite.path + ": experiment " +
-                          Quote(suite.experiments[run.experiment].name) + ": " + e.what());
-      }
-    }
+    if (!slot) slot = PrepareSearch(suite, run, benchmark ? &*benchmark : nullptr, space.get());
   }
-  // Every strategy is built once here, single-threaded: a plugin library it needs (a LibTorch
-  // predictor) is loaded before the pool starts (core/plugins.h).
-  if (!searches.empty()) {
-    const PreparedSearch& search = *searches.begin()->second;
-    StrategyContext context{search.space(), search.fidelities(), search.signal_fidelity(), Rng(0)};
+  // Every strategy and evaluator is built once here, single-threaded: a plugin library one needs
+  // (a LibTorch predictor) is loaded before the pool starts (core/plugins.h), and an evaluator that
+  // cannot answer this suite fails before any run.
+  for (const auto& [key, search] : searches) {
+    const SearchProblem& problem = search->problem;
+    StrategyContext context{*problem.space, problem.fidelities, problem.default_fidelity, Rng(0)};
     for (const auto& strategy : suite.strategies) {
       StrategyRegistry::Global().Create(strategy.key, strategy.options, context);
     }
+    const EvaluatorContext evaluator_context{problem, search->prepared.get(), 0, 0};
+    EvaluatorRegistry::Global().Create(search->settings.evaluator.key,
+                                       search->settings.evaluator.options, evaluator_context);
   }
   std::vector<std::string> keys;
   for (const auto& run : runs) keys.push_back(run.key);
-  const JobFolder folder{"run", suite.name, suite.canonical_yaml,
-                         fmt::format("fnv1a64:{:016x}\n", benchmark.checksum()), suite.benchmark};
+  const JobFolder folder{
+      "run", suite.name, suite.canonical_yaml,
+      benchmark ? fmt::format("fnv1a64:{:016x}\n", benchmark->checksum()) : "none\n",
+      benchmark ? suite.benchmark : "no benchmark"};
   return RunJobs(
       folder, keys,
       [&](std::size_t i) {
         const PlannedRun& run = runs[i];
-        const PreparedSearch& search = *searches.at(search_key(run));
+        const SuiteSearch& search = *searches.at(search_key(run));
         const SuiteStrategy& strategy = suite.strategies[run.strategy];
-        const RunTrace trace = ExecuteRun(search, strategy.key, strategy.options, run.seed);
-        return RunResultJson(suite, run, search, trace);
+        const RunTrace trace = ExecuteRun(search.problem, search.settings, search.prepared.get(),
+                                          strategy.key, strategy.options, run.seed);
+        return ResultJson({suite, run, search.problem, search.settings, search.prepared.get(),
+                           search.report_datasets},
+                          trace);
       },
       options);
 }

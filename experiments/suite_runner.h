@@ -12,8 +12,4 @@ namespace naskit {
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options);
 
-// The JSON result of one run, exactly as written to its file (deterministic bytes).
-std::string RunResultJson(const Suite& suite, const PlannedRun& run, const PreparedSearch& search,
-                          const RunTrace& trace);
-
 }  // namespace naskit

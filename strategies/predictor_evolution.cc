@@ -32,15 +32,15 @@ class PredictorEvolution final : public SearchStrategy {
         fidelity_(context.default_fidelity),
         rng_(context.rng.Derive("predictor evolution")),
         guide_(options, context),
-        population_(static_cast<std::size_t>(options.population_size)) {}
+        population_(static_cast<std::size_t>(options.population_size)),
+        initial_(static_cast<std::size_t>(options.population_size)) {}
 
   std::vector<Proposal> Ask(std::size_t n) override {
     std::vector<Proposal> proposals;
     for (std::size_t i = 0; i < n; ++i) {
       ArchId arch;
-      if (initial_asked_ < static_cast<std::size_t>(options_.population_size)) {
-        ++initial_asked_;
-        arch = space_.Sample(rng_);
+      if (!initial_.complete()) {
+        arch = initial_.Sample(space_, rng_);
       } else if (population_.empty()) {
         break;  // the initial population has not been told yet
       } else {
@@ -85,7 +85,8 @@ class PredictorEvolution final : public SearchStrategy {
   internal::PredictorGuide guide_;
   PendingProposals pending_;
   internal::AgingPopulation population_;
-  std::size_t initial_asked_ = 0, fitted_at_ = 0;
+  internal::InitialPopulation initial_;
+  std::size_t fitted_at_ = 0;
 };
 
 }  // namespace

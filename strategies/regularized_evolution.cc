@@ -2,7 +2,6 @@
 // Classifier Architecture Search", AAAI 2019. Tournament selection of `sample_size` individuals
 // drawn with replacement from the population, one mutation of the winner, and the oldest individual
 // dies. NAS-Bench-201's settings are the defaults (population 10, sample 3).
-#include <unordered_set>
 
 #include "strategies/internal/aging_population.h"
 #include "strategies/search_strategy.h"
@@ -29,18 +28,15 @@ class RegularizedEvolution final : public SearchStrategy {
         space_(context.space),
         fidelity_(context.default_fidelity),
         rng_(context.rng.Derive("evolution")),
-        population_(static_cast<std::size_t>(options.population_size)) {}
+        population_(static_cast<std::size_t>(options.population_size)),
+        initial_(static_cast<std::size_t>(options.population_size)) {}
 
   std::vector<Proposal> Ask(std::size_t n) override {
     std::vector<Proposal> proposals;
     for (std::size_t i = 0; i < n; ++i) {
       ArchId arch;
-      if (initial_asked_ < static_cast<std::size_t>(options_.population_size)) {
-        // The initial population: distinct random architectures.
-        do {
-          arch = space_.Sample(rng_);
-        } while (!initial_.insert(arch).second && initial_.size() < space_.Size());
-        ++initial_asked_;
+      if (!initial_.complete()) {
+        arch = initial_.Sample(space_, rng_);
       } else if (population_.empty()) {
         break;  // the initial population has not been told yet
       } else {
@@ -67,8 +63,7 @@ class RegularizedEvolution final : public SearchStrategy {
   std::size_t fidelity_;
   Rng rng_;
   internal::AgingPopulation population_;
-  std::unordered_set<ArchId> initial_;
-  std::size_t initial_asked_ = 0;
+  internal::InitialPopulation initial_;
   PendingProposals pending_;
 };
 

@@ -28,7 +28,14 @@ struct Proposal {
 
 struct Observation {
   Proposal proposal;
-  double signal = 0;  // higher is better
+  // The first objective, oriented so that higher is better (a death penalty when infeasible): what
+  // single-objective strategies optimise.
+  double signal = 0;
+  // Every objective's value in its own units (SearchProblem::objectives gives their directions),
+  // valid during Tell() only; empty where the caller has only the signal. For multi-objective
+  // strategies.
+  std::span<const double> objectives{};
+  bool feasible = true;
 };
 
 struct StrategyContext {
@@ -45,9 +52,9 @@ class SearchStrategy {
   static constexpr const char* kKind = "strategy";
   virtual ~SearchStrategy() = default;
 
-  // Proposes up to `n` (>= 1) evaluations. May return fewer, and returns none only when the
-  // strategy has nothing left to propose. Proposes an (arch, fidelity) it has already been told
-  // about only if MayRepeat() (the run answers such repeats from its cache).
+  // Proposes up to `n` (>= 1) evaluations (more is an error). May return fewer, and returns none
+  // only when the strategy has nothing left to propose. Proposes an (arch, fidelity) it has already
+  // been told about only if MayRepeat() (the run answers such repeats from its cache).
   virtual std::vector<Proposal> Ask(std::size_t n) = 0;
   // Results for proposals returned by Ask(), in any order. Throws std::logic_error for a proposal
   // that was never asked or is told twice.

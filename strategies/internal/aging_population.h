@@ -1,10 +1,12 @@
 // The population of regularized (aging) evolution (Real, Aggarwal, Huang & Le, AAAI 2019), shared
 // by `regularized_evolution` and `predictor_evolution`: the newest `capacity` evaluated
-// architectures, and tournament selection among them.
+// architectures, tournament selection among them, and the distinct random architectures of the
+// first population.
 #pragma once
 
 #include <cstddef>
 #include <deque>
+#include <unordered_set>
 
 #include "core/rng.h"
 #include "spaces/search_space.h"
@@ -40,6 +42,27 @@ class AgingPopulation {
   };
   std::size_t capacity_;
   std::deque<Individual> individuals_;  // oldest first
+};
+
+// The first population: `size` distinct random architectures (fewer distinct ones only when the
+// space is smaller), as Real et al.'s evolution starts.
+class InitialPopulation {
+ public:
+  explicit InitialPopulation(std::size_t size) : size_(size) {}
+  bool complete() const { return asked_ >= size_; }
+  ArchId Sample(const SearchSpace& space, Rng& rng) {
+    ArchId arch;
+    do {
+      arch = space.Sample(rng);
+    } while (!sampled_.insert(arch).second && sampled_.size() < space.Size());
+    ++asked_;
+    return arch;
+  }
+
+ private:
+  std::size_t size_;
+  std::size_t asked_ = 0;
+  std::unordered_set<ArchId> sampled_;
 };
 
 }  // namespace naskit::internal

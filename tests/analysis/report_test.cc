@@ -6,8 +6,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "analysis/report.h"
 #include "analysis/statistics.h"
@@ -72,6 +75,45 @@ TEST(ReportTest, WritesTablesAndOneFigurePerDatasetWithEveryStrategy) {
   // curves.csv holds each strategy's series at every query 1..30.
   const std::string curves = Read(options.out_dir + "/report/curves.csv");
   EXPECT_THAT(curves, HasSubstr("queries,toy,30,queries,random,toy,30,6,"));
+}
+
+// The average rank follows the objective's direction: when minimising, the lowest mean ranks 1.
+TEST(ReportTest, AverageRanksFollowTheDirection) {
+  for (const std::string direction : {"maximize", "minimize"}) {
+    const std::string path = testing::TempDir("rank-suite") + "/suite.yaml";
+    std::ofstream(path) << "name: ranks\nbenchmark: " << testing::SyntheticNb201File()
+                        << "\nseeds: 0..3\nstrategies:\n  - strategy: random\n"
+                           "  - strategy: regularized_evolution\n  - strategy: local_search\n"
+                           "experiments:\n  - name: q\n    datasets: [toy]\n    direction: "
+                        << direction << "\n    budgets: [20]\n";
+    RunnerOptions options;
+    options.out_dir = testing::TempDir("rank-results");
+    options.progress = false;
+    RunSuite(LoadSuite(path), options);
+    const ReportFiles files = WriteReport(options.out_dir, options.out_dir + "/report");
+    // The means, from summary.csv: strategy is the 5th column, mean the 10th.
+    std::map<std::string, double> means;
+    std::istringstream csv(Read(options.out_dir + "/report/summary.csv"));
+    std::string line;
+    std::getline(csv, line);
+    while (std::getline(csv, line)) {
+      std::vector<std::string> cells;
+      std::stringstream row(line);
+      for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+      means[cells[4]] = std::stod(cells[9]);
+    }
+    ASSERT_EQ(means.size(), 3u);
+    for (const auto& [label, mean] : means) {
+      double better = 0, equal = 0;
+      for (const auto& [other, m] : means) {
+        better += direction == "minimize" ? m < mean : m > mean;
+        equal += other != label && m == mean;
+      }
+      EXPECT_THAT(files.summary_markdown,
+                  HasSubstr(fmt::format("| {} | {:.2f} | 1 |", label, 1 + better + equal / 2)))
+          << direction;
+    }
+  }
 }
 
 TEST(ReportTest, EmptyOrMissingFolderIsAnError) {

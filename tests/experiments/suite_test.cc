@@ -108,7 +108,7 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
   };
   const std::vector<Case> cases = {
       {"seeds: 0..4", "sedes: 0..4",
-       "suite.yaml:3: unknown key \"sedes\"; known: name, description, benchmark, "
+       "suite.yaml:3: unknown key \"sedes\"; known: name, description, benchmark, space, "
        "seeds, strategies, experiments, plugins (did you mean \"seeds\"?)"},
       {"seeds: 0..4", "seeds: 5..2", "suite.yaml:3: key \"seeds\": empty range (got \"5..2\""},
       {"seeds: 0..4", "seeds: []", "key \"seeds\": expected FIRST..LAST or a non-empty list"},

@@ -49,7 +49,7 @@ TEST(HalvingBracketTest, KeepsTheBestThirdAtEachRung) {
     auto p = bracket.Next();
     ASSERT_TRUE(p.has_value());
     asked[p->fidelity].push_back(p->arch);
-    EXPECT_TRUE(bracket.Record({*p, static_cast<double>(p->arch)}));  // higher id = better
+    EXPECT_TRUE(bracket.Record({*p, static_cast<double>(p->arch), {}}));  // higher id = better
   }
   EXPECT_EQ(asked[0].size(), 9u);
   EXPECT_EQ(asked[1], (std::vector<ArchId>{8, 7, 6}));

@@ -75,7 +75,7 @@ TEST_P(StrategyConformanceTest, NeverProposesTwiceUnlessTheAlgorithmMay) {
     std::vector<Observation> observations;
     for (const auto& p : proposals) {
       repeats += !seen.insert(p.arch).second;
-      observations.push_back({p, static_cast<double>(p.arch % 97)});
+      observations.push_back({p, static_cast<double>(p.arch % 97), {}});
     }
     strategy->Tell(observations);
   }
@@ -91,9 +91,9 @@ TEST_P(StrategyConformanceTest, TellRejectsProposalsNeverAsked) {
   const auto asked = strategy->Ask(1);
   ASSERT_EQ(asked.size(), 1u);
   Rng rng(0);
-  const Observation stranger{{space.Mutate(asked[0].arch, rng), 0}, 1.0};
+  const Observation stranger{{space.Mutate(asked[0].arch, rng), 0}, 1.0, {}};
   EXPECT_THROW(strategy->Tell({&stranger, 1}), std::logic_error);
-  const Observation ok{asked[0], 1.0};
+  const Observation ok{asked[0], 1.0, {}};
   strategy->Tell({&ok, 1});
   EXPECT_THROW(strategy->Tell({&ok, 1}), std::logic_error);  // told twice
 }
@@ -154,6 +154,36 @@ TEST(StrategyTest, SearchBeatsRandomOnTheSyntheticBenchmark) {
   const double random = mean_final("random");
   EXPECT_GT(mean_final("regularized_evolution"), random);
   EXPECT_GT(mean_final("local_search"), random);
+}
+
+// Evolution's first population is distinct random architectures (Real et al.), for every aging
+// evolution (a population and a tournament), whose proposals may otherwise repeat: on a sparse
+// space of 400 cells, 60 samples with replacement repeat one almost surely.
+TEST(StrategyTest, TheFirstPopulationOfAnEvolutionIsDistinct) {
+  std::size_t checked = 0;
+  for (const auto& key : StrategyRegistry::Global().Keys()) {
+    const auto& options = StrategyRegistry::Global().Find(key).options;
+    auto has = [&](const std::string& name) {
+      return std::any_of(options.begin(), options.end(),
+                         [&](const OptionInfo& o) { return o.key == name; });
+    };
+    if (!has("population_size") || !has("sample_size")) continue;
+    for (const auto& space_key : SpaceRegistry::Global().Keys()) {
+      const TabularBenchmark benchmark(testing::SyntheticSparse(space_key, 400));
+      SearchSettings settings;
+      settings.dataset = "toy";
+      const PreparedSearch search(benchmark, settings);
+      OptionValues values = testing::TestOptions(key);
+      values["population_size"] = "60";
+      auto strategy = StrategyRegistry::Global().Create(
+          key, values, StrategyContext{search.space(), {12}, 0, Rng(2)});
+      std::set<ArchId> first;
+      for (const auto& p : strategy->Ask(60)) first.insert(p.arch);
+      EXPECT_EQ(first.size(), 60u) << key << " on " << space_key;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 2u * SpaceRegistry::Global().Keys().size());  // both evolutions
 }
 
 }  // namespace
