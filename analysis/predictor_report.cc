@@ -12,81 +12,16 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "analysis/statistics.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "experiments/predictor_suite.h"
+#include "results/predictor_result.h"
+#include "results/statistics.h"
 
 namespace naskit {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct PredictorRecord {
-  std::string path, suite, experiment, dataset, label, test;
-  std::size_t train_size = 0, test_size = 0, pool = 0;
-  double kendall_tau = NAN, spearman = NAN, pearson = NAN, precision_at_10 = NAN;
-  double fit_seconds = NAN, predict_seconds_per_arch = NAN;
-};
-
-PredictorRecord ReadRecord(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) throw DataError(path + ": not a JSON object");
-  auto fail = [&](const std::string& key, const std::string& what) -> DataError {
-    return DataError(path + ": key " + Quote(key) + ": " + what);
-  };
-  if (j.value("format", "") != kPredictorResultFormat) {
-    throw fail("format", "expected " + Quote(kPredictorResultFormat) +
-                             " (a result of `naskit "
-                             "eval-predictors`)");
-  }
-  if (!j.contains("format_version") || !j["format_version"].is_number_integer() ||
-      j["format_version"].get<int>() > kPredictorResultFormatVersion) {
-    throw fail("format_version",
-               fmt::format("expected an integer up to {}", kPredictorResultFormatVersion));
-  }
-  auto string = [&](const nlohmann::json& object, const std::string& key) {
-    if (!object.contains(key) || !object[key].is_string()) throw fail(key, "expected a string");
-    return object[key].get<std::string>();
-  };
-  auto count = [&](const std::string& key) {
-    if (!j.contains(key) || !j[key].is_number_unsigned()) {
-      throw fail(key, "expected a non-negative integer");
-    }
-    return j[key].get<std::size_t>();
-  };
-  // A metric is a number, or null where it is undefined (a constant prediction).
-  auto metric = [&](const char* group, const std::string& key) {
-    if (!j.contains(group) || !j[group].is_object() || !j[group].contains(key)) {
-      throw fail(std::string(group) + "." + key, "missing");
-    }
-    const auto& v = j[group][key];
-    if (v.is_null()) return static_cast<double>(NAN);
-    if (!v.is_number()) throw fail(std::string(group) + "." + key, "expected a number or null");
-    return v.get<double>();
-  };
-  PredictorRecord r;
-  r.path = path;
-  r.suite = string(j, "suite");
-  r.experiment = string(j, "experiment");
-  r.dataset = string(j, "dataset");
-  r.label = string(j, "label");
-  r.test = string(j, "test");
-  r.train_size = count("train_size");
-  r.test_size = count("test_size");
-  r.pool = count("pool");
-  r.kendall_tau = metric("metrics", "kendall_tau");
-  r.spearman = metric("metrics", "spearman");
-  r.pearson = metric("metrics", "pearson");
-  r.precision_at_10 = metric("metrics", "precision_at_10");
-  r.fit_seconds = metric("timing", "fit_seconds");
-  r.predict_seconds_per_arch = metric("timing", "predict_seconds_per_arch");
-  return r;
-}
 
 std::string Cell(const Summary& s) {
   if (s.n == 0) return "–";
@@ -99,7 +34,7 @@ std::string Cell(const Summary& s) {
 ReportFiles WritePredictorReport(const std::string& results_dir, const std::string& out_dir,
                                  const std::vector<std::string>& files) {
   std::vector<PredictorRecord> records;
-  for (const auto& f : files) records.push_back(ReadRecord(f));
+  for (const auto& f : files) records.push_back(ReadPredictorResult(f));
   for (const auto& r : records) {
     if (r.suite != records.front().suite) {
       throw DataError(r.path + ": a run of suite " + Quote(r.suite) + ", but " +

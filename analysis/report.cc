@@ -16,12 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/predictor_report.h"
-#include "analysis/statistics.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "experiments/predictor_suite.h"
-#include "experiments/run_result.h"
+#include "results/predictor_result.h"
+#include "results/run_result.h"
+#include "results/statistics.h"
 
 namespace naskit {
 namespace {

@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "analysis/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "core/rng.h"
@@ -19,6 +18,7 @@
 #include "experiments/yaml_reader.h"
 #include "predictors/features.h"
 #include "predictors/predictor.h"
+#include "results/statistics.h"
 
 namespace naskit {
 namespace {
@@ -273,18 +273,6 @@ PoolSplit SplitPool(std::size_t pool_size, std::uint64_t trial, const std::strin
     split.test.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(test_size));
   }
   return split;
-}
-
-bool IsPredictorSuite(const std::string& path) {
-  // Anything unreadable is left to the suite loader, which says what is wrong with it.
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) return false;
-  try {
-    const YAML::Node root = YAML::LoadFile(path);
-    return root.IsMap() && root["predictors"];
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 PredictorSuite LoadPredictorSuite(const std::string& path,

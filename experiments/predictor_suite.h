@@ -33,11 +33,9 @@
 
 #include "core/options.h"
 #include "experiments/job_runner.h"
+#include "results/predictor_result.h"
 
 namespace naskit {
-
-inline constexpr const char* kPredictorResultFormat = "naskit-predictor-result";
-inline constexpr int kPredictorResultFormatVersion = 1;
 
 using SuitePredictor = SuitePlugin;
 
@@ -62,9 +60,6 @@ struct PredictorSuite {
   std::vector<PredictorExperiment> experiments;
   std::string canonical_yaml;
 };
-
-// Whether `path` is a predictor suite (it has a top-level `predictors:` key).
-bool IsPredictorSuite(const std::string& path);
 
 PredictorSuite LoadPredictorSuite(const std::string& path,
                                   const std::vector<std::string>& overrides = {});

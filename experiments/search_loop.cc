@@ -22,12 +22,9 @@ struct ProposalHash {
   }
 };
 
-// What the loop knows of an (architecture, fidelity) it has submitted.
-struct CacheEntry {
-  std::optional<Completion> done;  // empty while the first evaluation is in flight
-  // Repeats asked while it was in flight, answered when it finishes: charged ones occupy a worker.
-  std::vector<bool> waiting_charged;
-};
+// What the loop knows of an (architecture, fidelity) it has submitted: the position of its
+// completion in Loop::done_, or kInFlight. Small, so that the map stays cheap on the hot path.
+constexpr std::uint32_t kInFlight = 0xFFFFFFFF;
 
 class Loop {
  public:
@@ -36,6 +33,7 @@ class Loop {
       : problem_(problem), budget_(budget), evaluator_(evaluator), strategy_(strategy) {
     trace_.report.resize(problem.reports.size());
     clock_ = budget.start_seconds;
+    if (budget.unit != "seconds") Reserve(static_cast<std::size_t>(std::min(budget.amount, 1e4)));
   }
 
   RunTrace Run() {
@@ -55,6 +53,17 @@ class Loop {
   }
 
  private:
+  void Reserve(std::size_t queries) {
+    trace_.arch.reserve(queries);
+    trace_.fidelity.reserve(queries);
+    trace_.signal.reserve(queries);
+    trace_.seconds.reserve(queries);
+    trace_.incumbent.reserve(queries);
+    for (auto& r : trace_.report) r.reserve(queries);
+    cache_.reserve(queries);
+    done_.reserve(queries);
+  }
+
   bool Exhausted() const {
     return budget_.unit == "seconds" ? clock_ >= budget_.amount
                                      : static_cast<double>(started_) >= budget_.amount;
@@ -80,7 +89,7 @@ class Loop {
   }
 
   void Start(const Proposal& p) {
-    const auto [it, first] = cache_.try_emplace(p);
+    const auto [it, first] = cache_.try_emplace(p, kInFlight);
     if (first) {
       evaluator_.Submit(p);
       ++started_;
@@ -88,24 +97,24 @@ class Loop {
       consecutive_free_ = 0;
       return;
     }
-    CacheEntry& entry = it->second;
+    const bool known = it->second != kInFlight;
     if (!budget_.charge_repeats) {
       ++trace_.free_repeats;
       if (++consecutive_free_ >= kMaxConsecutiveFreeRepeats) trace_.stalled = true;
-      if (entry.done) {
-        Tell(*entry.done);
+      if (known) {
+        Tell(done_[it->second]);
       } else {
-        entry.waiting_charged.push_back(false);
+        waiting_.emplace_back(p, false);
       }
       return;
     }
     consecutive_free_ = 0;
     ++started_;
     ++in_flight_;  // from now: it holds a worker and a query of the budget
-    if (entry.done) {
-      evaluator_.Replay(*entry.done);
+    if (known) {
+      evaluator_.Replay(done_[it->second]);
     } else {
-      entry.waiting_charged.push_back(true);
+      waiting_.emplace_back(p, true);
     }
   }
 
@@ -114,17 +123,20 @@ class Loop {
     clock_ = c.finished_at;
     Record(c);
     Tell(c);
-    CacheEntry& entry = cache_.at(c.proposal);
-    if (entry.done) return;  // a charged repeat's replay
-    entry.done = c;
-    for (const bool charged : entry.waiting_charged) {
-      if (charged) {
+    std::uint32_t& position = cache_.at(c.proposal);
+    if (position != kInFlight) return;  // a charged repeat's replay
+    position = static_cast<std::uint32_t>(done_.size());
+    done_.push_back(c);
+    // Repeats asked while it was in flight, in the order asked: charged ones take their worker now.
+    std::erase_if(waiting_, [&](const std::pair<Proposal, bool>& repeat) {
+      if (repeat.first != c.proposal) return false;
+      if (repeat.second) {
         evaluator_.Replay(c);
       } else {
         Tell(c);
       }
-    }
-    entry.waiting_charged.clear();
+      return true;
+    });
   }
 
   // The signal a strategy is told: the first objective oriented, or the death penalty.
@@ -197,7 +209,10 @@ class Loop {
   Evaluator& evaluator_;
   SearchStrategy& strategy_;
   RunTrace trace_;
-  std::unordered_map<Proposal, CacheEntry, ProposalHash> cache_;
+  std::unordered_map<Proposal, std::uint32_t, ProposalHash> cache_;
+  std::vector<Completion> done_;  // the first completion of every (architecture, fidelity)
+  // Repeats of ones still in flight, with whether each is charged (rare: a short list).
+  std::vector<std::pair<Proposal, bool>> waiting_;
   std::size_t started_ = 0;    // queries counted against the budget
   std::size_t in_flight_ = 0;  // holding a worker: submitted, replayed or waiting to be replayed
   std::size_t consecutive_free_ = 0;

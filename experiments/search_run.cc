@@ -178,6 +178,7 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
     best_reports_.push_back(best);
   }
   if (settings_.surrogate) FitSurrogates();
+  PrepareProblem();
   if (settings_.budget_unit == "seconds") {
     // A surrogate's time models charge the queries (FitSurrogates); a table's times otherwise.
     if (!settings_.surrogate) PrepareCostModels();
@@ -294,20 +295,19 @@ double PreparedSearch::Seconds(std::size_t row, std::size_t fidelity) const {
   return costs_[fidelity]->Seconds(row) * settings_.cost_scale;
 }
 
-SearchProblem ProblemOf(const PreparedSearch& search) {
-  const SearchSettings& s = search.settings();
-  SearchProblem problem;
-  problem.space = &search.space();
-  problem.fidelities = search.fidelities();
-  problem.default_fidelity = search.signal_fidelity();
+void PreparedSearch::PrepareProblem() {
+  const SearchSettings& s = settings_;
+  SearchProblem& problem = problem_;
+  problem.space = &space();
+  problem.fidelities = fidelities_;
+  problem.default_fidelity = signal_column_;
   problem.objectives = {{s.signal_metric, s.signal_device.empty() ? s.dataset : s.signal_device,
                          s.signal_epochs, s.minimize}};
   for (const auto& c : s.constraints) problem.constraints.push_back(c.text);
-  for (const auto& d : search.report_datasets()) {
+  for (const auto& d : report_datasets_) {
     problem.reports.push_back(s.report_metric + " on " + d);
   }
-  problem.infeasible_signal = search.infeasible_signal();
-  return problem;
+  problem.infeasible_signal = infeasible_signal_;
 }
 
 SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSettings& s) {
@@ -358,7 +358,7 @@ SearchBudget BudgetOf(const SearchSettings& s) {
 
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
                     const OptionValues& options, std::uint64_t seed) {
-  return ExecuteRun(ProblemOf(search), search.settings(), &search, strategy_key, options, seed);
+  return ExecuteRun(search.problem(), search.settings(), &search, strategy_key, options, seed);
 }
 
 RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings,
@@ -380,8 +380,12 @@ RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings
   const EvaluatorContext evaluator_context{problem, search, seed, budget.start_seconds};
   const auto evaluator = EvaluatorRegistry::Global().Create(
       settings.evaluator.key, settings.evaluator.options, evaluator_context);
-  const StrategyContext context{warm_space ? *warm_space : *problem.space, problem.fidelities,
-                                problem.default_fidelity, Rng(seed).Derive("strategy")};
+  const StrategyContext context{warm_space ? *warm_space : *problem.space,
+                                problem.fidelities,
+                                problem.default_fidelity,
+                                Rng(seed).Derive("strategy"),
+                                search ? &search->benchmark() : nullptr,
+                                settings.dataset};
   const auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
   return RunSearch(problem, budget, *evaluator, *strategy);
 }

@@ -117,6 +117,9 @@ class PreparedSearch {
   // Null unless the settings name a surrogate.
   const SearchSurrogate* surrogate() const { return surrogate_ ? &*surrogate_ : nullptr; }
   const SearchSettings& settings() const { return settings_; }
+  // The problem as the benchmark answers it: its space (or recorded subspace), the signal's
+  // fidelities, the signal as the one objective, the constraints and the report datasets.
+  const SearchProblem& problem() const { return problem_; }
   const Table& signal() const { return *signal_; }
   std::size_t signal_column() const { return signal_column_; }
   const std::vector<std::string>& report_datasets() const { return report_datasets_; }
@@ -165,15 +168,14 @@ class PreparedSearch {
   std::vector<std::pair<ArchId, double>> warm_start_candidates_;
   std::vector<int> fidelities_;
   std::optional<SearchSurrogate> surrogate_;
+  SearchProblem problem_;
 
   void PrepareCostModels();
   void CheckSurrogateSettings() const;
   void FitSurrogates();
+  void PrepareProblem();
 };
 
-// The problem as the benchmark answers it: its space (or recorded subspace), the signal's
-// fidelities, the signal as the one objective, the constraints and the report datasets.
-SearchProblem ProblemOf(const PreparedSearch& search);
 // The problem of a suite that names a space and no benchmark: the settings' fidelities, the signal
 // as the one objective, the report metric on each report dataset. Throws ConfigError for a setting
 // that needs a benchmark (a warm start, a surrogate, training times).

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "experiments/run_result.h"
+#include "results/run_result.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -271,7 +271,7 @@ std::unique_ptr<SuiteSearch> PrepareSearch(const Suite& suite, const PlannedRun&
     if (benchmark) {
       search->prepared = std::make_unique<PreparedSearch>(*benchmark, SettingsOf(suite, run));
       search->settings = search->prepared->settings();
-      search->problem = ProblemOf(*search->prepared);
+      search->problem = search->prepared->problem();
       search->report_datasets = search->prepared->report_datasets();
     } else {
       search->settings = SettingsOf(suite, run);
@@ -314,7 +314,12 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   // cannot answer this suite fails before any run.
   for (const auto& [key, search] : searches) {
     const SearchProblem& problem = search->problem;
-    StrategyContext context{*problem.space, problem.fidelities, problem.default_fidelity, Rng(0)};
+    const StrategyContext context{*problem.space,
+                                  problem.fidelities,
+                                  problem.default_fidelity,
+                                  Rng(0),
+                                  search->prepared ? &search->prepared->benchmark() : nullptr,
+                                  search->settings.dataset};
     for (const auto& strategy : suite.strategies) {
       StrategyRegistry::Global().Create(strategy.key, strategy.options, context);
     }

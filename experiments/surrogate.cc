@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "core/errors.h"
 #include "core/rng.h"
 #include "predictors/predictor.h"

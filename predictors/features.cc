@@ -61,9 +61,13 @@ FeatureEncoder::FeatureEncoder(const std::string& spec, const PredictorContext& 
     if (!context.benchmark) {
       throw ConfigError(where + " reads a benchmark, and this predictor has none");
     }
+    // zc:NAME reads the dataset's features; zc:DATASET/NAME another dataset's (naskit's proxies
+    // are scored on one minibatch whatever the search dataset, and stored under cifar10).
     const std::string name = token.substr(colon + 1);
-    const std::string path = kind == "zc" ? "features/" + context.dataset + "/" + name
-                                          : "hardware/" + name + "/latency_ms";
+    const std::string path =
+        kind == "zc" ? "features/" +
+                           (name.find('/') == std::string::npos ? context.dataset + "/" : "") + name
+                     : "hardware/" + name + "/latency_ms";
     try {
       tables_.push_back(&context.benchmark->Get(path));
     } catch (const ConfigError& e) {

@@ -5,6 +5,7 @@
 //   params, flops   the parameters and operations of the space's network, counted analytically
 //                   for every architecture (spaces/network_cost.h)
 //   zc:NAME         the benchmark's table features/<dataset>/NAME: a zero-cost score, params, flops
+//   zc:DATASET/NAME another dataset's, e.g. zc:cifar10/naskit_synflow when searching CIFAR-100
 //   latency:DEVICE  the benchmark's table hardware/DEVICE/latency_ms
 // Only features/ and hardware/ tables can be named: a predictor never reads a benchmark's metrics
 // (the search signal or the report metric), so it cannot leak what it is asked to predict.

@@ -18,6 +18,8 @@
 
 namespace naskit {
 
+class TabularBenchmark;
+
 // One evaluation request: an architecture at a fidelity (an index into
 // StrategyContext::fidelities).
 struct Proposal {
@@ -45,6 +47,11 @@ struct StrategyContext {
   std::vector<int> fidelities;
   std::size_t default_fidelity = 0;
   Rng rng;
+  // What a benchmark provides beside its metrics, for guided strategies' predictors to use as
+  // features (`features: [onehot, zc:synflow]`, predictors/features.h): its features/ and
+  // hardware/ tables for `dataset`. Null without a benchmark.
+  const TabularBenchmark* benchmark = nullptr;
+  std::string dataset{};
 };
 
 class SearchStrategy {

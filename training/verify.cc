@@ -10,11 +10,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "experiments/run_result.h"
+#include "results/run_result.h"
 #include "training/bench_build.h"
 
 namespace naskit {
@@ -28,9 +28,10 @@ std::string VerifyIncumbents(VerifyOptions o) {
   if (o.results.empty()) throw ConfigError("verify: missing the results folder");
   if (!fs::is_directory(o.results)) throw ConfigError(o.results + ": results folder not found");
   if (o.out.empty()) o.out = o.results + "/verify";
-  // Incumbents by how many runs chose them; the benchmark from the first result.
+  // Incumbents by how many runs chose them. Every result must promise the same thing (benchmark,
+  // dataset, metric, epochs): a folder of several experiments is refused, not averaged over.
   std::map<std::uint32_t, int> chosen;
-  std::string benchmark_path, dataset, metric;
+  std::string benchmark_path, dataset, metric, first_file;
   int epochs = 0;
   for (const auto& entry : fs::recursive_directory_iterator(o.results)) {
     if (entry.path().extension() != ".json" ||
@@ -38,11 +39,26 @@ std::string VerifyIncumbents(VerifyOptions o) {
       continue;
     const RunResult result = ReadRunResult(entry.path().string());
     if (!result.incumbent_index) continue;  // a run that chose nothing
+    const auto promise = [](const std::string& b, const std::string& d, const std::string& m,
+                            int e) {
+      return fmt::format("{} of {} after {} epochs in {}", m, d, e, b);
+    };
+    const std::string promised =
+        promise(result.benchmark_path, result.dataset, result.report_metric, result.report_epochs);
+    if (first_file.empty()) {
+      first_file = result.path;
+      benchmark_path = result.benchmark_path;
+      dataset = result.dataset;
+      metric = result.report_metric;
+      epochs = result.report_epochs;
+    } else if (promised != promise(benchmark_path, dataset, metric, epochs)) {
+      throw ConfigError(fmt::format(
+          "{}: verify retrains against one benchmark, dataset and metric, but the folder mixes "
+          "{} ({}) and {} ({}): give it one experiment's folder",
+          o.results, promise(benchmark_path, dataset, metric, epochs), first_file, promised,
+          result.path));
+    }
     ++chosen[*result.incumbent_index];
-    benchmark_path = result.benchmark_path;
-    dataset = result.dataset;
-    metric = result.report_metric;
-    epochs = result.report_epochs;
   }
   if (chosen.empty()) throw ConfigError(o.results + ": no run results found");
   const TabularBenchmark benchmark = TabularBenchmark::Open(benchmark_path);

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"

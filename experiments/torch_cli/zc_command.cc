@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "core/names.h"

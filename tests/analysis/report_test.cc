@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "analysis/report.h"
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"

@@ -15,7 +15,7 @@
 #include "benchmarks_data/importer.h"
 #include "core/errors.h"
 #include "experiments/evaluator.h"
-#include "experiments/run_result.h"
+#include "results/run_result.h"
 #include "experiments/suite_runner.h"
 #include "experiments/surrogate.h"
 #include "tests/fixtures.h"

@@ -9,7 +9,7 @@
 #include <set>
 #include "core/errors.h"
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "experiments/catalog.h"
 #include "predictors/features.h"
 #include "predictors/predictor.h"

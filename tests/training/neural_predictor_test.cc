@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "core/rng.h"
 #include "experiments/search_run.h"
 #include "predictors/predictor.h"

@@ -14,7 +14,10 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "benchmarks_data/tabular_benchmark.h"
+#include "experiments/suite_runner.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 
@@ -69,6 +72,28 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
     EXPECT_THAT(r.err, StartsWith("naskit: error: ")) << c.message;
     EXPECT_THAT(r.err, HasSubstr(c.message));
   }
+}
+
+// verify retrains what the runs promised; a folder whose runs promise different things (another
+// dataset, metric or benchmark) is refused with both files named, never judged by the last one
+// read.
+TEST(TorchCliTest, VerifyRefusesAFolderThatMixesPromises) {
+  const std::string dir = testing::TempDir("verify-mixed");
+  const Suite suite = LoadSuite(
+      testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0", "[5]", {"random"}));
+  RunnerOptions options;
+  options.out_dir = dir;
+  options.progress = false;
+  RunSuite(suite, options);
+  const std::string source = dir + "/queries/toy/random/5q/seed-0.json";
+  auto result = nlohmann::json::parse(std::ifstream(source));
+  result["dataset"] = "other";
+  std::ofstream(dir + "/queries/toy/random/5q/seed-1.json") << result.dump();
+  const auto r = testing::RunCli({"verify", dir});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("the folder mixes"));
+  EXPECT_THAT(r.err, HasSubstr("of other after 200 epochs"));
+  EXPECT_THAT(r.err, HasSubstr("of toy after 200 epochs"));
 }
 
 std::string ReadBytes(const std::string& path) {

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "benchmarks_data/csv_table.h"
 #include "core/errors.h"
 #include "predictors/predictor.h"

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 #include "core/rng.h"
 
 namespace naskit {

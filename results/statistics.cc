@@ -1,5 +1,5 @@
 // Rank statistics; see statistics.h.
-#include "analysis/statistics.h"
+#include "results/statistics.h"
 
 #include <algorithm>
 #include <cmath>
