@@ -10,6 +10,13 @@
 namespace naskit {
 
 std::string Constraint::Describe() const {
+  std::string text = Bound();
+  if (names) text += std::string(text.empty() ? "" : ", ") + "path-safe names, each once";
+  if (required) text += std::string(text.empty() ? "" : ", ") + "required";
+  return text;
+}
+
+std::string Constraint::Bound() const {
   if (!plugin_kind.empty()) return "a registered " + plugin_kind + "; its options as KEY.OPTION";
   if (!one_of.empty()) {
     std::string text = "one of ";
@@ -60,7 +67,7 @@ void ParseInto(const std::string&, const std::string& text, std::string& out) { 
 void CheckConstraint(const std::string& where, const std::string& text, double value,
                      const Constraint& c) {
   if ((c.min && value < *c.min) || (c.max && value > *c.max)) {
-    throw ConfigError(where + " must be " + c.Describe() + " (got " + text + ")");
+    throw ConfigError(where + " must be " + c.Bound() + " (got " + text + ")");
   }
 }
 
@@ -70,7 +77,7 @@ void CheckConstraint(const std::string& where, const std::string& text, const st
   for (const auto& allowed : c.one_of) {
     if (allowed == value) return;
   }
-  std::string message = where + " must be " + c.Describe() + " (got " + Quote(text) + ")";
+  std::string message = where + " must be " + c.Bound() + " (got " + Quote(text) + ")";
   if (auto guess = DidYouMean(value, c.one_of); !guess.empty()) {
     message += " (did you mean " + Quote(guess) + "?)";
   }

@@ -54,8 +54,13 @@ struct Constraint {
   // resolved option of the plugin, defaults included, or throws ConfigError.
   std::string plugin_kind;
   std::function<OptionValues(const std::string& key, const OptionValues& options)> resolve_plugin;
+  // Suite keys only (experiments/yaml_reader.h): the key must be given; a string or list of
+  // strings is path-safe names (core/names.h), each listed once.
+  bool required = false;
+  bool names = false;
 
-  std::string Describe() const;  // e.g. ">= 1", "in [0, 1]", "one of a, b"
+  std::string Describe() const;  // e.g. ">= 1", "in [0, 1]", "one of a, b", "required"
+  std::string Bound() const;     // the same without "names" and "required": what a value must be
 };
 inline Constraint AtLeast(double v) {
   Constraint c;
@@ -73,6 +78,14 @@ inline Constraint OneOf(std::vector<std::string> values) {
   c.one_of = std::move(values);
   return c;
 }
+inline Constraint Required(Constraint c = {}) {
+  c.required = true;
+  return c;
+}
+inline Constraint Names(Constraint c = {}) {
+  c.names = true;
+  return c;
+}
 
 struct OptionInfo {
   std::string key;
@@ -88,6 +101,12 @@ template <class T>
 constexpr const char* TypeName() {
   if constexpr (std::is_same_v<T, PluginOptions>)
     return "plugin";
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+    return "list";
+  else if constexpr (std::is_same_v<T, std::vector<double>>)
+    return "reals";
+  else if constexpr (std::is_same_v<T, std::vector<int>>)
+    return "ints";
   else if constexpr (std::is_same_v<T, bool>)
     return "bool";
   else if constexpr (std::is_integral_v<T>)
@@ -108,6 +127,12 @@ requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) std::string FormatVa
 }
 inline std::string FormatValue(float v) { return FormatValue(static_cast<double>(v)); }
 inline std::string FormatValue(const PluginOptions& v) { return v.key; }
+template <class T>
+std::string FormatValue(const std::vector<T>& v) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + FormatValue(v[i]);
+  return text + "]";
+}
 
 // Parse `text` as the option's type and check the constraint; throws ConfigError naming `where`.
 void ParseInto(const std::string& where, const std::string& text, bool& out);
@@ -138,9 +163,38 @@ class SchemaVisitor {
  public:
   template <class T>
   void operator()(const char* key, T& field, const char* help, const Constraint& c = {}) {
-    infos.push_back({key, TypeName<T>(), FormatValue(field), help, c.Describe()});
+    if constexpr (requires(SchemaVisitor & v) { field.Visit(v); }) {
+      // A group lists its own options under "key.", after a line for the group itself.
+      infos.push_back({prefix + key, "group", "", help, c.Describe()});
+      SchemaVisitor inner;
+      inner.prefix = prefix + key + ".";
+      field.Visit(inner);
+      infos.insert(infos.end(), inner.infos.begin(), inner.infos.end());
+    } else {
+      infos.push_back({prefix + key, TypeName<T>(), FormatValue(field), help, c.Describe()});
+    }
+  }
+  // An optional group: described like the group, absent unless given.
+  template <class T>
+  void operator()(const char* key, std::optional<T>& /*field*/, const char* help,
+                  const Constraint& c = {}) {
+    T value{};
+    const std::size_t group = infos.size();
+    (*this)(key, value, help, c);
+    infos[group].default_value = "none";
   }
   std::vector<OptionInfo> infos;
+  std::string prefix;
+};
+
+class KeyVisitor {
+ public:
+  template <class T>
+  void operator()(const char* key, T& /*field*/, const char* /*help*/,
+                  const Constraint& /*c*/ = {}) {
+    keys.push_back(key);
+  }
+  std::vector<std::string> keys;
 };
 
 class AssignVisitor {
@@ -205,6 +259,15 @@ std::vector<OptionInfo> DescribeOptions() {
   internal::SchemaVisitor v;
   options.Visit(v);
   return v.infos;
+}
+
+// The keys an option struct declares at its top level (a group's own keys not included).
+template <class Options>
+std::vector<std::string> DeclaredKeys() {
+  internal::KeyVisitor v;
+  Options options{};
+  options.Visit(v);
+  return v.keys;
 }
 
 // Options from text values; unknown keys and out-of-bound values throw ConfigError naming `owner`

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/options.h"
+#include "experiments/evaluator.h"
 #include "experiments/search_run.h"
 
 namespace naskit {
@@ -36,12 +37,68 @@ inline constexpr double kMaxRunsPerSuite = 2'000'000;
 
 using SuiteStrategy = SuitePlugin;
 
+// One experiment of a suite. Every key is declared once, in Visit(): the suite reader reads them
+// with it and `naskit describe experiment` lists them.
 struct SuiteExperiment {
   std::string name;
   std::vector<std::string> datasets;
   std::vector<double> budgets;
   SearchSettings settings;  // dataset and budget are filled per run
+  // Keys whose text the reader turns into settings (signal_random_seed, minimize, constraints).
+  std::string signal_seed = "mean";
+  std::string direction = "maximize";
+  std::vector<std::string> constraints;
+
+  template <class V>
+  void Visit(V& v) {
+    SearchSettings& s = settings;
+    v("name", name, "unique; part of each run's key", Required(Names()));
+    v("datasets", datasets, "the datasets searched, one set of runs each", Required(Names()));
+    v("signal_metric", s.signal_metric, "what strategies are told: a metric of the dataset");
+    v("signal_epochs", s.signal_epochs,
+      "the signal's training length (-1: the metric's only recorded one; 0: its last)",
+      InRange(0, 1e6));
+    v("report_metric", s.report_metric,
+      "what the run records for the incumbent, held out from strategies");
+    v("report_epochs", s.report_epochs, "the report metric's training length, as signal_epochs",
+      InRange(0, 1e6));
+    v("report_datasets", s.report_datasets,
+      "datasets the incumbent is reported on (default: the searched one)", Names());
+    v("budget_unit", s.budget_unit, "queries, or seconds of (simulated) training",
+      OneOf({"queries", "seconds"}));
+    v("budgets", budgets, "one or more budgets, in budget_unit", Required(InRange(1, 1e12)));
+    v("cost_scale", s.cost_scale, "factor on recorded training seconds", InRange(1e-6, 1e6));
+    v("cost_dataset", s.cost_dataset, "whose training times are charged (default: the searched)",
+      Names());
+    v("charge_repeats", s.charge_repeats,
+      "a repeated (architecture, fidelity) costs and counts again (its values come from the "
+      "cache)");
+    v("signal_seed", signal_seed,
+      "per-seed tables: mean over seeds, or one recorded seed drawn per query",
+      OneOf({"mean", "random"}));
+    v("workers", s.workers, "evaluations in flight at once", InRange(1, 1024));
+    v("signal_device", s.signal_device,
+      "read the signal from hardware/<device>/<signal_metric> instead of a dataset", Names());
+    v("report_device", s.report_device, "the same for the report", Names());
+    v("direction", direction, "of the signal", OneOf({"maximize", "minimize"}));
+    v("constraints", constraints,
+      "bounds the incumbent satisfies: '<metric> on <device or dataset> <= <number>' (or >=)");
+    v("warm_start", s.warm_start,
+      "start from the best of a zero-cost proxy's picks (Abdelfattah et al., ICLR 2021)");
+    v("surrogate", s.surrogate,
+      "a predictor fitted on the recorded architectures answers every query (a predictor key, or "
+      "a map of these keys)");
+    v("evaluator", s.evaluator,
+      "what answers the queries: the benchmark's (tabular, or surrogate when one is fitted) by "
+      "default",
+      PluginOf<EvaluatorRegistry>());
+    v("fidelities", s.fidelities,
+      "without a benchmark: the epoch counts strategies may ask for, ascending", InRange(0, 1e6));
+  }
 };
+
+// Every key of a suite experiment, for `naskit describe experiment`.
+std::vector<OptionInfo> DescribeExperimentKeys();
 
 struct Suite {
   std::string path;

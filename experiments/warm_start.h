@@ -39,6 +39,16 @@ struct WarmStartSettings {
   int pool = 1000;
   int top = 10;
   double seconds_per_score = 0;
+
+  template <class V>
+  void Visit(V& v) {
+    v("proxy", proxy, "the score that ranks the pool, higher first: zc:NAME, params or flops",
+      Required());
+    v("pool", pool, "random architectures scored", InRange(1, 1e8));
+    v("top", top, "the best of them, the strategy's first samples", InRange(1, 1e6));
+    v("seconds_per_score", seconds_per_score,
+      "simulated seconds charged per score (seconds budgets only)", InRange(0, 1e9));
+  }
 };
 
 // The architectures of `domain` (those the search may propose) that `benchmark` holds a finite

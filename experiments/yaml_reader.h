@@ -5,9 +5,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -226,6 +228,157 @@ class YamlReader {
 
  private:
   std::string path_;
+};
+
+// Reads the keys a struct declares in its Visit() from a YAML map, with the reader's messages
+// (file, line, key, value): the one declaration that `naskit describe` lists (core/options.h).
+// Scalars are checked against their Constraint; a list may be written as a single value; a group (a
+// field with its own Visit) is a nested map; an optional group is absent unless given, and a single
+// value for it sets its first option (`surrogate: gp`); a PluginOptions field is `KEY` or
+// `{name: KEY, ...its options}`. Reject unknown keys first, with DeclaredKeys<T>().
+class YamlVisitor {
+ public:
+  // `where` names the map in messages ("experiments[]"); `prefix` is put before its keys' names
+  // ("warm_start.").
+  YamlVisitor(const YamlReader& reader, const YAML::Node& map, std::string where,
+              std::string prefix = {})
+      : reader_(reader), map_(map), where_(std::move(where)), prefix_(std::move(prefix)) {}
+
+  template <class T>
+  void operator()(const char* key, T& field, const char* /*help*/, const Constraint& c = {}) {
+    const YAML::Node node = map_[key];
+    const std::string name = prefix_ + key;
+    if (!node) {
+      if (c.required) reader_.Fail(map_, where_, "missing required key " + Quote(key));
+      return;
+    }
+    Read(node, name, field, c);
+  }
+
+  template <class T>
+  void operator()(const char* key, std::optional<T>& field, const char* help,
+                  const Constraint& c = {}) {
+    const YAML::Node node = map_[key];
+    if (!node) return;
+    T value{};
+    const std::string name = prefix_ + key;
+    if (node.IsScalar()) {
+      // A single value sets the group's first option.
+      internal::SchemaVisitor schema;
+      value.Visit(schema);
+      OptionValues values{{schema.infos.front().key, reader_.Scalar(node, name)}};
+      value = Parse<T>(node, name, values);
+    } else if (node.IsMap()) {
+      OptionValues values;
+      reader_.FlattenOptions(node, "", values);
+      value = Parse<T>(node, name, values);
+    } else {
+      reader_.Fail(node, name, std::string("expected a value or a map: ") + help);
+    }
+    (void)c;
+    field = std::move(value);
+  }
+
+ private:
+  template <class T>
+  T Parse(const YAML::Node& node, const std::string& name, const OptionValues& values) const {
+    try {
+      return ParseOptions<T>(name, values);
+    } catch (const ConfigError& error) {
+      reader_.Fail(node, name, error.what());
+    }
+  }
+
+  // "budget_unit" -> "budget unit", for messages about its values.
+  static std::string Words(std::string key) {
+    std::replace(key.begin(), key.end(), '_', ' ');
+    return key.substr(key.rfind('.') + 1);
+  }
+
+  void Read(const YAML::Node& node, const std::string& name, std::string& field,
+            const Constraint& c) const {
+    field = c.names ? reader_.Name(node, name) : reader_.Scalar(node, name);
+    if (!c.one_of.empty() && std::find(c.one_of.begin(), c.one_of.end(), field) == c.one_of.end()) {
+      reader_.Fail(node, name, UnknownNameMessage(Words(name), field, c.one_of));
+    }
+  }
+  void Read(const YAML::Node& node, const std::string& name, int& field,
+            const Constraint& c) const {
+    field = reader_.Integer(node, name, static_cast<int>(c.min.value_or(-1e9)),
+                            static_cast<int>(c.max.value_or(1e9)));
+  }
+  void Read(const YAML::Node& node, const std::string& name, std::size_t& field,
+            const Constraint& c) const {
+    field = static_cast<std::size_t>(reader_.Integer(
+        node, name, static_cast<int>(c.min.value_or(0)), static_cast<int>(c.max.value_or(1e9))));
+  }
+  void Read(const YAML::Node& node, const std::string& name, double& field,
+            const Constraint& c) const {
+    field = reader_.Number(node, name, c.min.value_or(-1e300), c.max.value_or(1e300));
+  }
+  void Read(const YAML::Node& node, const std::string& name, bool& field,
+            const Constraint& /*c*/) const {
+    const std::string text = reader_.Scalar(node, name);
+    if (text != "true" && text != "false") {
+      reader_.Fail(node, name, "expected true or false (got " + Quote(text) + ")");
+    }
+    field = text == "true";
+  }
+  void Read(const YAML::Node& node, const std::string& name, std::vector<std::string>& field,
+            const Constraint& c) const {
+    field = c.names ? reader_.NameList(node, name) : reader_.StringList(node, name);
+  }
+  // Numbers, each once.
+  template <class T>
+  void Read(const YAML::Node& node, const std::string& name, std::vector<T>& field,
+            const Constraint& c) const {
+    if (!node.IsScalar() && (!node.IsSequence() || node.size() == 0)) {
+      reader_.Fail(node, name, "expected a number or a non-empty list of them");
+    }
+    field.clear();
+    for (const auto& item : node.IsScalar() ? std::vector<YAML::Node>{node}
+                                            : std::vector<YAML::Node>(node.begin(), node.end())) {
+      T value{};
+      Read(item, name, value, c);
+      if (std::find(field.begin(), field.end(), value) != field.end()) {
+        reader_.Fail(item, name, "lists " + reader_.Scalar(item, name) + " twice");
+      }
+      field.push_back(value);
+    }
+  }
+  void Read(const YAML::Node& node, const std::string& name, PluginOptions& field,
+            const Constraint& c) const {
+    field.options.clear();
+    if (node.IsScalar()) {
+      field.key = reader_.Scalar(node, name);
+    } else if (node.IsMap() && node["name"]) {
+      reader_.FlattenOptions(node, "", field.options);
+      field.key = field.options.at("name");
+      field.options.erase("name");
+    } else {
+      reader_.Fail(node, name, "expected a key or a map {name: KEY, ...its options}");
+    }
+    try {
+      c.resolve_plugin(field.key, field.options);
+    } catch (const ConfigError& error) {
+      reader_.Fail(node, name, error.what());
+    }
+  }
+  // A group: a nested map of the keys its Visit declares.
+  template <class T>
+  requires requires(T t, YamlVisitor& v) { t.Visit(v); }
+  void Read(const YAML::Node& node, const std::string& name, T& field,
+            const Constraint& /*c*/) const {
+    if (!node.IsMap()) reader_.Fail(node, name, "expected a map of its keys");
+    reader_.RejectUnknownKeys(node, name, DeclaredKeys<T>());
+    YamlVisitor inner(reader_, node, name, name + ".");
+    field.Visit(inner);
+  }
+
+  const YamlReader& reader_;
+  const YAML::Node& map_;
+  std::string where_;
+  std::string prefix_;
 };
 
 // The YAML of the suite file `path` with `overrides` ("dotted.key=value", the value in YAML

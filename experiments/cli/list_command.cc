@@ -3,13 +3,14 @@
 
 #include "experiments/catalog.h"
 #include "experiments/cli/cli_util.h"
+#include "experiments/suite.h"
 
 namespace naskit::cli {
 
 int ListCommand(const Args& args) {
   po::options_description options("list options");
   options.add_options()("kind", po::value<std::string>(),
-                        "spaces, strategies, predictors or importers (default: all)");
+                        "spaces, strategies, predictors, importers or evaluators (default: all)");
   po::positional_options_description positional;
   positional.add("kind", 1);
   auto vm = Parse(args, "list [KIND]", options, positional);
@@ -27,15 +28,33 @@ int ListCommand(const Args& args) {
   return 0;
 }
 
+namespace {
+
+void PrintOptions(const std::vector<OptionInfo>& options) {
+  for (const auto& o : options) {
+    fmt::print("  {:<30} {:<7} default {:<10} {}{}\n", o.key, o.type, o.default_value, o.help,
+               o.constraint.empty() ? "" : " (" + o.constraint + ")");
+  }
+}
+
+}  // namespace
+
 int DescribeCommand(const Args& args) {
   po::options_description options("describe options");
   options.add_options()("kind", po::value<std::string>()->required(),
-                        "space, strategy, predictor or importer")(
-      "key", po::value<std::string>()->required(), "registry key");
+                        "space, strategy, predictor, importer, evaluator, or experiment (the "
+                        "keys of a suite experiment)")("key", po::value<std::string>(),
+                                                       "registry key");
   po::positional_options_description positional;
   positional.add("kind", 1).add("key", 1);
-  auto vm = Parse(args, "describe KIND KEY", options, positional);
+  auto vm = Parse(args, "describe KIND KEY | describe experiment", options, positional);
   if (!vm) return 0;
+  if ((*vm)["kind"].as<std::string>() == "experiment") {
+    fmt::print("suite experiment keys (experiments/README.md):\n");
+    PrintOptions(DescribeExperimentKeys());
+    return 0;
+  }
+  if (!vm->count("key")) throw ConfigError("describe KIND KEY: missing the KEY (naskit list KIND)");
   const CatalogKind kind = FindKind((*vm)["kind"].as<std::string>());
   const CatalogEntry& entry = FindEntry(kind, (*vm)["key"].as<std::string>());
   fmt::print("{} {}: {}\n", kind.singular, entry.key, entry.summary);
@@ -44,10 +63,7 @@ int DescribeCommand(const Args& args) {
     return 0;
   }
   fmt::print("options:\n");
-  for (const auto& o : entry.options) {
-    fmt::print("  {:<22} {:<7} default {:<10} {}{}\n", o.key, o.type, o.default_value, o.help,
-               o.constraint.empty() ? "" : " (" + o.constraint + ")");
-  }
+  PrintOptions(entry.options);
   return 0;
 }
 

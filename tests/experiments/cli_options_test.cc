@@ -33,7 +33,7 @@ TEST(CliOptionsTest, ListAndDescribe) {
   ExpectAll({
       {{"list", "bogus"}, 2, "unknown kind \"bogus\""},
       {{"list", "--kind"}, 2, "--kind"},
-      {{"describe", "strategy"}, 2, "'--key' is required"},
+      {{"describe", "strategy"}, 2, "describe KIND KEY: missing the KEY"},
       {{"describe", "strategies", "rando"}, 2, "did you mean \"random\""},
       {{"describe", "predictor", "snipp"}, 2, "did you mean \"snip\""},
   });

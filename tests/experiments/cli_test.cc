@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "experiments/suite.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -37,6 +38,23 @@ TEST(CliTest, ListAndDescribeShowTheRegistries) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("unknown space \"nb210\"; known: "));
   EXPECT_THAT(bad.err, HasSubstr("nb201"));
+}
+
+// Every key a suite experiment accepts is listed by `naskit describe experiment`, group keys under
+// their group's name, from the one declaration the reader uses.
+TEST(CliTest, DescribeExperimentListsEveryKeyTheReaderAccepts) {
+  const auto described = RunCli({"describe", "experiment"});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  std::vector<std::string> keys = DeclaredKeys<SuiteExperiment>();
+  for (const auto& key : DeclaredKeys<WarmStartSettings>()) keys.push_back("warm_start." + key);
+  for (const auto& key : DeclaredKeys<SurrogateSettings>()) keys.push_back("surrogate." + key);
+  EXPECT_GE(keys.size(), 28u);
+  for (const auto& key : keys) EXPECT_THAT(described.out, HasSubstr("\n  " + key + " ")) << key;
+  const auto evaluators = RunCli({"list", "evaluators"});
+  EXPECT_THAT(evaluators.out, HasSubstr("  tabular "));
+  EXPECT_THAT(evaluators.out, HasSubstr("  surrogate "));
+  EXPECT_EQ(RunCli({"describe", "evaluator", "tabular"}).exit_code, 0);
+  EXPECT_EQ(RunCli({"describe", "strategy"}).exit_code, 2);  // a registry kind needs its KEY
 }
 
 TEST(CliTest, QueryPrintsThePublishedAccuracy) {
