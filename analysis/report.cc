@@ -123,38 +123,27 @@ std::string Slug(const std::string& text) {
   return out;
 }
 
-ReportFiles WriteReport(const std::string& results_dir, const std::string& out_dir) {
-  if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
-  const fs::path report_root = fs::weakly_canonical(out_dir);
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(results_dir)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
-    const auto canonical = fs::weakly_canonical(entry.path());
-    if (canonical.string().starts_with(report_root.string() + "/")) continue;
-    files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty())
-    throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
-  if (fs::exists(results_dir + "/suite.yaml") && IsPredictorSuite(results_dir + "/suite.yaml")) {
-    return WritePredictorReport(results_dir, out_dir, files);
-  }
-  std::vector<RunRecord> records;
-  for (const auto& f : files) records.push_back(ReadRunResult(f));
+namespace {
 
-  // Strategy and experiment order: as the suite lists them, else as first seen.
-  std::vector<std::string> label_order, experiment_order;
-  std::string suite_name = fs::path(results_dir).filename().string();
+// The order of strategies and experiments: as the suite lists them, else as first seen.
+struct SuiteOrder {
+  std::string suite_name;
+  std::vector<std::string> labels, experiments;
+};
+
+SuiteOrder ReadSuiteOrder(const std::string& results_dir, const std::vector<RunRecord>& records) {
+  SuiteOrder order;
+  order.suite_name = fs::path(results_dir).filename().string();
   if (fs::exists(results_dir + "/suite.yaml")) {
     try {
       const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
-      if (suite["name"]) suite_name = suite["name"].as<std::string>();
+      if (suite["name"]) order.suite_name = suite["name"].as<std::string>();
       for (const auto& s : suite["strategies"]) {
-        label_order.push_back(s["label"] ? s["label"].as<std::string>()
-                                         : s["strategy"].as<std::string>());
+        order.labels.push_back(s["label"] ? s["label"].as<std::string>()
+                                          : s["strategy"].as<std::string>());
       }
       for (const auto& e : suite["experiments"])
-        experiment_order.push_back(e["name"].as<std::string>());
+        order.experiments.push_back(e["name"].as<std::string>());
     } catch (const YAML::Exception& e) {
       throw DataError(results_dir + "/suite.yaml: not the suite file `naskit run` writes (" +
                       e.msg + ")");
@@ -169,22 +158,34 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     }
   }
   for (const auto& r : records) {
-    if (std::find(label_order.begin(), label_order.end(), r.label) == label_order.end())
-      label_order.push_back(r.label);
-    if (std::find(experiment_order.begin(), experiment_order.end(), r.experiment) ==
-        experiment_order.end()) {
-      experiment_order.push_back(r.experiment);
+    if (std::find(order.labels.begin(), order.labels.end(), r.label) == order.labels.end())
+      order.labels.push_back(r.label);
+    if (std::find(order.experiments.begin(), order.experiments.end(), r.experiment) ==
+        order.experiments.end()) {
+      order.experiments.push_back(r.experiment);
     }
   }
+  return order;
+}
 
-  // Groups: experiment / search dataset / budget → strategy → runs, in first-seen order.
-  struct Group {
-    std::string experiment, dataset, unit, report_metric;
-    double budget;
-    int report_epochs;
-    std::vector<std::string> report_datasets;
-    std::map<std::string, std::vector<const RunRecord*>> runs;
-  };
+// The runs averaged together: one experiment, search dataset and budget; by strategy.
+struct Group {
+  std::string experiment, dataset, unit, report_metric;
+  double budget;
+  int report_epochs;
+  std::vector<std::string> report_datasets;
+  std::map<std::string, std::vector<const RunRecord*>> runs;
+
+  // Regret is measured against the best report value in the benchmark, which each result records.
+  double Optimum(std::size_t d) const { return runs.begin()->second.front()->best[d]; }
+  // Regret is best - value when maximising, value - best when minimising.
+  double Sign() const { return runs.begin()->second.front()->minimize ? -1.0 : 1.0; }
+};
+
+// Groups in the suite's experiment order, then by budget; throws DataError for runs of one group
+// that report different things.
+std::vector<Group> GroupRuns(const std::vector<RunRecord>& records,
+                             const std::vector<std::string>& experiment_order) {
   std::vector<Group> groups;
   for (const auto& r : records) {
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
@@ -226,41 +227,17 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     return std::make_pair(position(a.experiment), a.budget) <
            std::make_pair(position(b.experiment), b.budget);
   });
+  return groups;
+}
 
-  // Regret is measured against the best report value in the benchmark, which each result records.
-  auto optimum = [](const Group& g, std::size_t d) {
-    return g.runs.begin()->second.front()->best[d];
-  };
-  // Regret is best - value when maximising, value - best when minimising.
-  auto sign = [](const Group& g) { return g.runs.begin()->second.front()->minimize ? -1.0 : 1.0; };
+// The report of a search suite, built group by group: summary.md, the CSVs and the figures.
+class SearchReport {
+ public:
+  explicit SearchReport(std::string out_dir) : out_dir_(std::move(out_dir)) {}
 
-  fs::create_directories(out_dir + "/plots");
-  RemoveStaleTemporaries(out_dir);  // left by a report killed while writing
-  ReportFiles out;
-  std::string md = fmt::format(
-      "# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "
-      "metric (the incumbent is chosen by the search signal only): mean ± std over "
-      "seeds, [95% confidence interval], n runs.\n",
-      suite_name, records.size(), results_dir);
-  std::string summary_csv =
-      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,metric,epochs,n,mean,"
-      "std,ci95_low,ci95_high,optimum,regret_mean\n";
-  std::string regret_csv =
-      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,checkpoint,n,regret_"
-      "mean,regret_std,regret_ci95_low,regret_ci95_high\n";
-  std::string curves_csv =
-      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,x,n,mean,ci95_low,ci95_"
-      "high,regret_mean\n";
-
-  // Rank bookkeeping: (experiment, budget) → strategy → ranks over (search dataset × report
-  // dataset).
-  std::map<std::string, std::map<std::string, std::vector<double>>> ranks;
-
-  for (const auto& g : groups) {
-    std::vector<std::string> labels;
-    for (const auto& l : label_order) {
-      if (g.runs.contains(l)) labels.push_back(l);
-    }
+  // The final values of every strategy of `g` on each report dataset, their timings, and their
+  // ranks (for the rank table).
+  void FinalValues(const Group& g, const std::vector<std::string>& labels) {
     md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset,
                       BudgetLabel(g.budget, g.unit));
     if (const auto& first = *g.runs.begin()->second.front(); !first.surrogate.empty()) {
@@ -280,15 +257,15 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
         std::vector<double> finals;
         for (const auto* r : runs) finals.push_back(r->FinalReport(d));
         const Stats s = Summarise(finals);
-        const double best = optimum(g, d);
+        const double best = g.Optimum(d);
         means[d].push_back(s.mean);
         md += fmt::format(" {:.2f} ± {:.2f} [{:.2f}, {:.2f}] |", s.mean, s.std,
                           s.mean - s.half_width, s.mean + s.half_width);
-        summary_csv +=
+        summary_csv_ +=
             fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n",
                         g.experiment, g.dataset, g.budget, g.unit, label, g.report_datasets[d],
                         g.report_metric, g.report_epochs, s.n, s.mean, s.std, s.mean - s.half_width,
-                        s.mean + s.half_width, best, sign(g) * (best - s.mean));
+                        s.mean + s.half_width, best, g.Sign() * (best - s.mean));
       }
       md += "\n";
     }
@@ -299,114 +276,191 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       for (std::size_t i = 0; i < labels.size(); ++i) {
         double better = 0, equal = 0;
         for (std::size_t k = 0; k < labels.size(); ++k) {
-          better += sign(g) * means[d][k] > sign(g) * means[d][i];
+          better += g.Sign() * means[d][k] > g.Sign() * means[d][i];
           equal += k != i && means[d][k] == means[d][i];
         }
-        ranks[fmt::format("{} · budget {}", g.experiment, BudgetLabel(g.budget, g.unit))][labels[i]]
-            .push_back(1 + better + equal / 2);
+        ranks_[fmt::format("{} · budget {}", g.experiment, BudgetLabel(g.budget, g.unit))]
+              [labels[i]]
+                  .push_back(1 + better + equal / 2);
       }
     }
+  }
 
-    // Regret at checkpoints, for every report dataset. Where the optimum is unknown (a surrogate
-    // answering for a whole space), the incumbent's value itself.
+  // Regret at checkpoints on report dataset `d`. Where the optimum is unknown (a surrogate
+  // answering for a whole space), the incumbent's value itself.
+  void RegretTable(const Group& g, std::size_t d, const std::vector<std::string>& labels) {
     const auto checkpoints = Checkpoints(g.budget, g.unit);
-    for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
-      const double best = optimum(g, d);
-      const bool known = !std::isnan(best);
-      auto shown = [&](double value) { return known ? sign(g) * (best - value) : value; };
-      if (known) {
-        md +=
-            fmt::format("\nRegret on {} ({}) after {}:\n\n| strategy |", g.report_datasets[d],
-                        sign(g) > 0 ? fmt::format("best in benchmark {:.2f} minus incumbent", best)
-                                    : fmt::format("incumbent minus best in benchmark {:.2f}", best),
-                        g.unit);
-      } else {
-        md += fmt::format(
-            "\nIncumbent's {} on {} after {} (the optimum of the space is not known, so no "
-            "regret):\n\n| strategy |",
-            g.report_metric, g.report_datasets[d], g.unit);
+    const double best = g.Optimum(d);
+    const bool known = !std::isnan(best);
+    if (known) {
+      md +=
+          fmt::format("\nRegret on {} ({}) after {}:\n\n| strategy |", g.report_datasets[d],
+                      g.Sign() > 0 ? fmt::format("best in benchmark {:.2f} minus incumbent", best)
+                                   : fmt::format("incumbent minus best in benchmark {:.2f}", best),
+                      g.unit);
+    } else {
+      md += fmt::format(
+          "\nIncumbent's {} on {} after {} (the optimum of the space is not known, so no "
+          "regret):\n\n| strategy |",
+          g.report_metric, g.report_datasets[d], g.unit);
+    }
+    for (double c : checkpoints) md += fmt::format(" {:g} |", c);
+    md += "\n|---|";
+    for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
+    md += "\n";
+    for (const auto& label : labels) {
+      md += "| " + label + " |";
+      for (double c : checkpoints) {
+        std::vector<double> values;
+        for (const auto* r : g.runs.at(label)) values.push_back(Shown(g, d, ValueAt(*r, d, c)));
+        const Stats s = Summarise(values);
+        md += fmt::format(" {:.2f} |", s.mean);
+        if (!known) continue;
+        regret_csv_ +=
+            fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
+                        g.dataset, g.budget, g.unit, label, g.report_datasets[d], c, s.n, s.mean,
+                        s.std, s.mean - s.half_width, s.mean + s.half_width);
       }
-      for (double c : checkpoints) md += fmt::format(" {:g} |", c);
-      md += "\n|---|";
-      for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
       md += "\n";
-      for (const auto& label : labels) {
-        md += "| " + label + " |";
-        for (double c : checkpoints) {
-          std::vector<double> values;
-          for (const auto* r : g.runs.at(label)) values.push_back(shown(ValueAt(*r, d, c)));
-          const Stats s = Summarise(values);
-          md += fmt::format(" {:.2f} |", s.mean);
-          if (!known) continue;
-          regret_csv +=
-              fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
-                          g.dataset, g.budget, g.unit, label, g.report_datasets[d], c, s.n, s.mean,
-                          s.std, s.mean - s.half_width, s.mean + s.half_width);
-        }
-        md += "\n";
-      }
-
-      // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale
-      // (or the incumbent's mean value where the optimum is unknown).
-      PlotSpec plot;
-      plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset,
-                               known ? "regret" : "incumbent", g.report_datasets[d]);
-      plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
-      plot.y_label = known ? fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
-                                         g.report_epochs, best)
-                           : fmt::format("{} @{} epochs", g.report_metric, g.report_epochs);
-      plot.log_y = known;
-      for (const auto& label : labels) {
-        PlotSeries series{label, {}, {}, {}, {}};
-        for (double x : Grid(g.budget, g.unit)) {
-          std::vector<double> values;
-          for (const auto* r : g.runs.at(label)) values.push_back(ValueAt(*r, d, x));
-          const Stats s = Summarise(values);
-          series.x.push_back(x);
-          const double regret = sign(g) * (best - s.mean);
-          series.mean.push_back(shown(s.mean));
-          series.low.push_back(shown(s.mean) - s.half_width);
-          series.high.push_back(shown(s.mean) + s.half_width);
-          curves_csv +=
-              fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
-                          g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
-                          s.mean - s.half_width, s.mean + s.half_width, regret);
-        }
-        plot.series.push_back(std::move(series));
-      }
-      const std::string plot_path =
-          fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir, Slug(g.experiment), Slug(g.dataset),
-                      Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")),
-                      Slug(g.report_datasets[d]));
-      WriteFileAtomically(plot_path, RenderSvg(plot));
-      out.paths.push_back(plot_path);
-      md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir).string());
     }
   }
 
-  md += "\n## Average rank of the final mean (1 = best) across datasets\n";
-  for (const auto& [scope, by_label] : ranks) {
-    md += fmt::format("\n{}:\n\n| strategy | average rank | columns |\n|---|---|---|\n", scope);
-    for (const auto& label : label_order) {
-      if (!by_label.contains(label)) continue;
-      const auto& r = by_label.at(label);
-      double total = 0;
-      for (double x : r) total += x;
-      md += fmt::format("| {} | {:.2f} | {} |\n", label, total / static_cast<double>(r.size()),
-                        r.size());
+  // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale
+  // (or the incumbent's mean value where the optimum is unknown).
+  void Figure(const Group& g, std::size_t d, const std::vector<std::string>& labels) {
+    const double best = g.Optimum(d);
+    const bool known = !std::isnan(best);
+    PlotSpec plot;
+    plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset,
+                             known ? "regret" : "incumbent", g.report_datasets[d]);
+    plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
+    plot.y_label = known ? fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
+                                       g.report_epochs, best)
+                         : fmt::format("{} @{} epochs", g.report_metric, g.report_epochs);
+    plot.log_y = known;
+    for (const auto& label : labels) {
+      PlotSeries series{label, {}, {}, {}, {}};
+      for (double x : Grid(g.budget, g.unit)) {
+        std::vector<double> values;
+        for (const auto* r : g.runs.at(label)) values.push_back(ValueAt(*r, d, x));
+        const Stats s = Summarise(values);
+        series.x.push_back(x);
+        const double regret = g.Sign() * (best - s.mean);
+        series.mean.push_back(Shown(g, d, s.mean));
+        series.low.push_back(Shown(g, d, s.mean) - s.half_width);
+        series.high.push_back(Shown(g, d, s.mean) + s.half_width);
+        curves_csv_ +=
+            fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
+                        g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
+                        s.mean - s.half_width, s.mean + s.half_width, regret);
+      }
+      plot.series.push_back(std::move(series));
+    }
+    const std::string plot_path =
+        fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
+                    Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")),
+                    Slug(g.report_datasets[d]));
+    WriteFileAtomically(plot_path, RenderSvg(plot));
+    out_.paths.push_back(plot_path);
+    md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
+  }
+
+  void RankTable(const std::vector<std::string>& label_order) {
+    md += "\n## Average rank of the final mean (1 = best) across datasets\n";
+    for (const auto& [scope, by_label] : ranks_) {
+      md += fmt::format("\n{}:\n\n| strategy | average rank | columns |\n|---|---|---|\n", scope);
+      for (const auto& label : label_order) {
+        if (!by_label.contains(label)) continue;
+        const auto& r = by_label.at(label);
+        double total = 0;
+        for (double x : r) total += x;
+        md += fmt::format("| {} | {:.2f} | {} |\n", label, total / static_cast<double>(r.size()),
+                          r.size());
+      }
     }
   }
 
-  for (const auto& [name, content] :
-       std::vector<std::pair<std::string, std::string>>{{"summary.md", md},
-                                                        {"summary.csv", summary_csv},
-                                                        {"regret.csv", regret_csv},
-                                                        {"curves.csv", curves_csv}}) {
-    WriteFileAtomically(out_dir + "/" + name, content);
-    out.paths.push_back(out_dir + "/" + name);
+  ReportFiles Write() {
+    for (const auto& [name, content] :
+         std::vector<std::pair<std::string, std::string>>{{"summary.md", md},
+                                                          {"summary.csv", summary_csv_},
+                                                          {"regret.csv", regret_csv_},
+                                                          {"curves.csv", curves_csv_}}) {
+      WriteFileAtomically(out_dir_ + "/" + name, content);
+      out_.paths.push_back(out_dir_ + "/" + name);
+    }
+    out_.summary_markdown = md;
+    return out_;
   }
-  out.summary_markdown = md;
-  return out;
+
+  std::string md;
+
+ private:
+  // A value as the regret tables show it: its regret where the optimum is known, else itself.
+  static double Shown(const Group& g, std::size_t d, double value) {
+    const double best = g.Optimum(d);
+    return std::isnan(best) ? value : g.Sign() * (best - value);
+  }
+
+  std::string out_dir_;
+  std::string summary_csv_ =
+      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,metric,epochs,n,mean,"
+      "std,ci95_low,ci95_high,optimum,regret_mean\n";
+  std::string regret_csv_ =
+      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,checkpoint,n,regret_"
+      "mean,regret_std,regret_ci95_low,regret_ci95_high\n";
+  std::string curves_csv_ =
+      "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,x,n,mean,ci95_low,ci95_"
+      "high,regret_mean\n";
+  // (experiment, budget) → strategy → ranks over (search dataset × report dataset).
+  std::map<std::string, std::map<std::string, std::vector<double>>> ranks_;
+  ReportFiles out_;
+};
+
+}  // namespace
+
+ReportFiles WriteReport(const std::string& results_dir, const std::string& out_dir) {
+  if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
+  const fs::path report_root = fs::weakly_canonical(out_dir);
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(results_dir)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    const auto canonical = fs::weakly_canonical(entry.path());
+    if (canonical.string().starts_with(report_root.string() + "/")) continue;
+    files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty())
+    throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
+  if (fs::exists(results_dir + "/suite.yaml") && IsPredictorSuite(results_dir + "/suite.yaml")) {
+    return WritePredictorReport(results_dir, out_dir, files);
+  }
+  std::vector<RunRecord> records;
+  for (const auto& f : files) records.push_back(ReadRunResult(f));
+  const SuiteOrder order = ReadSuiteOrder(results_dir, records);
+  const std::vector<Group> groups = GroupRuns(records, order.experiments);
+
+  fs::create_directories(out_dir + "/plots");
+  RemoveStaleTemporaries(out_dir);  // left by a report killed while writing
+  SearchReport report(out_dir);
+  report.md = fmt::format(
+      "# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "
+      "metric (the incumbent is chosen by the search signal only): mean ± std over "
+      "seeds, [95% confidence interval], n runs.\n",
+      order.suite_name, records.size(), results_dir);
+  for (const auto& g : groups) {
+    std::vector<std::string> labels;
+    for (const auto& l : order.labels) {
+      if (g.runs.contains(l)) labels.push_back(l);
+    }
+    report.FinalValues(g, labels);
+    for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
+      report.RegretTable(g, d, labels);
+      report.Figure(g, d, labels);
+    }
+  }
+  report.RankTable(order.labels);
+  return report.Write();
 }
 
 }  // namespace naskit

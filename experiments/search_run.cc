@@ -75,108 +75,11 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
         "fidelities: the benchmark's tables give the fidelities (the key is for "
         "suites that name a space and no benchmark)");
   }
-  if (settings_.signal_device.empty()) {
-    signal_ = &benchmark.Metric(settings_.dataset, settings_.signal_metric);
-    settings_.signal_epochs = ResolveEpochs(*signal_, settings_.signal_epochs, "signal_epochs",
-                                            settings_.dataset + "/" + settings_.signal_metric);
-    signal_column_ =
-        signal_->ColumnOf(settings_.signal_epochs,
-                          "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
-  } else {
-    std::tie(signal_, signal_column_) =
-        ResolveTable(benchmark, settings_.signal_metric, settings_.signal_device, 0, true);
-    if (settings_.signal_epochs == kUnsetEpochs) settings_.signal_epochs = 0;  // a device table
-  }
-  fidelities_ =
-      signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
-  if (settings_.surrogate) {
-    CheckSurrogateSettings();
-    if (!signal_->epochs.empty()) fidelities_.resize(signal_column_ + 1);  // those it answers
-  }
-  // A sparse benchmark is searched among the rows whose signal was measured at the signal's
-  // fidelity and every lower one (multi-fidelity strategies climb up to it); with a surrogate, the
-  // whole space.
-  std::vector<ArchId> measured;
-  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
-    bool complete = true;
-    for (std::size_t c = 0; c <= signal_column_; ++c) complete &= !std::isnan(signal_->At(row, c));
-    if (complete) measured.push_back(benchmark.data().archs[row]);
-  }
-  if (measured.empty()) {
-    throw DataError(
-        benchmark.path() + ": the signal " +
-        Quote((settings_.signal_device.empty() ? settings_.dataset : settings_.signal_device) +
-              "/" + settings_.signal_metric) +
-        " was measured for no architecture" +
-        (settings_.signal_device.empty()
-             ? " at " + std::to_string(settings_.signal_epochs) + " epochs"
-             : ""));
-  }
-  if (!settings_.surrogate && (!benchmark.Complete() || measured.size() < benchmark.NumRows())) {
-    domain_ = std::make_shared<RecordedSubspace>(benchmark.space(), std::move(measured));
-  }
-  if (!settings_.warm_start.proxy.empty()) {
-    const auto& domain = domain_ ? domain_->recorded() : benchmark.data().archs;
-    warm_start_candidates_ =
-        WarmStartCandidates(benchmark, space(), domain, settings_.dataset, settings_.warm_start);
-    if (settings_.warm_start.seconds_per_score > 0 && settings_.budget_unit != "seconds") {
-      throw ConfigError(
-          "warm_start.seconds_per_score charges simulated seconds: it needs budget_unit: seconds");
-    }
-  }
-  if (!settings_.constraints.empty()) {
-    feasible_.assign(benchmark.NumRows(), 1);
-    for (const auto& c : settings_.constraints) {
-      const auto [table, column] = ResolveTable(benchmark, c.metric, c.on, 0, false);
-      for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
-        const float v = table->At(row, column);  // NaN (not measured) is infeasible
-        feasible_[row] &= c.at_most ? v <= c.bound : v >= c.bound;
-      }
-    }
-  }
-  if (!feasible_.empty() && std::find(feasible_.begin(), feasible_.end(), 1) == feasible_.end()) {
-    std::string texts;
-    for (const auto& c : settings_.constraints)
-      texts += (texts.empty() ? "" : ", ") + Quote(c.text);
-    throw ConfigError(benchmark.path() + ": no architecture satisfies the constraints " + texts);
-  }
-  infeasible_signal_ = INFINITY;
-  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
-    const float v = signal_->At(row, signal_column_);
-    if (!std::isnan(v)) {
-      infeasible_signal_ =
-          std::min(infeasible_signal_, settings_.minimize ? -double{v} : double{v});
-    }
-  }
-  report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
-                                                       : settings_.report_datasets;
-  if (!settings_.report_device.empty()) report_datasets_ = {settings_.report_device};
-  for (const auto& d : report_datasets_) {
-    if (settings_.report_device.empty()) {
-      reports_.push_back(&benchmark.Metric(d, settings_.report_metric));
-      settings_.report_epochs = ResolveEpochs(*reports_.back(), settings_.report_epochs,
-                                              "report_epochs", d + "/" + settings_.report_metric);
-      report_columns_.push_back(reports_.back()->ColumnOf(
-          settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
-    } else {
-      const auto [table, column] = ResolveTable(benchmark, settings_.report_metric, d, 0, true);
-      if (settings_.report_epochs == kUnsetEpochs) settings_.report_epochs = 0;
-      reports_.push_back(table);
-      report_columns_.push_back(column);
-    }
-    // The optimum among what the strategies may propose, so that regret is reachable; unknown
-    // for a surrogate's whole space.
-    float best = NAN;
-    for (std::size_t row = 0; !settings_.surrogate && row < benchmark.NumRows(); ++row) {
-      if (domain_ && !domain_->Contains(benchmark.data().archs[row])) continue;
-      if (!Feasible(row)) continue;
-      const float v = reports_.back()->At(row, report_columns_.back());
-      if (!std::isnan(v) && (std::isnan(best) || (settings_.minimize ? v < best : v > best))) {
-        best = v;
-      }
-    }
-    best_reports_.push_back(best);
-  }
+  ResolveSignal();
+  PrepareDomain();
+  if (!settings_.warm_start.proxy.empty()) PrepareWarmStart();
+  PrepareConstraints();
+  PrepareReports();
   if (settings_.surrogate) FitSurrogates();
   PrepareProblem();
   if (settings_.budget_unit == "seconds") {
@@ -188,6 +91,124 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   } else if (settings_.budget_unit != "queries") {
     throw ConfigError(
         UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));
+  }
+}
+
+// The signal's table and column, and the fidelities strategies may ask for.
+void PreparedSearch::ResolveSignal() {
+  if (settings_.signal_device.empty()) {
+    signal_ = &benchmark_.Metric(settings_.dataset, settings_.signal_metric);
+    settings_.signal_epochs = ResolveEpochs(*signal_, settings_.signal_epochs, "signal_epochs",
+                                            settings_.dataset + "/" + settings_.signal_metric);
+    signal_column_ =
+        signal_->ColumnOf(settings_.signal_epochs,
+                          "metric " + Quote(settings_.dataset + "/" + settings_.signal_metric));
+  } else {
+    std::tie(signal_, signal_column_) =
+        ResolveTable(benchmark_, settings_.signal_metric, settings_.signal_device, 0, true);
+    if (settings_.signal_epochs == kUnsetEpochs) settings_.signal_epochs = 0;  // a device table
+  }
+  fidelities_ =
+      signal_->epochs.empty() ? std::vector<int>{settings_.signal_epochs} : signal_->epochs;
+  if (settings_.surrogate) {
+    CheckSurrogateSettings();
+    if (!signal_->epochs.empty()) fidelities_.resize(signal_column_ + 1);  // those it answers
+  }
+}
+
+void PreparedSearch::PrepareDomain() {
+  // A sparse benchmark is searched among the rows whose signal was measured at the signal's
+  // fidelity and every lower one (multi-fidelity strategies climb up to it); with a surrogate, the
+  // whole space.
+  std::vector<ArchId> measured;
+  for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
+    bool complete = true;
+    for (std::size_t c = 0; c <= signal_column_; ++c) complete &= !std::isnan(signal_->At(row, c));
+    if (complete) measured.push_back(benchmark_.data().archs[row]);
+  }
+  if (measured.empty()) {
+    throw DataError(
+        benchmark_.path() + ": the signal " +
+        Quote((settings_.signal_device.empty() ? settings_.dataset : settings_.signal_device) +
+              "/" + settings_.signal_metric) +
+        " was measured for no architecture" +
+        (settings_.signal_device.empty()
+             ? " at " + std::to_string(settings_.signal_epochs) + " epochs"
+             : ""));
+  }
+  if (!settings_.surrogate && (!benchmark_.Complete() || measured.size() < benchmark_.NumRows())) {
+    domain_ = std::make_shared<RecordedSubspace>(benchmark_.space(), std::move(measured));
+  }
+}
+
+void PreparedSearch::PrepareWarmStart() {
+  const auto& domain = domain_ ? domain_->recorded() : benchmark_.data().archs;
+  warm_start_candidates_ =
+      WarmStartCandidates(benchmark_, space(), domain, settings_.dataset, settings_.warm_start);
+  if (settings_.warm_start.seconds_per_score > 0 && settings_.budget_unit != "seconds") {
+    throw ConfigError(
+        "warm_start.seconds_per_score charges simulated seconds: it needs budget_unit: seconds");
+  }
+}
+
+// Which rows satisfy every constraint, and what an infeasible architecture is told.
+void PreparedSearch::PrepareConstraints() {
+  if (!settings_.constraints.empty()) {
+    feasible_.assign(benchmark_.NumRows(), 1);
+    for (const auto& c : settings_.constraints) {
+      const auto [table, column] = ResolveTable(benchmark_, c.metric, c.on, 0, false);
+      for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
+        const float v = table->At(row, column);  // NaN (not measured) is infeasible
+        feasible_[row] &= c.at_most ? v <= c.bound : v >= c.bound;
+      }
+    }
+  }
+  if (!feasible_.empty() && std::find(feasible_.begin(), feasible_.end(), 1) == feasible_.end()) {
+    std::string texts;
+    for (const auto& c : settings_.constraints)
+      texts += (texts.empty() ? "" : ", ") + Quote(c.text);
+    throw ConfigError(benchmark_.path() + ": no architecture satisfies the constraints " + texts);
+  }
+  infeasible_signal_ = INFINITY;
+  for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
+    const float v = signal_->At(row, signal_column_);
+    if (!std::isnan(v)) {
+      infeasible_signal_ =
+          std::min(infeasible_signal_, settings_.minimize ? -double{v} : double{v});
+    }
+  }
+}
+
+// The report datasets' tables and columns, and their optima among what strategies may propose.
+void PreparedSearch::PrepareReports() {
+  report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
+                                                       : settings_.report_datasets;
+  if (!settings_.report_device.empty()) report_datasets_ = {settings_.report_device};
+  for (const auto& d : report_datasets_) {
+    if (settings_.report_device.empty()) {
+      reports_.push_back(&benchmark_.Metric(d, settings_.report_metric));
+      settings_.report_epochs = ResolveEpochs(*reports_.back(), settings_.report_epochs,
+                                              "report_epochs", d + "/" + settings_.report_metric);
+      report_columns_.push_back(reports_.back()->ColumnOf(
+          settings_.report_epochs, "metric " + Quote(d + "/" + settings_.report_metric)));
+    } else {
+      const auto [table, column] = ResolveTable(benchmark_, settings_.report_metric, d, 0, true);
+      if (settings_.report_epochs == kUnsetEpochs) settings_.report_epochs = 0;
+      reports_.push_back(table);
+      report_columns_.push_back(column);
+    }
+    // The optimum among what the strategies may propose, so that regret is reachable; unknown
+    // for a surrogate's whole space.
+    float best = NAN;
+    for (std::size_t row = 0; !settings_.surrogate && row < benchmark_.NumRows(); ++row) {
+      if (domain_ && !domain_->Contains(benchmark_.data().archs[row])) continue;
+      if (!Feasible(row)) continue;
+      const float v = reports_.back()->At(row, report_columns_.back());
+      if (!std::isnan(v) && (std::isnan(best) || (settings_.minimize ? v < best : v > best))) {
+        best = v;
+      }
+    }
+    best_reports_.push_back(best);
   }
 }
 

@@ -170,6 +170,11 @@ class PreparedSearch {
   std::optional<SearchSurrogate> surrogate_;
   SearchProblem problem_;
 
+  void ResolveSignal();
+  void PrepareDomain();
+  void PrepareWarmStart();
+  void PrepareConstraints();
+  void PrepareReports();
   void PrepareCostModels();
   void CheckSurrogateSettings() const;
   void FitSurrogates();

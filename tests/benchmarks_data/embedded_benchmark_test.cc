@@ -14,7 +14,7 @@
 #include "experiments/suite.h"
 #include "experiments/suite_runner.h"
 #include "predictors/zero_cost_proxies.h"
-#include "spaces/nb201/nb201_macro.h"
+#include "spaces/nb201/nb201_network.h"
 #include "tests/test_util.h"
 
 namespace naskit {

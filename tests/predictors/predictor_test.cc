@@ -14,7 +14,7 @@
 #include "predictors/features.h"
 #include "predictors/predictor.h"
 #include "predictors/zero_cost_proxies.h"
-#include "spaces/nb201/nb201_macro.h"
+#include "spaces/nb201/nb201_network.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/fixtures.h"
 

@@ -22,7 +22,7 @@
 #include "tests/test_util.h"
 #include "training/bench_build.h"
 #include "training/image_dataset.h"
-#include "training/nb201_network.h"
+#include "training/nb201_torch_network.h"
 #include "training/trainer.h"
 
 namespace naskit {

@@ -16,7 +16,7 @@
 #include "predictors/predictor.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
-#include "training/nb201_network.h"
+#include "training/nb201_torch_network.h"
 #include "training/zero_cost.h"
 
 namespace naskit {

@@ -1,12 +1,12 @@
 // The NAS-Bench-201 network in LibTorch, faithful to Dong & Yang's macro skeleton (see
-// spaces/nb201/nb201_macro.h); with C=16, N=5, 10 classes and 32x32x3 input its parameter count
+// spaces/nb201/nb201_network.h); with C=16, N=5, 10 classes and 32x32x3 input its parameter count
 // equals NB201's published `params` for every cell. Registered as the nb201 space's network
 // (training/network.h).
 #pragma once
 
 #include <torch/torch.h>
 
-#include "spaces/nb201/nb201_macro.h"
+#include "spaces/nb201/nb201_network.h"
 #include "training/network.h"
 
 namespace naskit {

@@ -1,5 +1,5 @@
-// The NAS-Bench-201 network; see nb201_network.h.
-#include "training/nb201_network.h"
+// The NAS-Bench-201 network; see nb201_torch_network.h.
+#include "training/nb201_torch_network.h"
 
 #include "spaces/nb201/nb201_space.h"
 

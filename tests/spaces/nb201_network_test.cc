@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "benchmarks_data/csv_table.h"
-#include "spaces/nb201/nb201_macro.h"
+#include "spaces/nb201/nb201_network.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
 

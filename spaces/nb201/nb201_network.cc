@@ -1,5 +1,5 @@
-// Analytic parameter and operation counts of the NB201 network; see nb201_macro.h.
-#include "spaces/nb201/nb201_macro.h"
+// Analytic parameter and operation counts of the NB201 network; see nb201_network.h.
+#include "spaces/nb201/nb201_network.h"
 
 #include "spaces/nb201/nb201_space.h"
 
