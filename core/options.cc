@@ -11,7 +11,7 @@ namespace naskit {
 
 std::string Constraint::Describe() const {
   std::string text = Bound();
-  if (names) text += std::string(text.empty() ? "" : ", ") + "path-safe names, each once";
+  if (names) text += std::string(text.empty() ? "" : ", ") + "path-safe";
   if (required) text += std::string(text.empty() ? "" : ", ") + "required";
   return text;
 }

@@ -103,10 +103,8 @@ constexpr const char* TypeName() {
     return "plugin";
   else if constexpr (std::is_same_v<T, std::vector<std::string>>)
     return "list";
-  else if constexpr (std::is_same_v<T, std::vector<double>>)
-    return "reals";
-  else if constexpr (std::is_same_v<T, std::vector<int>>)
-    return "ints";
+  else if constexpr (requires { typename T::value_type; } && !std::is_same_v<T, std::string>)
+    return std::is_floating_point_v<typename T::value_type> ? "reals" : "ints";
   else if constexpr (std::is_same_v<T, bool>)
     return "bool";
   else if constexpr (std::is_integral_v<T>)

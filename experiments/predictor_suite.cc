@@ -68,49 +68,28 @@ class PredictorSuiteReader : public YamlReader {
  private:
   PredictorExperiment ReadExperiment(const YAML::Node& node, const PredictorSuite& suite,
                                      std::set<std::string>& names) const {
-    RejectUnknownKeys(node, "experiments[]",
-                      {"name", "benchmark", "datasets", "metric", "epochs", "train_sizes",
-                       "test_size", "predictors"});
-    for (const char* required : {"name", "benchmark", "datasets", "train_sizes"}) {
-      if (!node[required]) Fail(node, "experiments[]", "missing required key " + Quote(required));
-    }
+    RejectUnknownKeys(node, "experiments[]", DeclaredKeys<PredictorExperiment>());
     PredictorExperiment e;
-    e.name = Name(node["name"], "name");
+    YamlVisitor visitor(*this, node, "experiments[]");
+    e.Visit(visitor);
     if (!names.insert(e.name).second)
       Fail(node, "name", "two experiments are named " + Quote(e.name));
-    e.benchmark = Scalar(node["benchmark"], "benchmark");
-    e.datasets = NameList(node["datasets"], "datasets");
-    if (node["metric"]) e.metric = Name(node["metric"], "metric");
-    if (node["epochs"]) e.epochs = Integer(node["epochs"], "epochs", 0, 1000000);
-    const YAML::Node sizes = node["train_sizes"];
-    if (!sizes.IsSequence() || sizes.size() == 0) {
-      Fail(sizes, "train_sizes", "expected a non-empty list of positive integers");
+    if (e.test == "rest") {
+      e.test_rest = true;
+    } else if (node["test_size"]) {
+      e.test_size = static_cast<std::size_t>(Integer(node["test_size"], "test_size", 2, 10000000));
     }
-    for (const auto& size : sizes) {
-      e.train_sizes.push_back(static_cast<std::size_t>(Integer(size, "train_sizes", 2, 10000000)));
-      if (std::count(e.train_sizes.begin(), e.train_sizes.end(), e.train_sizes.back()) > 1)
-        Fail(size, "train_sizes", "lists " + Scalar(size, "train_sizes") + " twice");
-    }
-    if (node["test_size"]) {
-      if (node["test_size"].IsScalar() && node["test_size"].as<std::string>() == "rest") {
-        e.test_rest = true;
-      } else {
-        e.test_size =
-            static_cast<std::size_t>(Integer(node["test_size"], "test_size", 2, 10000000));
+    std::vector<std::string> labels;
+    for (const auto& p : suite.predictors) labels.push_back(p.label);
+    for (const auto& label : e.predictor_labels) {
+      const auto it = std::find(labels.begin(), labels.end(), label);
+      if (it == labels.end()) {
+        Fail(node["predictors"], "predictors",
+             UnknownNameMessage("predictor label", label, labels));
       }
+      e.predictors.push_back(static_cast<std::size_t>(it - labels.begin()));
     }
-    if (node["predictors"]) {
-      std::vector<std::string> labels;
-      for (const auto& p : suite.predictors) labels.push_back(p.label);
-      for (const auto& label : NameList(node["predictors"], "predictors")) {
-        const auto it = std::find(labels.begin(), labels.end(), label);
-        if (it == labels.end()) {
-          Fail(node["predictors"], "predictors",
-               UnknownNameMessage("predictor label", label, labels));
-        }
-        e.predictors.push_back(static_cast<std::size_t>(it - labels.begin()));
-      }
-    } else {
+    if (e.predictor_labels.empty()) {
       for (std::size_t p = 0; p < suite.predictors.size(); ++p) e.predictors.push_back(p);
     }
     return e;
@@ -273,6 +252,10 @@ PoolSplit SplitPool(std::size_t pool_size, std::uint64_t trial, const std::strin
     split.test.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(test_size));
   }
   return split;
+}
+
+std::vector<OptionInfo> DescribePredictorExperimentKeys() {
+  return DescribeOptions<PredictorExperiment>();
 }
 
 PredictorSuite LoadPredictorSuite(const std::string& path,

@@ -39,6 +39,8 @@ namespace naskit {
 
 using SuitePredictor = SuitePlugin;
 
+// One experiment of a predictor suite. Every key is declared once, in Visit(): the reader reads
+// them with it and `naskit describe predictor_experiment` lists them.
 struct PredictorExperiment {
   std::string name;
   std::string benchmark;
@@ -49,7 +51,27 @@ struct PredictorExperiment {
   std::size_t test_size = 200;
   bool test_rest = false;               // test on every architecture of the pool not trained on
   std::vector<std::size_t> predictors;  // indices into PredictorSuite::predictors
+  // As written, turned into test_size/test_rest and predictors by the reader.
+  std::string test = "200";
+  std::vector<std::string> predictor_labels;
+
+  template <class V>
+  void Visit(V& v) {
+    v("name", name, "unique; part of each run's key", Required(Names()));
+    v("benchmark", benchmark, "the benchmark file, relative to the current directory", Required());
+    v("datasets", datasets, "the datasets whose metric is predicted", Required(Names()));
+    v("metric", metric, "the predicted metric", Names());
+    v("epochs", epochs, "its training length (0: the last recorded)", InRange(0, 1e6));
+    v("train_sizes", train_sizes, "the numbers of architectures fitted on",
+      Required(InRange(2, 1e7)));
+    v("test_size", test, "architectures predicted per trial, or rest: every other one of the pool");
+    v("predictors", predictor_labels, "the suite's predictor labels run here (default: all)",
+      Names());
+  }
 };
+
+// Every key of a predictor suite's experiment, for `naskit describe predictor_experiment`.
+std::vector<OptionInfo> DescribePredictorExperimentKeys();
 
 struct PredictorSuite {
   std::string path;

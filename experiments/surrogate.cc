@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "results/statistics.h"
 #include "core/errors.h"
 #include "core/rng.h"
 #include "predictors/predictor.h"
+#include "results/statistics.h"
 
 namespace naskit {
 

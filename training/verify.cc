@@ -10,11 +10,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "results/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "results/run_result.h"
+#include "results/statistics.h"
 #include "training/bench_build.h"
 
 namespace naskit {

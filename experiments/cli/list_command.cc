@@ -3,6 +3,7 @@
 
 #include "experiments/catalog.h"
 #include "experiments/cli/cli_util.h"
+#include "experiments/predictor_suite.h"
 #include "experiments/suite.h"
 
 namespace naskit::cli {
@@ -42,16 +43,22 @@ void PrintOptions(const std::vector<OptionInfo>& options) {
 int DescribeCommand(const Args& args) {
   po::options_description options("describe options");
   options.add_options()("kind", po::value<std::string>()->required(),
-                        "space, strategy, predictor, importer, evaluator, or experiment (the "
-                        "keys of a suite experiment)")("key", po::value<std::string>(),
-                                                       "registry key");
+                        "space, strategy, predictor, importer, evaluator; or experiment, "
+                        "predictor_experiment (the keys of a suite's experiments)")(
+      "key", po::value<std::string>(), "registry key");
   po::positional_options_description positional;
   positional.add("kind", 1).add("key", 1);
-  auto vm = Parse(args, "describe KIND KEY | describe experiment", options, positional);
+  auto vm = Parse(args, "describe KIND KEY | describe experiment | describe predictor_experiment",
+                  options, positional);
   if (!vm) return 0;
   if ((*vm)["kind"].as<std::string>() == "experiment") {
-    fmt::print("suite experiment keys (experiments/README.md):\n");
+    fmt::print("search suite experiment keys (experiments/README.md):\n");
     PrintOptions(DescribeExperimentKeys());
+    return 0;
+  }
+  if ((*vm)["kind"].as<std::string>() == "predictor_experiment") {
+    fmt::print("predictor suite experiment keys (experiments/predictor_suite.h):\n");
+    PrintOptions(DescribePredictorExperimentKeys());
     return 0;
   }
   if (!vm->count("key")) throw ConfigError("describe KIND KEY: missing the KEY (naskit list KIND)");

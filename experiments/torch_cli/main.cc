@@ -11,7 +11,6 @@
 #include <sstream>
 #include <thread>
 
-#include "results/statistics.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -21,6 +20,7 @@
 #include "experiments/cli_errors.h"
 #include "experiments/torch_cli/flags.h"
 #include "predictors/predictor.h"
+#include "results/statistics.h"
 #include "spaces/network_cost.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,11 +14,12 @@
 #include <fmt/format.h>
 
 #include "analysis/report.h"
-#include "results/statistics.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "experiments/suite_runner.h"
+#include "results/run_result.h"
+#include "results/statistics.h"
 #include "strategies/search_strategy.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
@@ -75,6 +77,47 @@ TEST(ReportTest, WritesTablesAndOneFigurePerDatasetWithEveryStrategy) {
   // curves.csv holds each strategy's series at every query 1..30.
   const std::string curves = Read(options.out_dir + "/report/curves.csv");
   EXPECT_THAT(curves, HasSubstr("queries,toy,30,queries,random,toy,30,6,"));
+}
+
+// summary.csv's numbers are the runs' own: per strategy, the mean, standard deviation and count of
+// the final report values read back from the result files, and the regret against their optimum.
+TEST(ReportTest, SummaryNumbersAreThoseOfTheRuns) {
+  const Suite suite = LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..5",
+                                                             "[30]", {"random", "local_search"}));
+  RunnerOptions options;
+  options.out_dir = testing::TempDir("summary-results");
+  options.progress = false;
+  RunSuite(suite, options);
+  WriteReport(options.out_dir, options.out_dir + "/report");
+  std::map<std::string, std::vector<double>> finals;  // "experiment/strategy" -> final values
+  double optimum = NAN;
+  for (const auto& run : PlanRuns(suite)) {
+    const RunResult r = ReadRunResult(options.out_dir + "/" + run.key + ".json");
+    finals[r.experiment + "/" + r.label].push_back(r.FinalReport(0));
+    optimum = r.best[0];
+  }
+  std::istringstream csv(Read(options.out_dir + "/report/summary.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 15u) << line;
+    const auto& values = finals.at(cells[0] + "/" + cells[4]);
+    double mean = 0, squares = 0;
+    for (double v : values) mean += v / static_cast<double>(values.size());
+    for (double v : values) squares += (v - mean) * (v - mean);
+    const double std = std::sqrt(squares / static_cast<double>(values.size() - 1));
+    EXPECT_EQ(std::stoul(cells[8]), values.size()) << line;
+    EXPECT_NEAR(std::stod(cells[9]), mean, 1e-5 * std::abs(mean)) << line;
+    EXPECT_NEAR(std::stod(cells[10]), std, 1e-5 * std + 1e-9) << line;
+    EXPECT_NEAR(std::stod(cells[13]), optimum, 1e-5 * std::abs(optimum)) << line;
+    EXPECT_NEAR(std::stod(cells[14]), optimum - mean, 1e-4) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, finals.size());
 }
 
 // The average rank follows the objective's direction: when minimising, the lowest mean ranks 1.

@@ -15,9 +15,9 @@
 #include "benchmarks_data/importer.h"
 #include "core/errors.h"
 #include "experiments/evaluator.h"
-#include "results/run_result.h"
 #include "experiments/suite_runner.h"
 #include "experiments/surrogate.h"
+#include "results/run_result.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 

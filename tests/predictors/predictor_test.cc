@@ -9,11 +9,11 @@
 #include <set>
 #include "core/errors.h"
 
-#include "results/statistics.h"
 #include "experiments/catalog.h"
 #include "predictors/features.h"
 #include "predictors/predictor.h"
 #include "predictors/zero_cost_proxies.h"
+#include "results/statistics.h"
 #include "spaces/nb201/nb201_network.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/fixtures.h"

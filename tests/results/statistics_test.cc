@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "results/statistics.h"
 #include "core/rng.h"
+#include "results/statistics.h"
 
 namespace naskit {
 namespace {

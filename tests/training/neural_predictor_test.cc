@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "results/statistics.h"
 #include "core/rng.h"
 #include "experiments/search_run.h"
 #include "predictors/predictor.h"
+#include "results/statistics.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 

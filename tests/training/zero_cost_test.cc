@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "results/statistics.h"
 #include "benchmarks_data/csv_table.h"
 #include "core/errors.h"
 #include "predictors/predictor.h"
+#include "results/statistics.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
 #include "training/nb201_torch_network.h"
