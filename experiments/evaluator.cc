@@ -32,7 +32,7 @@ bool SimulatedEvaluator::Pending::operator>(const Pending& o) const {
 
 void SimulatedEvaluator::Start(Completion completion) {
   completion.finished_at = clock_ + completion.seconds;
-  pending_.push({std::move(completion), ++submitted_});
+  pending_.push({completion, ++submitted_});
 }
 
 void SimulatedEvaluator::Collect(std::vector<Completion>& out) {

@@ -48,7 +48,8 @@ class ToyEvaluator final : public SimulatedEvaluator {
   static double Accuracy(const SearchSpace& space, ArchId arch, int epochs) {
     double sum = 0;
     const auto choices = space.ToChoices(arch);
-    for (std::size_t i = 0; i < choices.size(); ++i) sum += (i * 7 + choices[i] * 13) % 11;
+    for (std::size_t i = 0; i < choices.size(); ++i)
+      sum += (i * 7 + static_cast<std::size_t>(choices[i]) * 13) % 11;
     return sum * (1 - 1.0 / (2 + epochs));
   }
   static int Size(const SearchSpace& space, ArchId arch) {
@@ -302,7 +303,7 @@ TEST(SearchLoopTest, EveryStrategyRunsThroughASuiteWithNoBenchmarkFile) {
   options.jobs = 2;
   options.progress = false;
   const RunnerSummary summary = RunSuite(suite, options);
-  EXPECT_EQ(summary.completed, 2 * 2 * StrategyRegistry::Global().Keys().size());
+  EXPECT_EQ(summary.completed, std::size_t{4} * StrategyRegistry::Global().Keys().size());
   for (const auto& run : PlanRuns(suite)) {
     std::ifstream in(options.out_dir + "/" + run.key + ".json");
     ASSERT_TRUE(in) << run.key;
