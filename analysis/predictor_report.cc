@@ -15,8 +15,8 @@
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "results/predictor_result.h"
-#include "results/statistics.h"
+#include "records/predictor_result.h"
+#include "records/statistics.h"
 
 namespace naskit {
 namespace {

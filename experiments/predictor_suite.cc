@@ -18,7 +18,7 @@
 #include "experiments/yaml_reader.h"
 #include "predictors/features.h"
 #include "predictors/predictor.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 
 namespace naskit {
 namespace {

@@ -33,7 +33,7 @@
 
 #include "core/options.h"
 #include "experiments/job_runner.h"
-#include "results/predictor_result.h"
+#include "records/predictor_result.h"
 
 namespace naskit {
 

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "results/run_result.h"
+#include "records/run_result.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {

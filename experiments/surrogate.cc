@@ -11,7 +11,7 @@
 #include "core/errors.h"
 #include "core/rng.h"
 #include "predictors/predictor.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 
 namespace naskit {
 

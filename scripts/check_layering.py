@@ -14,7 +14,7 @@ LAYERS = [
     ["benchmarks_data"],
     ["predictors"],
     ["strategies"],
-    ["results"],  # result files' formats and readers, statistics: shared by all that follows
+    ["records"],  # result files' formats and readers, statistics: shared by all that follows
     ["analysis"],  # reports and figures of results
     ["training"],  # LibTorch
     ["experiments"],  # the search loop, evaluators, suites and their runners

@@ -13,8 +13,8 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "results/run_result.h"
-#include "results/statistics.h"
+#include "records/run_result.h"
+#include "records/statistics.h"
 #include "training/bench_build.h"
 
 namespace naskit {

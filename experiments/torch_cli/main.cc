@@ -20,7 +20,7 @@
 #include "experiments/cli_errors.h"
 #include "experiments/torch_cli/flags.h"
 #include "predictors/predictor.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 #include "spaces/network_cost.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"

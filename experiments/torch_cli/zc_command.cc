@@ -20,7 +20,7 @@
 #include "core/rng.h"
 #include "experiments/torch_cli/flags.h"
 #include "predictors/predictor.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 #include "training/network.h"
 #include "training/trainer.h"
 #include "training/zero_cost.h"

@@ -17,7 +17,7 @@
 #include "experiments/evaluator.h"
 #include "experiments/suite_runner.h"
 #include "experiments/surrogate.h"
-#include "results/run_result.h"
+#include "records/run_result.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 

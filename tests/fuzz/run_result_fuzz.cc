@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "core/errors.h"
-#include "results/run_result.h"
+#include "records/run_result.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = (std::filesystem::temp_directory_path() /

@@ -13,7 +13,7 @@
 #include "predictors/features.h"
 #include "predictors/predictor.h"
 #include "predictors/zero_cost_proxies.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 #include "spaces/nb201/nb201_network.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/fixtures.h"

@@ -11,7 +11,7 @@
 #include "core/rng.h"
 #include "experiments/search_run.h"
 #include "predictors/predictor.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 

@@ -13,7 +13,7 @@
 #include "benchmarks_data/csv_table.h"
 #include "core/errors.h"
 #include "predictors/predictor.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 #include "spaces/nb201/nb201_space.h"
 #include "tests/test_util.h"
 #include "training/nb201_torch_network.h"

@@ -1,5 +1,5 @@
 // Reading run result files; see run_result.h.
-#include "results/run_result.h"
+#include "records/run_result.h"
 
 #include <cmath>
 #include <fstream>

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/rng.h"
-#include "results/statistics.h"
+#include "records/statistics.h"
 
 namespace naskit {
 namespace {

@@ -1,5 +1,5 @@
 // Rank statistics; see statistics.h.
-#include "results/statistics.h"
+#include "records/statistics.h"
 
 #include <algorithm>
 #include <cmath>

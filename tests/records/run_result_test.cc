@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "results/run_result.h"
+#include "records/run_result.h"
 #include "tests/test_util.h"
 
 namespace naskit {
