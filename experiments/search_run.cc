@@ -181,9 +181,7 @@ void PreparedSearch::PrepareConstraints() {
 
 // The report datasets' tables and columns, and their optima among what strategies may propose.
 void PreparedSearch::PrepareReports() {
-  report_datasets_ = settings_.report_datasets.empty() ? std::vector<std::string>{settings_.dataset}
-                                                       : settings_.report_datasets;
-  if (!settings_.report_device.empty()) report_datasets_ = {settings_.report_device};
+  report_datasets_ = ReportTargets(settings_);
   for (const auto& d : report_datasets_) {
     if (settings_.report_device.empty()) {
       reports_.push_back(&benchmark_.Metric(d, settings_.report_metric));
@@ -331,6 +329,11 @@ void PreparedSearch::PrepareProblem() {
   problem.infeasible_signal = infeasible_signal_;
 }
 
+std::vector<std::string> ReportTargets(const SearchSettings& s) {
+  if (!s.report_device.empty()) return {s.report_device};
+  return s.report_datasets.empty() ? std::vector<std::string>{s.dataset} : s.report_datasets;
+}
+
 SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSettings& s) {
   auto refuse = [](const std::string& key) {
     throw ConfigError(key + " needs a benchmark file; the suite names a space only");
@@ -363,13 +366,7 @@ SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSett
   problem.objectives = {{s.signal_metric, s.signal_device.empty() ? s.dataset : s.signal_device,
                          problem.fidelities[problem.default_fidelity], s.minimize}};
   for (const auto& c : s.constraints) problem.constraints.push_back(c.text);
-  if (!s.report_device.empty()) {
-    problem.reports = {s.report_metric + " on " + s.report_device};
-  } else if (s.report_datasets.empty()) {
-    problem.reports = {s.report_metric + " on " + s.dataset};
-  } else {
-    for (const auto& d : s.report_datasets) problem.reports.push_back(s.report_metric + " on " + d);
-  }
+  for (const auto& d : ReportTargets(s)) problem.reports.push_back(s.report_metric + " on " + d);
   return problem;
 }
 

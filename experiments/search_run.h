@@ -186,6 +186,9 @@ class PreparedSearch {
 // that needs a benchmark (a warm start, a surrogate, training times).
 SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSettings& settings);
 SearchBudget BudgetOf(const SearchSettings& settings);
+// Where the incumbent is reported: the report device, else the report datasets, else the searched
+// dataset.
+std::vector<std::string> ReportTargets(const SearchSettings& settings);
 
 // A run on `problem`, answered by the evaluator the settings name; `search` is the benchmark's
 // preparation, or null when the suite names none.

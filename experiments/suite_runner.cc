@@ -276,10 +276,7 @@ std::unique_ptr<SuiteSearch> PrepareSearch(const Suite& suite, const PlannedRun&
     } else {
       search->settings = SettingsOf(suite, run);
       search->problem = ProblemWithoutBenchmark(*space, search->settings);
-      const SearchSettings& s = search->settings;
-      search->report_datasets = !s.report_device.empty()    ? std::vector{s.report_device}
-                                : s.report_datasets.empty() ? std::vector{s.dataset}
-                                                            : s.report_datasets;
+      search->report_datasets = ReportTargets(search->settings);
     }
   } catch (const ConfigError& e) {
     throw ConfigError(suite.path + ": experiment " + Quote(suite.experiments[run.experiment].name) +

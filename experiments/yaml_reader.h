@@ -257,7 +257,7 @@ class YamlVisitor {
 
   template <class T>
   void operator()(const char* key, std::optional<T>& field, const char* help,
-                  const Constraint& c = {}) {
+                  const Constraint& /*c*/ = {}) {
     const YAML::Node node = map_[key];
     if (!node) return;
     T value{};
@@ -275,7 +275,6 @@ class YamlVisitor {
     } else {
       reader_.Fail(node, name, std::string("expected a value or a map: ") + help);
     }
-    (void)c;
     field = std::move(value);
   }
 
