@@ -43,6 +43,16 @@ std::vector<std::string> SplitCells(const std::string& path, std::size_t line_nu
 
 }  // namespace
 
+std::string CsvCell(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string cell = "\"";
+  for (const char c : text) {
+    if (c == '"') cell += '"';
+    cell += c;
+  }
+  return cell + '"';
+}
+
 CsvTable CsvTable::Read(const std::string& path) {
   if (!std::filesystem::exists(path)) throw ConfigError(path + ": file not found");
   std::ifstream in(path, std::ios::binary);

@@ -1,5 +1,6 @@
 // A strict reader of the plain CSV files that importers take: a header row, comma-separated cells,
-// optional double quotes. Every error names the file, the line and the column.
+// optional double quotes. Every error names the file, the line and the column. CsvCell writes a
+// cell that this reader (and any RFC 4180 reader) reads back unchanged.
 #pragma once
 
 #include <string>
@@ -7,6 +8,10 @@
 #include <vector>
 
 namespace naskit {
+
+// `text` as one CSV cell: as it is, or double-quoted (quotes doubled) where it holds a comma, a
+// quote or a line break (NB101 and DARTS architecture strings hold commas).
+std::string CsvCell(std::string_view text);
 
 class CsvTable {
  public:

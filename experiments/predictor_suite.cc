@@ -307,7 +307,12 @@ RunnerSummary RunPredictorSuite(const PredictorSuite& suite, const RunnerOptions
   std::vector<std::string> keys;
   for (const auto& run : runs) keys.push_back(run.key);
   return RunJobs(
-      {"eval-predictors", suite.name, suite.canonical_yaml, checksums, paths}, keys,
+      {.command = "eval-predictors",
+       .name = suite.name,
+       .definition = suite.canonical_yaml,
+       .checksums = checksums,
+       .inputs = paths},
+      keys,
       [&](std::size_t i) {
         return RunPredictor(suite, runs[i], pools.at(PoolKey(runs[i].experiment, runs[i].dataset)));
       },

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "core/options.h"
-#include "experiments/job_runner.h"
+#include "core/job_runner.h"
 #include "records/predictor_result.h"
 
 namespace naskit {

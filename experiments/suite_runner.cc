@@ -327,9 +327,11 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
   std::vector<std::string> keys;
   for (const auto& run : runs) keys.push_back(run.key);
   const JobFolder folder{
-      "run", suite.name, suite.canonical_yaml,
-      benchmark ? fmt::format("fnv1a64:{:016x}\n", benchmark->checksum()) : "none\n",
-      benchmark ? suite.benchmark : "no benchmark"};
+      .command = "run",
+      .name = suite.name,
+      .definition = suite.canonical_yaml,
+      .checksums = benchmark ? fmt::format("fnv1a64:{:016x}\n", benchmark->checksum()) : "none\n",
+      .inputs = benchmark ? suite.benchmark : "no benchmark"};
   return RunJobs(
       folder, keys,
       [&](std::size_t i) {

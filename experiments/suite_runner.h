@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "experiments/job_runner.h"
+#include "core/job_runner.h"
 #include "experiments/suite.h"
 
 namespace naskit {

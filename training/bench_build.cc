@@ -1,11 +1,7 @@
 // naskit's own benchmark, built by training; see bench_build.h.
 #include "training/bench_build.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,7 +9,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,9 +16,10 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "core/progress.h"
-#include "spaces/nb201/nb201_space.h"
-#include "training/nb201_torch_network.h"
+#include "core/job_runner.h"
+#include "core/rng.h"
+#include "spaces/network_cost.h"
+#include "training/network.h"
 
 namespace naskit {
 namespace {
@@ -37,9 +33,8 @@ constexpr const char* kMetrics[] = {"train_accuracy", "train_loss",    "valid_ac
 struct Task {
   std::uint64_t seed;
   ArchId representative;
-  std::string File(const std::string& work) const {
-    return fmt::format("{}/done/s{}-{}.json", work, seed, representative);
-  }
+  // The job's key: its result is <work>/done/s<seed>-<representative>.json.
+  std::string Key() const { return fmt::format("done/s{}-{}", seed, representative); }
 };
 
 std::vector<std::uint64_t> ParseSeeds(const std::string& text) {
@@ -62,21 +57,53 @@ std::vector<std::uint64_t> ParseSeeds(const std::string& text) {
   return seeds;
 }
 
-std::vector<ArchId> Representatives(std::int64_t max_classes) {
-  const Nb201Space space;
+// Spaces up to this size are enumerated: their classes listed and every member given a row.
+constexpr std::uint64_t kMaxEnumerated = std::uint64_t{1} << 24;
+
+bool Enumerable(const SearchSpace& space) {
+  return space.Dense() && space.Size() <= kMaxEnumerated;
+}
+
+// One representative (the smallest id) per trained class, in increasing id.
+std::vector<ArchId> Representatives(const SearchSpace& space, const BenchBuildOptions& o) {
   std::vector<ArchId> reps;
-  for (ArchId a = 0; a < space.Size(); ++a) {
-    if (space.Canonical(a) == a) reps.push_back(a);
+  if (o.sample > 0) {
+    // Drawn classes: uniform architectures, each replaced by its class's representative; a
+    // space with fewer classes than asked for ends the draw after many repeats.
+    std::set<ArchId> drawn;
+    Rng rng = Rng(static_cast<std::uint64_t>(o.sample_seed)).Derive("bench build classes");
+    const std::uint64_t wanted = static_cast<std::uint64_t>(o.sample);
+    for (std::uint64_t tries = 0; drawn.size() < wanted && tries < 100 * wanted; ++tries)
+      drawn.insert(space.Canonical(space.Sample(rng)));
+    if (drawn.size() < wanted) {
+      throw ConfigError(fmt::format(
+          "bench build: option \"sample\": drew only {} distinct classes of space {} in {} "
+          "tries (asked for {}); use max_classes to build every class",
+          drawn.size(), Quote(space.Name()), 100 * wanted, wanted));
+    }
+    return {drawn.begin(), drawn.end()};
   }
-  if (max_classes > 0 && static_cast<std::size_t>(max_classes) < reps.size())
-    reps.resize(max_classes);
+  if (!Enumerable(space)) {
+    throw ConfigError(fmt::format(
+        "bench build: space {} has {} architectures, too many to enumerate; set option "
+        "\"sample\" (e.g. --sample 1000) to draw the classes to build",
+        Quote(space.Name()), space.Size()));
+  }
+  for (ArchId a = 0; a < space.Size(); ++a) {
+    if (space.Canonical(a) != a) continue;
+    reps.push_back(a);
+    if (o.max_classes > 0 && reps.size() == static_cast<std::size_t>(o.max_classes)) break;
+  }
   return reps;
 }
 
 std::vector<Task> Plan(const BenchBuildOptions& o) {
+  const SearchSpace& space = GetSpace(o.space);
+  FindTorchNetwork(o.space);  // a clear error for a space without a LibTorch network
   std::vector<Task> tasks;
+  const std::vector<ArchId> reps = Representatives(space, o);
   for (std::uint64_t seed : ParseSeeds(o.seeds)) {
-    for (ArchId rep : Representatives(o.max_classes)) tasks.push_back({seed, rep});
+    for (ArchId rep : reps) tasks.push_back({seed, rep});
   }
   return tasks;
 }
@@ -98,9 +125,10 @@ std::string ReadText(const std::string& path) {
 }
 
 // Median time of a single-image forward pass, in milliseconds, on this process's threads.
-double MeasureLatencyMs(ArchId arch, const Nb201MacroOptions& network, const at::Tensor& image) {
+double MeasureLatencyMs(const TorchNetworkEntry& network, ArchId arch, const NetworkShape& shape,
+                        const at::Tensor& image) {
   torch::NoGradGuard no_grad;
-  Nb201Network model(arch, network);
+  const std::shared_ptr<NetworkImpl> model = network.build(arch, shape);
   model->eval();
   std::vector<double> times;
   for (int i = 0; i < 13; ++i) {
@@ -123,18 +151,41 @@ std::string CpuName() {
   return "unknown CPU";
 }
 
-void Assemble(const BenchBuildOptions& o, const std::string& work, const std::vector<Task>& tasks) {
-  const Nb201Space space;
-  const auto seeds = ParseSeeds(o.seeds);
-  std::set<ArchId> reps;
-  for (const auto& t : tasks) reps.insert(t.representative);
-  BenchmarkData data;
+// The rows: every member of a trained class where the space is enumerable (indexed by id), else
+// the representatives (indexed by row).
+void AddRows(const SearchSpace& space, const std::set<ArchId>& reps, BenchmarkData& data) {
+  if (!Enumerable(space)) {
+    data.archs.assign(reps.begin(), reps.end());
+    for (std::size_t row = 0; row < data.archs.size(); ++row)
+      data.index.push_back(static_cast<std::uint32_t>(row));
+    return;
+  }
   for (ArchId a = 0; a < space.Size(); ++a) {
     if (reps.contains(space.Canonical(a))) {
       data.archs.push_back(a);
       data.index.push_back(static_cast<std::uint32_t>(a));
     }
   }
+}
+
+std::string Citation(const std::string& space, const std::string& dataset) {
+  static const std::map<std::string, std::string> kSpaces = {
+      {"nb201", "Dong & Yang, NAS-Bench-201, ICLR 2020"},
+      {"nb101", "Ying et al., NAS-Bench-101, ICML 2019"},
+      {"darts", "Liu et al., DARTS, ICLR 2019; Siems et al., NAS-Bench-301, 2020"}};
+  std::string text = kSpaces.contains(space) ? kSpaces.at(space) : "naskit space " + space;
+  if (dataset == "fashion-mnist") text += "; Xiao et al., Fashion-MNIST, arXiv:1708.07747, 2017";
+  if (dataset == "cifar10") text += "; Krizhevsky, CIFAR-10, 2009";
+  return text;
+}
+
+void Assemble(const BenchBuildOptions& o, const std::string& work, const std::vector<Task>& tasks) {
+  const SearchSpace& space = GetSpace(o.space);
+  const auto seeds = ParseSeeds(o.seeds);
+  std::set<ArchId> reps;
+  for (const auto& t : tasks) reps.insert(t.representative);
+  BenchmarkData data;
+  AddRows(space, reps, data);
   const std::size_t rows = data.archs.size(), epochs = static_cast<std::size_t>(o.train.epochs),
                     s_count = seeds.size();
   std::vector<int> epoch_list;
@@ -164,16 +215,18 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   params.values.assign(rows, NAN);
   params.attrs = {{"unit", "count"}};
   flops.values.assign(rows, NAN);
-  // The unit text the shipped files carry (the counts are spaces/nb201/nb201_network.h's, once
-  // named nb201_macro.h): kept so that rebuilt files keep their bytes.
-  flops.attrs = {{"unit", "operations (naskit's convention, spaces/nb201/nb201_macro.h)"}};
+  // NB201's unit text is the one the shipped files carry (the counts are
+  // spaces/nb201/nb201_network.h's, once named nb201_macro.h): kept so that rebuilt files keep
+  // their bytes.
+  flops.attrs = {{"unit", fmt::format("operations (naskit's convention, spaces/{0}/{0}_{1}.h)",
+                                      o.space, o.space == "nb201" ? "macro" : "network")}};
 
   std::map<ArchId, std::vector<std::size_t>> rows_of_class;
   for (std::size_t r = 0; r < rows; ++r) rows_of_class[space.Canonical(data.archs[r])].push_back(r);
   std::map<ArchId, std::vector<double>> latencies;
   std::map<std::string, int> machines;  // timings are comparable only within one machine
   for (const auto& task : tasks) {
-    const Json j = Json::parse(ReadText(task.File(work)));
+    const Json j = Json::parse(ReadText(work + "/" + task.Key() + ".json"));
     ++machines[j.value("machine", std::string("unrecorded"))];
     const std::size_t s =
         static_cast<std::size_t>(std::find(seeds.begin(), seeds.end(), task.seed) - seeds.begin());
@@ -191,9 +244,11 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   }
   // Counted per row: isomorphic cells share results but not parameters (a convolution whose output
   // only feeds `none` still has weights, as in NB201's own tables).
-  const Nb201MacroOptions network = Nb201Macro(o.setup.Shape(o.setup.LoadData()));
+  const NetworkShape shape = o.setup.Shape(o.setup.LoadData());
+  const auto counter = NetworkRegistry::Global().Create(
+      o.space, FindTorchNetwork(o.space).counter_options(shape));
   for (std::size_t row = 0; row < rows; ++row) {
-    const NetworkCost cost = Nb201NetworkCost(data.archs[row], network);
+    const NetworkCost cost = counter->Count(data.archs[row]);
     params.values[row] = static_cast<float>(cost.params);
     flops.values[row] = static_cast<float>(cost.flops);
   }
@@ -225,16 +280,23 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   data.tables = std::move(tables);
 
   Json settings = ResultSettings(o);
+  const bool whole = Enumerable(space) && o.sample == 0 && o.max_classes == 0;
   data.attrs = {
-      {"name", "nb201-" + d},
-      {"space", "nb201"},
-      {"source", fmt::format("trained by `naskit bench build` ({} of 6,466 NB201 isomorphism "
-                             "classes, one representative "
-                             "each, seeds {}); rows of a class share its representative's results",
-                             reps.size(), o.seeds)},
+      {"name", o.space + "-" + d},
+      {"space", o.space},
+      {"source", fmt::format("trained by `naskit bench build` ({} {} isomorphism classes{}, one "
+                             "representative each, seeds {}); {}",
+                             whole ? "all" : std::to_string(reps.size()), o.space,
+                             o.sample > 0 ? fmt::format(" drawn with seed {}", o.sample_seed) : "",
+                             o.seeds,
+                             Enumerable(space)
+                                 ? "rows of a class share its representative's results"
+                                 : "one row per class")},
       {"build_settings", settings.dump()},
-      {"network", fmt::format("NB201 skeleton with C={}, N={}, input {}x{}", o.setup.channels,
-                              o.setup.cells, o.setup.image_size, o.setup.image_size)},
+      {"network", fmt::format("{} network with channels={}, cells={} (0: the space's own), input "
+                              "{}x{}",
+                              o.space, o.setup.channels, o.setup.cells, o.setup.image_size,
+                              o.setup.image_size)},
       {"training",
        fmt::format(
            "SGD Nesterov 0.9, lr {} cosine, wd {}, batch {}, {} epochs, {} training images, {} "
@@ -243,11 +305,29 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
            o.setup.train_subset, o.setup.valid_size, o.setup.test_subset)},
       {"licence", d == "fashion-mnist" ? "Fashion-MNIST: MIT (Zalando Research); results: as naskit"
                                        : "as naskit"},
-      {"citation",
-       "Dong & Yang, NAS-Bench-201, ICLR 2020; Xiao et al., Fashion-MNIST, arXiv:1708.07747, 2017"},
-      {"row_order", "NB201 architecture id (base-5 ops); /archs/index equals /archs/id"},
+      {"citation", Citation(o.space, d)},
+      {"row_order", Enumerable(space)
+                        ? o.space + " architecture id; /archs/index equals /archs/id"
+                        : o.space + " architecture id, increasing; /archs/index is the row"},
   };
   WriteBenchmark(data, o.out);
+}
+
+// The executor's view of a build: its work folder, claimed with the settings, and one job per
+// training.
+JobFolder BuildFolder(const BenchBuildOptions& o) {
+  return {.command = "bench build",
+          .name = o.out,
+          .definition_file = "settings.json",
+          .definition = Json(ResultSettings(o)).dump(1) + "\n",
+          .what_differs = "a build with other settings; remove it or keep the settings it has "
+                          "(they are in its settings.json)"};
+}
+
+std::vector<std::string> Keys(const std::vector<Task>& tasks) {
+  std::vector<std::string> keys;
+  for (const Task& task : tasks) keys.push_back(task.Key());
+  return keys;
 }
 
 }  // namespace
@@ -257,33 +337,36 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
   values["data_dir"] = data_dir;
   BenchBuildOptions o = ParseOptions<BenchBuildOptions>("bench build", values);
   const auto tasks = Plan(o);
+  const SearchSpace& space = GetSpace(o.space);
+  const TorchNetworkEntry& network = FindTorchNetwork(o.space);
   const DatasetSplits data = o.setup.LoadData();
   const NetworkShape shape = o.setup.Shape(data);
-  const Nb201MacroOptions network = Nb201Macro(shape);
+  const auto counter = NetworkRegistry::Global().Create(o.space, network.counter_options(shape));
   const at::Tensor one_image = data.test.images.slice(0, 0, 1);
-  for (std::size_t k = static_cast<std::size_t>(index); k < tasks.size();
-       k += static_cast<std::size_t>(count)) {
-    const Task& task = tasks[k];
-    if (fs::exists(task.File(work))) continue;
-    const TrainResult result =
-        TrainNetwork("nb201", task.representative, shape, data, o.train, task.seed);
-    Json j;
-    j["representative"] = task.representative;
-    j["arch"] = Nb201Space().Format(task.representative);
-    j["seed"] = task.seed;
-    j["params"] = result.params;
-    j["flops"] = Nb201NetworkCost(task.representative, network).flops;
-    j["latency_ms"] = MeasureLatencyMs(task.representative, network, one_image);
-    j["machine"] = CpuName();
-    double cumulative = 0;
-    for (const auto& e : result.epochs) {
-      cumulative += e.train_seconds;
-      Json log = EpochLogJson(e);
-      log["cumulative_seconds"] = cumulative;
-      j["epochs"].push_back(log);
-    }
-    WriteFileAtomically(task.File(work), j.dump() + "\n");
-  }
+  RunJobs(
+      BuildFolder(o), Keys(tasks),
+      [&](std::size_t k) {
+        const Task& task = tasks[k];
+        const TrainResult result =
+            TrainNetwork(o.space, task.representative, shape, data, o.train, task.seed);
+        Json j;
+        j["representative"] = task.representative;
+        j["arch"] = space.Format(task.representative);
+        j["seed"] = task.seed;
+        j["params"] = result.params;
+        j["flops"] = counter->Count(task.representative).flops;
+        j["latency_ms"] = MeasureLatencyMs(network, task.representative, shape, one_image);
+        j["machine"] = CpuName();
+        double cumulative = 0;
+        for (const auto& e : result.epochs) {
+          cumulative += e.train_seconds;
+          Json log = EpochLogJson(e);
+          log["cumulative_seconds"] = cumulative;
+          j["epochs"].push_back(log);
+        }
+        return j.dump() + "\n";
+      },
+      {.out_dir = work, .shard_index = index + 1, .shard_count = count, .progress = false});
 }
 
 BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& self,
@@ -297,92 +380,21 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
     return summary;
   }
   const std::string work = o.out + ".work";
-  fs::create_directories(work + "/done");
-  const std::string settings = Json(ResultSettings(o)).dump(1) + "\n";
-  if (fs::exists(work + "/settings.json")) {
-    if (ReadText(work + "/settings.json") != settings) {
-      throw ConfigError(
-          work + " holds a build with other settings; remove it or keep the settings it has:\n" +
-          ReadText(work + "/settings.json"));
-    }
-  } else {
-    WriteFileAtomically(work + "/settings.json", settings);
-  }
-  RemoveStaleTemporaries(work);
-  auto count_done = [&] {
-    std::size_t n = 0;
-    for (const auto& t : tasks) n += fs::exists(t.File(work));
-    return n;
-  };
-  summary.already_done = count_done();
-  if (summary.already_done < tasks.size()) {
-    std::vector<pid_t> children;
-    const int workers =
-        std::min<int>(o.workers, static_cast<int>(tasks.size() - summary.already_done));
-    for (int i = 0; i < workers; ++i) {
-      const pid_t pid = ::fork();
-      if (pid < 0) throw IoError("bench build: cannot start a worker process");
-      if (pid == 0) {
-        // A worker must not outlive its build (e.g. one killed with SIGKILL): a resumed build would
-        // run beside orphans.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        std::vector<std::string> args = {self,
-                                         "bench",
-                                         "worker",
-                                         "--work",
-                                         work,
-                                         "--index",
-                                         std::to_string(i),
-                                         "--count",
-                                         std::to_string(workers)};
+  const RunnerSummary run = RunJobsInProcesses(
+      BuildFolder(o), Keys(tasks),
+      [&](int index, int count) {
+        std::vector<std::string> args = {self,    "bench",   "worker",
+                                         "--work", work,      "--index",
+                                         std::to_string(index), "--count", std::to_string(count)};
         // An empty data folder means the dataset's default place; an empty flag would be refused.
         if (!o.setup.data_dir.empty()) args.insert(args.end(), {"--data-dir", o.setup.data_dir});
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(self.c_str(), argv.data());
-        ::_exit(127);
-      }
-      children.push_back(pid);
-    }
-    Progress progress("naskit bench build", tasks.size() - summary.already_done);
-    std::size_t reported = summary.already_done;
-    int failed_status = 0;
-    while (!children.empty()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      for (auto it = children.begin(); it != children.end();) {
-        int status = 0;
-        if (::waitpid(*it, &status, WNOHANG) == *it) {
-          if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) failed_status = status;
-          it = children.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      const std::size_t done = count_done();
-      progress.Advance(done - reported);
-      reported = done;
-      if ((stop && stop->load()) || failed_status) {
-        for (pid_t pid : children) ::kill(pid, SIGTERM);
-        for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
-        children.clear();
-      }
-    }
-    progress.Finish();
-    summary.completed = count_done() - summary.already_done;
-    if (failed_status && !(stop && stop->load())) {
-      throw IoError(fmt::format(
-          "bench build: a worker failed ({}); its error is above. Finished trainings are kept; "
-          "run the same command again to resume",
-          WIFEXITED(failed_status) ? "exit status " + std::to_string(WEXITSTATUS(failed_status))
-                                   : "signal " + std::to_string(WTERMSIG(failed_status))));
-    }
-    if (summary.already_done + summary.completed < tasks.size()) {
-      summary.interrupted = true;
-      return summary;
-    }
-  }
-  Assemble(o, work, tasks);
+        return args;
+      },
+      {.out_dir = work, .jobs = o.workers, .stop = stop});
+  summary.already_done = run.already_done;
+  summary.completed = run.completed;
+  summary.interrupted = run.interrupted;
+  if (!summary.interrupted) Assemble(o, work, tasks);
   return summary;
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -107,7 +108,7 @@ std::string VerifyIncumbents(VerifyOptions o) {
     measured.push_back(measure);
     md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch),
                       -negative_count, promise, measure, measure - promise);
-    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, space.Format(arch), -negative_count,
+    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, CsvCell(space.Format(arch)), -negative_count,
                        promise, measure);
   }
   md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n",

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <csignal>
 #include <functional>
 #include <mutex>
@@ -15,6 +14,7 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/job_runner.h"
 #include "core/names.h"
 #include "core/progress.h"
 #include "core/rng.h"
@@ -192,61 +192,22 @@ ScoreColumn OpenColumn(const TabularBenchmark& benchmark, const std::string& fil
 std::atomic<bool> g_interrupted{false};
 extern "C" void OnZcInterrupt(int) { g_interrupted = true; }
 
-}  // namespace
+// Ctrl-C and SIGTERM stop the scoring (the scores so far are written) while one is alive.
+struct StopOnInterrupt {
+  StopOnInterrupt() {
+    g_interrupted = false;
+    std::signal(SIGINT, OnZcInterrupt);
+    std::signal(SIGTERM, OnZcInterrupt);
+  }
+  ~StopOnInterrupt() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  StopOnInterrupt(const StopOnInterrupt&) = delete;
+  StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
+};
 
-// Scores `todo` on up to `workers` threads: score(row) outside the lock, record(row, scores) and
-// checkpoint() under it (every `checkpoint_seconds`, and once at the end, so that whatever was
-// scored is kept, also when a row failed or Ctrl-C stopped the run). Returns the first failure.
-std::exception_ptr ScoreRows(
-    const std::vector<std::size_t>& todo, std::size_t workers,
-    const std::function<std::vector<double>(std::size_t)>& score,
-    const std::function<void(std::size_t, const std::vector<double>&)>& record,
-    const std::function<void()>& checkpoint, int checkpoint_seconds, Progress& progress) {
-  std::mutex mutex;  // guards what record() and checkpoint() touch, and `finished`
-  std::condition_variable changed;
-  std::size_t finished = 0;
-  g_interrupted = false;
-  std::signal(SIGINT, OnZcInterrupt);
-  std::signal(SIGTERM, OnZcInterrupt);
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::vector<std::thread> threads;
-  const std::size_t thread_count = std::min(workers, todo.size());
-  for (std::size_t w = 0; w < thread_count; ++w) {
-    threads.emplace_back([&] {
-      try {
-        for (std::size_t i; !g_interrupted && (i = next++) < todo.size();) {
-          const std::vector<double> scores = score(todo[i]);
-          const std::lock_guard lock(mutex);
-          record(todo[i], scores);
-          progress.Advance();
-        }
-      } catch (...) {
-        const std::lock_guard lock(mutex);
-        if (!failure) failure = std::current_exception();
-        next = todo.size();
-      }
-      const std::lock_guard lock(mutex);
-      ++finished;
-      changed.notify_all();
-    });
-  }
-  for (std::unique_lock lock(mutex); finished < thread_count;) {
-    if (!changed.wait_for(lock, std::chrono::seconds(checkpoint_seconds),
-                          [&] { return finished == thread_count; })) {
-      try {
-        checkpoint();
-      } catch (...) {  // stop the workers; the write after them reports it
-        g_interrupted = true;
-      }
-    }
-  }
-  for (auto& t : threads) t.join();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  if (!todo.empty()) checkpoint();
-  return failure;
-}
+}  // namespace
 
 int ZeroCost(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
@@ -334,17 +295,31 @@ int ZeroCost(const std::vector<std::string>& args) {
     for (const auto& counter : counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
     return scores;
   };
-  auto record_row = [&](std::size_t row, const std::vector<double>& scores) {
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      columns[c].table.values[row] = static_cast<float>(scores[c]);
-      columns[c].scored[row] = true;
-    }
-  };
+  // Rows are scored in parallel and recorded under the pool's lock; the file is written every
+  // --checkpoint-seconds and once at the end, so that whatever was scored is kept, also when a row
+  // failed or Ctrl-C stopped the run.
   Progress progress(fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), keys.size()),
                     todo.size());
-  const std::exception_ptr failure =
-      ScoreRows(todo, workers, score_row, record_row, write_file, o.checkpoint_seconds, progress);
-  if (failure) std::rethrow_exception(failure);
+  {
+    const StopOnInterrupt stop_on_interrupt;
+    RunJobPool(
+        todo.size(),
+        [&](std::size_t i) -> std::function<void()> {
+          const std::size_t row = todo[i];
+          std::vector<double> scores = score_row(row);
+          return [&columns, row, scores = std::move(scores)] {
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+              columns[c].table.values[row] = static_cast<float>(scores[c]);
+              columns[c].scored[row] = true;
+            }
+          };
+        },
+        {.threads = workers,
+         .stop = &g_interrupted,
+         .progress = &progress,
+         .checkpoint = write_file,
+         .checkpoint_seconds = o.checkpoint_seconds});
+  }
   if (g_interrupted) {
     std::cerr << fmt::format(
         "naskit zc: interrupted; the scores so far are in {}: run the same command again to "

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 
+#include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/importers/nb201_importer.h"
 #include "core/errors.h"
 #include "spaces/nb201/nb201_space.h"
@@ -92,6 +93,27 @@ TEST(Nb201ImporterTest, MalformedInputNamesFileLineAndColumn) {
   EXPECT_THAT([] { ImportNb201("/nonexistent"); },
               ThrowsMessage<ConfigError>(
                   HasSubstr("/nonexistent: source file \"derived/nb201.csv\" not found")));
+}
+
+}  // namespace
+}  // namespace naskit
+
+namespace naskit {
+namespace {
+
+// What naskit writes as CSV reads back unchanged, whatever a cell holds (NB101's and DARTS's
+// architecture strings hold commas).
+TEST(CsvCellTest, RoundTripsThroughTheReader) {
+  const std::vector<std::string> cells = {
+      "plain", "0101|0011;input,conv3x3-bn-relu,output", "[[(0, 4), (1, 4)]]", "say \"hi\"", ""};
+  std::string text = "a,b,c,d,e\n";
+  for (std::size_t i = 0; i < cells.size(); ++i) text += (i ? "," : "") + CsvCell(cells[i]);
+  const std::string path = testing::TempDir("csv-cell") + "/cells.csv";
+  std::ofstream(path) << text << "\n";
+  const CsvTable table = CsvTable::Read(path);
+  ASSERT_EQ(table.NumRows(), 1u);
+  for (std::size_t i = 0; i < cells.size(); ++i) EXPECT_EQ(table.Cell(0, i), cells[i]);
+  EXPECT_EQ(CsvCell("plain"), "plain");
 }
 
 }  // namespace

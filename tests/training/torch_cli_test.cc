@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "experiments/suite_runner.h"
 #include "tests/fixtures.h"
@@ -58,6 +59,8 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
        "comma-separated integers (got \"a\")"},
       {{"bench", "build", "--out", dir + "/b.h5", "--workers", "0"},
        "\"workers\" must be in [1, 1024]"},
+      {{"bench", "build", "--out", dir + "/b.h5", "--space", "nb101"},
+       "too many to enumerate; set option \"sample\""},
       {{"verify", dir + "/none"}, "none: results folder not found"},
       {{"zc", "--benchmark", dir + "/x.h5", "--proxies", "snip,snyflow"},
        "did you mean \"synflow\""},
@@ -95,6 +98,61 @@ TEST(TorchCliTest, VerifyRefusesAFolderThatMixesPromises) {
   EXPECT_THAT(r.err, HasSubstr("of other after 200 epochs"));
   EXPECT_THAT(r.err, HasSubstr("of toy after 200 epochs"));
 }
+
+// `bench build` and `verify` for every space that registers a LibTorch network, not NB201 alone: a
+// benchmark of drawn classes, a search on it, and its incumbents retrained against what the
+// benchmark promised.
+class AnySpaceBenchTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AnySpaceBenchTest, BuildsASampledBenchmarkAndVerifiesASearchOnIt) {
+  const std::string space = GetParam();
+  const std::string dir = testing::TempDir("bench-" + space);
+  const std::string file = dir + "/" + space + ".h5";
+  const auto built = testing::RunCli(
+      {"bench", "build", "--space", space, "--sample", "3", "--seeds", "0", "--epochs", "1",
+       "--dataset", "synthetic", "--image-size", "0", "--train-subset", "0", "--valid-size", "100",
+       "--test-subset", "0", "--channels", "4", "--cells", "1", "--workers", "2", "--out", file});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const TabularBenchmark benchmark = TabularBenchmark::Open(file);
+  EXPECT_EQ(benchmark.space().Name(), space);
+  ASSERT_EQ(benchmark.NumRows(), 3u);
+  const Table& params = benchmark.Get("features/synthetic/params");
+  const Table& test = benchmark.Metric("synthetic", "test_accuracy");
+  for (std::size_t row = 0; row < 3; ++row) {
+    EXPECT_EQ(benchmark.data().index[row], row);
+    EXPECT_GT(params.At(row), 0);
+    EXPECT_FALSE(std::isnan(test.At(row)));
+  }
+
+  const std::string suite_path = dir + "/suite.yaml";
+  std::ofstream(suite_path) << "name: any_space\nbenchmark: " << file
+                            << "\nseeds: 0..3\nstrategies:\n  - strategy: random\n"
+                               "experiments:\n  - name: q\n    datasets: [synthetic]\n"
+                               "    signal_metric: valid_accuracy\n    signal_epochs: 1\n"
+                               "    report_metric: test_accuracy\n    report_epochs: 1\n"
+                               "    budget_unit: queries\n    budgets: [2]\n";
+  RunnerOptions options;
+  options.out_dir = dir + "/results";
+  options.progress = false;
+  RunSuite(LoadSuite(suite_path), options);
+  const auto verified = testing::RunCli({"verify", options.out_dir, "--top-k", "2", "--threads",
+                                         "1"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.err;
+  // Each retrained incumbent's promise is the benchmark's value for its row.
+  const CsvTable csv = CsvTable::Read(options.out_dir + "/verify/verify.csv");
+  const std::size_t rows = csv.NumRows();
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::size_t row = benchmark.RowOfIndex(
+        static_cast<std::uint64_t>(csv.Integer(i, csv.Column("index"))));
+    EXPECT_EQ(csv.Cell(i, csv.Column("architecture")),
+              benchmark.space().Format(benchmark.data().archs[row]));
+    EXPECT_NEAR(csv.Real(i, csv.Column("promised")), test.At(row), 1e-3);
+  }
+  EXPECT_GE(rows, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Spaces, AnySpaceBenchTest, ::testing::Values("nb101", "darts"),
+                         [](const auto& info) { return info.param; });
 
 std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

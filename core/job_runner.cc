@@ -1,0 +1,267 @@
+// The job runner; see job_runner.h.
+#include "core/job_runner.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// One results folder holds one definition: refuse to mix results of different suites, overrides,
+// build settings or benchmark versions.
+void ClaimFolder(const JobFolder& folder, const std::string& out_dir) {
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) throw IoError(out_dir + ": cannot create results folder (" + ec.message() + ")");
+  // The first run in a folder creates the definition exclusively, so that of two different suites
+  // started at once exactly one is refused (no exists-then-write window).
+  const std::string definition = out_dir + "/" + folder.definition_file;
+  if (!CreateFileAtomically(definition, folder.definition) &&
+      ReadFile(definition) != folder.definition) {
+    throw ConfigError(out_dir + " holds " + folder.what_differs +
+                      "; choose another --out or remove the folder");
+  }
+  if (folder.checksums.empty()) return;
+  const std::string checksum_file = out_dir + "/benchmark.checksum";
+  if (!CreateFileAtomically(checksum_file, folder.checksums)) {
+    if (const std::string recorded = ReadFile(checksum_file); recorded != folder.checksums) {
+      auto line = [](const std::string& text) {
+        return text.substr(0, text.find_last_not_of('\n') + 1);
+      };
+      throw ConfigError(out_dir + " holds results computed on another version of " +
+                        folder.inputs + " (checksum " + line(recorded) + ", now " +
+                        line(folder.checksums) + "); choose another --out or remove the folder");
+    }
+  }
+}
+
+std::string ResultPath(const std::string& out_dir, const std::string& key) {
+  return out_dir + "/" + key + ".json";
+}
+
+// Claims the folder and sorts this shard's jobs into done and to do.
+struct ShardPlan {
+  RunnerSummary summary;
+  std::vector<std::size_t> todo;
+};
+
+ShardPlan PlanShard(const JobFolder& folder, const std::vector<std::string>& keys,
+                    const RunnerOptions& options) {
+  CheckRunnerOptions(options);
+  ShardPlan plan;
+  plan.summary.out_dir = options.out_dir.empty() ? "results/" + folder.name : options.out_dir;
+  ClaimFolder(folder, plan.summary.out_dir);
+  RemoveStaleTemporaries(plan.summary.out_dir);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) !=
+        options.shard_index - 1)
+      continue;
+    ++plan.summary.planned;
+    if (fs::exists(ResultPath(plan.summary.out_dir, keys[i]))) {
+      ++plan.summary.already_done;
+    } else {
+      plan.todo.push_back(i);
+    }
+  }
+  return plan;
+}
+
+std::string DescribeStatus(int status) {
+  return WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                           : "signal " + std::to_string(WTERMSIG(status));
+}
+
+}  // namespace
+
+std::size_t RunJobPool(std::size_t count,
+                       const std::function<std::function<void()>(std::size_t)>& work,
+                       const JobPoolOptions& options) {
+  std::mutex mutex;  // guards the commits, the checkpoint, `failure` and `finished`
+  std::condition_variable changed;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr failure;
+  std::size_t finished = 0, committed = 0;
+  auto fail = [&](std::exception_ptr e) {  // under the lock
+    if (!failure) failure = e;
+    failed = true;
+  };
+  auto stopping = [&] { return failed.load() || (options.stop && options.stop->load()); };
+  auto worker = [&] {
+    try {
+      for (std::size_t i; !stopping() && (i = next++) < count;) {
+        const std::function<void()> commit = work(i);
+        const std::lock_guard lock(mutex);
+        if (commit) commit();
+        ++committed;
+        if (options.progress) options.progress->Advance();
+      }
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      fail(std::current_exception());
+    }
+    const std::lock_guard lock(mutex);
+    ++finished;
+    changed.notify_all();
+  };
+  const std::size_t thread_count = std::min(std::max<std::size_t>(options.threads, 1), count);
+  std::vector<std::jthread> threads;
+  for (std::size_t t = 0; t < thread_count; ++t) threads.emplace_back(worker);
+  for (std::unique_lock lock(mutex); finished < thread_count;) {
+    const bool all_finished =
+        changed.wait_for(lock, std::chrono::seconds(options.checkpoint_seconds),
+                         [&] { return finished == thread_count; });
+    if (!all_finished && options.checkpoint) {
+      try {
+        options.checkpoint();
+      } catch (...) {  // stops the workers; the final checkpoint reports it again if it persists
+        fail(std::current_exception());
+      }
+    }
+  }
+  threads.clear();  // joins
+  if (options.checkpoint && count > 0) {
+    try {
+      options.checkpoint();
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  return committed;
+}
+
+void CheckRunnerOptions(const RunnerOptions& options) {
+  // More threads than this only cost memory: runs are CPU-bound and write one small file each.
+  constexpr int kMaxJobs = 1024;
+  if (options.jobs < 1 || options.jobs > kMaxJobs) {
+    throw ConfigError(fmt::format("--jobs must be in [1, {}] (got {})", kMaxJobs, options.jobs));
+  }
+  if (options.shard_count < 1 || options.shard_index < 1 ||
+      options.shard_index > options.shard_count) {
+    throw ConfigError(fmt::format("--shard must be i/n with 1 <= i <= n (got {}/{})",
+                                  options.shard_index, options.shard_count));
+  }
+}
+
+RunnerSummary RunJobs(const JobFolder& folder, const std::vector<std::string>& keys,
+                      const std::function<std::string(std::size_t)>& run,
+                      const RunnerOptions& options) {
+  ShardPlan plan = PlanShard(folder, keys, options);
+  RunnerSummary& summary = plan.summary;
+  std::optional<Progress> progress;
+  if (options.progress && !plan.todo.empty())
+    progress.emplace("naskit " + folder.command + " " + folder.name, plan.todo.size());
+  // Each result is written by the thread that computed it: the write is atomic, and writing
+  // outside the pool's lock keeps --jobs threads from queueing behind each other's fsync.
+  summary.completed = RunJobPool(
+      plan.todo.size(),
+      [&](std::size_t i) -> std::function<void()> {
+        const std::size_t job = plan.todo[i];
+        const std::string text = run(job);
+        const std::string path = ResultPath(summary.out_dir, keys[job]);
+        std::error_code dir_error;
+        fs::create_directories(fs::path(path).parent_path(), dir_error);
+        WriteFileAtomically(path, text);
+        return {};
+      },
+      {.threads = static_cast<std::size_t>(options.jobs),
+       .stop = options.stop,
+       .progress = progress ? &*progress : nullptr});
+  if (progress) progress->Finish();
+  summary.interrupted = summary.already_done + summary.completed < summary.planned;
+  return summary;
+}
+
+RunnerSummary RunJobsInProcesses(
+    const JobFolder& folder, const std::vector<std::string>& keys,
+    const std::function<std::vector<std::string>(int, int)>& worker_command,
+    const RunnerOptions& options) {
+  ShardPlan plan = PlanShard(folder, keys, options);
+  RunnerSummary& summary = plan.summary;
+  if (plan.todo.empty()) return summary;
+  auto count_done = [&] {
+    std::size_t n = 0;
+    for (std::size_t job : plan.todo) n += fs::exists(ResultPath(summary.out_dir, keys[job]));
+    return n;
+  };
+  const int workers = std::min<int>(options.jobs, static_cast<int>(plan.todo.size()));
+  std::vector<pid_t> children;
+  for (int w = 0; w < workers; ++w) {
+    std::vector<std::string> args = worker_command(w, workers);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw IoError("naskit " + folder.command + ": cannot start a worker process");
+    if (pid == 0) {
+      // A worker must not outlive its parent (e.g. one killed with SIGKILL): a resumed run would
+      // run beside orphans.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    children.push_back(pid);
+  }
+  std::optional<Progress> progress;
+  if (options.progress) progress.emplace("naskit " + folder.command, plan.todo.size());
+  std::size_t reported = 0;
+  int failed_status = 0;
+  while (!children.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (auto it = children.begin(); it != children.end();) {
+      int status = 0;
+      if (::waitpid(*it, &status, WNOHANG) == *it) {
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) failed_status = status;
+        it = children.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    const std::size_t done = count_done();
+    if (progress) progress->Advance(done - reported);
+    reported = done;
+    if ((options.stop && options.stop->load()) || failed_status) {
+      for (pid_t pid : children) ::kill(pid, SIGTERM);
+      for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
+      children.clear();
+    }
+  }
+  if (progress) progress->Finish();
+  summary.completed = count_done();
+  if (failed_status && !(options.stop && options.stop->load())) {
+    throw IoError(fmt::format(
+        "naskit {}: a worker failed ({}); its error is above. Finished jobs are kept in {}; run "
+        "the same command again to resume",
+        folder.command, DescribeStatus(failed_status), summary.out_dir));
+  }
+  summary.interrupted = summary.already_done + summary.completed < summary.planned;
+  return summary;
+}
+
+}  // namespace naskit
