@@ -93,6 +93,7 @@ struct OptionInfo {
   std::string default_value;  // as text
   std::string help;
   std::string constraint;  // human-readable, "" if none
+  bool required = false;
 };
 
 namespace internal {
@@ -163,13 +164,14 @@ class SchemaVisitor {
   void operator()(const char* key, T& field, const char* help, const Constraint& c = {}) {
     if constexpr (requires(SchemaVisitor & v) { field.Visit(v); }) {
       // A group lists its own options under "key.", after a line for the group itself.
-      infos.push_back({prefix + key, "group", "", help, c.Describe()});
+      infos.push_back({prefix + key, "group", "", help, c.Describe(), c.required});
       SchemaVisitor inner;
       inner.prefix = prefix + key + ".";
       field.Visit(inner);
       infos.insert(infos.end(), inner.infos.begin(), inner.infos.end());
     } else {
-      infos.push_back({prefix + key, TypeName<T>(), FormatValue(field), help, c.Describe()});
+      infos.push_back(
+          {prefix + key, TypeName<T>(), FormatValue(field), help, c.Describe(), c.required});
     }
   }
   // An optional group: described like the group, absent unless given.

@@ -16,14 +16,56 @@
 
 namespace naskit::cli {
 
+namespace {
+
+// The commands' options, each declared once (cli_util.h's ParseCommand makes them flags).
+struct InfoOptions {
+  std::string benchmark;
+  template <class V>
+  void Visit(V& v) {
+    v("benchmark", benchmark, "benchmark file (.h5)", Required());
+  }
+};
+
+struct QueryOptions {
+  std::string benchmark, arch, index, dataset, metric;
+  int epochs = 0;
+  template <class V>
+  void Visit(V& v) {
+    v("benchmark", benchmark, "benchmark file (.h5)", Required());
+    v("arch", arch, "architecture in the space's string form");
+    v("index", index, "architecture by the benchmark's index");
+    v("dataset", dataset, "dataset, e.g. cifar10", Required());
+    v("metric", metric, "metric, e.g. test_accuracy", Required());
+    v("epochs", epochs, "training epochs (0: the last recorded)");
+  }
+};
+
+struct ImportOptions {
+  std::string source, from, out;
+  template <class V>
+  void Visit(V& v) {
+    v("source", source, "what to import (naskit list importers)", Required());
+    v("from", from, "the shared data folder, or the folder holding the source files", Required());
+    v("out", out, "benchmark file to write (.h5)", Required());
+  }
+};
+
+struct SealOptions {
+  std::string file;
+  template <class V>
+  void Visit(V& v) {
+    v("file", file, "benchmark file written or edited outside naskit (e.g. with h5py)",
+      Required());
+  }
+};
+
+}  // namespace
+
 int InfoCommand(const Args& args) {
-  po::options_description options("info options");
-  options.add_options()("benchmark", po::value<std::string>()->required(), "benchmark file (.h5)");
-  po::positional_options_description positional;
-  positional.add("benchmark", 1);
-  auto vm = Parse(args, "info FILE.h5", options, positional);
-  if (!vm) return 0;
-  const auto benchmark = TabularBenchmark::Open((*vm)["benchmark"].as<std::string>());
+  const auto o = ParseCommand<InfoOptions>(args, "info", "info FILE.h5", {"benchmark"});
+  if (!o) return 0;
+  const auto benchmark = TabularBenchmark::Open(o->benchmark);
   fmt::print("file: {}\n", benchmark.path());
   for (const auto& [key, value] : benchmark.data().attrs) fmt::print("{}: {}\n", key, value);
   fmt::print("architectures: {} of {} in space {}\n", benchmark.NumRows(), benchmark.space().Size(),
@@ -49,25 +91,17 @@ int InfoCommand(const Args& args) {
 }
 
 int QueryCommand(const Args& args) {
-  po::options_description options("query options");
-  options.add_options()("benchmark", po::value<std::string>()->required(), "benchmark file (.h5)")(
-      "arch", po::value<std::string>(), "architecture in the space's string form")(
-      "index", po::value<std::string>(), "architecture by the benchmark's index")(
-      "dataset", po::value<std::string>()->required(), "dataset, e.g. cifar10")(
-      "metric", po::value<std::string>()->required(), "metric, e.g. test_accuracy")(
-      "epochs", po::value<int>()->default_value(0), "training epochs (default: the last recorded)");
-  auto vm = Parse(
-      args,
-      "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]",
-      options);
-  if (!vm) return 0;
-  if (vm->count("arch") == vm->count("index")) {
+  const auto o = ParseCommand<QueryOptions>(
+      args, "query",
+      "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]");
+  if (!o) return 0;
+  if (o->arch.empty() == o->index.empty()) {
     throw ConfigError("query: give exactly one of --arch and --index");
   }
-  const auto benchmark = TabularBenchmark::Open((*vm)["benchmark"].as<std::string>());
+  const auto benchmark = TabularBenchmark::Open(o->benchmark);
   std::size_t row;
-  if (vm->count("arch")) {
-    const std::string text = (*vm)["arch"].as<std::string>();
+  if (!o->arch.empty()) {
+    const std::string& text = o->arch;
     const ArchId arch = benchmark.space().Parse(text);
     auto found = benchmark.RowOf(arch);
     if (!found)
@@ -76,14 +110,14 @@ int QueryCommand(const Args& args) {
     row = *found;
   } else {
     std::int64_t index = 0;
-    const std::string text = (*vm)["index"].as<std::string>();
+    const std::string& text = o->index;
     internal::ParseInto("--index", text, index);
     if (index < 0) throw ConfigError("--index must be >= 0 (got " + text + ")");
     row = benchmark.RowOfIndex(static_cast<std::uint64_t>(index));
   }
-  const std::string dataset = (*vm)["dataset"].as<std::string>();
-  const std::string metric = (*vm)["metric"].as<std::string>();
-  const int epochs = (*vm)["epochs"].as<int>();
+  const std::string& dataset = o->dataset;
+  const std::string& metric = o->metric;
+  const int epochs = o->epochs;
   const auto value = benchmark.Query(row, dataset, metric, epochs);
   if (!value) {
     throw DataError(benchmark.path() + ": " + dataset + "/" + metric +
@@ -97,20 +131,12 @@ int QueryCommand(const Args& args) {
 }
 
 int ImportCommand(const Args& args) {
-  po::options_description options("import options");
-  options.add_options()("source", po::value<std::string>()->required(),
-                        "what to import (naskit list importers)")(
-      "from", po::value<std::string>()->required(),
-      "the shared data folder, or the folder holding the source files")(
-      "out", po::value<std::string>()->required(), "benchmark file to write (.h5)");
-  po::positional_options_description positional;
-  positional.add("source", 1);
-  auto vm = Parse(args, "import SOURCE --from DIR --out FILE.h5", options, positional);
-  if (!vm) return 0;
-  const std::string out = (*vm)["out"].as<std::string>();
-  const auto importer =
-      ImporterRegistry::Global().Create((*vm)["source"].as<std::string>(), OptionValues{});
-  const BenchmarkData data = importer->Import((*vm)["from"].as<std::string>());
+  const auto o = ParseCommand<ImportOptions>(args, "import",
+                                             "import SOURCE --from DIR --out FILE.h5", {"source"});
+  if (!o) return 0;
+  const std::string& out = o->out;
+  const auto importer = ImporterRegistry::Global().Create(o->source, OptionValues{});
+  const BenchmarkData data = importer->Import(o->from);
   WriteBenchmark(data, out);
   fmt::print(stderr, "naskit: wrote {} ({} architectures, {} tables)\n", out, data.archs.size(),
              data.tables.size());
@@ -118,17 +144,12 @@ int ImportCommand(const Args& args) {
 }
 
 int BenchSealCommand(const Args& args) {
-  po::options_description options("bench seal options");
-  options.add_options()("file", po::value<std::string>()->required(),
-                        "benchmark file written or edited outside naskit (e.g. with h5py)");
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  auto vm = Parse(args, "bench seal FILE.h5", options, positional);
-  if (!vm) return 0;
+  const auto o = ParseCommand<SealOptions>(args, "bench seal", "bench seal FILE.h5", {"file"});
+  if (!o) return 0;
   // Seal a copy and open it with every check of the format before it replaces the file, so that a
   // file naskit would refuse is never sealed.
   namespace fs = std::filesystem;
-  const std::string path = (*vm)["file"].as<std::string>();
+  const std::string& path = o->file;
   if (!fs::is_regular_file(path)) throw ConfigError(path + ": benchmark file not found");
   const std::string copy = path + ".tmp-seal-" + std::to_string(::getpid());
   try {

@@ -34,33 +34,45 @@ void ParseShard(const std::string& text, RunnerOptions& options) {
   }
 }
 
+// The options of `run` and `eval-predictors`, declared once.
+struct SuiteCommandOptions {
+  std::string suite;
+  int jobs = 1;
+  std::string out;
+  std::string shard = "1/1";
+  bool quiet = false;
+
+  template <class V>
+  void Visit(V& v) {
+    v("suite", suite, "suite file (.yaml)", Required());
+    v("jobs", jobs, "runs in parallel (results do not depend on it)", InRange(1, 1024));
+    v("out", out, "results folder (default: results/<suite name>)");
+    v("shard", shard, "run only the i-th of n shares: i/n");
+    v("quiet", quiet, "no progress output");
+  }
+};
+
 // `run` and `eval-predictors`: the same options, the same resumable runner; `run` takes either
 // kind of suite.
 int RunSuiteCommand(const Args& args, const std::string& command) {
-  po::options_description options(command + " options");
-  options.add_options()("suite", po::value<std::string>()->required(), "suite file (.yaml)")(
-      "set", po::value<std::vector<std::string>>()->composing(),
-      "override a suite key: dotted.key=value")("jobs,j", po::value<int>()->default_value(1),
-                                                "runs in parallel (results do not depend on it)")(
-      "out,o", po::value<std::string>()->default_value(""),
-      "results folder (default: results/<suite name>)")(
-      "shard", po::value<std::string>()->default_value("1/1"),
-      "run only the i-th of n shares: i/n")("quiet,q", "no progress output");
-  po::positional_options_description positional;
-  positional.add("suite", 1);
-  auto vm = Parse(
-      args, command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
-      options, positional);
-  if (!vm) return 0;
+  po::options_description overrides_option;
+  overrides_option.add_options()("set", po::value<std::vector<std::string>>()->composing(),
+                                 "override a suite key: dotted.key=value (repeatable)");
+  po::variables_map extra;
+  const auto o = ParseCommand<SuiteCommandOptions>(
+      args, command,
+      command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
+      {"suite"}, {{"jobs", 'j'}, {"out", 'o'}, {"quiet", 'q'}}, overrides_option, &extra);
+  if (!o) return 0;
   const std::vector<std::string> overrides =
-      vm->count("set") ? (*vm)["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  const std::string path = (*vm)["suite"].as<std::string>();
+      extra.count("set") ? extra["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const std::string& path = o->suite;
   RunnerOptions runner;
-  runner.out_dir = (*vm)["out"].as<std::string>();
-  runner.jobs = (*vm)["jobs"].as<int>();
-  runner.progress = !vm->count("quiet");
+  runner.out_dir = o->out;
+  runner.jobs = o->jobs;
+  runner.progress = !o->quiet;
   runner.stop = &g_stop;
-  ParseShard((*vm)["shard"].as<std::string>(), runner);
+  ParseShard(o->shard, runner);
   const bool predictors = IsPredictorSuite(path);
   if (command == "eval-predictors" && !predictors) {
     throw ConfigError(path +
@@ -95,20 +107,24 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
 int RunCommand(const Args& args) { return RunSuiteCommand(args, "run"); }
 int EvalPredictorsCommand(const Args& args) { return RunSuiteCommand(args, "eval-predictors"); }
 
+struct ReportCommandOptions {
+  std::string results;
+  std::string out;
+
+  template <class V>
+  void Visit(V& v) {
+    v("results", results, "results folder of `naskit run`", Required());
+    v("out", out, "where to write the report (default: RESULTS/report)");
+  }
+};
+
 int ReportCommand(const Args& args) {
-  po::options_description options("report options");
-  options.add_options()("results", po::value<std::string>()->required(),
-                        "results folder of `naskit run`")(
-      "out,o", po::value<std::string>()->default_value(""),
-      "where to write the report (default: RESULTS/report)");
-  po::positional_options_description positional;
-  positional.add("results", 1);
-  auto vm = Parse(args, "report DIR [--out DIR]", options, positional);
-  if (!vm) return 0;
-  const std::string results = (*vm)["results"].as<std::string>();
-  std::string out = (*vm)["out"].as<std::string>();
-  if (out.empty()) out = results + "/report";
-  const ReportFiles files = WriteReport(results, out);
+  const auto o =
+      ParseCommand<ReportCommandOptions>(args, "report", "report DIR [--out DIR]", {"results"},
+                                         {{"out", 'o'}});
+  if (!o) return 0;
+  const std::string out = o->out.empty() ? o->results + "/report" : o->out;
+  const ReportFiles files = WriteReport(o->results, out);
   fmt::print("{}", files.summary_markdown);
   fmt::print(stderr, "naskit: report written to {} ({} files)\n", out, files.paths.size());
   return 0;

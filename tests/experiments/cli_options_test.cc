@@ -53,7 +53,7 @@ TEST(CliOptionsTest, InfoQueryImport) {
       {{"info"}, 2, "'--benchmark' is required"},
       {query({"--index", "abc"}), 2, "--index is not an integer (got \"abc\")"},
       {query({"--index", "-1"}), 2, "--index must be >= 0 (got -1)"},
-      {query({"--index", "1", "--epochs", "x"}), 2, "('x') for option '--epochs' is invalid"},
+      {query({"--index", "1", "--epochs", "x"}), 2, "option \"epochs\" is not an integer (got \"x\")"},
       {query({"--index", "1", "--epochs", "-5"}), 2, "no column for -5 epochs"},
       {query({"--arch", "|x~0|"}), 2, "unknown op \"x\""},
       {{"query", "--benchmark", bench, "--index", "1", "--metric", "test_accuracy"},
@@ -80,9 +80,11 @@ TEST(CliOptionsTest, RunAndReport) {
                           "    report_epochs: 4\n    budgets: [3]\n";
   ExpectAll({
       {{"run", dir + "/none.yaml"}, 2, "none.yaml: suite file not found"},
-      {{"run", suite, "--jobs", "0"}, 2, "--jobs must be in [1, 1024] (got 0)"},
-      {{"run", suite, "--jobs", "100000"}, 2, "--jobs must be in [1, 1024] (got 100000)"},
-      {{"run", suite, "--jobs", "many"}, 2, "('many') for option '--jobs' is invalid"},
+      {{"run", suite, "--jobs", "0"}, 2, "option \"jobs\" must be in [1, 1024] (got 0)"},
+      {{"run", suite, "--jobs", "100000"},
+       2,
+       "option \"jobs\" must be in [1, 1024] (got 100000)"},
+      {{"run", suite, "--jobs", "many"}, 2, "option \"jobs\" is not an integer (got \"many\")"},
       {{"run", suite, "--shard", "3/2"}, 2, "--shard: expected i/n with 1 <= i <= n"},
       {{"run", suite, "--shard", "half"}, 2, "(got \"half\")"},
       {{"run", suite, "--shard", "1x/2"}, 2, "(got \"1x/2\")"},
