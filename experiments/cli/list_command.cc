@@ -8,17 +8,36 @@
 
 namespace naskit::cli {
 
+namespace {
+
+struct ListCommandOptions {
+  std::string kind;
+  template <class V>
+  void Visit(V& v) {
+    v("kind", kind, "spaces, strategies, predictors, importers or evaluators (default: all)");
+  }
+};
+
+struct DescribeCommandOptions {
+  std::string kind, key;
+  template <class V>
+  void Visit(V& v) {
+    v("kind", kind,
+      "space, strategy, predictor, importer, evaluator; or experiment, predictor_experiment (the "
+      "keys of a suite's experiments)",
+      Required());
+    v("key", key, "registry key");
+  }
+};
+
+}  // namespace
+
 int ListCommand(const Args& args) {
-  po::options_description options("list options");
-  options.add_options()("kind", po::value<std::string>(),
-                        "spaces, strategies, predictors, importers or evaluators (default: all)");
-  po::positional_options_description positional;
-  positional.add("kind", 1);
-  auto vm = Parse(args, "list [KIND]", options, positional);
-  if (!vm) return 0;
+  const auto o = ParseCommand<ListCommandOptions>(args, "list", "list [KIND]", {"kind"});
+  if (!o) return 0;
   std::vector<CatalogKind> kinds;
-  if (vm->count("kind")) {
-    kinds.push_back(FindKind((*vm)["kind"].as<std::string>()));
+  if (!o->kind.empty()) {
+    kinds.push_back(FindKind(o->kind));
   } else {
     kinds = Catalog();
   }
@@ -41,29 +60,23 @@ void PrintOptions(const std::vector<OptionInfo>& options) {
 }  // namespace
 
 int DescribeCommand(const Args& args) {
-  po::options_description options("describe options");
-  options.add_options()("kind", po::value<std::string>()->required(),
-                        "space, strategy, predictor, importer, evaluator; or experiment, "
-                        "predictor_experiment (the keys of a suite's experiments)")(
-      "key", po::value<std::string>(), "registry key");
-  po::positional_options_description positional;
-  positional.add("kind", 1).add("key", 1);
-  auto vm = Parse(args, "describe KIND KEY | describe experiment | describe predictor_experiment",
-                  options, positional);
-  if (!vm) return 0;
-  if ((*vm)["kind"].as<std::string>() == "experiment") {
+  const auto o = ParseCommand<DescribeCommandOptions>(
+      args, "describe",
+      "describe KIND KEY | describe experiment | describe predictor_experiment", {"kind", "key"});
+  if (!o) return 0;
+  if (o->kind == "experiment") {
     fmt::print("search suite experiment keys (experiments/README.md):\n");
     PrintOptions(DescribeExperimentKeys());
     return 0;
   }
-  if ((*vm)["kind"].as<std::string>() == "predictor_experiment") {
+  if (o->kind == "predictor_experiment") {
     fmt::print("predictor suite experiment keys (experiments/predictor_suite.h):\n");
     PrintOptions(DescribePredictorExperimentKeys());
     return 0;
   }
-  if (!vm->count("key")) throw ConfigError("describe KIND KEY: missing the KEY (naskit list KIND)");
-  const CatalogKind kind = FindKind((*vm)["kind"].as<std::string>());
-  const CatalogEntry& entry = FindEntry(kind, (*vm)["key"].as<std::string>());
+  if (o->key.empty()) throw ConfigError("describe KIND KEY: missing the KEY (naskit list KIND)");
+  const CatalogKind kind = FindKind(o->kind);
+  const CatalogEntry& entry = FindEntry(kind, o->key);
   fmt::print("{} {}: {}\n", kind.singular, entry.key, entry.summary);
   if (entry.options.empty()) {
     fmt::print("options: none\n");
