@@ -60,6 +60,32 @@ struct SealOptions {
   }
 };
 
+struct SurrogateCommandOptions {
+  std::string benchmark;
+  std::string dataset = "cifar10";
+  std::string metric = "valid_accuracy";
+  int epochs = 0;
+  std::string predictor = "xgboost";
+  double holdout = 0.2;
+  std::int64_t extra = 100000;
+  std::int64_t seed = 0;
+  std::string out;
+  template <class V>
+  void Visit(V& v) {
+    v("benchmark", benchmark, "the benchmark whose recorded architectures the predictor is fitted on",
+      Required());
+    v("dataset", dataset, "dataset of the target");
+    v("metric", metric, "target metric");
+    v("epochs", epochs, "the metric's epochs (0: single-column)", AtLeast(0));
+    v("predictor", predictor, "a predictor that fits (naskit list predictors)");
+    v("holdout", holdout, "share of the recorded architectures held out to measure the ranking",
+      InRange(0.01, 0.99));
+    v("extra", extra, "architectures drawn from the space beyond the recorded ones", AtLeast(0));
+    v("seed", seed, "the split, the fits and the draws", AtLeast(0));
+    v("out", out, "surrogate benchmark file to write (.h5)", Required());
+  }
+};
+
 }  // namespace
 
 int InfoCommand(const Args& args) {
@@ -168,36 +194,24 @@ int BenchSealCommand(const Args& args) {
 }
 
 int SurrogateCommand(const Args& args) {
-  po::options_description options("surrogate options");
-  options.add_options()("benchmark", po::value<std::string>()->required(),
-                        "the benchmark whose recorded architectures the predictor is fitted on")(
-      "dataset", po::value<std::string>()->default_value("cifar10"), "dataset of the target")(
-      "metric", po::value<std::string>()->default_value("valid_accuracy"), "target metric")(
-      "epochs", po::value<int>()->default_value(0), "the metric's epochs (0: single-column)")(
-      "predictor", po::value<std::string>()->default_value("xgboost"),
-      "a predictor that fits (naskit list predictors)")(
+  po::options_description predictor_options;
+  predictor_options.add_options()(
       "option", po::value<std::vector<std::string>>()->composing(),
-      "a predictor option as key=value (repeatable), e.g. --option features=onehot,params")(
-      "holdout", po::value<double>()->default_value(0.2),
-      "share of the recorded architectures held out to measure the ranking")(
-      "extra", po::value<std::size_t>()->default_value(100000),
-      "architectures drawn from the space beyond the recorded ones")(
-      "seed", po::value<std::uint64_t>()->default_value(0), "the split, the fits and the draws")(
-      "out", po::value<std::string>()->required(), "surrogate benchmark file to write (.h5)");
-  po::positional_options_description positional;
-  positional.add("benchmark", 1);
-  auto vm = Parse(args,
-                  "surrogate BENCHMARK.h5 --out FILE.h5 [--dataset D --metric M --epochs E] "
-                  "[--predictor P --option key=value ...] [--extra N]",
-                  options, positional);
-  if (!vm) return 0;
+      "a predictor option as key=value (repeatable), e.g. --option features=onehot,params");
+  po::variables_map extra;
+  const auto o = ParseCommand<SurrogateCommandOptions>(
+      args, "surrogate",
+      "surrogate BENCHMARK.h5 --out FILE.h5 [--dataset D --metric M --epochs E] "
+      "[--predictor P --option key=value ...] [--extra N]",
+      {"benchmark"}, {}, predictor_options, &extra);
+  if (!o) return 0;
   SurrogateSettings settings;
-  settings.dataset = (*vm)["dataset"].as<std::string>();
-  settings.metric = (*vm)["metric"].as<std::string>();
-  settings.epochs = (*vm)["epochs"].as<int>();
-  settings.predictor.key = (*vm)["predictor"].as<std::string>();
-  if (vm->count("option")) {
-    for (const auto& text : (*vm)["option"].as<std::vector<std::string>>()) {
+  settings.dataset = o->dataset;
+  settings.metric = o->metric;
+  settings.epochs = o->epochs;
+  settings.predictor.key = o->predictor;
+  if (extra.count("option")) {
+    for (const auto& text : extra["option"].as<std::vector<std::string>>()) {
       const auto eq = text.find('=');
       if (eq == std::string::npos || eq == 0) {
         throw ConfigError("--option: expected key=value (got " + Quote(text) + ")");
@@ -205,12 +219,12 @@ int SurrogateCommand(const Args& args) {
       settings.predictor.options[text.substr(0, eq)] = text.substr(eq + 1);
     }
   }
-  settings.holdout = (*vm)["holdout"].as<double>();
-  settings.extra = (*vm)["extra"].as<std::size_t>();
-  settings.seed = (*vm)["seed"].as<std::uint64_t>();
-  const TabularBenchmark benchmark = TabularBenchmark::Open((*vm)["benchmark"].as<std::string>());
+  settings.holdout = o->holdout;
+  settings.extra = static_cast<std::size_t>(o->extra);
+  settings.seed = static_cast<std::uint64_t>(o->seed);
+  const TabularBenchmark benchmark = TabularBenchmark::Open(o->benchmark);
   const Surrogate surrogate = FitSurrogate(benchmark, settings);
-  const std::string out = (*vm)["out"].as<std::string>();
+  const std::string& out = o->out;
   WriteBenchmark(surrogate.data, out);
   fmt::print(stderr,
              "naskit: wrote {}: {} architectures ({} recorded); Kendall tau {:.3f} on {} held-out "

@@ -67,6 +67,12 @@ TEST(CliOptionsTest, InfoQueryImport) {
        2,
        "missing: source file \"derived/nb201.csv\" not found"},
       {{"import", "nb201", "--from", dir}, 2, "'--out' is required"},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--holdout", "2"},
+       2,
+       "surrogate: option \"holdout\" must be in [0.01, 0.99] (got 2)"},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--option", "depth"},
+       2,
+       "--option: expected key=value (got \"depth\")"},
   });
 }
 
