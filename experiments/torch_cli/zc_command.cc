@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "experiments/torch_cli/flags.h"
 #include "predictors/predictor.h"
 #include "records/statistics.h"
+#include "training/image_dataset.h"
 #include "training/network.h"
 #include "training/trainer.h"
 #include "training/zero_cost.h"
@@ -36,6 +38,7 @@ struct ZcCommandOptions {
   std::int64_t limit = 0, sample = 0;
   int threads = 0;
   int checkpoint_seconds = 300;
+  bool replace = false;
   ZeroCostOptions zero_cost;
 
   template <class V>
@@ -52,6 +55,9 @@ struct ZcCommandOptions {
     v("checkpoint_seconds", checkpoint_seconds,
       "write the scores so far to the file this often; a rerun resumes from there",
       InRange(1, 86400));
+    v("replace", replace,
+      "discard scores recorded with other settings (they are kept, and the command refused, "
+      "without it)");
     zero_cost.Visit(v);
   }
 };
@@ -73,9 +79,14 @@ std::vector<std::string> ProxyKeys(const std::string& list) {
     keys.insert(keys.end(), {"params", "flops"});
     return keys;
   }
+  std::vector<std::string> known = {"params", "flops"};
+  for (const auto& proxy : ZeroCostProxies()) known.emplace_back(proxy.key);
   std::stringstream stream(list);
   for (std::string key; std::getline(stream, key, ',');) {
-    PredictorRegistry::Global().Find(key);  // did-you-mean on a typo
+    // Only what zc computes: a registered predictor that is no proxy (xgboost) is refused here,
+    // before the file is touched, not at the first row.
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw ConfigError("zc: --proxies: " + UnknownNameMessage("zero-cost proxy", key, known));
     if (std::find(keys.begin(), keys.end(), key) != keys.end())
       throw ConfigError("zc: --proxies names " + Quote(key) + " twice");
     keys.push_back(key);
@@ -167,20 +178,74 @@ struct ScoreColumn {
   std::vector<bool> scored;
 };
 
+// The settings as compared with recorded ones: the dataset folder normalised (a trailing '/',
+// "./", or the default folder spelt out name the same data; a dataset without files has none).
+OptionValues ComparableSettings(OptionValues settings) {
+  namespace fs = std::filesystem;
+  if (!settings.contains("data_dir")) return settings;
+  const std::string dataset = settings["dataset"];
+  std::string& folder = settings["data_dir"];
+  if (dataset != "fashion-mnist" && dataset != "cifar10") {
+    folder.clear();
+    return settings;
+  }
+  auto normal = [](const std::string& path) {
+    return path.empty() ? path : fs::weakly_canonical(fs::absolute(path)).string();
+  };
+  if (folder.empty() || normal(folder) == normal(DefaultDatasetFolder(dataset))) {
+    folder.clear();
+  } else {
+    folder = normal(folder);
+  }
+  return settings;
+}
+
+std::string Describe(const OptionValues& settings) {
+  std::string text;
+  for (const auto& [key, value] : settings) text += (text.empty() ? "" : ", ") + key + "=" + value;
+  return text;
+}
+
+// The column at `path`, with the rows it holds scores for. Scores recorded with other settings are
+// never mixed with new ones, nor discarded silently: without `replace` that is an error naming
+// both settings; with it, the discarded scores are counted on stderr.
 ScoreColumn OpenColumn(const TabularBenchmark& benchmark, const std::string& file,
                        const std::string& key, const std::string& path,
-                       const std::string& settings_json, std::size_t rows) {
+                       const OptionValues& settings, bool replace, std::size_t rows) {
+  const OptionValues comparable = ComparableSettings(settings);
+  const std::string settings_json = nlohmann::json(comparable).dump();
   ScoreColumn column{key, path, {}, std::vector<bool>(rows, false)};
-  // Scores recorded with other settings are replaced, not mixed.
-  if (const Table* done = benchmark.FindTable(path);
-      done && done->attrs.contains("settings") && done->attrs.at("settings") == settings_json) {
-    column.table = *done;
+  if (const Table* done = benchmark.FindTable(path); done && done->attrs.contains("settings")) {
+    std::vector<bool> scored(rows, false);
     if (done->attrs.contains("rows")) {
-      column.scored = ParseRows(done->attrs.at("rows"), rows, file + ": " + path);
+      scored = ParseRows(done->attrs.at("rows"), rows, file + ": " + path);
     } else {  // written before the attribute existed: the rows with a score
-      for (std::size_t row = 0; row < rows; ++row) column.scored[row] = !std::isnan(done->At(row));
+      for (std::size_t row = 0; row < rows; ++row) scored[row] = !std::isnan(done->At(row));
     }
-    return column;
+    OptionValues recorded;
+    try {
+      recorded = ComparableSettings(
+          nlohmann::json::parse(done->attrs.at("settings")).get<OptionValues>());
+    } catch (const nlohmann::json::exception&) {
+      throw DataError(file + ": " + path + ": attribute \"settings\" is not a JSON object of "
+                      "option values (got " + Quote(done->attrs.at("settings")) + ")");
+    }
+    if (recorded == comparable) {
+      column.table = *done;
+      column.table.attrs["settings"] = settings_json;
+      column.scored = std::move(scored);
+      return column;
+    }
+    const auto count = std::count(scored.begin(), scored.end(), true);
+    if (!replace) {
+      throw ConfigError(fmt::format(
+          "zc: {}: {} holds {} scores recorded with other settings ({}; now {}); keep its "
+          "settings to add rows, file the new scores under another --features-of, or pass "
+          "--replace true to discard them",
+          file, path, count, Describe(recorded), Describe(comparable)));
+    }
+    std::cerr << fmt::format("naskit zc: --replace: discarding {} scores of {} recorded with {}\n",
+                             count, path, Describe(recorded));
   }
   column.table.values.assign(rows, NAN);
   column.table.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
@@ -260,8 +325,8 @@ int ZeroCost(const std::vector<std::string>& args) {
       proxy_keys.push_back(key);
     }
     columns.push_back(OpenColumn(benchmark, o.benchmark, key,
-                                 "features/" + features_of + "/naskit_" + key,
-                                 nlohmann::json(settings).dump(), n));
+                                 "features/" + features_of + "/naskit_" + key, settings, o.replace,
+                                 n));
   }
   // Proxy columns first, in ZeroCostScores' order, then the counts.
   std::stable_partition(columns.begin(), columns.end(),
@@ -279,12 +344,17 @@ int ZeroCost(const std::vector<std::string>& args) {
                              rows.size() - todo.size(), rows.size(), o.benchmark);
   }
 
+  // Written only when rows were scored since the last write: a run that fails before its first
+  // score leaves the file as it was.
+  bool unwritten_scores = false;
   auto write_file = [&] {
+    if (!unwritten_scores) return;
     for (ScoreColumn& c : columns) {
       c.table.attrs["rows"] = FormatRows(c.scored);
       data.tables[c.path] = c.table;
     }
     WriteBenchmark(data, o.benchmark);
+    unwritten_scores = false;
   };
   auto score_row = [&](std::size_t row) {
     const ArchId arch = data.archs[row];
@@ -307,7 +377,8 @@ int ZeroCost(const std::vector<std::string>& args) {
         [&](std::size_t i) -> std::function<void()> {
           const std::size_t row = todo[i];
           std::vector<double> scores = score_row(row);
-          return [&columns, row, scores = std::move(scores)] {
+          return [&columns, &unwritten_scores, row, scores = std::move(scores)] {
+            unwritten_scores = true;
             for (std::size_t c = 0; c < columns.size(); ++c) {
               columns[c].table.values[row] = static_cast<float>(scores[c]);
               columns[c].scored[row] = true;

@@ -199,6 +199,66 @@ TEST(TorchCliTest, ZeroCostRerunScoresOnlyWhatIsMissing) {
   EXPECT_TRUE(std::equal(synflow.begin(), synflow.begin() + 6, t.values.begin()));
 }
 
+// `naskit zc` never loses a measured score: arguments that cannot be scored (a predictor that is no
+// proxy, an unknown name) and settings that differ from the recorded ones are refused before the
+// file is touched; the same settings spelt differently are the same; only --replace discards, and
+// says how many.
+TEST(TorchCliTest, ZeroCostNeverDiscardsRecordedScores) {
+  const std::string dir = testing::TempDir("zc-keep");
+  const std::string file = dir + "/toy.h5";
+  std::filesystem::copy_file(testing::SyntheticNb201File(), file);
+  ASSERT_EQ(testing::RunCli(ZcArgs(file, "synflow", "3")).exit_code, 0);
+  const std::string bytes = ReadBytes(file);
+  auto with = [&](std::vector<std::string> args, const std::vector<std::string>& extra) {
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {ZcArgs(file, "synflow,xgboost", "3"), "unknown zero-cost proxy \"xgboost\""},
+      {ZcArgs(file, "ridge", "3"), "unknown zero-cost proxy \"ridge\""},
+      {with(ZcArgs(file, "synflow", "3"), {"--seed", "1"}),
+       "holds 3 scores recorded with other settings"},
+      {with(ZcArgs(file, "synflow", "5"), {"--batch-size", "8"}),
+       "holds 3 scores recorded with other settings"},
+  };
+  for (const auto& [args, message] : refused) {
+    const auto r = testing::RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(message));
+    EXPECT_EQ(ReadBytes(file), bytes) << message;
+  }
+  // A dataset folder for a dataset without files is no setting at all.
+  const auto same = testing::RunCli(with(ZcArgs(file, "synflow", "3"), {"--data-dir", dir + "/"}));
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_THAT(same.err, HasSubstr("3 of 3 rows already scored"));
+  EXPECT_EQ(ReadBytes(file), bytes);
+
+  const auto replaced =
+      testing::RunCli(with(ZcArgs(file, "synflow", "3"), {"--seed", "1", "--replace", "true"}));
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_THAT(replaced.err, HasSubstr("discarding 3 scores of features/toy/naskit_synflow"));
+  const Table& t = TabularBenchmark::Open(file).Get("features/toy/naskit_synflow");
+  EXPECT_EQ(t.attrs.at("rows"), "0-2");
+  EXPECT_THAT(t.attrs.at("settings"), HasSubstr("\"seed\":\"1\""));
+
+  // The default dataset folder spelt out (with a trailing '/') names the same data.
+  const std::string fashion = "/usr/share/datasets/fashion-mnist";
+  if (!std::filesystem::exists(fashion + "/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << fashion << " is missing (Debian's dataset-fashion-mnist package)";
+  }
+  const std::vector<std::string> base = {"zc",        "--benchmark", file,      "--dataset",
+                                         "fashion-mnist", "--features-of", "fm", "--channels",
+                                         "4",         "--cells",     "1",       "--threads",
+                                         "1",         "--limit",     "2",       "--proxies",
+                                         "snip",      "--batch-size", "8"};
+  ASSERT_EQ(testing::RunCli(base).exit_code, 0);
+  const std::string scored = ReadBytes(file);
+  const auto spelt = testing::RunCli(with(base, {"--data-dir", fashion + "/"}));
+  EXPECT_EQ(spelt.exit_code, 0) << spelt.err;
+  EXPECT_THAT(spelt.err, HasSubstr("2 of 2 rows already scored"));
+  EXPECT_EQ(ReadBytes(file), scored);
+}
+
 // Ctrl-C and a scheduler's SIGTERM keep the rows scored so far; the rerun ends byte-identical to
 // an uninterrupted run.
 class ZeroCostSignalTest : public ::testing::TestWithParam<int> {};
