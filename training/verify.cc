@@ -23,6 +23,45 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The value of `metric` that a training's epoch log holds; throws ConfigError for a metric that
+// training does not measure (a latency, a proxy).
+double Measured(const EpochLog& log, const std::string& metric) {
+  const std::map<std::string, double> values = {
+      {"train_accuracy", log.train_accuracy}, {"train_loss", log.train_loss},
+      {"valid_accuracy", log.valid_accuracy}, {"valid_loss", log.valid_loss},
+      {"test_accuracy", log.test_accuracy},   {"test_loss", log.test_loss}};
+  const auto it = values.find(metric);
+  if (it == values.end()) {
+    std::vector<std::string> known;
+    for (const auto& [name, value] : values) known.push_back(name);
+    throw ConfigError("verify: the runs promise " + Quote(metric) +
+                      ", which training does not measure; " +
+                      UnknownNameMessage("trained metric", metric, known));
+  }
+  return it->second;
+}
+
+// The benchmark's training recipe, from its build_settings attribute.
+BenchBuildOptions BuildSettings(const TabularBenchmark& benchmark, const std::string& data_dir) {
+  const std::string settings = benchmark.Attr("build_settings");
+  if (settings.empty()) {
+    throw ConfigError(benchmark.path() +
+                      " was not built by `naskit bench build`, so its training setup is not "
+                      "known; verify needs a benchmark naskit trained (e.g. "
+                      "benchmarks_data/nb201_fashion_mnist.h5)");
+  }
+  OptionValues values;
+  try {
+    values = nlohmann::json::parse(settings).get<OptionValues>();
+  } catch (const nlohmann::json::exception&) {
+    throw DataError(benchmark.path() +
+                    ": attribute \"build_settings\" is not a JSON object of option values (got " +
+                    Quote(settings.substr(0, 200)) + ")");
+  }
+  values["data_dir"] = data_dir;
+  return ParseOptions<BenchBuildOptions>(benchmark.path() + " build_settings", values);
+}
+
 }  // namespace
 
 std::string VerifyIncumbents(VerifyOptions o) {
@@ -63,20 +102,18 @@ std::string VerifyIncumbents(VerifyOptions o) {
   }
   if (chosen.empty()) throw ConfigError(o.results + ": no run results found");
   const TabularBenchmark benchmark = TabularBenchmark::Open(benchmark_path);
-  const std::string settings = benchmark.Attr("build_settings");
-  if (settings.empty()) {
-    throw ConfigError(benchmark.path() +
-                      " was not built by `naskit bench build`, so its training setup is not "
-                      "known; verify needs a benchmark naskit trained (e.g. "
-                      "benchmarks_data/nb201_fashion_mnist.h5)");
-  }
-  auto values = nlohmann::json::parse(settings).get<OptionValues>();
-  values["data_dir"] = o.data_dir;
-  const BenchBuildOptions build =
-      ParseOptions<BenchBuildOptions>(benchmark.path() + " build_settings", values);
+  const BenchBuildOptions build = BuildSettings(benchmark, o.data_dir);
   TrainOptions train = build.train;
-  train.device = o.train.device;
-  train.threads = o.train.threads;
+  train.device = o.device;
+  train.threads = o.threads;
+  // The retraining follows the recipe's whole schedule; the promise is read at its epoch.
+  if (epochs < 1 || epochs > train.epochs) {
+    throw ConfigError(fmt::format(
+        "verify: the runs promise {} after {} epochs, but {} was trained for {} epochs (1 to {} "
+        "can be checked)",
+        metric, epochs, benchmark.path(), train.epochs, train.epochs));
+  }
+  Measured(EpochLog{}, metric);  // refuses an untrained metric before any training
 
   std::vector<std::pair<int, std::uint32_t>> ranked;
   for (const auto& [index, count] : chosen) ranked.emplace_back(-count, index);
@@ -89,11 +126,15 @@ std::string VerifyIncumbents(VerifyOptions o) {
   std::string md = fmt::format(
       "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's "
       "own settings and "
-      "seed {} (not a benchmark seed). Promised: the benchmark's {} after {} epochs (mean over its "
-      "seeds).\n\n"
+      "seed {} ({}). Promised: the benchmark's {} after {} epochs (mean over its "
+      "seeds {}).\n\n"
       "| index | architecture | chosen by runs | promised | measured | difference "
       "|\n|---|---|---|---|---|---|\n",
-      o.results, ranked.size(), o.seed, metric, epochs);
+      o.results, ranked.size(), o.seed,
+      ("," + build.seeds + ",").find("," + std::to_string(o.seed) + ",") == std::string::npos
+          ? "not a benchmark seed"
+          : "one of the benchmark's own seeds: a repeat of its training",
+      metric, epochs, build.seeds);
   std::string csv = "index,architecture,chosen,promised,measured\n";
   const SearchSpace& space = benchmark.space();
   for (const auto& [negative_count, index] : ranked) {
@@ -102,8 +143,7 @@ std::string VerifyIncumbents(VerifyOptions o) {
     const double promise = benchmark.Query(row, dataset, metric, epochs).value_or(NAN);
     const TrainResult result =
         TrainNetwork(space.Name(), arch, shape, data, train, static_cast<std::uint64_t>(o.seed));
-    const double measure = metric == "test_accuracy" ? result.epochs.back().test_accuracy
-                                                     : result.epochs.back().valid_accuracy;
+    const double measure = Measured(result.epochs.at(static_cast<std::size_t>(epochs - 1)), metric);
     promised.push_back(promise);
     measured.push_back(measure);
     md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch),

@@ -15,7 +15,10 @@ struct VerifyOptions {
   std::int64_t seed = 100;  // not one of the benchmark's own training seeds
   std::string data_dir;
   std::string out;  // default: <results>/verify
-  TrainOptions train{.threads = 0};
+  // Where the retraining runs; the recipe itself is the benchmark's (its build_settings), so that
+  // what is measured is what was promised.
+  std::string device = "cpu";
+  int threads = 0;
 
   template <class V>
   void Visit(V& v) {
@@ -24,13 +27,17 @@ struct VerifyOptions {
     v("seed", seed, "training seed", AtLeast(0));
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
     v("out", out, "where to write verify.md and verify.csv (default: RESULTS/verify)");
-    train.Visit(v);
+    v("device", device, "cpu or cuda", OneOf({"cpu", "cuda"}));
+    v("threads", threads, "CPU threads for LibTorch (0: all cores)", InRange(0, 1024));
   }
 };
 
 // Trains the K incumbents with the settings the benchmark file was built with (its
-// `build_settings` attribute) and writes verify.md / verify.csv. Throws ConfigError for a benchmark
-// naskit did not build (its training data is not available to retrain).
+// `build_settings` attribute) and writes verify.md / verify.csv, setting beside each promise the
+// same metric measured at the same epoch of the retraining. Throws ConfigError for a benchmark
+// naskit did not build (its training data is not available to retrain), a promised metric training
+// does not measure, or a promise at an epoch the recipe does not reach; DataError for a malformed
+// `build_settings`.
 std::string VerifyIncumbents(VerifyOptions options);
 
 }  // namespace naskit
