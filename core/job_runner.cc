@@ -53,9 +53,9 @@ void ClaimFolder(const JobFolder& folder, const std::string& out_dir) {
       auto line = [](const std::string& text) {
         return text.substr(0, text.find_last_not_of('\n') + 1);
       };
-      throw ConfigError(out_dir + " holds results computed on another version of " +
-                        folder.inputs + " (checksum " + line(recorded) + ", now " +
-                        line(folder.checksums) + "); choose another --out or remove the folder");
+      throw ConfigError(out_dir + " holds results computed on another version of " + folder.inputs +
+                        " (checksum " + line(recorded) + ", now " + line(folder.checksums) +
+                        "); choose another --out or remove the folder");
     }
   }
 }
@@ -179,20 +179,19 @@ RunnerSummary RunJobs(const JobFolder& folder, const std::vector<std::string>& k
     progress.emplace("naskit " + folder.command + " " + folder.name, plan.todo.size());
   // Each result is written by the thread that computed it: the write is atomic, and writing
   // outside the pool's lock keeps --jobs threads from queueing behind each other's fsync.
-  summary.completed = RunJobPool(
-      plan.todo.size(),
-      [&](std::size_t i) -> std::function<void()> {
-        const std::size_t job = plan.todo[i];
-        const std::string text = run(job);
-        const std::string path = ResultPath(summary.out_dir, keys[job]);
-        std::error_code dir_error;
-        fs::create_directories(fs::path(path).parent_path(), dir_error);
-        WriteFileAtomically(path, text);
-        return {};
-      },
-      {.threads = static_cast<std::size_t>(options.jobs),
-       .stop = options.stop,
-       .progress = progress ? &*progress : nullptr});
+  summary.completed = RunJobPool(plan.todo.size(),
+                                 [&](std::size_t i) -> std::function<void()> {
+                                   const std::size_t job = plan.todo[i];
+                                   const std::string text = run(job);
+                                   const std::string path = ResultPath(summary.out_dir, keys[job]);
+                                   std::error_code dir_error;
+                                   fs::create_directories(fs::path(path).parent_path(), dir_error);
+                                   WriteFileAtomically(path, text);
+                                   return {};
+                                 },
+                                 {.threads = static_cast<std::size_t>(options.jobs),
+                                  .stop = options.stop,
+                                  .progress = progress ? &*progress : nullptr});
   if (progress) progress->Finish();
   summary.interrupted = summary.already_done + summary.completed < summary.planned;
   return summary;

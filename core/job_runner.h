@@ -84,9 +84,9 @@ RunnerSummary RunJobs(const JobFolder& folder, const std::vector<std::string>& k
 
 // As RunJobs, with the jobs run by `options.jobs` worker processes: worker w of n is started as
 // `worker_command(w, n)` (argv, argv[0] an executable path) and must run
-// RunJobs(folder, keys, run, {.out_dir, .shard_index = w + 1, .shard_count = n, .progress = false}).
-// Workers die with this process. A worker that fails stops the others and is an IoError (finished
-// jobs are kept); `options.stop` stops them (SIGTERM).
+// RunJobs(folder, keys, run, {.out_dir, .shard_index = w + 1, .shard_count = n, .progress =
+// false}). Workers die with this process. A worker that fails stops the others and is an IoError
+// (finished jobs are kept); `options.stop` stops them (SIGTERM).
 RunnerSummary RunJobsInProcesses(
     const JobFolder& folder, const std::vector<std::string>& keys,
     const std::function<std::vector<std::string>(int, int)>& worker_command,

@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "core/options.h"
 #include "core/job_runner.h"
+#include "core/options.h"
 #include "records/predictor_result.h"
 
 namespace naskit {

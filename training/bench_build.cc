@@ -84,10 +84,10 @@ std::vector<ArchId> Representatives(const SearchSpace& space, const BenchBuildOp
     return {drawn.begin(), drawn.end()};
   }
   if (!Enumerable(space)) {
-    throw ConfigError(fmt::format(
-        "bench build: space {} has {} architectures, too many to enumerate; set option "
-        "\"sample\" (e.g. --sample 1000) to draw the classes to build",
-        Quote(space.Name()), space.Size()));
+    throw ConfigError(
+        fmt::format("bench build: space {} has {} architectures, too many to enumerate; set option "
+                    "\"sample\" (e.g. --sample 1000) to draw the classes to build",
+                    Quote(space.Name()), space.Size()));
   }
   for (ArchId a = 0; a < space.Size(); ++a) {
     if (space.Canonical(a) != a) continue;
@@ -245,8 +245,8 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   // Counted per row: isomorphic cells share results but not parameters (a convolution whose output
   // only feeds `none` still has weights, as in NB201's own tables).
   const NetworkShape shape = o.setup.Shape(o.setup.LoadData());
-  const auto counter = NetworkRegistry::Global().Create(
-      o.space, FindTorchNetwork(o.space).counter_options(shape));
+  const auto counter =
+      NetworkRegistry::Global().Create(o.space, FindTorchNetwork(o.space).counter_options(shape));
   for (std::size_t row = 0; row < rows; ++row) {
     const NetworkCost cost = counter->Count(data.archs[row]);
     params.values[row] = static_cast<float>(cost.params);
@@ -284,14 +284,13 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   data.attrs = {
       {"name", o.space + "-" + d},
       {"space", o.space},
-      {"source", fmt::format("trained by `naskit bench build` ({} {} isomorphism classes{}, one "
-                             "representative each, seeds {}); {}",
-                             whole ? "all" : std::to_string(reps.size()), o.space,
-                             o.sample > 0 ? fmt::format(" drawn with seed {}", o.sample_seed) : "",
-                             o.seeds,
-                             Enumerable(space)
-                                 ? "rows of a class share its representative's results"
-                                 : "one row per class")},
+      {"source",
+       fmt::format("trained by `naskit bench build` ({} {} isomorphism classes{}, one "
+                   "representative each, seeds {}); {}",
+                   whole ? "all" : std::to_string(reps.size()), o.space,
+                   o.sample > 0 ? fmt::format(" drawn with seed {}", o.sample_seed) : "", o.seeds,
+                   Enumerable(space) ? "rows of a class share its representative's results"
+                                     : "one row per class")},
       {"build_settings", settings.dump()},
       {"network", fmt::format("{} network with channels={}, cells={} (0: the space's own), input "
                               "{}x{}",
@@ -320,8 +319,9 @@ JobFolder BuildFolder(const BenchBuildOptions& o) {
           .name = o.out,
           .definition_file = "settings.json",
           .definition = Json(ResultSettings(o)).dump(1) + "\n",
-          .what_differs = "a build with other settings; remove it or keep the settings it has "
-                          "(they are in its settings.json)"};
+          .what_differs =
+              "a build with other settings; remove it or keep the settings it has "
+              "(they are in its settings.json)"};
 }
 
 std::vector<std::string> Keys(const std::vector<Task>& tasks) {
@@ -343,30 +343,29 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
   const NetworkShape shape = o.setup.Shape(data);
   const auto counter = NetworkRegistry::Global().Create(o.space, network.counter_options(shape));
   const at::Tensor one_image = data.test.images.slice(0, 0, 1);
-  RunJobs(
-      BuildFolder(o), Keys(tasks),
-      [&](std::size_t k) {
-        const Task& task = tasks[k];
-        const TrainResult result =
-            TrainNetwork(o.space, task.representative, shape, data, o.train, task.seed);
-        Json j;
-        j["representative"] = task.representative;
-        j["arch"] = space.Format(task.representative);
-        j["seed"] = task.seed;
-        j["params"] = result.params;
-        j["flops"] = counter->Count(task.representative).flops;
-        j["latency_ms"] = MeasureLatencyMs(network, task.representative, shape, one_image);
-        j["machine"] = CpuName();
-        double cumulative = 0;
-        for (const auto& e : result.epochs) {
-          cumulative += e.train_seconds;
-          Json log = EpochLogJson(e);
-          log["cumulative_seconds"] = cumulative;
-          j["epochs"].push_back(log);
-        }
-        return j.dump() + "\n";
-      },
-      {.out_dir = work, .shard_index = index + 1, .shard_count = count, .progress = false});
+  RunJobs(BuildFolder(o), Keys(tasks),
+          [&](std::size_t k) {
+            const Task& task = tasks[k];
+            const TrainResult result =
+                TrainNetwork(o.space, task.representative, shape, data, o.train, task.seed);
+            Json j;
+            j["representative"] = task.representative;
+            j["arch"] = space.Format(task.representative);
+            j["seed"] = task.seed;
+            j["params"] = result.params;
+            j["flops"] = counter->Count(task.representative).flops;
+            j["latency_ms"] = MeasureLatencyMs(network, task.representative, shape, one_image);
+            j["machine"] = CpuName();
+            double cumulative = 0;
+            for (const auto& e : result.epochs) {
+              cumulative += e.train_seconds;
+              Json log = EpochLogJson(e);
+              log["cumulative_seconds"] = cumulative;
+              j["epochs"].push_back(log);
+            }
+            return j.dump() + "\n";
+          },
+          {.out_dir = work, .shard_index = index + 1, .shard_count = count, .progress = false});
 }
 
 BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& self,
@@ -380,17 +379,25 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
     return summary;
   }
   const std::string work = o.out + ".work";
-  const RunnerSummary run = RunJobsInProcesses(
-      BuildFolder(o), Keys(tasks),
-      [&](int index, int count) {
-        std::vector<std::string> args = {self,    "bench",   "worker",
-                                         "--work", work,      "--index",
-                                         std::to_string(index), "--count", std::to_string(count)};
-        // An empty data folder means the dataset's default place; an empty flag would be refused.
-        if (!o.setup.data_dir.empty()) args.insert(args.end(), {"--data-dir", o.setup.data_dir});
-        return args;
-      },
-      {.out_dir = work, .jobs = o.workers, .stop = stop});
+  const RunnerSummary run =
+      RunJobsInProcesses(BuildFolder(o), Keys(tasks),
+                         [&](int index, int count) {
+                           std::vector<std::string> args = {self,
+                                                            "bench",
+                                                            "worker",
+                                                            "--work",
+                                                            work,
+                                                            "--index",
+                                                            std::to_string(index),
+                                                            "--count",
+                                                            std::to_string(count)};
+                           // An empty data folder means the dataset's default place; an empty flag
+                           // would be refused.
+                           if (!o.setup.data_dir.empty())
+                             args.insert(args.end(), {"--data-dir", o.setup.data_dir});
+                           return args;
+                         },
+                         {.out_dir = work, .jobs = o.workers, .stop = stop});
   summary.already_done = run.already_done;
   summary.completed = run.completed;
   summary.interrupted = run.interrupted;

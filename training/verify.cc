@@ -123,6 +123,8 @@ std::string VerifyIncumbents(VerifyOptions o) {
   const DatasetSplits data = build.setup.LoadData();
   const NetworkShape shape = build.setup.Shape(data);
   std::vector<double> promised, measured;
+  const bool own_seed =
+      fmt::format(",{},", build.seeds).find(fmt::format(",{},", o.seed)) != std::string::npos;
   std::string md = fmt::format(
       "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the benchmark's "
       "own settings and "
@@ -131,9 +133,8 @@ std::string VerifyIncumbents(VerifyOptions o) {
       "| index | architecture | chosen by runs | promised | measured | difference "
       "|\n|---|---|---|---|---|---|\n",
       o.results, ranked.size(), o.seed,
-      ("," + build.seeds + ",").find("," + std::to_string(o.seed) + ",") == std::string::npos
-          ? "not a benchmark seed"
-          : "one of the benchmark's own seeds: a repeat of its training",
+      own_seed ? "one of the benchmark's own seeds: a repeat of its training"
+               : "not a benchmark seed",
       metric, epochs, build.seeds);
   std::string csv = "index,architecture,chosen,promised,measured\n";
   const SearchSpace& space = benchmark.space();
@@ -148,8 +149,8 @@ std::string VerifyIncumbents(VerifyOptions o) {
     measured.push_back(measure);
     md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch),
                       -negative_count, promise, measure, measure - promise);
-    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, CsvCell(space.Format(arch)), -negative_count,
-                       promise, measure);
+    csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, CsvCell(space.Format(arch)),
+                       -negative_count, promise, measure);
   }
   md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n",
                     ranked.size(), Spearman(promised, measured), KendallTau(promised, measured));

@@ -55,8 +55,7 @@ struct SealOptions {
   std::string file;
   template <class V>
   void Visit(V& v) {
-    v("file", file, "benchmark file written or edited outside naskit (e.g. with h5py)",
-      Required());
+    v("file", file, "benchmark file written or edited outside naskit (e.g. with h5py)", Required());
   }
 };
 
@@ -72,8 +71,8 @@ struct SurrogateCommandOptions {
   std::string out;
   template <class V>
   void Visit(V& v) {
-    v("benchmark", benchmark, "the benchmark whose recorded architectures the predictor is fitted on",
-      Required());
+    v("benchmark", benchmark,
+      "the benchmark whose recorded architectures the predictor is fitted on", Required());
     v("dataset", dataset, "dataset of the target");
     v("metric", metric, "target metric");
     v("epochs", epochs, "the metric's epochs (0: single-column)", AtLeast(0));

@@ -43,7 +43,8 @@ inline std::optional<po::variables_map> Parse(
 // each key is a --flag (dashes for underscores) taking one value, a bool key a switch; the values
 // are then parsed by ParseOptions, so types, bounds and messages are the suites'. `positional` keys
 // also take the positional words in order; `short_names` gives some keys a one-letter flag.
-// `extra` declares what a struct cannot hold (a repeatable --set), read back through `extra_values`.
+// `extra` declares what a struct cannot hold (a repeatable --set), read back through
+// `extra_values`.
 template <class Options>
 std::optional<Options> ParseCommand(const Args& args, const std::string& command,
                                     const std::string& usage,
@@ -59,7 +60,8 @@ std::optional<Options> ParseCommand(const Args& args, const std::string& command
   const std::vector<OptionInfo> infos = DescribeOptions<Options>();
   for (const OptionInfo& info : infos) {
     std::string help = info.help;
-    if (!info.default_value.empty() && info.type != "bool") help += " (default " + info.default_value + ")";
+    if (!info.default_value.empty() && info.type != "bool")
+      help += " (default " + info.default_value + ")";
     if (const std::string bound = info.constraint; !bound.empty() && bound != "required")
       help += " [" + bound + "]";
     std::string name = flag(info.key);

@@ -61,8 +61,8 @@ void PrintOptions(const std::vector<OptionInfo>& options) {
 
 int DescribeCommand(const Args& args) {
   const auto o = ParseCommand<DescribeCommandOptions>(
-      args, "describe",
-      "describe KIND KEY | describe experiment | describe predictor_experiment", {"kind", "key"});
+      args, "describe", "describe KIND KEY | describe experiment | describe predictor_experiment",
+      {"kind", "key"});
   if (!o) return 0;
   if (o->kind == "experiment") {
     fmt::print("search suite experiment keys (experiments/README.md):\n");

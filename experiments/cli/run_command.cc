@@ -61,8 +61,8 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   po::variables_map extra;
   const auto o = ParseCommand<SuiteCommandOptions>(
       args, command,
-      command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]",
-      {"suite"}, {{"jobs", 'j'}, {"out", 'o'}, {"quiet", 'q'}}, overrides_option, &extra);
+      command + " SUITE.yaml [--set key=value ...] [--jobs N] [--out DIR] [--shard i/n]", {"suite"},
+      {{"jobs", 'j'}, {"out", 'o'}, {"quiet", 'q'}}, overrides_option, &extra);
   if (!o) return 0;
   const std::vector<std::string> overrides =
       extra.count("set") ? extra["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -119,9 +119,8 @@ struct ReportCommandOptions {
 };
 
 int ReportCommand(const Args& args) {
-  const auto o =
-      ParseCommand<ReportCommandOptions>(args, "report", "report DIR [--out DIR]", {"results"},
-                                         {{"out", 'o'}});
+  const auto o = ParseCommand<ReportCommandOptions>(args, "report", "report DIR [--out DIR]",
+                                                    {"results"}, {{"out", 'o'}});
   if (!o) return 0;
   const std::string out = o->out.empty() ? o->results + "/report" : o->out;
   const ReportFiles files = WriteReport(o->results, out);

@@ -224,11 +224,13 @@ ScoreColumn OpenColumn(const TabularBenchmark& benchmark, const std::string& fil
     }
     OptionValues recorded;
     try {
-      recorded = ComparableSettings(
-          nlohmann::json::parse(done->attrs.at("settings")).get<OptionValues>());
+      recorded =
+          ComparableSettings(nlohmann::json::parse(done->attrs.at("settings")).get<OptionValues>());
     } catch (const nlohmann::json::exception&) {
-      throw DataError(file + ": " + path + ": attribute \"settings\" is not a JSON object of "
-                      "option values (got " + Quote(done->attrs.at("settings")) + ")");
+      throw DataError(file + ": " + path +
+                      ": attribute \"settings\" is not a JSON object of "
+                      "option values (got " +
+                      Quote(done->attrs.at("settings")) + ")");
     }
     if (recorded == comparable) {
       column.table = *done;
@@ -372,24 +374,23 @@ int ZeroCost(const std::vector<std::string>& args) {
                     todo.size());
   {
     const StopOnInterrupt stop_on_interrupt;
-    RunJobPool(
-        todo.size(),
-        [&](std::size_t i) -> std::function<void()> {
-          const std::size_t row = todo[i];
-          std::vector<double> scores = score_row(row);
-          return [&columns, &unwritten_scores, row, scores = std::move(scores)] {
-            unwritten_scores = true;
-            for (std::size_t c = 0; c < columns.size(); ++c) {
-              columns[c].table.values[row] = static_cast<float>(scores[c]);
-              columns[c].scored[row] = true;
-            }
-          };
-        },
-        {.threads = workers,
-         .stop = &g_interrupted,
-         .progress = &progress,
-         .checkpoint = write_file,
-         .checkpoint_seconds = o.checkpoint_seconds});
+    RunJobPool(todo.size(),
+               [&](std::size_t i) -> std::function<void()> {
+                 const std::size_t row = todo[i];
+                 std::vector<double> scores = score_row(row);
+                 return [&columns, &unwritten_scores, row, scores = std::move(scores)] {
+                   unwritten_scores = true;
+                   for (std::size_t c = 0; c < columns.size(); ++c) {
+                     columns[c].table.values[row] = static_cast<float>(scores[c]);
+                     columns[c].scored[row] = true;
+                   }
+                 };
+               },
+               {.threads = workers,
+                .stop = &g_interrupted,
+                .progress = &progress,
+                .checkpoint = write_file,
+                .checkpoint_seconds = o.checkpoint_seconds});
   }
   if (g_interrupted) {
     std::cerr << fmt::format(

@@ -104,8 +104,8 @@ namespace {
 // What naskit writes as CSV reads back unchanged, whatever a cell holds (NB101's and DARTS's
 // architecture strings hold commas).
 TEST(CsvCellTest, RoundTripsThroughTheReader) {
-  const std::vector<std::string> cells = {
-      "plain", "0101|0011;input,conv3x3-bn-relu,output", "[[(0, 4), (1, 4)]]", "say \"hi\"", ""};
+  const std::vector<std::string> cells = {"plain", "0101|0011;input,conv3x3-bn-relu,output",
+                                          "[[(0, 4), (1, 4)]]", "say \"hi\"", ""};
   std::string text = "a,b,c,d,e\n";
   for (std::size_t i = 0; i < cells.size(); ++i) text += (i ? "," : "") + CsvCell(cells[i]);
   const std::string path = testing::TempDir("csv-cell") + "/cells.csv";

@@ -24,12 +24,12 @@ TEST(JobPoolTest, CommitsEveryJobOnceAndCheckpointsAtTheEnd) {
   for (std::size_t threads : {1u, 3u, 8u}) {
     std::multiset<std::size_t> committed;
     std::size_t at_checkpoint = 0;
-    const std::size_t n = RunJobPool(
-        100,
-        [&](std::size_t i) -> std::function<void()> {
-          return [&committed, i] { committed.insert(i); };
-        },
-        {.threads = threads, .checkpoint = [&] { at_checkpoint = committed.size(); }});
+    const std::size_t n =
+        RunJobPool(100,
+                   [&](std::size_t i) -> std::function<void()> {
+                     return [&committed, i] { committed.insert(i); };
+                   },
+                   {.threads = threads, .checkpoint = [&] { at_checkpoint = committed.size(); }});
     EXPECT_EQ(n, 100u);
     EXPECT_EQ(committed.size(), 100u);
     EXPECT_EQ(std::set<std::size_t>(committed.begin(), committed.end()).size(), 100u);
@@ -43,13 +43,12 @@ TEST(JobPoolTest, AFailureStopsThePoolAfterKeepingWhatWasDone) {
   std::size_t committed = 0, kept = 0;
   EXPECT_THAT(
       [&] {
-        RunJobPool(
-            1000,
-            [&](std::size_t i) -> std::function<void()> {
-              if (i == 10) throw DataError("job 10 failed");
-              return [&] { ++committed; };
-            },
-            {.threads = 1, .checkpoint = [&] { kept = committed; }});
+        RunJobPool(1000,
+                   [&](std::size_t i) -> std::function<void()> {
+                     if (i == 10) throw DataError("job 10 failed");
+                     return [&] { ++committed; };
+                   },
+                   {.threads = 1, .checkpoint = [&] { kept = committed; }});
       },
       ThrowsMessage<DataError>(HasSubstr("job 10 failed")));
   EXPECT_EQ(committed, 10u);
@@ -59,13 +58,12 @@ TEST(JobPoolTest, AFailureStopsThePoolAfterKeepingWhatWasDone) {
 TEST(JobPoolTest, AStopFlagEndsItAfterTheJobsInFlight) {
   std::atomic<bool> stop{false};
   std::size_t committed = 0;
-  const std::size_t n = RunJobPool(
-      1000,
-      [&](std::size_t i) -> std::function<void()> {
-        if (i == 4) stop = true;
-        return [&] { ++committed; };
-      },
-      {.threads = 1, .stop = &stop});
+  const std::size_t n = RunJobPool(1000,
+                                   [&](std::size_t i) -> std::function<void()> {
+                                     if (i == 4) stop = true;
+                                     return [&] { ++committed; };
+                                   },
+                                   {.threads = 1, .stop = &stop});
   EXPECT_EQ(n, 5u);
   EXPECT_EQ(committed, 5u);
 }
@@ -79,13 +77,12 @@ TEST(RunJobsTest, ResumesByKeyAndRefusesAnotherDefinition) {
   std::filesystem::create_directories(dir + "/a");
   WriteFileAtomically(dir + "/a/1.json", "done before\n");
   std::vector<std::size_t> ran;
-  const RunnerSummary summary = RunJobs(
-      folder, keys,
-      [&](std::size_t i) {
-        ran.push_back(i);
-        return keys[i] + "\n";
-      },
-      {.out_dir = dir, .progress = false});
+  const RunnerSummary summary = RunJobs(folder, keys,
+                                        [&](std::size_t i) {
+                                          ran.push_back(i);
+                                          return keys[i] + "\n";
+                                        },
+                                        {.out_dir = dir, .progress = false});
   EXPECT_EQ(ran, (std::vector<std::size_t>{0, 2}));
   EXPECT_EQ(summary.already_done, 1u);
   EXPECT_EQ(summary.completed, 2u);

@@ -109,9 +109,11 @@ TEST_P(AnySpaceBenchTest, BuildsASampledBenchmarkAndVerifiesASearchOnIt) {
   const std::string dir = testing::TempDir("bench-" + space);
   const std::string file = dir + "/" + space + ".h5";
   const auto built = testing::RunCli(
-      {"bench", "build", "--space", space, "--sample", "3", "--seeds", "0", "--epochs", "1",
-       "--dataset", "synthetic", "--image-size", "0", "--train-subset", "0", "--valid-size", "100",
-       "--test-subset", "0", "--channels", "4", "--cells", "1", "--workers", "2", "--out", file});
+      {"bench",         "build", "--space",        space, "--sample",     "3",
+       "--seeds",       "0",     "--epochs",       "1",   "--dataset",    "synthetic",
+       "--image-size",  "0",     "--train-subset", "0",   "--valid-size", "100",
+       "--test-subset", "0",     "--channels",     "4",   "--cells",      "1",
+       "--workers",     "2",     "--out",          file});
   ASSERT_EQ(built.exit_code, 0) << built.err;
   const TabularBenchmark benchmark = TabularBenchmark::Open(file);
   EXPECT_EQ(benchmark.space().Name(), space);
@@ -147,8 +149,8 @@ TEST_P(AnySpaceBenchTest, BuildsASampledBenchmarkAndVerifiesASearchOnIt) {
     const CsvTable csv = CsvTable::Read(options.out_dir + "/verify/verify.csv");
     ASSERT_GE(csv.NumRows(), 1u);
     for (std::size_t i = 0; i < csv.NumRows(); ++i) {
-      const std::size_t row = benchmark.RowOfIndex(
-          static_cast<std::uint64_t>(csv.Integer(i, csv.Column("index"))));
+      const std::size_t row =
+          benchmark.RowOfIndex(static_cast<std::uint64_t>(csv.Integer(i, csv.Column("index"))));
       EXPECT_EQ(csv.Cell(i, csv.Column("architecture")),
                 benchmark.space().Format(benchmark.data().archs[row]));
       EXPECT_NEAR(csv.Real(i, csv.Column("promised")), promise.At(row), 1e-3);
@@ -256,11 +258,25 @@ TEST(TorchCliTest, ZeroCostNeverDiscardsRecordedScores) {
   if (!std::filesystem::exists(fashion + "/t10k-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << fashion << " is missing (Debian's dataset-fashion-mnist package)";
   }
-  const std::vector<std::string> base = {"zc",        "--benchmark", file,      "--dataset",
-                                         "fashion-mnist", "--features-of", "fm", "--channels",
-                                         "4",         "--cells",     "1",       "--threads",
-                                         "1",         "--limit",     "2",       "--proxies",
-                                         "snip",      "--batch-size", "8"};
+  const std::vector<std::string> base = {"zc",
+                                         "--benchmark",
+                                         file,
+                                         "--dataset",
+                                         "fashion-mnist",
+                                         "--features-of",
+                                         "fm",
+                                         "--channels",
+                                         "4",
+                                         "--cells",
+                                         "1",
+                                         "--threads",
+                                         "1",
+                                         "--limit",
+                                         "2",
+                                         "--proxies",
+                                         "snip",
+                                         "--batch-size",
+                                         "8"};
   ASSERT_EQ(testing::RunCli(base).exit_code, 0);
   const std::string scored = ReadBytes(file);
   const auto spelt = testing::RunCli(with(base, {"--data-dir", fashion + "/"}));
