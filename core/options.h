@@ -209,6 +209,7 @@ class AssignVisitor {
     if constexpr (std::is_same_v<T, PluginOptions>) {
       AssignPlugin(key, where, field, c);
     } else {
+      if (c.required && it == values_.end()) throw ConfigError(where + " is required");
       if (it != values_.end()) ParseInto(where, it->second, field);
       Check(where, field, c);
     }

@@ -6,6 +6,7 @@
 //     accuracy and zero-cost scores (Krishnakumar et al., "NAS-Bench-Suite-Zero", NeurIPS 2022).
 // Every architecture is identified by naskit's canonical graph, and the importer checks that its
 // module hash equals the file's key.
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -181,7 +182,13 @@ class Nb101Import {
       std::vector<int> values;
       for (std::size_t start = key.find_first_of("0123456789"); start != std::string::npos;) {
         const auto end = key.find_first_not_of("0123456789", start);
-        values.push_back(std::stoi(key.substr(start, end - start)));
+        const std::string digits = key.substr(start, end - start);
+        int value = 0;
+        const auto [at, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (error != std::errc() || at != digits.data() + digits.size()) {
+          throw DataError(fmt::format("{}: {}: number {} out of range", zc_path_, where, digits));
+        }
+        values.push_back(value);
         start = key.find_first_of("0123456789", end);
       }
       if (values.size() != 56) {

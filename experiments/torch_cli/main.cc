@@ -108,6 +108,19 @@ int Verify(const std::vector<std::string>& args) {
   return 0;
 }
 
+// A worker process of `bench build` (started by it, not by users).
+struct BenchWorkerOptions {
+  std::string work, data_dir;
+  int index = 0, count = 1;
+  template <class V>
+  void Visit(V& v) {
+    v("work", work, "the build's work folder", Required());
+    v("data_dir", data_dir, "dataset folder");
+    v("index", index, "this worker's shard, from 0", AtLeast(0));
+    v("count", count, "workers", InRange(1, 1024));
+  }
+};
+
 std::atomic<bool> g_stop{false};
 extern "C" void OnInterrupt(int) { g_stop = true; }
 
@@ -117,8 +130,8 @@ int Bench(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   const std::string verb = flags.positional.empty() ? "" : flags.positional[0];
   if (verb == "worker") {
-    RunBenchWorker(Require(flags, "work"), Take(flags, "data_dir"),
-                   std::stoi(Require(flags, "index")), std::stoi(Require(flags, "count")));
+    const auto o = ParseOptions<BenchWorkerOptions>("bench worker", flags.values);
+    RunBenchWorker(o.work, o.data_dir, o.index, o.count);
     return 0;
   }
   if (verb != "build")
