@@ -184,7 +184,8 @@ class Nb101Import {
         const auto end = key.find_first_not_of("0123456789", start);
         const std::string digits = key.substr(start, end - start);
         int value = 0;
-        const auto [at, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        const auto [at, error] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), value);
         if (error != std::errc() || at != digits.data() + digits.size()) {
           throw DataError(fmt::format("{}: {}: number {} out of range", zc_path_, where, digits));
         }
