@@ -107,7 +107,7 @@ std::size_t RunJobPool(std::size_t count,
   std::atomic<bool> failed{false};
   std::exception_ptr failure;
   std::size_t finished = 0, committed = 0;
-  auto fail = [&](std::exception_ptr e) {  // under the lock
+  auto fail = [&](const std::exception_ptr& e) {  // under the lock
     if (!failure) failure = e;
     failed = true;
   };
