@@ -311,11 +311,6 @@ std::uint64_t Fnv1a(const std::string& bytes, std::size_t from) {
   return h;
 }
 
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Checks naskit's header before HDF5 parses anything: libhdf5 has memory-safety bugs on crafted
 // files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never
 // reach it. Returns the checksum the header records.
@@ -444,7 +439,7 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
 }
 
 void SealBenchmarkFile(const std::string& path) {
-  std::string bytes = ReadBytes(path);
+  std::string bytes = ReadFileContents(path);
   if (bytes.size() < kHeaderBytes) throw IoError(path + ": cannot seal: shorter than the header");
   std::string header = fmt::format("{}\nsize {}\nfnv1a64 {:016x}\n", kHeaderMagic, bytes.size(),
                                    Fnv1a(bytes, kHeaderBytes));
@@ -464,7 +459,7 @@ TabularBenchmark TabularBenchmark::Open(const std::string& path) {
     throw ConfigError(path + ": not a regular file (expected a naskit benchmark .h5)");
   }
   // The bytes are read once: the checksum and the HDF5 parse see the same version of the file.
-  const std::string bytes = ReadBytes(path);
+  const std::string bytes = ReadFileContents(path);
   const std::uint64_t checksum = CheckHeader(path, bytes);
   static constexpr std::string_view kHdf5Signature = "\x89HDF\r\n\x1a\n";
   if (bytes.compare(kHeaderBytes, kHdf5Signature.size(), kHdf5Signature) != 0) {

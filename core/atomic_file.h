@@ -6,6 +6,9 @@
 
 namespace naskit {
 
+// The whole content of `path` (binary-safe); "" if it cannot be read.
+std::string ReadFileContents(const std::string& path);
+
 // Writes `content` to a temporary file beside `path`, flushes it to disk and renames it over
 // `path`. Throws IoError naming the path (unwritable folder, full disk); the temporary file is
 // removed.

@@ -9,10 +9,8 @@
 #include <condition_variable>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -25,13 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // One results folder holds one definition: refuse to mix results of different suites, overrides,
 // build settings or benchmark versions.
 void ClaimFolder(const JobFolder& folder, const std::string& out_dir) {
@@ -42,14 +33,15 @@ void ClaimFolder(const JobFolder& folder, const std::string& out_dir) {
   // started at once exactly one is refused (no exists-then-write window).
   const std::string definition = out_dir + "/" + folder.definition_file;
   if (!CreateFileAtomically(definition, folder.definition) &&
-      ReadFile(definition) != folder.definition) {
+      ReadFileContents(definition) != folder.definition) {
     throw ConfigError(out_dir + " holds " + folder.what_differs +
                       "; choose another --out or remove the folder");
   }
   if (folder.checksums.empty()) return;
   const std::string checksum_file = out_dir + "/benchmark.checksum";
   if (!CreateFileAtomically(checksum_file, folder.checksums)) {
-    if (const std::string recorded = ReadFile(checksum_file); recorded != folder.checksums) {
+    if (const std::string recorded = ReadFileContents(checksum_file);
+        recorded != folder.checksums) {
       auto line = [](const std::string& text) {
         return text.substr(0, text.find_last_not_of('\n') + 1);
       };
@@ -231,6 +223,7 @@ RunnerSummary RunJobsInProcesses(
   if (options.progress) progress.emplace("naskit " + folder.command, plan.todo.size());
   std::size_t reported = 0;
   int failed_status = 0;
+  auto stopped = [&] { return options.stop && options.stop->load(); };
   while (!children.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     for (auto it = children.begin(); it != children.end();) {
@@ -245,7 +238,7 @@ RunnerSummary RunJobsInProcesses(
     const std::size_t done = count_done();
     if (progress) progress->Advance(done - reported);
     reported = done;
-    if ((options.stop && options.stop->load()) || failed_status) {
+    if (stopped() || failed_status) {
       for (pid_t pid : children) ::kill(pid, SIGTERM);
       for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
       children.clear();
@@ -253,7 +246,7 @@ RunnerSummary RunJobsInProcesses(
   }
   if (progress) progress->Finish();
   summary.completed = count_done();
-  if (failed_status && !(options.stop && options.stop->load())) {
+  if (failed_status && !stopped()) {
     throw IoError(fmt::format(
         "naskit {}: a worker failed ({}); its error is above. Finished jobs are kept in {}; run "
         "the same command again to resume",

@@ -117,13 +117,6 @@ OptionValues ResultSettings(const BenchBuildOptions& o) {
   return settings;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Median time of a single-image forward pass, in milliseconds, on this process's threads.
 double MeasureLatencyMs(const TorchNetworkEntry& network, ArchId arch, const NetworkShape& shape,
                         const at::Tensor& image) {
@@ -226,7 +219,7 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   std::map<ArchId, std::vector<double>> latencies;
   std::map<std::string, int> machines;  // timings are comparable only within one machine
   for (const auto& task : tasks) {
-    const Json j = Json::parse(ReadText(work + "/" + task.Key() + ".json"));
+    const Json j = Json::parse(ReadFileContents(work + "/" + task.Key() + ".json"));
     ++machines[j.value("machine", std::string("unrecorded"))];
     const std::size_t s =
         static_cast<std::size_t>(std::find(seeds.begin(), seeds.end(), task.seed) - seeds.begin());
@@ -333,7 +326,7 @@ std::vector<std::string> Keys(const std::vector<Task>& tasks) {
 }  // namespace
 
 void RunBenchWorker(const std::string& work, const std::string& data_dir, int index, int count) {
-  auto values = Json::parse(ReadText(work + "/settings.json")).get<OptionValues>();
+  auto values = Json::parse(ReadFileContents(work + "/settings.json")).get<OptionValues>();
   values["data_dir"] = data_dir;
   BenchBuildOptions o = ParseOptions<BenchBuildOptions>("bench build", values);
   const auto tasks = Plan(o);
