@@ -1,6 +1,7 @@
 // The evaluator interface's shared parts; see evaluator.h.
 #include "experiments/evaluator.h"
 
+#include <algorithm>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -39,7 +40,8 @@ void SimulatedEvaluator::Collect(std::vector<Completion>& out) {
   if (pending_.empty()) throw std::logic_error("Collect() with no evaluation in flight");
   out.push_back(pending_.top().completion);
   pending_.pop();
-  clock_ = out.back().finished_at;
+  // Not earlier than the clock: the search may have spent time (AdvanceClock) since it submitted.
+  clock_ = std::max(clock_, out.back().finished_at);
 }
 
 }  // namespace naskit

@@ -87,6 +87,9 @@ class Evaluator {
   // The held-out report values of an architecture the run chose as its incumbent, one per
   // SearchProblem::reports. Strategies never see them.
   virtual std::vector<float> Report(ArchId arch) const = 0;
+  // The search spent `seconds` of the run's time outside evaluations (computing zero-cost scores)
+  // before its next submission: a simulated clock moves on; a real one already has.
+  virtual void AdvanceClock(double /*seconds*/) {}
   // Seconds spent in named parts of answering (e.g. "query": a surrogate's predictions), for the
   // run's timings; a table lookup takes microseconds and reports none.
   virtual std::vector<std::pair<std::string, double>> Timings() const { return {}; }
@@ -101,6 +104,7 @@ class SimulatedEvaluator : public Evaluator {
   void Submit(const Proposal& proposal) final { Start(Answer(proposal)); }
   void Replay(const Completion& recorded) final { Start(recorded); }
   void Collect(std::vector<Completion>& out) final;
+  void AdvanceClock(double seconds) final { clock_ += seconds; }
 
  protected:
   // The values and cost of `proposal` (finished_at is set here).

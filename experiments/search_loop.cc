@@ -9,6 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "core/errors.h"
+#include "predictors/predictor.h"
+
 namespace naskit {
 namespace {
 
@@ -84,8 +87,28 @@ class Loop {
         if (in_flight_ == 0) trace_.stalled = true;
         return;
       }
+      ChargeZeroCostScores();
+      if (Exhausted()) return;  // computing the scores took the rest of the budget
       for (const Proposal& p : proposals) Start(p);
     }
+  }
+
+  // Charges the zero-cost scores read since the last call: the strategy computed them to choose
+  // its proposals, so the clock moves on before they start.
+  void ChargeZeroCostScores() {
+    if (!budget_.zero_cost_meter || budget_.unit != "seconds") return;
+    const std::size_t scores = budget_.zero_cost_meter->count();
+    if (scores == trace_.zero_cost_scores) return;
+    if (budget_.seconds_per_score < 0) {
+      throw ConfigError(
+          "the strategy reads zero-cost scores (zc: features) under a seconds budget: say what "
+          "computing one costs with zc_seconds_per_score (0: free)");
+    }
+    const double seconds =
+        budget_.seconds_per_score * static_cast<double>(scores - trace_.zero_cost_scores);
+    trace_.zero_cost_scores = scores;
+    clock_ += seconds;
+    evaluator_.AdvanceClock(seconds);
   }
 
   void Start(const Proposal& p) {
@@ -120,7 +143,7 @@ class Loop {
 
   void Finish(const Completion& c) {
     --in_flight_;
-    clock_ = c.finished_at;
+    clock_ = std::max(clock_, c.finished_at);
     Record(c);
     Tell(c);
     std::uint32_t& position = cache_.at(c.proposal);

@@ -6,6 +6,8 @@
 // - the repeat cache: an (architecture, fidelity) is evaluated once; a repeat is answered from the
 //   cache (after the first evaluation finishes, if it is still in flight), free or, with
 //   charge_repeats, occupying a worker for the recorded cost;
+// - the clock: with a seconds budget, zero-cost scores a strategy reads to choose its proposals
+//   (SearchBudget::seconds_per_score) delay them;
 // - the incumbent: the feasible architecture with the best first objective (by its direction) at
 //   the default fidelity, first found wins ties; with several objectives, also the Pareto archive
 //   of the non-dominated feasible architectures evaluated at the default fidelity.
@@ -43,6 +45,8 @@ struct RunTrace {
   // With several objectives: the final Pareto archive, as indices of queries, ascending.
   std::vector<std::size_t> pareto;
   std::size_t modelled_cost_queries = 0;
+  // Zero-cost scores the strategy's predictors read, charged under a seconds budget.
+  std::size_t zero_cost_scores = 0;
   std::size_t free_repeats = 0;
   bool stalled = false;  // the strategy stopped proposing new architectures
   // Wall-clock seconds of the whole run (strategy, queries and book-keeping), and of its named

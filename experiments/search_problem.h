@@ -14,6 +14,8 @@
 
 namespace naskit {
 
+class ZeroCostMeter;
+
 // One quantity a search optimises: `metric` measured on `on` (a dataset or a device) after
 // `epochs` epochs (0 where the metric has no training length, e.g. a latency), with its direction.
 struct Objective {
@@ -59,6 +61,11 @@ struct SearchBudget {
   bool charge_repeats = false;
   // Seconds spent before the first evaluation (scoring a warm start's pool).
   double start_seconds = 0;
+  // The zero-cost scores the strategy's predictors read (`zc:` features), counted by the meter,
+  // cost `seconds_per_score` each of a seconds budget, before the proposals they chose start.
+  // Negative: not said, an error once a score is read under a seconds budget.
+  const ZeroCostMeter* zero_cost_meter = nullptr;
+  double seconds_per_score = -1;
 };
 
 }  // namespace naskit

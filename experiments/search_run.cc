@@ -371,7 +371,9 @@ SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSett
 }
 
 SearchBudget BudgetOf(const SearchSettings& s) {
-  return {s.budget_unit, s.budget, s.workers, s.charge_repeats, 0};
+  SearchBudget budget{s.budget_unit, s.budget, s.workers, s.charge_repeats};
+  budget.seconds_per_score = s.zc_seconds_per_score;
+  return budget;
 }
 
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_key,
@@ -398,12 +400,15 @@ RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings
   const EvaluatorContext evaluator_context{problem, search, seed, budget.start_seconds};
   const auto evaluator = EvaluatorRegistry::Global().Create(
       settings.evaluator.key, settings.evaluator.options, evaluator_context);
+  ZeroCostMeter zero_cost_meter;
+  budget.zero_cost_meter = &zero_cost_meter;
   const StrategyContext context{warm_space ? *warm_space : *problem.space,
                                 problem.fidelities,
                                 problem.default_fidelity,
                                 Rng(seed).Derive("strategy"),
                                 search ? &search->benchmark() : nullptr,
-                                settings.dataset};
+                                settings.dataset,
+                                &zero_cost_meter};
   const auto strategy = StrategyRegistry::Global().Create(strategy_key, options, context);
   return RunSearch(problem, budget, *evaluator, *strategy);
 }

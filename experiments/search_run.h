@@ -78,6 +78,10 @@ struct SearchSettings {
   bool signal_random_seed = false;
   // Strategies start from the best architectures of a zero-cost proxy (experiments/warm_start.h).
   WarmStartSettings warm_start;
+  // Simulated seconds charged, under a seconds budget, per zero-cost score (`zc:` feature) a
+  // guided strategy's predictor reads, each (architecture, score) once. Negative: not said, an
+  // error once a strategy reads one under a seconds budget.
+  double zc_seconds_per_score = -1;
   // A predictor fitted on the benchmark's recorded architectures answers every query instead of
   // the table, for any architecture of the space (experiments/surrogate.h); only the model's
   // options are read from it, the targets are the signal (at each fidelity), the report metric and,

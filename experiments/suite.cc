@@ -117,6 +117,10 @@ class SuiteReader : public YamlReader {
            fmt::format("is {}, more than the pool of {} it is chosen from", s.warm_start.top,
                        s.warm_start.pool));
     }
+    if (s.zc_seconds_per_score >= 0 && s.budget_unit != "seconds") {
+      Fail(node["zc_seconds_per_score"], "zc_seconds_per_score",
+           "charges simulated seconds: it needs budget_unit: seconds");
+    }
     if (s.surrogate && s.evaluator.key == "tabular") {
       Fail(node["evaluator"], "evaluator",
            "is \"tabular\", but the experiment fits a surrogate (`surrogate:`), which only the "

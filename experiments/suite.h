@@ -85,6 +85,10 @@ struct SuiteExperiment {
       "bounds the incumbent satisfies: '<metric> on <device or dataset> <= <number>' (or >=)");
     v("warm_start", s.warm_start,
       "start from the best of a zero-cost proxy's picks (Abdelfattah et al., ICLR 2021)");
+    v("zc_seconds_per_score", s.zc_seconds_per_score,
+      "simulated seconds charged per zero-cost score (zc: feature) a guided strategy reads, each "
+      "(architecture, score) once (seconds budgets only; 0: free)",
+      InRange(0, 1e9));
     v("surrogate", s.surrogate,
       "a predictor fitted on the recorded architectures answers every query (a predictor key, or "
       "a map of these keys)");

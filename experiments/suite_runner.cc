@@ -93,6 +93,7 @@ void SettingsJson(const RunView& v, Json& j) {
                        {"top", s.warm_start.top},
                        {"seconds_per_score", s.warm_start.seconds_per_score}};
   }
+  if (s.zc_seconds_per_score >= 0) j["zc_seconds_per_score"] = s.zc_seconds_per_score;
   if (!v.problem.constraints.empty()) j["constraints"] = v.problem.constraints;
   Json best;
   for (std::size_t d = 0; d < v.report_datasets.size(); ++d) {
@@ -118,10 +119,12 @@ Json CostJson(const RunView& v, const RunTrace& trace) {
   } else if (v.search) {
     source = v.search->cost()->Description();
   }
-  return {{"scale", s.cost_scale},
-          {"source", source},
-          {"modelled_queries", trace.modelled_cost_queries},
-          {"charge_repeats", s.charge_repeats}};
+  Json j = {{"scale", s.cost_scale},
+            {"source", source},
+            {"modelled_queries", trace.modelled_cost_queries},
+            {"charge_repeats", s.charge_repeats}};
+  if (s.zc_seconds_per_score >= 0) j["zero_cost_scores"] = trace.zero_cost_scores;
+  return j;
 }
 
 // The incumbent's signal: the table's (its mean over seeds) or the surrogate's; without a

@@ -29,7 +29,7 @@ std::vector<std::string> SplitFeatureSpec(const std::string& spec, const std::st
 
 FeatureEncoder::FeatureEncoder(const std::string& spec, const PredictorContext& context,
                                const std::string& owner)
-    : space_(&context.space), benchmark_(context.benchmark) {
+    : space_(&context.space), benchmark_(context.benchmark), meter_(context.meter) {
   for (const std::string& token : SplitFeatureSpec(spec, owner)) {
     const std::string where = owner + ": feature " + Quote(token);
     if (token == "onehot" || token == "path") {
@@ -74,6 +74,7 @@ FeatureEncoder::FeatureEncoder(const std::string& spec, const PredictorContext& 
       throw ConfigError(where + ": " + e.what());
     }
     table_paths_.push_back(path);
+    if (kind == "zc") scores_.push_back(tables_.back());
     ++width_;
   }
 }
@@ -113,6 +114,9 @@ std::vector<float> FeatureEncoder::Encode(std::span<const ArchId> archs) const {
       }
       *out++ = value;
     }
+  }
+  if (meter_) {
+    for (const Table* score : scores_) meter_->Read(score, archs);
   }
   return x;
 }

@@ -9,6 +9,8 @@
 //   latency:DEVICE  the benchmark's table hardware/DEVICE/latency_ms
 // Only features/ and hardware/ tables can be named: a predictor never reads a benchmark's metrics
 // (the search signal or the report metric), so it cannot leak what it is asked to predict.
+// Every zc: value encoded is a score someone computes: with the context's ZeroCostMeter, Encode()
+// counts each (architecture, zc: table) once (params and flops are counted analytically, free).
 #pragma once
 
 #include <memory>
@@ -50,6 +52,8 @@ class FeatureEncoder {
   std::vector<bool> network_counts_;         // per count token: true for params, false for flops
   std::vector<std::string> table_paths_;
   std::vector<const Table*> tables_;
+  std::vector<const Table*> scores_;  // the zc: tables among tables_
+  ZeroCostMeter* meter_;
   std::size_t width_ = 0;
 };
 

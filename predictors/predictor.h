@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -22,16 +24,36 @@ namespace naskit {
 
 class TabularBenchmark;
 
+// Counts the zero-cost scores (`zc:` features) that a search run's predictors read, each
+// (architecture, score) once: a search that ranks candidates by their proxies has to compute them,
+// and the search loop charges that under a seconds budget (SearchBudget::seconds_per_score). One
+// run, one thread.
+class ZeroCostMeter {
+ public:
+  // Records that the score stored in `table` was read for `archs`.
+  void Read(const void* table, std::span<const ArchId> archs) {
+    auto& read = read_[table];
+    for (const ArchId arch : archs) count_ += read.insert(arch).second;
+  }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::map<const void*, std::unordered_set<ArchId>> read_;
+  std::size_t count_ = 0;
+};
+
 // What a predictor may read besides the space: the benchmark's allowed features (zero-cost scores,
 // latencies; never its metrics, see predictors/features.h) of `dataset`. `benchmark` may be null:
-// a predictor that needs features then says so when it is created.
+// a predictor that needs features then says so when it is created. With a `meter`, the zero-cost
+// scores it reads are counted for the run's budget.
 struct PredictorContext {
   PredictorContext(const SearchSpace& space_, const TabularBenchmark* benchmark_ = nullptr,
-                   std::string dataset_ = {})
-      : space(space_), benchmark(benchmark_), dataset(std::move(dataset_)) {}
+                   std::string dataset_ = {}, ZeroCostMeter* meter_ = nullptr)
+      : space(space_), benchmark(benchmark_), dataset(std::move(dataset_)), meter(meter_) {}
   const SearchSpace& space;
   const TabularBenchmark* benchmark;
   std::string dataset;
+  ZeroCostMeter* meter;
 };
 
 struct Prediction {

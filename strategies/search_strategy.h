@@ -19,6 +19,7 @@
 namespace naskit {
 
 class TabularBenchmark;
+class ZeroCostMeter;
 
 // One evaluation request: an architecture at a fidelity (an index into
 // StrategyContext::fidelities).
@@ -52,6 +53,9 @@ struct StrategyContext {
   // hardware/ tables for `dataset`. Null without a benchmark.
   const TabularBenchmark* benchmark = nullptr;
   std::string dataset{};
+  // Counts the zero-cost scores the strategy's predictors read, which the loop charges under a
+  // seconds budget; null when nobody counts.
+  ZeroCostMeter* zero_cost_meter = nullptr;
 };
 
 class SearchStrategy {

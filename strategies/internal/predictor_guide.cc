@@ -24,9 +24,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 PredictorGuide::PredictorGuide(const GuideOptions& options, const StrategyContext& context)
     : options_(options),
-      predictor_(
-          PredictorRegistry::Global().Create(options.predictor.key, options.predictor.options,
-                                             {context.space, context.benchmark, context.dataset})) {
+      predictor_(PredictorRegistry::Global().Create(
+          options.predictor.key, options.predictor.options,
+          {context.space, context.benchmark, context.dataset, context.zero_cost_meter})) {
   if (!predictor_->NeedsFit()) {
     throw ConfigError("option \"predictor\": " + Quote(options.predictor.key) +
                       " is a zero-cost predictor; a guided search needs one it can fit");

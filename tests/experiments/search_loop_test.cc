@@ -1,9 +1,11 @@
 // The search loop's contracts, for every registered strategy, against a toy evaluator registered
 // here: an analytic function of an NB201 architecture with random finishing times, one or two
 // objectives and an optional constraint, and no benchmark file.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,12 +15,16 @@
 
 #include "experiments/search_run.h"
 #include "experiments/suite_runner.h"
+#include "predictors/predictor.h"
 #include "strategies/search_strategy.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 
 namespace naskit {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
 
 struct ToyOptions {
   int objectives = 1;
@@ -272,6 +278,58 @@ TEST(SearchLoopTest, AStrategyThatReturnsMoreThanAskedIsAnError) {
   ToyEvaluator evaluator({}, {problem, nullptr, 1, 0});
   EXPECT_THROW(RunSearch(problem, {"queries", 3, 8, false, 0}, evaluator, greedy),
                std::logic_error);
+}
+
+// Zero-cost scores a strategy reads to choose its proposals are charged to a seconds budget before
+// those proposals start: with one worker, each query finishes exactly the scores' cost later than
+// in the same run with free scores. Unsaid costs are an error under a seconds budget, and queries
+// budgets never charge them.
+TEST(SearchLoopTest, ZeroCostScoresAStrategyReadsAreChargedBeforeItsProposalsStart) {
+  const SearchProblem problem = ToyProblem(1, {36});
+  // Reads three new architectures' score before each proposal, as a guided strategy ranking
+  // candidates by a proxy does.
+  class Scorer final : public SearchStrategy {
+   public:
+    explicit Scorer(ZeroCostMeter& meter) : meter_(meter) {}
+    std::vector<Proposal> Ask(std::size_t) override {
+      const std::array<ArchId, 3> candidates{3 * next_, 3 * next_ + 1, 3 * next_ + 2};
+      meter_.Read(&meter_, candidates);
+      meter_.Read(&meter_, candidates);  // read again: computed once, charged once
+      return {{next_++, 0}};
+    }
+    void Tell(std::span<const Observation>) override {}
+
+   private:
+    ZeroCostMeter& meter_;
+    ArchId next_ = 0;
+  };
+  auto run = [&](const std::string& unit, double amount, double seconds_per_score) {
+    ZeroCostMeter meter;
+    Scorer scorer(meter);
+    SearchBudget budget{unit, amount, 1, false, 0};
+    budget.zero_cost_meter = &meter;
+    budget.seconds_per_score = seconds_per_score;
+    ToyEvaluator evaluator({}, {problem, nullptr, 5, 0});
+    return RunSearch(problem, budget, evaluator, scorer);
+  };
+  const RunTrace free = run("seconds", 1e5, 0), paid = run("seconds", 1e5, 2.5);
+  ASSERT_GE(paid.seconds.size(), 100u);
+  for (std::size_t q = 0; q < 100; ++q) {
+    EXPECT_DOUBLE_EQ(paid.seconds[q], free.seconds[q] + 2.5 * 3 * static_cast<double>(q + 1)) << q;
+  }
+  // Every query's scores, and perhaps those of a last proposal that the budget no longer allowed.
+  EXPECT_GE(paid.zero_cost_scores, 3 * paid.arch.size());
+  EXPECT_LE(paid.zero_cost_scores, 3 * paid.arch.size() + 3);
+
+  // A small budget: no evaluation starts once the clock, scores included, has reached it.
+  const RunTrace small = run("seconds", 200, 10);
+  ASSERT_FALSE(small.seconds.empty());
+  for (std::size_t q = 0; q + 1 < small.seconds.size(); ++q) EXPECT_LT(small.seconds[q], 200);
+  EXPECT_LT(small.arch.size(), run("seconds", 200, 0).arch.size());
+
+  EXPECT_THAT([&] { run("seconds", 100, -1); },
+              ThrowsMessage<ConfigError>(HasSubstr("zc_seconds_per_score")));
+  EXPECT_EQ(run("queries", 7, 5).seconds, run("queries", 7, -1).seconds);
 }
 
 // Every registered strategy through a suite that names a space and the toy evaluator, and no

@@ -70,7 +70,7 @@ TEST(SuiteTest, OverridesApplyDottedKeys) {
 // Every key an experiment documents loads: each parsed key is also a known key.
 TEST(SuiteTest, EveryExperimentKeyLoads) {
   const Suite suite =
-      LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n", R"(    budget_unit: queries
+      LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n", R"(    budget_unit: seconds
     signal_metric: valid_accuracy
     signal_epochs: 12
     report_metric: test_accuracy
@@ -84,6 +84,7 @@ TEST(SuiteTest, EveryExperimentKeyLoads) {
     direction: maximize
     constraints: ["latency_ms on pixel3 <= 10"]
     warm_start: {proxy: zc:synflow, pool: 100, top: 5}
+    zc_seconds_per_score: 0.25
     surrogate: {predictor: {name: xgboost, max_depth: 4}, holdout: 0.3, seed: 2}
 )")));
   const SearchSettings& s = suite.experiments[0].settings;
@@ -95,6 +96,7 @@ TEST(SuiteTest, EveryExperimentKeyLoads) {
   EXPECT_EQ(s.warm_start.pool, 100);
   EXPECT_EQ(s.warm_start.top, 5);
   EXPECT_EQ(s.warm_start.seconds_per_score, 0);
+  EXPECT_EQ(s.zc_seconds_per_score, 0.25);
   ASSERT_TRUE(s.surrogate);
   EXPECT_EQ(s.surrogate->predictor.key, "xgboost");
   EXPECT_EQ(s.surrogate->predictor.options.at("max_depth"), "4");
@@ -148,6 +150,8 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
       {"budget_unit: queries", "warm_start: {proxy: zc:synflow, tpo: 2}",
        "unknown key \"warm_start.tpo\"; known: proxy, pool, top, seconds_per_score (did you mean "
        "\"warm_start.top\"?)"},
+      {"budget_unit: queries", "budget_unit: queries\n    zc_seconds_per_score: 2",
+       "key \"zc_seconds_per_score\": charges simulated seconds: it needs budget_unit: seconds"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT([&] { LoadSuite(Write(Replace(kGood, c.from, c.to))); },

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "benchmarks_data/tabular_benchmark.h"
+#include "core/errors.h"
 #include "experiments/search_run.h"
 #include "spaces/nb201/nb201_space.h"
 #include "strategies/search_strategy.h"
@@ -114,6 +115,29 @@ TEST_P(GuidedSearchTest, ItsPredictorReadsTheBenchmarksFeatures) {
                    std::to_string(oracle) + " vs " + std::to_string(plain));
   }
   EXPECT_GE(wins, 8) << GetParam();
+}
+
+// The oracle scores a guided strategy reads are computed by someone: under a seconds budget each
+// (architecture, score) is charged once, so the same decisions (the strategy never sees the clock)
+// make fewer queries; leaving the cost unsaid is an error; one-hot features cost nothing.
+TEST_P(GuidedSearchTest, TheZeroCostScoresItReadsAreChargedToASecondsBudget) {
+  auto run = [&](const std::string& features, double seconds_per_score) {
+    SearchSettings settings;
+    settings.dataset = "toy";
+    settings.budget_unit = "seconds";
+    settings.budget = 15000;
+    settings.zc_seconds_per_score = seconds_per_score;
+    OptionValues options = testing::TestOptions(GetParam());
+    options["predictor.features"] = features;
+    return ExecuteRun(PreparedSearch(NoiseWithOracleFeature(), settings), GetParam(), options, 4);
+  };
+  const RunTrace free = run("onehot,zc:other/oracle", 0), paid = run("onehot,zc:other/oracle", 2);
+  EXPECT_GT(free.zero_cost_scores, 0u);
+  EXPECT_LE(free.zero_cost_scores, SmoothBenchmark().NumRows());
+  ASSERT_LT(paid.arch.size(), free.arch.size());
+  EXPECT_TRUE(std::equal(paid.arch.begin(), paid.arch.end(), free.arch.begin()));
+  EXPECT_THROW(run("onehot,zc:other/oracle", -1), ConfigError);
+  EXPECT_EQ(run("onehot", -1).zero_cost_scores, 0u);
 }
 
 // BOHB's density model is a weaker guide than a predictor on this function (it reaches the
