@@ -240,8 +240,8 @@ class SearchReport {
   void FinalValues(const Group& g, const std::vector<std::string>& labels) {
     md += fmt::format("\n## {} · search on {} · budget {}\n\n", g.experiment, g.dataset,
                       BudgetLabel(g.budget, g.unit));
-    if (const auto& first = *g.runs.begin()->second.front(); !first.surrogate.empty()) {
-      md += "**Surrogate:** " + first.surrogate + ".\n\n";
+    if (const auto& first = *g.runs.begin()->second.front(); !first.Surrogate().empty()) {
+      md += "**Surrogate:** " + first.Surrogate() + ".\n\n";
     }
     md +=
         fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);

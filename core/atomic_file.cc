@@ -123,7 +123,10 @@ void RemoveStaleTemporaries(const std::string& folder, const std::string& file_n
 
 std::string ReadFileContents(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (!in) throw IoError(path + ": cannot read (" + std::strerror(errno) + ")");
+  std::string content(std::istreambuf_iterator<char>(in), {});
+  if (in.bad()) throw IoError(path + ": read error");
+  return content;
 }
 
 }  // namespace naskit

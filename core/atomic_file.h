@@ -6,7 +6,7 @@
 
 namespace naskit {
 
-// The whole content of `path` (binary-safe); "" if it cannot be read.
+// The whole content of `path` (binary-safe); throws IoError naming it when it cannot be read.
 std::string ReadFileContents(const std::string& path);
 
 // Writes `content` to a temporary file beside `path`, flushes it to disk and renames it over

@@ -9,7 +9,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
@@ -22,8 +21,6 @@
 
 namespace naskit {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 class PredictorSuiteReader : public YamlReader {
  public:
@@ -194,41 +191,38 @@ std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, c
     predicted.push_back(prediction.mean[i]);
     truth.push_back(test_targets[i]);
   }
-  auto number = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
   const std::chrono::duration<double> fit_seconds = predict_start - fit_start;
   const std::chrono::duration<double> predict_seconds = predict_end - predict_start;
 
-  Json j;
-  j["format"] = kPredictorResultFormat;
-  j["format_version"] = kPredictorResultFormatVersion;
-  j["naskit_version"] = NASKIT_VERSION;
-  j["suite"] = suite.name;
-  j["run"] = run.key;
-  j["experiment"] = e.name;
-  j["dataset"] = run.dataset;
-  j["predictor"] = p.key;
-  j["label"] = p.label;
-  j["options"] = p.resolved;
-  j["trial"] = run.trial;
-  j["benchmark"] = {{"path", pool.benchmark->path()},
-                    {"name", pool.benchmark->Attr("name")},
-                    {"space", pool.benchmark->space().Name()},
-                    {"checksum", fmt::format("fnv1a64:{:016x}", pool.benchmark->checksum())}};
-  j["target"] = {{"metric", e.metric}, {"epochs", e.epochs}};
-  j["pool"] = pool.archs.size();
-  j["train_size"] = train.size();
-  j["test_size"] = test.size();
-  j["test"] = e.test_rest ? "rest" : "fixed";
-  j["undefined_predictions"] = test.size() - predicted.size();
-  j["metrics"] = {{"kendall_tau", number(KendallTau(predicted, truth))},
-                  {"spearman", number(Spearman(predicted, truth))},
-                  {"pearson", number(Pearson(predicted, truth))},
-                  {"precision_at_10", number(PrecisionAtTop(predicted, truth, 0.1))}};
-  // Wall-clock figures: the only values that differ between two runs of the same suite.
-  j["timing"] = {{"fit_seconds", fit_seconds.count()},
-                 {"predict_seconds_per_arch",
-                  test.empty() ? 0.0 : predict_seconds.count() / static_cast<double>(test.size())}};
-  return j.dump() + "\n";
+  PredictorRecord r;
+  r.naskit_version = NASKIT_VERSION;
+  r.suite = suite.name;
+  r.run = run.key;
+  r.experiment = e.name;
+  r.dataset = run.dataset;
+  r.predictor = p.key;
+  r.label = p.label;
+  r.options = p.resolved;
+  r.trial = run.trial;
+  r.benchmark = {{"path", pool.benchmark->path()},
+                 {"name", pool.benchmark->Attr("name")},
+                 {"space", pool.benchmark->space().Name()},
+                 {"checksum", fmt::format("fnv1a64:{:016x}", pool.benchmark->checksum())}};
+  r.target_metric = e.metric;
+  r.target_epochs = e.epochs;
+  r.pool = pool.archs.size();
+  r.train_size = train.size();
+  r.test_size = test.size();
+  r.test = e.test_rest ? "rest" : "fixed";
+  r.undefined_predictions = test.size() - predicted.size();
+  r.kendall_tau = KendallTau(predicted, truth);
+  r.spearman = Spearman(predicted, truth);
+  r.pearson = Pearson(predicted, truth);
+  r.precision_at_10 = PrecisionAtTop(predicted, truth, 0.1);
+  r.fit_seconds = fit_seconds.count();
+  r.predict_seconds_per_arch =
+      test.empty() ? 0.0 : predict_seconds.count() / static_cast<double>(test.size());
+  return PredictorResultJson(r);
 }
 
 }  // namespace

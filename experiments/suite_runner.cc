@@ -17,7 +17,7 @@
 namespace naskit {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = RunResult::Json;
 
 // float32 table values as the shortest decimal that reads back to the same float, so result files
 // show 94.3733 rather than 94.37329864501953.
@@ -75,35 +75,34 @@ Json BenchmarkJson(const RunView& v) {
   return j;
 }
 
-// The settings a run used. Written only where they differ from the defaults, so that results of
-// plain experiments keep their bytes.
-void SettingsJson(const RunView& v, Json& j) {
+// The signal, and the settings that differ from the defaults (only those are written, so that
+// results of plain experiments keep their bytes); the report and the budget.
+void RecordSettings(const RunView& v, RunResult& r) {
   const SearchSettings& s = v.settings;
-  j["signal"] = {{"metric", s.signal_metric},
-                 {"epochs", v.problem.objectives.front().epochs},
-                 {"dataset", s.dataset}};
-  if (!s.signal_device.empty()) j["signal"]["device"] = s.signal_device;
-  if (s.signal_random_seed) j["signal"]["seed"] = "random";
-  if (s.minimize) j["direction"] = "minimize";
-  if (s.workers > 1) j["workers"] = s.workers;
-  if (!s.evaluator.options.empty()) j["evaluator_options"] = s.evaluator.options;
+  r.signal = {{"metric", s.signal_metric},
+              {"epochs", v.problem.objectives.front().epochs},
+              {"dataset", s.dataset}};
+  if (!s.signal_device.empty()) r.signal["device"] = s.signal_device;
+  if (s.signal_random_seed) r.signal["seed"] = "random";
+  r.minimize = s.minimize;
+  if (s.workers > 1) r.settings["workers"] = s.workers;
+  if (!s.evaluator.options.empty()) r.settings["evaluator_options"] = s.evaluator.options;
   if (!s.warm_start.proxy.empty()) {
-    j["warm_start"] = {{"proxy", s.warm_start.proxy},
-                       {"pool", s.warm_start.pool},
-                       {"top", s.warm_start.top},
-                       {"seconds_per_score", s.warm_start.seconds_per_score}};
+    r.settings["warm_start"] = {{"proxy", s.warm_start.proxy},
+                                {"pool", s.warm_start.pool},
+                                {"top", s.warm_start.top},
+                                {"seconds_per_score", s.warm_start.seconds_per_score}};
   }
-  if (s.zc_seconds_per_score >= 0) j["zc_seconds_per_score"] = s.zc_seconds_per_score;
-  if (!v.problem.constraints.empty()) j["constraints"] = v.problem.constraints;
-  Json best;
+  if (s.zc_seconds_per_score >= 0) r.settings["zc_seconds_per_score"] = s.zc_seconds_per_score;
+  if (!v.problem.constraints.empty()) r.settings["constraints"] = v.problem.constraints;
+  r.report_metric = s.report_metric;
+  r.report_epochs = v.search ? s.report_epochs : std::max(s.report_epochs, 0);
+  r.report_datasets = v.report_datasets;
   for (std::size_t d = 0; d < v.report_datasets.size(); ++d) {
-    best[v.report_datasets[d]] = v.search ? Decimal(v.search->BestReport(d)) : NAN;
+    r.best.push_back(v.search ? Decimal(v.search->BestReport(d)) : NAN);
   }
-  j["report"] = {{"metric", s.report_metric},
-                 {"epochs", v.search ? s.report_epochs : std::max(s.report_epochs, 0)},
-                 {"datasets", v.report_datasets},
-                 {"best_in_benchmark", best}};
-  j["budget"] = {{"unit", s.budget_unit}, {"amount", s.budget}};
+  r.budget_unit = s.budget_unit;
+  r.budget = s.budget;
 }
 
 Json CostJson(const RunView& v, const RunTrace& trace) {
@@ -143,118 +142,72 @@ float IncumbentSignal(const RunView& v, const RunTrace& trace, ArchId inc) {
   return NAN;
 }
 
-// The final incumbent and what it reached.
-Json FinalJson(const RunView& v, const RunTrace& trace,
-               const std::function<Json(ArchId)>& index_of) {
-  const std::size_t n = trace.arch.size();
-  Json final_result;
-  final_result["queries"] = n;
-  final_result["seconds"] = n ? trace.seconds.back() : 0.0;
-  if (n && !trace.incumbent.back()) {
-    // No query reached the signal's fidelity (or satisfied the constraints): nothing was chosen.
-    final_result["incumbent_index"] = nullptr;
-    final_result["incumbent"] = nullptr;
-  } else if (n) {
-    const ArchId inc = *trace.incumbent.back();
-    final_result["incumbent_index"] = index_of(inc);
-    final_result["incumbent"] = v.problem.space->Format(inc);
-    final_result["signal"] = Decimal(IncumbentSignal(v, trace, inc));
-    Json report;
-    for (std::size_t d = 0; d < trace.report.size(); ++d)
-      report[v.report_datasets[d]] = Decimal(trace.report[d].back());
-    final_result["report"] = report;
-  }
-  return final_result;
-}
-
-Json TrajectoryJson(const RunView& v, const RunTrace& trace,
-                    const std::function<Json(ArchId)>& index_of) {
-  Json t;
-  Json index = Json::array();
-  Json incumbent = Json::array();
-  std::vector<double> signal;
+// The trajectory, one entry per query, and the final incumbent.
+void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
+  // A benchmark index per architecture; null for one the benchmark does not record.
+  auto index_of = [&](ArchId arch) -> std::optional<std::uint32_t> {
+    if (!v.search) return std::nullopt;
+    const TabularBenchmark& benchmark = v.search->benchmark();
+    if (const auto row = benchmark.RowOf(arch)) return benchmark.data().index[*row];
+    return std::nullopt;
+  };
+  // Architectures a surrogate or another evaluator answered need not be in a benchmark: name them.
+  r.names_archs = !v.search || v.search->surrogate();
   for (std::size_t i = 0; i < trace.arch.size(); ++i) {
-    index.push_back(index_of(trace.arch[i]));
-    incumbent.push_back(trace.incumbent[i] ? index_of(*trace.incumbent[i]) : Json(nullptr));
-    signal.push_back(Decimal(trace.signal[i]));
+    r.index.push_back(index_of(trace.arch[i]));
+    if (r.names_archs) r.archs.push_back(v.problem.space->Format(trace.arch[i]));
+    r.signal_values.push_back(Decimal(trace.signal[i]));
+    r.incumbent_indices.push_back(trace.incumbent[i] ? index_of(*trace.incumbent[i])
+                                                     : std::nullopt);
   }
-  t["index"] = index;
-  if (!v.search || v.search->surrogate()) {
-    // Architectures a surrogate or another evaluator answered need not be in a benchmark: name
-    // them.
-    std::vector<std::string> archs;
-    for (ArchId arch : trace.arch) archs.push_back(v.problem.space->Format(arch));
-    t["arch"] = archs;
-  }
-  t["signal"] = signal;
-  if (!trace.objectives.empty()) {
-    Json values = Json::array();
-    for (const auto& o : trace.objectives) {
-      Json row = Json::array();
-      for (double x : o.view()) row.push_back(x);
-      values.push_back(row);
-    }
-    t["objectives"] = values;
-    t["pareto"] = trace.pareto;
-  }
+  for (const auto& o : trace.objectives)
+    r.objectives.emplace_back(o.view().begin(), o.view().end());
+  r.pareto = trace.pareto;
   if (v.settings.budget_unit == "seconds") {
-    std::vector<double> seconds;
-    for (double x : trace.seconds) seconds.push_back(std::round(x * 1000) / 1000);
-    t["seconds"] = seconds;
+    for (double x : trace.seconds) r.seconds.push_back(std::round(x * 1000) / 1000);
   }
-  t["incumbent_index"] = incumbent;
-  Json report;
-  for (std::size_t d = 0; d < trace.report.size(); ++d) {
-    std::vector<double> values;
-    for (float x : trace.report[d]) values.push_back(Decimal(x));
-    report[v.report_datasets[d]] = values;
+  for (const auto& values : trace.report) {
+    std::vector<double> curve;
+    for (float x : values) curve.push_back(Decimal(x));
+    r.curve.push_back(std::move(curve));
   }
-  t["incumbent_report"] = report;
-  return t;
-}
-
-// Wall-clock times, to the microsecond: the only part of a result that differs between two runs of
-// the same suite (tests compare results without it).
-Json TimingJson(const RunTrace& trace) {
-  auto micro = [](double s) { return std::round(s * 1e6) / 1e6; };
-  Json timing;
-  timing["wall_seconds"] = micro(trace.wall_seconds);
-  for (const auto& [part, seconds] : trace.part_seconds) {
-    timing[part + "_seconds"] = micro(seconds);
+  r.queries = trace.arch.size();
+  r.final_seconds = r.queries ? trace.seconds.back() : 0.0;
+  // No incumbent: no query reached the signal's fidelity (or satisfied the constraints).
+  if (r.queries && trace.incumbent.back()) {
+    const ArchId inc = *trace.incumbent.back();
+    r.incumbent_index = index_of(inc);
+    r.incumbent = v.problem.space->Format(inc);
+    r.incumbent_signal = Decimal(IncumbentSignal(v, trace, inc));
   }
-  return timing;
 }
 
 std::string ResultJson(const RunView& v, const RunTrace& trace) {
   const SuiteStrategy& strategy = v.suite.strategies[v.run.strategy];
-  Json j;
-  j["format"] = kRunResultFormat;
-  j["format_version"] = kRunResultFormatVersion;
-  j["naskit_version"] = NASKIT_VERSION;
-  j["suite"] = v.suite.name;
-  j["run"] = v.run.key;
-  j["experiment"] = v.suite.experiments[v.run.experiment].name;
-  j["dataset"] = v.run.dataset;
-  j["strategy"] = strategy.key;
-  j["label"] = strategy.label;
-  j["options"] = strategy.resolved;
-  j["seed"] = v.run.seed;
-  j["benchmark"] = BenchmarkJson(v);
-  SettingsJson(v, j);
-  if (v.settings.budget_unit == "seconds") j["cost"] = CostJson(v, trace);
-  j["free_repeats"] = trace.free_repeats;
-  j["stalled"] = trace.stalled;
-  // A benchmark index per architecture; null for one the benchmark does not record.
-  auto index_of = [&](ArchId arch) -> Json {
-    if (!v.search) return nullptr;
-    const TabularBenchmark& benchmark = v.search->benchmark();
-    if (const auto row = benchmark.RowOf(arch)) return benchmark.data().index[*row];
-    return nullptr;
-  };
-  j["final"] = FinalJson(v, trace, index_of);
-  j["trajectory"] = TrajectoryJson(v, trace, index_of);
-  j["timing"] = TimingJson(trace);
-  return j.dump() + "\n";
+  RunResult r;
+  r.naskit_version = NASKIT_VERSION;
+  r.suite = v.suite.name;
+  r.run = v.run.key;
+  r.experiment = v.suite.experiments[v.run.experiment].name;
+  r.dataset = v.run.dataset;
+  r.strategy = strategy.key;
+  r.label = strategy.label;
+  r.options = strategy.resolved;
+  r.seed = v.run.seed;
+  r.benchmark = BenchmarkJson(v);
+  RecordSettings(v, r);
+  if (v.settings.budget_unit == "seconds") r.cost = CostJson(v, trace);
+  r.free_repeats = trace.free_repeats;
+  r.stalled = trace.stalled;
+  RecordQueries(v, trace, r);
+  // Wall-clock times, to the microsecond: the only part of a result that differs between two runs
+  // of the same suite (tests compare results without it).
+  auto micro = [](double s) { return std::round(s * 1e6) / 1e6; };
+  r.wall_seconds = micro(trace.wall_seconds);
+  for (const auto& [part, seconds] : trace.part_seconds) {
+    r.part_seconds.emplace_back(part, micro(seconds));
+  }
+  return RunResultJson(r);
 }
 
 // One (experiment, dataset, budget) of a suite, shared by its runs: its problem, and the

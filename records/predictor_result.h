@@ -1,9 +1,15 @@
 // The result file of one predictor trial (`naskit eval-predictors`, experiments/predictor_suite.h):
-// its format, and the reader `naskit report` uses. The writer is the predictor suite's.
+// its one type, its one writer and its one reader (`naskit report`). Writing what was read gives
+// the file back byte for byte; the reader checks every value it returns (names, counts, the
+// statistics' ranges) and throws DataError naming the file and the key.
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <map>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace naskit {
 
@@ -11,17 +17,33 @@ inline constexpr const char* kPredictorResultFormat = "naskit-predictor-result";
 inline constexpr int kPredictorResultFormatVersion = 1;
 
 struct PredictorRecord {
-  std::string path, suite, experiment, dataset, label, test;
-  std::size_t train_size = 0, test_size = 0, pool = 0;
+  std::string path;  // the file it was read from; empty for a result being written
+  std::string naskit_version;
+  std::string suite, run, experiment, dataset, predictor, label;
+  std::map<std::string, std::string> options;  // the predictor's, defaults included
+  std::uint64_t trial = 0;
+  // As written: {path, name, space, checksum} of the benchmark.
+  nlohmann::ordered_json benchmark = nlohmann::ordered_json::object();
+  std::string target_metric;  // what was predicted, at target_epochs (0: the metric's only)
+  int target_epochs = 0;
+  std::size_t pool = 0, train_size = 0, test_size = 0;
+  std::string test;                       // "rest" (every pool cell not trained on) or "fixed"
+  std::size_t undefined_predictions = 0;  // test cells predicted NaN, left out of the metrics
+  // NaN where undefined (a constant prediction): correlations in [-1, 1], precision in [0, 1].
   double kendall_tau = NAN, spearman = NAN, pearson = NAN, precision_at_10 = NAN;
-  double fit_seconds = NAN, predict_seconds_per_arch = NAN;
+  double fit_seconds = NAN, predict_seconds_per_arch = NAN;  // wall-clock
 };
+
+// The file's text. Undefined statistics are written as null.
+std::string PredictorResultJson(const PredictorRecord& record);
 
 // Whether `path` is a predictor suite (it has a top-level `predictors:` key): its results folder
 // holds predictor results.
 bool IsPredictorSuite(const std::string& path);
 
-// Throws DataError naming the file and the key for a file that is not such a result.
+// Throws IoError when the file cannot be read, DataError naming the file and the key for one that
+// is not such a result.
 PredictorRecord ReadPredictorResult(const std::string& path);
+PredictorRecord ParsePredictorResult(const std::string& text, const std::string& path);
 
 }  // namespace naskit

@@ -1,6 +1,10 @@
-// The result file of one search run: its format, and the one reader that `naskit report` and
-// `naskit verify` share. The writer is the suite runner's
-// (suite_runner.cc).
+// The result file of one search run: its one type, its one writer (`naskit run`) and its one reader
+// (`naskit report`, `naskit verify`). Writing what was read gives the file back byte for byte.
+//
+// What naskit computes with (the budget, the report metric, the trajectory, the incumbent) is
+// typed and checked; the blocks that say how the run was set up (the benchmark or evaluator, the
+// signal, the settings that differ from the defaults, how the clock was charged) are kept as
+// written, for people and provenance.
 //
 // A result file is untrusted input when read back: the reader checks it against the layout of its
 // format version and throws DataError naming the file and the key, never reading past what it
@@ -12,7 +16,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace naskit {
 
@@ -22,31 +29,73 @@ inline constexpr const char* kRunResultFormat = "naskit-run-result";
 inline constexpr int kRunResultFormatVersion = 1;
 
 struct RunResult {
-  std::string path;
-  std::string suite, experiment, dataset, label;
-  std::string benchmark_path;
-  std::string budget_unit;  // "queries" or "seconds"
-  double budget = 0;
+  using Json = nlohmann::ordered_json;
+
+  std::string path;  // the file it was read from; empty for a result being written
+  std::string naskit_version;
+  std::string suite, run, experiment, dataset, strategy, label;
+  std::map<std::string, std::string> options;  // the strategy's, defaults included
+  std::uint64_t seed = 0;
+  // As written: {path, name, checksum[, surrogate]} of the benchmark, or {path: "", space,
+  // evaluator} for a run answered without one.
+  Json benchmark = Json::object();
+  std::string benchmark_path;    // benchmark.path
+  Json signal = Json::object();  // {metric, epochs, dataset[, device][, seed]}, as written
+  bool minimize = false;
+  // The settings that differ from the defaults (workers, evaluator_options, warm_start,
+  // zc_seconds_per_score, constraints), as written, in order.
+  Json settings = Json::object();
   std::string report_metric;
   int report_epochs = 0;
   std::vector<std::string> report_datasets;
-  bool minimize = false;     // regret is incumbent - best instead of best - incumbent
-  std::vector<double> best;  // the optimum per report dataset
-  // Per query: the simulated time it completed (seconds budgets only) and, per report dataset, the
-  // incumbent's report value (NaN before the first incumbent).
+  std::vector<double> best;  // the optimum per report dataset (NaN: not known)
+  std::string budget_unit;   // "queries" or "seconds"
+  double budget = 0;
+  Json cost;  // seconds budgets: how the clock was charged, as written; null otherwise
+  std::size_t free_repeats = 0;
+  bool stalled = false;
+
+  // The end of the run: how many queries, the clock, and the incumbent chosen (its benchmark index,
+  // null where the benchmark does not hold it; its architecture and signal). No incumbent: nothing
+  // reached the signal's fidelity, or nothing feasible.
+  std::size_t queries = 0;
+  double final_seconds = 0;
+  std::optional<std::uint32_t> incumbent_index;
+  std::optional<std::string> incumbent;
+  double incumbent_signal = NAN;
+
+  // Per query, in the order they finished: the architecture's benchmark index (null where the
+  // benchmark does not hold it) and, where no benchmark names it, its text; its signal; with
+  // several objectives, its objective values (and, after the run, the Pareto archive as query
+  // positions); with a seconds budget, the clock; the incumbent's index and, per report dataset,
+  // its report value (NaN before the first incumbent).
+  std::vector<std::optional<std::uint32_t>> index;
+  bool names_archs = false;  // archs are written (no benchmark, or a surrogate answered)
+  std::vector<std::string> archs;
+  std::vector<double> signal_values;
+  std::vector<std::vector<double>> objectives;
+  std::vector<std::size_t> pareto;
   std::vector<double> seconds;
+  std::vector<std::optional<std::uint32_t>> incumbent_indices;
   std::vector<std::vector<double>> curve;
-  std::optional<std::uint32_t> incumbent_index;  // the final incumbent; none if nothing was chosen
+
   // Wall-clock seconds: the whole run (NaN in results written before timings were recorded) and
-  // the strategy's named parts ("fit", "acquisition").
+  // its named parts ("fit", "acquisition", "query"), in the order recorded.
   double wall_seconds = NAN;
-  // For a surrogate benchmark (experiments/surrogate.h), what its values are; empty otherwise.
-  std::string surrogate;
-  std::map<std::string, double> part_seconds;
+  std::vector<std::pair<std::string, double>> part_seconds;
 
   double FinalReport(std::size_t dataset) const;
+  // For a surrogate's results, what its values are (a sentence); empty otherwise.
+  std::string Surrogate() const;
 };
 
+// The file's text. Non-finite numbers are written as null.
+std::string RunResultJson(const RunResult& result);
+
+// Reads and checks a result file; throws IoError when it cannot be read and DataError naming the
+// file and key for one that is not a well-formed result.
 RunResult ReadRunResult(const std::string& path);
+// The same, from the file's text.
+RunResult ParseRunResult(const std::string& text, const std::string& path);
 
 }  // namespace naskit

@@ -6,13 +6,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "analysis/report.h"
 #include "core/errors.h"
 #include "experiments/predictor_suite.h"
+#include "records/predictor_result.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 
@@ -20,6 +23,7 @@ namespace naskit {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -140,6 +144,50 @@ TEST(PredictorSuiteTest, SameResultsWithAnyJobsAndAfterAnInterruption) {
   EXPECT_THAT(report.summary_markdown, HasSubstr("| xgboost |"));
   EXPECT_TRUE(fs::exists(dir + "/report/plots/toy__toy__kendall_tau.svg"));
   EXPECT_TRUE(fs::exists(dir + "/report/predictors.csv"));
+}
+
+// One type, one writer, one reader: every trial's file reads back and writes the same bytes; a
+// tampered one is refused naming the key (an impossible statistic, a label that would break the
+// report's Markdown and CSV, a version that wraps, counts that do not add up).
+TEST(PredictorResultTest, ReadsBackWhatItWroteAndRefusesWhatItCouldNotHave) {
+  const std::string dir = testing::TempDir("predictor-result");
+  const PredictorSuite suite =
+      LoadPredictorSuite(WriteSuite(dir, SmallSuite(testing::SyntheticNb201File())));
+  RunnerOptions options;
+  options.out_dir = dir + "/results";
+  options.progress = false;
+  RunPredictorSuite(suite, options);
+  std::string one;
+  for (const auto& entry : fs::recursive_directory_iterator(options.out_dir)) {
+    if (entry.path().extension() != ".json" || entry.path().filename() == "checksums.json") {
+      continue;
+    }
+    std::stringstream text;
+    text << std::ifstream(entry.path()).rdbuf();
+    EXPECT_EQ(PredictorResultJson(ReadPredictorResult(entry.path().string())), text.str());
+    one = entry.path().string();
+  }
+  ASSERT_FALSE(one.empty());
+  const nlohmann::json good = nlohmann::json::parse(std::ifstream(one));
+  const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
+      {[](auto& j) { j["metrics"]["kendall_tau"] = 1.7e308; }, "key \"metrics.kendall_tau\""},
+      {[](auto& j) { j["metrics"]["precision_at_10"] = -0.5; }, "metrics.precision_at_10"},
+      {[](auto& j) { j["label"] = "x | y\n"; }, "key \"label\": expected a name"},
+      {[](auto& j) { j["format_version"] = 4294967297; }, "key \"format_version\""},
+      {[](auto& j) { j["train_size"] = 100000; }, "key \"train_size\""},
+      {[](auto& j) { j["test"] = "all"; }, "expected rest or fixed"},
+      {[](auto& j) { j["timing"]["fit_seconds"] = -1; }, "key \"timing.fit_seconds\""},
+      {[](auto& j) { j.erase("metrics"); }, "key \"metrics.kendall_tau\": missing"},
+  };
+  for (const auto& [edit, message] : cases) {
+    nlohmann::json j = good;
+    edit(j);
+    const std::string path = dir + "/tampered.json";
+    std::ofstream(path) << j.dump();
+    EXPECT_THAT([&] { ReadPredictorResult(path); },
+                ThrowsMessage<DataError>(AllOf(HasSubstr(path), HasSubstr(message))))
+        << message;
+  }
 }
 
 }  // namespace

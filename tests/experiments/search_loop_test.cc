@@ -10,12 +10,14 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "experiments/search_run.h"
 #include "experiments/suite_runner.h"
 #include "predictors/predictor.h"
+#include "records/run_result.h"
 #include "strategies/search_strategy.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
@@ -363,9 +365,14 @@ TEST(SearchLoopTest, EveryStrategyRunsThroughASuiteWithNoBenchmarkFile) {
   const RunnerSummary summary = RunSuite(suite, options);
   EXPECT_EQ(summary.completed, std::size_t{4} * StrategyRegistry::Global().Keys().size());
   for (const auto& run : PlanRuns(suite)) {
-    std::ifstream in(options.out_dir + "/" + run.key + ".json");
+    const std::string file = options.out_dir + "/" + run.key + ".json";
+    std::ifstream in(file);
     ASSERT_TRUE(in) << run.key;
-    const auto result = nlohmann::json::parse(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    // The one reader takes it, and the one writer gives it back byte for byte.
+    EXPECT_EQ(RunResultJson(ReadRunResult(file)), text.str()) << run.key;
+    const auto result = nlohmann::json::parse(text.str());
     EXPECT_EQ(result["benchmark"]["path"], "");
     EXPECT_EQ(result["benchmark"]["evaluator"], "toy");
     const auto& archs = result["trajectory"]["arch"];

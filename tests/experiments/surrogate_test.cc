@@ -107,9 +107,10 @@ TEST(SurrogateTest, ASearchOnItSaysItsValuesArePredictions) {
                  "experiments:\n  - name: q\n    datasets: [toy]\n"
                  "    report_metric: valid_accuracy\n    report_epochs: 12\n    budgets: [30]\n");
   const RunResult r = ReadRunResult(results + "/q/toy/random/30q/seed-0.json");
-  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("values are ridge's predictions of "
-                                                "toy/valid_accuracy at 12 epochs, fitted on 400"));
-  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("on 100 of 400 held-out ones"));
+  EXPECT_THAT(r.Surrogate(),
+              ::testing::HasSubstr("values are ridge's predictions of "
+                                   "toy/valid_accuracy at 12 epochs, fitted on 400"));
+  EXPECT_THAT(r.Surrogate(), ::testing::HasSubstr("on 100 of 400 held-out ones"));
 }
 
 TEST(SurrogateTest, BadSettingsAreClearErrors) {
@@ -212,11 +213,11 @@ TEST(SurrogateTest, AnOnTheFlySuiteNamesItsArchitecturesAndReportsNoFalseRegret)
   }
   EXPECT_TRUE(j["report"]["best_in_benchmark"]["toy"].is_null());
   const RunResult r = ReadRunResult(result_path);
-  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("values are ridge's predictions of toy/valid_"
-                                                "accuracy at 12 epochs, fitted on 400"));
-  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("it answers any architecture of the space"));
-  EXPECT_THAT(r.surrogate, ::testing::HasSubstr("the report on toy is a prediction of "
-                                                "toy/test_accuracy at 200 epochs"));
+  EXPECT_THAT(r.Surrogate(), ::testing::HasSubstr("values are ridge's predictions of toy/valid_"
+                                                  "accuracy at 12 epochs, fitted on 400"));
+  EXPECT_THAT(r.Surrogate(), ::testing::HasSubstr("it answers any architecture of the space"));
+  EXPECT_THAT(r.Surrogate(), ::testing::HasSubstr("the report on toy is a prediction of "
+                                                  "toy/test_accuracy at 200 epochs"));
   const ReportFiles report = WriteReport(results, dir + "/report");
   EXPECT_THAT(report.summary_markdown,
               ::testing::HasSubstr("the optimum of the space is not known"));
