@@ -1,8 +1,6 @@
 // The report of a predictor suite; see predictor_report.h.
 #include "analysis/predictor_report.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -31,7 +29,7 @@ std::string Cell(const Summary& s) {
 
 }  // namespace
 
-ReportFiles WritePredictorReport(const std::string& results_dir, const std::string& out_dir,
+ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::string& out_dir,
                                  const std::vector<std::string>& files) {
   std::vector<PredictorRecord> records;
   for (const auto& f : files) records.push_back(ReadPredictorResult(f));
@@ -43,20 +41,7 @@ ReportFiles WritePredictorReport(const std::string& results_dir, const std::stri
     }
   }
   // Predictor and experiment order: as the suite lists them.
-  std::vector<std::string> labels, experiments;
-  try {
-    const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
-    for (const auto& p : suite["predictors"]) {
-      labels.push_back(p["label"] ? p["label"].as<std::string>()
-                                  : p["predictor"].as<std::string>());
-    }
-    for (const auto& e : suite["experiments"]) experiments.push_back(e["name"].as<std::string>());
-  } catch (const YAML::Exception& e) {
-    throw DataError(results_dir +
-                    "/suite.yaml: not the suite file `naskit eval-predictors` "
-                    "writes (" +
-                    e.msg + ")");
-  }
+  std::vector<std::string> labels = manifest.labels, experiments = manifest.experiments;
   for (const auto& r : records) {
     if (std::find(labels.begin(), labels.end(), r.label) == labels.end()) labels.push_back(r.label);
     if (std::find(experiments.begin(), experiments.end(), r.experiment) == experiments.end())
@@ -80,7 +65,8 @@ ReportFiles WritePredictorReport(const std::string& results_dir, const std::stri
   std::string md = fmt::format(
       "# naskit predictor report: {}\n\n{} runs from `{}`. Kendall's tau between predicted and "
       "measured values on the test architectures: mean [95% confidence interval] over trials.\n",
-      records.front().suite, records.size(), results_dir);
+      records.front().suite, records.size(),
+      std::filesystem::path(manifest.path).parent_path().string());
   std::string csv =
       "experiment,dataset,predictor,train_size,test,test_size,pool,n,kendall_tau_mean,"
       "kendall_tau_ci95_low,kendall_tau_ci95_high,spearman_mean,pearson_mean,precision_at_10_mean,"

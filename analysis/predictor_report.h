@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "analysis/report.h"
+#include "records/suite_manifest.h"
 
 namespace naskit {
 
-// `files`: the result files under `results_dir`, sorted. Throws DataError naming the file and key
-// for a malformed result or results of another suite.
-ReportFiles WritePredictorReport(const std::string& results_dir, const std::string& out_dir,
+// `files`: the result files under the folder of `manifest`, sorted. Throws DataError naming the
+// file and key for a malformed result or results of another suite.
+ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::string& out_dir,
                                  const std::vector<std::string>& files);
 
 }  // namespace naskit

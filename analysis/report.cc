@@ -1,8 +1,6 @@
 // Aggregation, tables and figures of a suite's results; see report.h.
 #include "analysis/report.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -22,6 +20,7 @@
 #include "records/predictor_result.h"
 #include "records/run_result.h"
 #include "records/statistics.h"
+#include "records/suite_manifest.h"
 
 namespace naskit {
 namespace {
@@ -134,20 +133,10 @@ struct SuiteOrder {
 SuiteOrder ReadSuiteOrder(const std::string& results_dir, const std::vector<RunRecord>& records) {
   SuiteOrder order;
   order.suite_name = fs::path(results_dir).filename().string();
-  if (fs::exists(results_dir + "/suite.yaml")) {
-    try {
-      const YAML::Node suite = YAML::LoadFile(results_dir + "/suite.yaml");
-      if (suite["name"]) order.suite_name = suite["name"].as<std::string>();
-      for (const auto& s : suite["strategies"]) {
-        order.labels.push_back(s["label"] ? s["label"].as<std::string>()
-                                          : s["strategy"].as<std::string>());
-      }
-      for (const auto& e : suite["experiments"])
-        order.experiments.push_back(e["name"].as<std::string>());
-    } catch (const YAML::Exception& e) {
-      throw DataError(results_dir + "/suite.yaml: not the suite file `naskit run` writes (" +
-                      e.msg + ")");
-    }
+  if (const auto manifest = ReadSuiteManifest(results_dir)) {
+    if (!manifest->name.empty()) order.suite_name = manifest->name;
+    order.labels = manifest->labels;
+    order.experiments = manifest->experiments;
   }
   // One folder, one suite: results of another suite would be averaged in silently.
   for (const auto& r : records) {
@@ -432,8 +421,8 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   std::sort(files.begin(), files.end());
   if (files.empty())
     throw ConfigError(results_dir + ": no run results found (expected the folder of `naskit run`)");
-  if (fs::exists(results_dir + "/suite.yaml") && IsPredictorSuite(results_dir + "/suite.yaml")) {
-    return WritePredictorReport(results_dir, out_dir, files);
+  if (const auto manifest = ReadSuiteManifest(results_dir); manifest && manifest->predictors) {
+    return WritePredictorReport(*manifest, out_dir, files);
   }
   std::vector<RunRecord> records;
   for (const auto& f : files) records.push_back(ReadRunResult(f));

@@ -1,10 +1,6 @@
 // Writing and reading predictor results; see predictor_result.h.
 #include "records/predictor_result.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include "core/atomic_file.h"
@@ -157,18 +153,6 @@ std::string PredictorResultJson(const PredictorRecord& r) {
   j["timing"] = {{"fit_seconds", Number(r.fit_seconds)},
                  {"predict_seconds_per_arch", Number(r.predict_seconds_per_arch)}};
   return j.dump() + "\n";
-}
-
-bool IsPredictorSuite(const std::string& path) {
-  // Anything unreadable is left to the suite loader, which says what is wrong with it.
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) return false;
-  try {
-    const YAML::Node root = YAML::LoadFile(path);
-    return root.IsMap() && root["predictors"];
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 PredictorRecord ParsePredictorResult(const std::string& text, const std::string& path) {

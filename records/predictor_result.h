@@ -37,10 +37,6 @@ struct PredictorRecord {
 // The file's text. Undefined statistics are written as null.
 std::string PredictorResultJson(const PredictorRecord& record);
 
-// Whether `path` is a predictor suite (it has a top-level `predictors:` key): its results folder
-// holds predictor results.
-bool IsPredictorSuite(const std::string& path);
-
 // Throws IoError when the file cannot be read, DataError naming the file and the key for one that
 // is not such a result.
 PredictorRecord ReadPredictorResult(const std::string& path);

@@ -11,6 +11,7 @@
 #include "experiments/cli/cli_util.h"
 #include "experiments/predictor_suite.h"
 #include "experiments/suite_runner.h"
+#include "records/suite_manifest.h"
 
 namespace naskit::cli {
 namespace {
