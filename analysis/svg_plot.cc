@@ -67,7 +67,26 @@ std::vector<double> LogTicks(double lo, double hi) {
 
 }  // namespace
 
-std::string RenderSvg(const PlotSpec& spec) {
+// The plot's ranges over every finite value (bands included; log axes need positive values) and
+// the mapping of data to pixel coordinates.
+struct Axes {
+  double x_lo, x_hi, y_lo, y_hi;
+  bool log_x, log_y;
+
+  double X(double x) const {
+    const double f = log_x ? (std::log(x) - std::log(x_lo)) / (std::log(x_hi) - std::log(x_lo))
+                           : (x - x_lo) / (x_hi - x_lo);
+    return kLeft + f * (kWidth - kLeft - kRight);
+  }
+  double Y(double y) const {
+    const double f =
+        log_y ? (std::log(std::max(y, y_lo)) - std::log(y_lo)) / (std::log(y_hi) - std::log(y_lo))
+              : (y - y_lo) / (y_hi - y_lo);
+    return kHeight - kBottom - f * (kHeight - kTop - kBottom);
+  }
+};
+
+Axes AxesOf(const PlotSpec& spec) {
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
   for (const auto& s : spec.series) {
     for (std::size_t i = 0; i < s.x.size(); ++i) {
@@ -96,17 +115,14 @@ std::string RenderSvg(const PlotSpec& spec) {
     y_lo -= y_pad;
     y_hi += y_pad;
   }
-  auto tx = [&](double x) {
-    const double f = log_x ? (std::log(x) - std::log(x_lo)) / (std::log(x_hi) - std::log(x_lo))
-                           : (x - x_lo) / (x_hi - x_lo);
-    return kLeft + f * (kWidth - kLeft - kRight);
-  };
-  auto ty = [&](double y) {
-    const double f =
-        log_y ? (std::log(std::max(y, y_lo)) - std::log(y_lo)) / (std::log(y_hi) - std::log(y_lo))
-              : (y - y_lo) / (y_hi - y_lo);
-    return kHeight - kBottom - f * (kHeight - kTop - kBottom);
-  };
+  return {x_lo, x_hi, y_lo, y_hi, log_x, log_y};
+}
+
+std::string RenderSvg(const PlotSpec& spec) {
+  const Axes axes = AxesOf(spec);
+  const auto [x_lo, x_hi, y_lo, y_hi, log_x, log_y] = axes;
+  auto tx = [&](double x) { return axes.X(x); };
+  auto ty = [&](double y) { return axes.Y(y); };
 
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "

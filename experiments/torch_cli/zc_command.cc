@@ -276,6 +276,90 @@ struct StopOnInterrupt {
 
 }  // namespace
 
+// The columns a zc run fills: the proxies' (scored together by ZeroCostScores, in its order), then
+// the counts' (params, flops: one counter each).
+struct ZcColumns {
+  std::vector<ScoreColumn> columns;
+  std::vector<std::string> proxy_keys;
+  std::vector<std::unique_ptr<Predictor>> counters;
+};
+
+ZcColumns OpenColumns(const TabularBenchmark& benchmark, const ZcCommandOptions& o,
+                      const std::vector<std::string>& keys, const std::string& features_of,
+                      const TorchNetworkEntry& network, const ZeroCostInput& input, std::size_t n) {
+  const SearchSpace& space = benchmark.space();
+  ZcColumns z;
+  for (const std::string& key : keys) {
+    OptionValues settings = RecordOptions(o.zero_cost);
+    if (IsNetworkCount(key)) {
+      // The counted network is the one the proxies build: the space's, with the minibatch's shape.
+      settings = {{"network", space.Name()}};
+      for (const auto& [k, v] : network.counter_options(input.network))
+        settings["network." + k] = v;
+      z.counters.push_back(PredictorRegistry::Global().Create(key, settings, {space}));
+    } else {
+      z.proxy_keys.push_back(key);
+    }
+    z.columns.push_back(OpenColumn(benchmark, o.benchmark, key,
+                                   "features/" + features_of + "/naskit_" + key, settings,
+                                   o.replace, n));
+  }
+  std::stable_partition(z.columns.begin(), z.columns.end(),
+                        [](const ScoreColumn& c) { return !IsNetworkCount(c.key); });
+  return z;
+}
+
+// Scores `todo` in parallel (each row on one thread) and records them under the pool's lock; the
+// file is written every --checkpoint-seconds and once at the end, so that whatever was scored is
+// kept, also when a row failed or Ctrl-C stopped the run. It is written only when rows were scored
+// since the last write: a run that fails before its first score leaves the file as it was.
+void ScoreRows(ZcColumns& z, const std::vector<std::size_t>& todo, BenchmarkData& data,
+               const SearchSpace& space, const ZeroCostInput& input, const ZcCommandOptions& o,
+               std::size_t workers) {
+  bool unwritten_scores = false;
+  auto write_file = [&] {
+    if (!unwritten_scores) return;
+    for (ScoreColumn& c : z.columns) {
+      c.table.attrs["rows"] = FormatRows(c.scored);
+      data.tables[c.path] = c.table;
+    }
+    WriteBenchmark(data, o.benchmark);
+    unwritten_scores = false;
+  };
+  auto score_row = [&](std::size_t row) {
+    const ArchId arch = data.archs[row];
+    std::vector<double> scores = z.proxy_keys.empty()
+                                     ? std::vector<double>{}
+                                     : ZeroCostScores(z.proxy_keys, space.Name(), arch, input,
+                                                      static_cast<std::uint64_t>(o.zero_cost.seed));
+    for (const auto& counter : z.counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
+    return scores;
+  };
+  Progress progress(
+      fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), z.columns.size()),
+      todo.size());
+  const StopOnInterrupt stop_on_interrupt;
+  auto& columns = z.columns;
+  RunJobPool(todo.size(),
+             [&](std::size_t i) -> std::function<void()> {
+               const std::size_t row = todo[i];
+               std::vector<double> scores = score_row(row);
+               return [&columns, &unwritten_scores, row, scores = std::move(scores)] {
+                 unwritten_scores = true;
+                 for (std::size_t c = 0; c < columns.size(); ++c) {
+                   columns[c].table.values[row] = static_cast<float>(scores[c]);
+                   columns[c].scored[row] = true;
+                 }
+               };
+             },
+             {.threads = workers,
+              .stop = &g_interrupted,
+              .progress = &progress,
+              .checkpoint = write_file,
+              .checkpoint_seconds = o.checkpoint_seconds});
+  if (!g_interrupted) progress.Finish();
+}
+
 int ZeroCost(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   if (flags.values.contains("help")) {
@@ -312,27 +396,8 @@ int ZeroCost(const std::vector<std::string>& args) {
   // Every column is opened (and every predictor's options checked) before the first score.
   BenchmarkData data = benchmark.data();
   const std::size_t n = data.archs.size();
-  std::vector<ScoreColumn> columns;
-  std::vector<std::string> proxy_keys;               // scored together by ZeroCostScores
-  std::vector<std::unique_ptr<Predictor>> counters;  // params, flops: one per count column
-  for (const std::string& key : keys) {
-    OptionValues settings = RecordOptions(o.zero_cost);
-    if (IsNetworkCount(key)) {
-      // The counted network is the one the proxies build: the space's, with the minibatch's shape.
-      settings = {{"network", space.Name()}};
-      for (const auto& [k, v] : network.counter_options(input.network))
-        settings["network." + k] = v;
-      counters.push_back(PredictorRegistry::Global().Create(key, settings, {space}));
-    } else {
-      proxy_keys.push_back(key);
-    }
-    columns.push_back(OpenColumn(benchmark, o.benchmark, key,
-                                 "features/" + features_of + "/naskit_" + key, settings, o.replace,
-                                 n));
-  }
-  // Proxy columns first, in ZeroCostScores' order, then the counts.
-  std::stable_partition(columns.begin(), columns.end(),
-                        [](const ScoreColumn& c) { return !IsNetworkCount(c.key); });
+  ZcColumns z = OpenColumns(benchmark, o, keys, features_of, network, input, n);
+  std::vector<ScoreColumn>& columns = z.columns;
 
   const std::vector<std::size_t> rows = SelectRows(benchmark, n, o, features_of);
   std::vector<std::size_t> todo;
@@ -345,53 +410,7 @@ int ZeroCost(const std::vector<std::string>& args) {
     std::cerr << fmt::format("naskit zc: {} of {} rows already scored in {}\n",
                              rows.size() - todo.size(), rows.size(), o.benchmark);
   }
-
-  // Written only when rows were scored since the last write: a run that fails before its first
-  // score leaves the file as it was.
-  bool unwritten_scores = false;
-  auto write_file = [&] {
-    if (!unwritten_scores) return;
-    for (ScoreColumn& c : columns) {
-      c.table.attrs["rows"] = FormatRows(c.scored);
-      data.tables[c.path] = c.table;
-    }
-    WriteBenchmark(data, o.benchmark);
-    unwritten_scores = false;
-  };
-  auto score_row = [&](std::size_t row) {
-    const ArchId arch = data.archs[row];
-    std::vector<double> scores = proxy_keys.empty()
-                                     ? std::vector<double>{}
-                                     : ZeroCostScores(proxy_keys, space.Name(), arch, input,
-                                                      static_cast<std::uint64_t>(o.zero_cost.seed));
-    for (const auto& counter : counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
-    return scores;
-  };
-  // Rows are scored in parallel and recorded under the pool's lock; the file is written every
-  // --checkpoint-seconds and once at the end, so that whatever was scored is kept, also when a row
-  // failed or Ctrl-C stopped the run.
-  Progress progress(fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), keys.size()),
-                    todo.size());
-  {
-    const StopOnInterrupt stop_on_interrupt;
-    RunJobPool(todo.size(),
-               [&](std::size_t i) -> std::function<void()> {
-                 const std::size_t row = todo[i];
-                 std::vector<double> scores = score_row(row);
-                 return [&columns, &unwritten_scores, row, scores = std::move(scores)] {
-                   unwritten_scores = true;
-                   for (std::size_t c = 0; c < columns.size(); ++c) {
-                     columns[c].table.values[row] = static_cast<float>(scores[c]);
-                     columns[c].scored[row] = true;
-                   }
-                 };
-               },
-               {.threads = workers,
-                .stop = &g_interrupted,
-                .progress = &progress,
-                .checkpoint = write_file,
-                .checkpoint_seconds = o.checkpoint_seconds});
-  }
+  ScoreRows(z, todo, data, space, input, o, workers);
   if (g_interrupted) {
     std::cerr << fmt::format(
         "naskit zc: interrupted; the scores so far are in {}: run the same command again to "
@@ -399,7 +418,6 @@ int ZeroCost(const std::vector<std::string>& args) {
         o.benchmark);
     return 130;
   }
-  progress.Finish();
   for (const ScoreColumn& c : columns) {
     static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};
     const auto file_name = kFileNames.contains(c.key) ? kFileNames.at(c.key) : c.key;
