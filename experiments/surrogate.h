@@ -27,6 +27,10 @@
 
 namespace naskit {
 
+// The most architectures `naskit surrogate --extra` materialises beyond the recorded ones: a row each
+// in memory and in the file (about 100 bytes a row per target table).
+inline constexpr double kMaxSurrogateExtra = 1e7;
+
 struct SurrogateSettings {
   // The target: a column of the benchmark's table <group>/<dataset>/<metric> (a metric, or
   // "cost" for training seconds).

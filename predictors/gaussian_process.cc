@@ -7,12 +7,18 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "core/errors.h"
 #include "predictors/features.h"
 #include "predictors/internal/eigen_matrix.h"
 
 namespace naskit {
 namespace {
+
+// An exact GP stores an n x n kernel (and its Cholesky factor, and a copy per grid point tried):
+// 5,000 architectures take about 0.6 GB; 12,500 (NB201's recorded cells) took 4 to 12 GB.
+constexpr std::size_t kMaxGpTrainingSize = 5000;
 
 struct GpOptions {
   std::string features = "onehot";
@@ -47,6 +53,12 @@ class GaussianProcess final : public Predictor {
            std::uint64_t /*seed: the grid search is deterministic*/) override {
     if (archs.size() != targets.size() || archs.empty()) {
       throw std::invalid_argument("Fit needs one target per architecture and at least one");
+    }
+    if (archs.size() > kMaxGpTrainingSize) {
+      throw ConfigError(fmt::format(
+          "predictor \"gp\": an exact Gaussian process on {} architectures needs an {} x {} "
+          "kernel; it fits at most {} (use xgboost, random_forest or ridge for more)",
+          archs.size(), archs.size(), archs.size(), kMaxGpTrainingSize));
     }
     std::vector<float> raw = features_.Encode(archs);
     scaler_.Fit(raw, features_.Width());

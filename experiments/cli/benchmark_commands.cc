@@ -59,28 +59,22 @@ struct SealOptions {
   }
 };
 
+// The surrogate's model (predictor, holdout, seed) is declared by SurrogateSettings, as a suite's
+// `surrogate:` key reads it; the target and the architectures drawn are the command's.
 struct SurrogateCommandOptions {
   std::string benchmark;
-  std::string dataset = "cifar10";
-  std::string metric = "valid_accuracy";
-  int epochs = 0;
-  std::string predictor = "xgboost";
-  double holdout = 0.2;
-  std::int64_t extra = 100000;
-  std::int64_t seed = 0;
+  SurrogateSettings settings{.extra = 100000};
   std::string out;
   template <class V>
   void Visit(V& v) {
     v("benchmark", benchmark,
       "the benchmark whose recorded architectures the predictor is fitted on", Required());
-    v("dataset", dataset, "dataset of the target");
-    v("metric", metric, "target metric");
-    v("epochs", epochs, "the metric's epochs (0: single-column)", AtLeast(0));
-    v("predictor", predictor, "a predictor that fits (naskit list predictors)");
-    v("holdout", holdout, "share of the recorded architectures held out to measure the ranking",
-      InRange(0.01, 0.99));
-    v("extra", extra, "architectures drawn from the space beyond the recorded ones", AtLeast(0));
-    v("seed", seed, "the split, the fits and the draws", AtLeast(0));
+    v("dataset", settings.dataset, "dataset of the target", Names());
+    v("metric", settings.metric, "target metric", Names());
+    v("epochs", settings.epochs, "the metric's epochs (0: single-column)", InRange(0, 1e6));
+    settings.Visit(v);
+    v("extra", settings.extra, "architectures drawn from the space beyond the recorded ones",
+      InRange(0, kMaxSurrogateExtra));
     v("out", out, "surrogate benchmark file to write (.h5)", Required());
   }
 };
@@ -193,34 +187,13 @@ int BenchSealCommand(const Args& args) {
 }
 
 int SurrogateCommand(const Args& args) {
-  po::options_description predictor_options;
-  predictor_options.add_options()(
-      "option", po::value<std::vector<std::string>>()->composing(),
-      "a predictor option as key=value (repeatable), e.g. --option features=onehot,params");
-  po::variables_map extra;
   const auto o = ParseCommand<SurrogateCommandOptions>(
       args, "surrogate",
       "surrogate BENCHMARK.h5 --out FILE.h5 [--dataset D --metric M --epochs E] "
-      "[--predictor P --option key=value ...] [--extra N]",
-      {"benchmark"}, {}, predictor_options, &extra);
+      "[--predictor P --predictor-option key=value ...] [--extra N]",
+      {"benchmark"});
   if (!o) return 0;
-  SurrogateSettings settings;
-  settings.dataset = o->dataset;
-  settings.metric = o->metric;
-  settings.epochs = o->epochs;
-  settings.predictor.key = o->predictor;
-  if (extra.count("option")) {
-    for (const auto& text : extra["option"].as<std::vector<std::string>>()) {
-      const auto eq = text.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw ConfigError("--option: expected key=value (got " + Quote(text) + ")");
-      }
-      settings.predictor.options[text.substr(0, eq)] = text.substr(eq + 1);
-    }
-  }
-  settings.holdout = o->holdout;
-  settings.extra = static_cast<std::size_t>(o->extra);
-  settings.seed = static_cast<std::uint64_t>(o->seed);
+  const SurrogateSettings& settings = o->settings;
   const TabularBenchmark benchmark = TabularBenchmark::Open(o->benchmark);
   const Surrogate surrogate = FitSurrogate(benchmark, settings);
   const std::string& out = o->out;

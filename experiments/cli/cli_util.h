@@ -40,11 +40,12 @@ inline std::optional<po::variables_map> Parse(
 }
 
 // A command's options, declared once by an option struct's Visit() as the suites' and plugins' are:
-// each key is a --flag (dashes for underscores) taking one value, a bool key a switch; the values
-// are then parsed by ParseOptions, so types, bounds and messages are the suites'. `positional` keys
-// also take the positional words in order; `short_names` gives some keys a one-letter flag.
-// `extra` declares what a struct cannot hold (a repeatable --set), read back through
-// `extra_values`.
+// each key is a --flag (dashes for underscores) taking one value, a bool key a switch, and a plugin
+// key K (`predictor`) also a repeatable --K-option key=value for the plugin's own options (K.key in
+// a suite); the values are then parsed by ParseOptions, so types, bounds and messages are the
+// suites'. `positional` keys also take the positional words in order; `short_names` gives some keys
+// a one-letter flag. `extra` declares what a struct cannot hold (run's repeatable --set of any
+// suite key), read back through `extra_values`.
 template <class Options>
 std::optional<Options> ParseCommand(const Args& args, const std::string& command,
                                     const std::string& usage,
@@ -68,6 +69,12 @@ std::optional<Options> ParseCommand(const Args& args, const std::string& command
     if (short_names.contains(info.key)) name += std::string(",") + short_names.at(info.key);
     if (info.type == "bool") {
       options.add_options()(name.c_str(), po::bool_switch(), help.c_str());
+    } else if (info.type == "plugin") {
+      options.add_options()(name.c_str(), po::value<std::string>(), help.c_str());
+      const std::string plugin_help = "an option of the " + info.key + " as key=value (repeatable)";
+      options.add_options()((name + "-option").c_str(),
+                            po::value<std::vector<std::string>>()->composing(),
+                            plugin_help.c_str());
     } else if (info.required) {
       options.add_options()(name.c_str(), po::value<std::string>()->required(), help.c_str());
     } else {
@@ -82,6 +89,15 @@ std::optional<Options> ParseCommand(const Args& args, const std::string& command
   OptionValues values;
   for (const OptionInfo& info : infos) {
     const std::string name = flag(info.key);
+    if (info.type == "plugin" && vm->count(name + "-option")) {
+      for (const auto& text : (*vm)[name + "-option"].as<std::vector<std::string>>()) {
+        const auto eq = text.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          throw ConfigError("--" + name + "-option: expected key=value (got " + Quote(text) + ")");
+        }
+        values[info.key + "." + text.substr(0, eq)] = text.substr(eq + 1);
+      }
+    }
     if (!vm->count(name)) continue;
     if (info.type == "bool") {
       if ((*vm)[name].as<bool>()) values[info.key] = "true";

@@ -71,9 +71,17 @@ TEST(CliOptionsTest, InfoQueryImport) {
       {{"surrogate", bench, "--out", dir + "/s.h5", "--holdout", "2"},
        2,
        "surrogate: option \"holdout\" must be in [0.01, 0.99] (got 2)"},
-      {{"surrogate", bench, "--out", dir + "/s.h5", "--option", "depth"},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--predictor-option", "depth"},
        2,
-       "--option: expected key=value (got \"depth\")"},
+       "--predictor-option: expected key=value (got \"depth\")"},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--predictor-option", "dept=3"},
+       2,
+       "predictor \"xgboost\": unknown option \"dept\""},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--predictor", "xgbost"}, 2, "xgbost"},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--extra", "-1"}, 2, "option \"extra\""},
+      {{"surrogate", bench, "--out", dir + "/s.h5", "--extra", "20000000"},
+       2,
+       "option \"extra\" must be in [0, "},
   });
 }
 

@@ -152,6 +152,18 @@ TEST(FeatureEncoderTest, ReadsAllowedBenchmarkFeaturesOnly) {
             space.EncodingSize(Encoding::kOneHot) + space.EncodingSize(Encoding::kPath));
 }
 
+// An exact GP's kernel grows with the square of its training set: past its bound the fit is a clear
+// error, before anything is allocated.
+TEST(PredictorOptionsTest, AGaussianProcessRefusesATrainingSetPastItsBound) {
+  const Nb201Space space;
+  auto gp = PredictorRegistry::Global().Create("gp", {}, {space});
+  std::vector<ArchId> archs(5001);
+  for (std::size_t i = 0; i < archs.size(); ++i) archs[i] = i;
+  const std::vector<double> targets(archs.size(), 1.0);
+  EXPECT_THAT([&] { gp->Fit(archs, targets, 0); },
+              ThrowsMessage<ConfigError>(HasSubstr("it fits at most 5000")));
+}
+
 TEST(ModelSizePredictorTest, CountsTheNetworkOfItsOptions) {
   const Nb201Space space;
   const ArchId arch = space.Parse(
