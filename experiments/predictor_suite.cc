@@ -38,7 +38,7 @@ class PredictorSuiteReader : public YamlReader {
     suite.path = path();
     suite.name = Name(root["name"], "name");
     if (root["description"]) suite.description = Scalar(root["description"], "description");
-    suite.trials = Seeds(root["trials"]);
+    suite.trials = Seeds(root["trials"], "trials");
 
     suite.predictors = PluginList<PredictorRegistry>(root["predictors"], "predictors", "predictor");
 

@@ -53,7 +53,7 @@ class SuiteReader : public YamlReader {
            "missing required key \"benchmark\" (or \"space\", for an evaluator that "
            "needs no benchmark file)");
     }
-    suite.seeds = Seeds(root["seeds"]);
+    suite.seeds = Seeds(root["seeds"], "seeds");
 
     suite.strategies = PluginList<StrategyRegistry>(root["strategies"], "strategies", "strategy");
 

@@ -140,13 +140,13 @@ class YamlReader {
     return values;
   }
 
-  std::vector<std::uint64_t> Seeds(const YAML::Node& node) const {
+  std::vector<std::uint64_t> Seeds(const YAML::Node& node, const std::string& key) const {
     std::vector<std::uint64_t> seeds;
     auto parse = [&](const std::string& text) -> std::uint64_t {
       std::uint64_t v;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
       if (ec != std::errc() || ptr != text.data() + text.size()) {
-        Fail(node, "seeds", "not a non-negative integer (got " + Quote(text) + ")");
+        Fail(node, key, "not a non-negative integer (got " + Quote(text) + ")");
       }
       return v;
     };
@@ -156,18 +156,21 @@ class YamlReader {
       if (dots == std::string::npos) return {parse(text)};
       const std::uint64_t first = parse(text.substr(0, dots)), last = parse(text.substr(dots + 2));
       if (last < first)
-        Fail(node, "seeds",
+        Fail(node, key,
              "empty range (got " + Quote(text) + "; expected FIRST..LAST with FIRST <= LAST)");
       if (last - first >= 1000000)
-        Fail(node, "seeds", "more than a million seeds (got " + Quote(text) + ")");
-      for (std::uint64_t s = first; s <= last; ++s) seeds.push_back(s);
+        Fail(node, key, "more than a million values (got " + Quote(text) + ")");
+      // Counted, not compared with `last`: a range ending at 2^64 - 1 must end too.
+      for (std::uint64_t i = 0; i <= last - first; ++i) seeds.push_back(first + i);
     } else if (node.IsSequence() && node.size() > 0) {
-      for (const auto& item : node) seeds.push_back(parse(Scalar(item, "seeds")));
+      for (const auto& item : node) seeds.push_back(parse(Scalar(item, key)));
     } else {
-      Fail(node, "seeds", "expected FIRST..LAST or a non-empty list of integers");
+      Fail(node, key, "expected FIRST..LAST or a non-empty list of integers");
     }
-    std::set<std::uint64_t> unique(seeds.begin(), seeds.end());
-    if (unique.size() != seeds.size()) Fail(node, "seeds", "a seed is listed twice");
+    std::set<std::uint64_t> unique;
+    for (const std::uint64_t seed : seeds) {
+      if (!unique.insert(seed).second) Fail(node, key, fmt::format("lists {} twice", seed));
+    }
     return seeds;
   }
 

@@ -76,6 +76,17 @@ TEST(PredictorSuiteTest, ErrorsNameTheFileKeyAndValue) {
             dir, "name: x\ntrials: 0\npredictors:\n  - predictor: xgbost\nexperiments: []\n"));
       },
       ThrowsMessage<ConfigError>(HasSubstr("did you mean \"xgboost\"")));
+  // A trial listed twice names the key it is under, and a range ending at 2^64 - 1 ends.
+  std::string twice = SmallSuite(benchmark);
+  twice.replace(twice.find("trials: 0..2"), 12, "trials: [3, 1, 3]");
+  EXPECT_THAT([&] { LoadPredictorSuite(WriteSuite(dir, twice)); },
+              ThrowsMessage<ConfigError>(HasSubstr("key \"trials\": lists 3 twice")));
+  std::string last = SmallSuite(benchmark);
+  last.replace(last.find("trials: 0..2"), 12,
+               "trials: 18446744073709551613..18446744073709551615");
+  EXPECT_EQ(LoadPredictorSuite(WriteSuite(dir, last)).trials,
+            (std::vector<std::uint64_t>{18446744073709551613u, 18446744073709551614u,
+                                        18446744073709551615u}));
   std::string text = SmallSuite(benchmark);
   text += "    predictors: [ridge, gp]\n";
   EXPECT_THAT([&] { LoadPredictorSuite(WriteSuite(dir, text)); },
