@@ -31,7 +31,6 @@ std::string InputFile(const std::string& folder, const std::string& relative);
 
 #define NASKIT_REGISTER_IMPORTER(Class, Options, key, summary)            \
   static const bool naskit_registered_importer_##Class [[maybe_unused]] = \
-      ::naskit::ImporterRegistry::Global().Add(                           \
-          ::naskit::ImporterRegistry::MakeEntry<Class, Options>(key, summary))
+      ::naskit::ImporterRegistry::Global().Register<Class, Options>(key, summary)
 
 }  // namespace naskit

@@ -6,6 +6,20 @@
 
 namespace naskit {
 
+void RethrowWithContext(const std::string& context) {
+  try {
+    throw;
+  } catch (const ConfigError& e) {
+    throw ConfigError(context + ": " + e.what());
+  } catch (const DataError& e) {
+    throw DataError(context + ": " + e.what());
+  } catch (const IoError& e) {
+    throw IoError(context + ": " + e.what());
+  } catch (const std::exception& e) {
+    throw std::runtime_error(context + ": " + e.what());
+  }
+}
+
 std::string Quote(std::string_view text) {
   std::string quoted;
   quoted.reserve(text.size() + 2);

@@ -30,6 +30,11 @@ class IoError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Called in a catch block: rethrows the exception being handled with `context: ` before its
+// message, keeping naskit's error types (ConfigError, DataError, IoError; other exceptions become
+// std::runtime_error), so that an error from deep inside names where it happened ("run …: …").
+[[noreturn]] void RethrowWithContext(const std::string& context);
+
 // Quotes a user-supplied value for a message: "value".
 std::string Quote(std::string_view text);
 

@@ -174,7 +174,12 @@ RunnerSummary RunJobs(const JobFolder& folder, const std::vector<std::string>& k
   summary.completed = RunJobPool(plan.todo.size(),
                                  [&](std::size_t i) -> std::function<void()> {
                                    const std::size_t job = plan.todo[i];
-                                   const std::string text = run(job);
+                                   std::string text;
+                                   try {
+                                     text = run(job);
+                                   } catch (...) {
+                                     RethrowWithContext(folder.command + " " + keys[job]);
+                                   }
                                    const std::string path = ResultPath(summary.out_dir, keys[job]);
                                    std::error_code dir_error;
                                    fs::create_directories(fs::path(path).parent_path(), dir_error);

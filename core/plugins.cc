@@ -17,8 +17,10 @@ namespace fs = std::filesystem;
 
 struct PluginState {
   std::mutex mutex;
-  std::vector<std::string> conflicts;  // "predictor \"xgboost\"", in registration order
-  std::vector<std::string> loaded;     // canonical paths
+  // What registration could not do ("predictor \"xgboost\", already registered; ..."), in order.
+  std::vector<std::string> problems;
+  std::size_t registrations = 0;
+  std::vector<std::string> loaded;  // canonical paths
 };
 
 PluginState& State() {
@@ -26,10 +28,10 @@ PluginState& State() {
   return state;
 }
 
-std::string ConflictList(const std::vector<std::string>& conflicts, std::size_t from) {
+std::string ProblemList(const std::vector<std::string>& problems, std::size_t from) {
   std::string text;
-  for (std::size_t i = from; i < conflicts.size(); ++i) {
-    text += (text.empty() ? "" : ", ") + conflicts[i];
+  for (std::size_t i = from; i < problems.size(); ++i) {
+    text += (text.empty() ? "" : "; ") + problems[i];
   }
   return text;
 }
@@ -62,7 +64,8 @@ void LoadPluginLocked(PluginState& state, const std::string& path) {
     throw ConfigError(path +
                       ": plugin not found (expected a shared library, e.g. libmy_plugin.so)");
   }
-  const std::size_t before = state.conflicts.size();
+  const std::size_t problems_before = state.problems.size();
+  const std::size_t registrations_before = state.registrations;
   if (state.loaded.empty()) PreferNativeBlasKernels();
   // The library's registrations run inside dlopen, on this thread, while the mutex is held.
   void* handle = dlopen(canonical.c_str(), RTLD_NOW | RTLD_GLOBAL);
@@ -72,9 +75,14 @@ void LoadPluginLocked(PluginState& state, const std::string& path) {
                       "); a plugin must be built against this naskit's headers");
   }
   state.loaded.push_back(canonical);
-  if (state.conflicts.size() > before) {
-    throw ConfigError(path + ": registers " + ConflictList(state.conflicts, before) +
-                      ", already registered; rename the plugin's key");
+  if (state.problems.size() > problems_before) {
+    throw ConfigError(path + ": registers " + ProblemList(state.problems, problems_before));
+  }
+  if (state.registrations == registrations_before) {
+    throw ConfigError(path +
+                      ": registers nothing (a plugin registers with NASKIT_REGISTER_PREDICTOR, "
+                      "NASKIT_REGISTER_STRATEGY, NASKIT_REGISTER_SPACE, ...; see "
+                      "examples/plugin_predictor)");
   }
 }
 
@@ -82,11 +90,10 @@ void LoadPluginLocked(PluginState& state, const std::string& path) {
 
 namespace internal {
 
-void RecordRegistrationConflict(const char* kind, const std::string& key) {
-  // Runs during static initialisation: before main(), single-threaded, or inside LoadPlugin's
-  // dlopen, on the thread that holds the mutex.
-  State().conflicts.push_back(std::string(kind) + " " + Quote(key));
-}
+// Both run during static initialisation: before main(), single-threaded, or inside LoadPlugin's
+// dlopen, on the thread that holds the mutex.
+void RecordRegistrationProblem(const std::string& problem) { State().problems.push_back(problem); }
+void RecordRegistration() { ++State().registrations; }
 
 void LoadDeferredLibrary(const std::string& library, const std::string& what) {
   std::vector<std::string> tried;
@@ -120,12 +127,36 @@ std::vector<std::string> LoadedPlugins() {
   return state.loaded;
 }
 
-void CheckRegistrationConflicts() {
+void CheckBuiltInRegistrations() {
   PluginState& state = State();
   const std::lock_guard lock(state.mutex);
-  if (!state.conflicts.empty()) {
-    throw ConfigError("registered twice: " + ConflictList(state.conflicts, 0));
+  if (!state.problems.empty()) {
+    throw ConfigError("naskit's own registrations failed: " + ProblemList(state.problems, 0));
   }
+}
+
+std::vector<std::string> LoadPluginArguments(const std::vector<std::string>& args) {
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--plugin") {
+      if (i + 1 == args.size()) throw ConfigError("--plugin: expected a file (FILE.so)");
+      LoadPlugin(args[++i]);
+    } else if (args[i].starts_with("--plugin=")) {
+      LoadPlugin(args[i].substr(9));
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  return rest;
+}
+
+std::vector<std::string> PluginArguments() {
+  std::vector<std::string> args;
+  for (const std::string& path : LoadedPlugins()) {
+    if (fs::path(path).filename() == "libnaskit_torch.so") continue;  // the LibTorch layer
+    args.insert(args.end(), {"--plugin", path});
+  }
+  return args;
 }
 
 std::vector<std::string> PluginSearchPath() {

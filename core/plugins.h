@@ -18,15 +18,21 @@
 namespace naskit {
 
 // Loads the plugin at `path` (once; loading it again does nothing). Throws ConfigError naming the
-// file when it cannot be loaded (with the loader's reason) or when it registers a key that is
-// already taken.
+// file when it cannot be loaded (with the loader's reason), registers nothing, or registers a key
+// that is already taken or is not a name, or its registration throws.
 void LoadPlugin(const std::string& path);
 
 // The plugins loaded so far, in order.
 std::vector<std::string> LoadedPlugins();
 
-// Throws ConfigError listing every key registered twice by the built-in plugins.
-void CheckRegistrationConflicts();
+// Throws ConfigError listing what the built-in registrations could not do (a key registered twice).
+void CheckBuiltInRegistrations();
+
+// Loads every `--plugin FILE` (or --plugin=FILE) of a command line and returns the other arguments.
+std::vector<std::string> LoadPluginArguments(const std::vector<std::string>& args);
+// `--plugin FILE` for every plugin loaded so far (the LibTorch layer aside), for a command that
+// hands its work to another naskit executable.
+std::vector<std::string> PluginArguments();
 
 // Where deferred libraries are searched: $NASKIT_PLUGIN_PATH (colon-separated folders), the folder
 // of the running executable, and ../lib/naskit beside it (the installed layout).

@@ -19,13 +19,17 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/names.h"
 #include "core/options.h"
 
 namespace naskit {
 namespace internal {
 
-// Defined in core/plugins.cc.
-void RecordRegistrationConflict(const char* kind, const std::string& key);
+// Defined in core/plugins.cc. Registrations run during static initialisation (before main(), or
+// inside a plugin's dlopen), where nothing may throw: what goes wrong is recorded for the plugin
+// loader to report, naming the library.
+void RecordRegistrationProblem(const std::string& problem);
+void RecordRegistration();
 // Loads `library` (a file name, searched beside the executable and in $NASKIT_PLUGIN_PATH) for
 // `what`; throws ConfigError saying what was needed and why loading failed.
 void LoadDeferredLibrary(const std::string& library, const std::string& what);
@@ -80,22 +84,47 @@ class Registry {
     return registry;
   }
 
-  // Registers `entry`. A key that is taken is not replaced: the conflict is recorded for the plugin
-  // loader to report (registrations run during static initialisation, where nothing can throw).
-  // A loaded plugin's entry replaces the deferred entry of its key.
+  // Registers `entry`. A key that is taken is not replaced, and one that is not a name (it becomes
+  // a default label, hence part of result paths) is refused: the problem is recorded for the plugin
+  // loader to report. A loaded plugin's entry replaces the deferred entry of its key.
   bool Add(Entry entry) {
+    if (!IsValidName(entry.key)) {
+      internal::RecordRegistrationProblem(std::string(kKind) + " " + Quote(entry.key) +
+                                          ", which is not a name (letters, digits, '.', '_', '-', "
+                                          "'+', not starting with '.')");
+      return false;
+    }
     const auto it = entries_.find(entry.key);
     if (it == entries_.end()) {
       std::string key = entry.key;
       entries_.emplace(std::move(key), std::move(entry));
+      internal::RecordRegistration();
       return true;
     }
     if (!it->second.library.empty() && entry.library.empty()) {
       it->second = std::move(entry);
+      internal::RecordRegistration();
       return true;
     }
     if (it->second.library.empty() && !entry.library.empty()) return true;  // already loaded
-    internal::RecordRegistrationConflict(kKind, entry.key);
+    internal::RecordRegistrationProblem(std::string(kKind) + " " + Quote(entry.key) +
+                                        ", already registered; rename the plugin's key");
+    return false;
+  }
+
+  // What the NASKIT_REGISTER_* macros call: builds Impl's entry and adds it, recording instead of
+  // throwing whatever fails (an Options whose Visit() throws).
+  template <class Impl, class Options>
+  bool Register(const char* key, const char* summary) noexcept {
+    try {
+      return Add(MakeEntry<Impl, Options>(key, summary));
+    } catch (const std::exception& e) {
+      internal::RecordRegistrationProblem(std::string(kKind) + " " + Quote(key) +
+                                          ", whose registration failed: " + e.what());
+    } catch (...) {
+      internal::RecordRegistrationProblem(std::string(kKind) + " " + Quote(key) +
+                                          ", whose registration failed");
+    }
     return false;
   }
 
@@ -123,8 +152,27 @@ class Registry {
     return it->second;
   }
 
+  // Builds the plugin registered as `key`. An interface that declares
+  // `static std::unique_ptr<Interface> Guarded(std::unique_ptr<Interface>, const std::string& key)`
+  // gets every instance through it: a wrapper that checks what plugins return against the
+  // interface's contract (predictors/predictor.h).
   std::unique_ptr<Interface> Create(const std::string& key, const OptionValues& values,
                                     Args... args) const {
+    return Guard(CreateUnguarded(key, values, args...), key);
+  }
+
+ private:
+  static std::unique_ptr<Interface> Guard(std::unique_ptr<Interface> instance,
+                                          const std::string& key) {
+    if constexpr (requires { Interface::Guarded(std::move(instance), key); }) {
+      return Interface::Guarded(std::move(instance), key);
+    } else {
+      return instance;
+    }
+  }
+
+  std::unique_ptr<Interface> CreateUnguarded(const std::string& key, const OptionValues& values,
+                                             Args... args) const {
     const Entry& entry = Find(key);
     if (entry.library.empty()) return entry.factory(values, args...);
     entry.resolve(values);  // options are checked before a library is loaded for them
@@ -136,7 +184,6 @@ class Registry {
     return loaded.factory(values, args...);
   }
 
- private:
   std::map<std::string, Entry> entries_;
 };
 

@@ -127,7 +127,6 @@ using EvaluatorRegistry = Registry<Evaluator, const EvaluatorContext&>;
 
 #define NASKIT_REGISTER_EVALUATOR(Class, Options, key, summary)            \
   static const bool naskit_registered_evaluator_##Class [[maybe_unused]] = \
-      ::naskit::EvaluatorRegistry::Global().Add(                           \
-          ::naskit::EvaluatorRegistry::MakeEntry<Class, Options>(key, summary))
+      ::naskit::EvaluatorRegistry::Global().Register<Class, Options>(key, summary)
 
 }  // namespace naskit

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -82,6 +83,13 @@ class Predictor {
   }
   bool HasUncertainty() const { return has_uncertainty_; }
 
+  // Every predictor the registry builds comes wrapped in a check of this contract, so that no
+  // caller reads past what a plugin returned: one mean per architecture, a standard deviation per
+  // architecture or none; a fit that fails with something other than naskit's own errors says which
+  // predictor failed, on how many architectures. Throws ConfigError naming `key`.
+  static std::unique_ptr<Predictor> Guarded(std::unique_ptr<Predictor> predictor,
+                                            const std::string& key);
+
  protected:
   bool has_uncertainty_ = false;
 };
@@ -108,7 +116,6 @@ using PredictorRegistry = Registry<Predictor, const PredictorContext&>;
 
 #define NASKIT_REGISTER_PREDICTOR(Class, Options, key, summary)            \
   static const bool naskit_registered_predictor_##Class [[maybe_unused]] = \
-      ::naskit::PredictorRegistry::Global().Add(                           \
-          ::naskit::PredictorRegistry::MakeEntry<Class, Options>(key, summary))
+      ::naskit::PredictorRegistry::Global().Register<Class, Options>(key, summary)
 
 }  // namespace naskit

@@ -46,7 +46,6 @@ class CountingNetwork final : public NetworkCounter {
 
 #define NASKIT_REGISTER_NETWORK(Class, Options, key, summary)            \
   static const bool naskit_registered_network_##Class [[maybe_unused]] = \
-      ::naskit::NetworkRegistry::Global().Add(                           \
-          ::naskit::NetworkRegistry::MakeEntry<Class, Options>(key, summary))
+      ::naskit::NetworkRegistry::Global().Register<Class, Options>(key, summary)
 
 }  // namespace naskit

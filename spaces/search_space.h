@@ -85,7 +85,6 @@ struct NoOptions {
 
 #define NASKIT_REGISTER_SPACE(Class, Options, key, summary)            \
   static const bool naskit_registered_space_##Class [[maybe_unused]] = \
-      ::naskit::SpaceRegistry::Global().Add(                           \
-          ::naskit::SpaceRegistry::MakeEntry<Class, Options>(key, summary))
+      ::naskit::SpaceRegistry::Global().Register<Class, Options>(key, summary)
 
 }  // namespace naskit

@@ -95,7 +95,6 @@ using StrategyRegistry = Registry<SearchStrategy, const StrategyContext&>;
 
 #define NASKIT_REGISTER_STRATEGY(Class, Options, key, summary)            \
   static const bool naskit_registered_strategy_##Class [[maybe_unused]] = \
-      ::naskit::StrategyRegistry::Global().Add(                           \
-          ::naskit::StrategyRegistry::MakeEntry<Class, Options>(key, summary))
+      ::naskit::StrategyRegistry::Global().Register<Class, Options>(key, summary)
 
 }  // namespace naskit

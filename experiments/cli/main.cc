@@ -63,22 +63,6 @@ void PrintUsage(std::ostream& out) {
          "--plugin FILE.so (repeatable) to load a plugin's spaces, strategies and predictors.\n";
 }
 
-// Loads every `--plugin FILE` (or --plugin=FILE) and returns the other arguments.
-std::vector<std::string> LoadPluginArguments(std::vector<std::string> args) {
-  std::vector<std::string> rest;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--plugin") {
-      if (i + 1 == args.size()) throw naskit::ConfigError("--plugin: expected a file (FILE.so)");
-      naskit::LoadPlugin(args[++i]);
-    } else if (args[i].starts_with("--plugin=")) {
-      naskit::LoadPlugin(args[i].substr(9));
-    } else {
-      rest.push_back(args[i]);
-    }
-  }
-  return rest;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,8 +76,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   return naskit::RunReportingErrors([&] {
-    naskit::CheckRegistrationConflicts();
-    args = LoadPluginArguments(std::move(args));
+    naskit::CheckBuiltInRegistrations();
+    args = naskit::LoadPluginArguments(args);
     if (args.empty()) throw naskit::ConfigError("missing command (`naskit --help` lists them)");
     const auto& commands = Commands();
     auto it = commands.find(args[0]);

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/errors.h"
+#include "core/plugins.h"
 #include "experiments/cli/commands.h"
 
 namespace naskit::cli {
@@ -18,7 +19,10 @@ namespace {
         tool.string() + " not found: `naskit " + command +
         "` needs the LibTorch layer (install libtorch-dev and rebuild with -DNASKIT_TORCH=ON)");
   }
+  // The plugins this process loaded are loaded there too.
   std::vector<std::string> argv_strings = {tool.string(), command};
+  const std::vector<std::string> plugins = PluginArguments();
+  argv_strings.insert(argv_strings.end(), plugins.begin(), plugins.end());
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_strings) argv.push_back(a.data());

@@ -14,6 +14,7 @@
 
 #include "core/errors.h"
 #include "core/options.h"
+#include "core/plugins.h"
 
 namespace naskit::torch_cli {
 
@@ -79,6 +80,8 @@ int PrintHelp(const std::string& usage) {
                              o.default_value, o.help,
                              o.constraint.empty() ? "" : " (" + o.constraint + ")");
   }
+  for (const std::string& plugin : LoadedPlugins()) std::cout << "\nplugin loaded: " << plugin;
+  std::cout << "\n";
   return 0;
 }
 

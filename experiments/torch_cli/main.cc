@@ -15,6 +15,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/names.h"
+#include "core/plugins.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "experiments/cli_errors.h"
@@ -161,9 +162,10 @@ int Bench(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return naskit::RunReportingErrors([&] {
+    naskit::CheckBuiltInRegistrations();
     if (args.empty()) throw naskit::ConfigError("usage: naskit-torch train [options] (see --help)");
     const std::string command = args[0];
-    args.erase(args.begin());
+    args = naskit::LoadPluginArguments({args.begin() + 1, args.end()});
     try {
       if (command == "train") return naskit::torch_cli::Train(args);
       if (command == "bench") return naskit::torch_cli::Bench(args);

@@ -6,10 +6,12 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "core/errors.h"
 #include "core/plugins.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
@@ -60,7 +62,70 @@ TEST(PluginTest, BadPluginsAreClearErrors) {
   EXPECT_THAT(bad.err, HasSubstr("cannot load plugin"));
 }
 
-TEST(PluginTest, BuiltInKeysAreRegisteredOnce) { EXPECT_NO_THROW(CheckRegistrationConflicts()); }
+// Registrations that fail are reported with the library's path, one mechanism for every kind of
+// failure: a key that is not a name (a default label, hence part of result paths), options whose
+// declaration throws (naskit used to abort inside dlopen), a library that registers nothing.
+TEST(PluginTest, FailedRegistrationsNameTheLibraryAndEveryProblem) {
+  const auto bad = testing::RunCli({"--plugin", NASKIT_BAD_REGISTRATION_PLUGIN, "list"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr(std::string(NASKIT_BAD_REGISTRATION_PLUGIN) +
+                                 ": registers predictor \"../escape\", which is not a name"));
+  EXPECT_THAT(bad.err, HasSubstr("predictor \"throwing\", whose registration failed: options "
+                                 "cannot be described"));
+  const auto empty = testing::RunCli({"--plugin", NASKIT_EMPTY_PLUGIN, "list"});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr(std::string(NASKIT_EMPTY_PLUGIN) + ": registers nothing"));
+}
+
+// Predictors that return fewer predictions than asked, none, or throw from Fit: every caller gets a
+// clear error naming the predictor (and the run), exit 2, and no crash or fabricated statistic.
+TEST(PluginTest, APredictorThatBreaksItsContractIsAClearError) {
+  const std::string dir = testing::TempDir("plugin-contract");
+  const std::string benchmark = testing::SyntheticNb201File();
+  for (const std::string key : {"short_predictions", "no_predictions", "failing_fit"}) {
+    const std::string suite = dir + "/" + key + ".yaml";
+    std::ofstream(suite) << "name: contract\ntrials: 0\npredictors:\n  - predictor: " << key
+                         << "\nexperiments:\n  - name: toy\n    benchmark: " << benchmark
+                         << "\n    datasets: [toy]\n    metric: test_accuracy\n"
+                            "    train_sizes: [30]\n    test_size: 50\n";
+    const auto run = testing::RunCli({"--plugin", NASKIT_MISBEHAVING_PLUGIN, "eval-predictors",
+                                      suite, "--out", dir + "/out-" + key, "--quiet"});
+    EXPECT_EQ(run.exit_code, 2) << key << ": " << run.err;
+    EXPECT_THAT(run.err, HasSubstr("eval-predictors toy/toy/" + key + "/n-30/trial-0: predictor " +
+                                   Quote(key)))
+        << key;
+    EXPECT_FALSE(
+        std::filesystem::exists(dir + "/out-" + key + "/toy/toy/" + key + "/n-30/trial-0.json"));
+    const auto surrogate =
+        testing::RunCli({"--plugin", NASKIT_MISBEHAVING_PLUGIN, "surrogate", benchmark, "--dataset",
+                         "toy", "--metric", "test_accuracy", "--predictor", key, "--extra", "10",
+                         "--out", dir + "/" + key + ".h5"});
+    EXPECT_EQ(surrogate.exit_code, 2) << key << ": " << surrogate.err;
+    EXPECT_THAT(surrogate.err, HasSubstr("predictor " + Quote(key))) << key;
+  }
+  EXPECT_THAT(testing::RunCli({"--plugin", NASKIT_MISBEHAVING_PLUGIN, "eval-predictors",
+                               dir + "/failing_fit.yaml", "--out", dir + "/again", "--quiet"})
+                  .err,
+              HasSubstr("its fit on 30 architectures failed: plugin fit failed"));
+}
+
+// naskit hands train, bench, verify and zc to naskit-torch with the plugins it loaded, and
+// naskit-torch loads them (its --help says which).
+TEST(PluginTest, TheLibTorchCommandsGetThePluginsLoaded) {
+  if (!std::filesystem::exists(std::filesystem::path(testing::NaskitBinary()).parent_path() /
+                               "naskit-torch")) {
+    GTEST_SKIP() << "naskit-torch is not built (NASKIT_TORCH=OFF)";
+  }
+  const std::string loaded =
+      "plugin loaded: " + std::filesystem::canonical(NASKIT_EXAMPLE_PLUGIN).string();
+  for (const char* command : {"train", "zc", "verify"}) {
+    const auto help = testing::RunCli({"--plugin", NASKIT_EXAMPLE_PLUGIN, command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command << ": " << help.err;
+    EXPECT_THAT(help.out, HasSubstr(loaded)) << command;
+  }
+}
+
+TEST(PluginTest, BuiltInKeysAreRegisteredOnce) { EXPECT_NO_THROW(CheckBuiltInRegistrations()); }
 
 // A naskit without its LibTorch layer beside it says which library a predictor needs.
 TEST(PluginTest, AMissingLibTorchLayerIsAClearError) {
