@@ -440,7 +440,9 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
 
 void SealBenchmarkFile(const std::string& path) {
   std::string bytes = ReadFileContents(path);
-  if (bytes.size() < kHeaderBytes) throw IoError(path + ": cannot seal: shorter than the header");
+  if (bytes.size() < kHeaderBytes) {
+    throw DataError(path + ": cannot seal: shorter than the header (not a naskit benchmark .h5)");
+  }
   std::string header = fmt::format("{}\nsize {}\nfnv1a64 {:016x}\n", kHeaderMagic, bytes.size(),
                                    Fnv1a(bytes, kHeaderBytes));
   header.resize(kHeaderBytes, '\0');

@@ -1,7 +1,5 @@
 // `naskit info`, `naskit query`, `naskit import` and `naskit bench seal`: reading and building
 // benchmark files.
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
 
@@ -9,6 +7,7 @@
 
 #include "benchmarks_data/importer.h"
 #include "benchmarks_data/tabular_benchmark.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/options.h"
 #include "experiments/cli/cli_util.h"
@@ -166,11 +165,16 @@ int BenchSealCommand(const Args& args) {
   const auto o = ParseCommand<SealOptions>(args, "bench seal", "bench seal FILE.h5", {"file"});
   if (!o) return 0;
   // Seal a copy and open it with every check of the format before it replaces the file, so that a
-  // file naskit would refuse is never sealed.
+  // file naskit would refuse is never sealed. A link is followed: its target is sealed.
   namespace fs = std::filesystem;
-  const std::string& path = o->file;
-  if (!fs::is_regular_file(path)) throw ConfigError(path + ": benchmark file not found");
-  const std::string copy = path + ".tmp-seal-" + std::to_string(::getpid());
+  std::error_code error;
+  if (!fs::is_regular_file(o->file, error)) {
+    throw ConfigError(o->file + ": benchmark file not found");
+  }
+  const std::string path = fs::canonical(o->file).string();
+  const fs::path target(path);
+  RemoveStaleTemporaries(target.parent_path().string(), target.filename().string());
+  const std::string copy = TemporaryPathFor(path);
   try {
     fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
     SealBenchmarkFile(copy);
@@ -179,9 +183,18 @@ int BenchSealCommand(const Args& args) {
     fmt::print(stderr, "naskit: sealed {} ({} architectures of space {}, {} tables)\n", path,
                benchmark.NumRows(), benchmark.space().Name(), benchmark.data().tables.size());
   } catch (...) {
-    std::error_code ignored;
-    fs::remove(copy, ignored);
-    throw;
+    fs::remove(copy, error);
+    // The messages name the file the user gave, not the temporary copy.
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      std::string message = e.what();
+      for (std::size_t at; (at = message.find(copy)) != std::string::npos;) {
+        message.replace(at, copy.size(), path);
+      }
+      if (dynamic_cast<const IoError*>(&e)) throw IoError(message);
+      throw DataError(message);
+    }
   }
   return 0;
 }
@@ -194,6 +207,12 @@ int SurrogateCommand(const Args& args) {
       {"benchmark"});
   if (!o) return 0;
   const SurrogateSettings& settings = o->settings;
+  if (std::filesystem::weakly_canonical(o->out) ==
+      std::filesystem::weakly_canonical(o->benchmark)) {
+    throw ConfigError("surrogate: --out " + Quote(o->out) +
+                      " is the benchmark it is fitted on (choose another file: the surrogate's "
+                      "predictions would replace the measured values)");
+  }
   const TabularBenchmark benchmark = TabularBenchmark::Open(o->benchmark);
   const Surrogate surrogate = FitSurrogate(benchmark, settings);
   const std::string& out = o->out;

@@ -79,6 +79,7 @@ TEST(CliOptionsTest, InfoQueryImport) {
        "predictor \"xgboost\": unknown option \"dept\""},
       {{"surrogate", bench, "--out", dir + "/s.h5", "--predictor", "xgbost"}, 2, "xgbost"},
       {{"surrogate", bench, "--out", dir + "/s.h5", "--extra", "-1"}, 2, "option \"extra\""},
+      {{"surrogate", bench, "--out", bench}, 2, "is the benchmark it is fitted on"},
       {{"surrogate", bench, "--out", dir + "/s.h5", "--extra", "20000000"},
        2,
        "option \"extra\" must be in [0, "},

@@ -2,11 +2,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <H5Cpp.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "core/atomic_file.h"
 #include "experiments/suite.h"
 #include "tests/test_util.h"
 
@@ -143,10 +147,44 @@ TEST(CliTest, BenchSealAcceptsAnEditedFileAndRefusesABrokenOne) {
   const std::string broken = dir + "/broken.h5";
   std::ofstream(broken) << "not hdf5";
   const auto refused = RunCli({"bench", "seal", broken});
-  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.exit_code, 2);  // bad input, named as given, not as the temporary copy
+  EXPECT_THAT(refused.err, HasSubstr(std::filesystem::canonical(broken).string() + ": "));
+  EXPECT_THAT(refused.err, ::testing::Not(HasSubstr(".tmp-")));
   std::ifstream in(broken);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "not hdf5");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 2);  // no leftovers
+}
+
+// Sealing follows a link (the target is sealed, the link stays), and removes the full-size copies
+// that sealings killed before they finished left beside the file.
+TEST(CliTest, BenchSealFollowsLinksAndRemovesWhatKilledSealsLeft) {
+  namespace fs = std::filesystem;
+  const std::string dir = testing::TempDir("seal-link");
+  const std::string file = dir + "/target.h5", link = dir + "/link.h5";
+  fs::copy_file(NASKIT_SOURCE_DIR "/benchmarks_data/nb201_fashion_mnist.h5", file);
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::StrType type(H5::PredType::C_S1, 4);
+    h5.openGroup("/")
+        .createAttribute("editor", type, H5::DataSpace(H5S_SCALAR))
+        .write(type, std::string("h5py"));
+  }
+  fs::create_symlink(file, link);
+  // A temporary of a sealing process that no longer exists.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  std::string stale = TemporaryPathFor(file);
+  const std::string own_pid = "-" + std::to_string(getpid()) + "-";
+  stale.replace(stale.rfind(own_pid), own_pid.size(), "-" + std::to_string(child) + "-");
+  std::ofstream(stale) << "a killed sealing's copy";
+
+  const auto sealed = RunCli({"bench", "seal", link});
+  EXPECT_EQ(sealed.exit_code, 0) << sealed.err;
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_THAT(RunCli({"info", file}).out, HasSubstr("editor: h5py"));
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 2);
 }
 
 TEST(CliTest, ImportFailureLeavesNoOutput) {
