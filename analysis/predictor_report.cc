@@ -21,10 +21,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// mean [95% CI], and how many trials had no value (a constant prediction): their mean is over
+// fewer.
 std::string Cell(const Summary& s) {
-  if (s.n == 0) return "–";
-  return fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.mean, s.mean - s.half_width,
-                     s.mean + s.half_width);
+  const std::string undefined =
+      s.undefined ? fmt::format(" ({} of {} undefined)", s.undefined, s.n + s.undefined) : "";
+  if (s.n == 0) return "undefined" + undefined;
+  return fmt::format("{:.3f} [{:.3f}, {:.3f}]{}", s.mean, s.low, s.high, undefined);
 }
 
 }  // namespace
@@ -68,7 +71,7 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
       records.front().suite, records.size(),
       std::filesystem::path(manifest.path).parent_path().string());
   std::string csv =
-      "experiment,dataset,predictor,train_size,test,test_size,pool,n,kendall_tau_mean,"
+      "experiment,dataset,predictor,train_size,test,test_size,pool,n,undefined,kendall_tau_mean,"
       "kendall_tau_ci95_low,kendall_tau_ci95_high,spearman_mean,pearson_mean,precision_at_10_mean,"
       "fit_seconds_mean,predict_seconds_per_arch_mean\n";
   for (const auto& experiment : experiments) {
@@ -122,23 +125,24 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
             fit.push_back(r->fit_seconds);
             predict.push_back(r->predict_seconds_per_arch);
           }
-          const Summary t = Summarise(tau), fit_s = Summarise(fit), predict_s = Summarise(predict);
-          const Summary sp = Summarise(spearman), pe = Summarise(pearson),
-                        pr = Summarise(precision);
+          const Summary t = Summarise(tau, -1, 1), fit_s = Summarise(fit),
+                        predict_s = Summarise(predict);
+          const Summary sp = Summarise(spearman, -1, 1), pe = Summarise(pearson, -1, 1),
+                        pr = Summarise(precision, 0, 1);
           md += " " + Cell(t) + " |";
           details += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3g} | {:.3g} |\n",
                                  label, n, it->second.size(), sp.mean, pe.mean, pr.mean, fit_s.mean,
                                  predict_s.mean * 1e6);
           csv += fmt::format(
-              "{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+              "{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
               "{:.6g},{:.6g}\n",
               experiment, dataset, label, n, any->test, it->second.front()->test_size, any->pool,
-              t.n, t.mean, t.mean - t.half_width, t.mean + t.half_width, sp.mean, pe.mean, pr.mean,
-              fit_s.mean, predict_s.mean);
+              t.n, t.undefined, t.mean, t.low, t.high, sp.mean, pe.mean, pr.mean, fit_s.mean,
+              predict_s.mean);
           series.x.push_back(static_cast<double>(n));
           series.mean.push_back(t.mean);
-          series.low.push_back(t.mean - t.half_width);
-          series.high.push_back(t.mean + t.half_width);
+          series.low.push_back(t.low);
+          series.high.push_back(t.high);
         }
         md += "\n";
         plot.series.push_back(std::move(series));

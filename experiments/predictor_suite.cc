@@ -187,7 +187,7 @@ std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, c
 
   std::vector<double> predicted, truth;
   for (std::size_t i = 0; i < test.size(); ++i) {
-    if (std::isnan(prediction.mean[i])) continue;
+    if (!std::isfinite(prediction.mean[i])) continue;  // counted as undefined
     predicted.push_back(prediction.mean[i]);
     truth.push_back(test_targets[i]);
   }

@@ -15,6 +15,24 @@
 
 namespace naskit {
 
+namespace {
+
+// A surrogate's values are numbers: a model that predicts NaN or ±inf (features that are not finite
+// for some architectures, a diverged fit) is refused, never written or ranked.
+void RequireFinite(const std::vector<double>& predicted, const SurrogateSettings& settings,
+                   const std::string& which) {
+  const auto bad = static_cast<std::size_t>(std::count_if(
+      predicted.begin(), predicted.end(), [](double v) { return !std::isfinite(v); }));
+  if (bad > 0) {
+    throw DataError(fmt::format(
+        "surrogate: predictor {} predicted NaN or ±inf for {} of {} {}architectures (check that "
+        "its features are finite for every architecture)",
+        Quote(settings.predictor.key), bad, predicted.size(), which.empty() ? "" : which + " "));
+  }
+}
+
+}  // namespace
+
 SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
                                  const SurrogateSettings& settings) {
   if (!(settings.holdout > 0 && settings.holdout < 1)) {
@@ -78,6 +96,7 @@ SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
     check->Fit(train_archs, train_values, rng.Derive("holdout fit").NextU64());
     m.holdout_predicted = check->PredictMean(test_archs);
   }
+  RequireFinite(m.holdout_predicted, settings, "held-out recorded");
   m.holdout_kendall_tau = KendallTau(m.holdout_measured, m.holdout_predicted);
   m.train = train_archs.size();
 
@@ -123,6 +142,7 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
     data.index.push_back(next_index++);
   }
   const std::vector<double> predicted = m.predictor->PredictMean(data.archs);
+  RequireFinite(predicted, settings, "");
 
   data.attrs = benchmark.data().attrs;
   const std::string name = benchmark.Attr("name");

@@ -27,8 +27,9 @@ struct PredictorRecord {
   std::string target_metric;  // what was predicted, at target_epochs (0: the metric's only)
   int target_epochs = 0;
   std::size_t pool = 0, train_size = 0, test_size = 0;
-  std::string test;                       // "rest" (every pool cell not trained on) or "fixed"
-  std::size_t undefined_predictions = 0;  // test cells predicted NaN, left out of the metrics
+  std::string test;  // "rest" (every pool cell not trained on) or "fixed"
+  std::size_t undefined_predictions =
+      0;  // test cells predicted NaN or ±inf, left out of the metrics
   // NaN where undefined (a constant prediction): correlations in [-1, 1], precision in [0, 1].
   double kendall_tau = NAN, spearman = NAN, pearson = NAN, precision_at_10 = NAN;
   double fit_seconds = NAN, predict_seconds_per_arch = NAN;  // wall-clock

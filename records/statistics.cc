@@ -8,6 +8,13 @@
 #include <numeric>
 
 namespace naskit {
+namespace {
+
+bool AnyNaN(const std::vector<double>& x) {
+  return std::any_of(x.begin(), x.end(), [](double v) { return std::isnan(v); });
+}
+
+}  // namespace
 
 std::vector<double> Ranks(const std::vector<double>& x) {
   std::vector<std::size_t> order(x.size());
@@ -24,6 +31,10 @@ std::vector<double> Ranks(const std::vector<double>& x) {
 }
 
 double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  auto finite = [](const std::vector<double>& x) {
+    return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
+  };
+  if (!finite(a) || !finite(b)) return NAN;
   const double n = static_cast<double>(a.size());
   const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n;
   const double mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
@@ -37,6 +48,7 @@ double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 double Spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  if (AnyNaN(a) || AnyNaN(b)) return NAN;
   return Pearson(Ranks(a), Ranks(b));
 }
 
@@ -85,6 +97,7 @@ std::uint64_t TiedPairs(std::size_t n, Equal equal) {
 }  // namespace
 
 double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
+  if (AnyNaN(a) || AnyNaN(b)) return NAN;
   const std::size_t n = a.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -114,7 +127,7 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
 double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
                       double fraction) {
   const std::size_t n = truth.size();
-  if (n == 0) return NAN;
+  if (n == 0 || AnyNaN(predicted) || AnyNaN(truth)) return NAN;
   const auto k = std::max<std::size_t>(
       1, static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n))));
   auto top = [&](const std::vector<double>& x) {
@@ -144,7 +157,7 @@ double StudentT95(std::size_t dof) {
   return 1.960;
 }
 
-Summary Summarise(const std::vector<double>& values) {
+Summary Summarise(const std::vector<double>& values, double lowest, double highest) {
   Summary s;
   double sum = 0;
   for (double v : values) {
@@ -153,6 +166,7 @@ Summary Summarise(const std::vector<double>& values) {
       ++s.n;
     }
   }
+  s.undefined = values.size() - s.n;
   if (s.n == 0) return s;
   s.mean = sum / static_cast<double>(s.n);
   double ss = 0;
@@ -161,6 +175,8 @@ Summary Summarise(const std::vector<double>& values) {
   }
   s.std = s.n > 1 ? std::sqrt(ss / static_cast<double>(s.n - 1)) : 0;
   s.half_width = s.n > 1 ? StudentT95(s.n - 1) * s.std / std::sqrt(static_cast<double>(s.n)) : 0;
+  s.low = std::max(s.mean - s.half_width, lowest);
+  s.high = std::min(s.mean + s.half_width, highest);
   return s;
 }
 

@@ -7,7 +7,11 @@
 
 namespace naskit {
 
-// Average ranks (1-based; ties share their mean rank).
+// Undefined inputs give undefined statistics, never a number: every statistic below is NaN when an
+// input is NaN (a NaN has no rank). Infinities have one: the rank statistics (Spearman, Kendall,
+// precision) order them as the extremes they are, and Pearson, which needs finite values, is NaN.
+
+// Average ranks (1-based; ties share their mean rank); NaN inputs must have been left out.
 std::vector<double> Ranks(const std::vector<double>& x);
 double Pearson(const std::vector<double>& a, const std::vector<double>& b);
 // Spearman's rho: Pearson correlation of the ranks.
@@ -24,12 +28,15 @@ double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<do
 // Two-sided 95% Student-t quantile for `dof` degrees of freedom (1.96 as dof grows).
 double StudentT95(std::size_t dof);
 
-// Mean, sample standard deviation and the half-width of the 95% confidence interval of the mean
-// (Student t) over the finite values; n counts them.
+// Mean, sample standard deviation and the 95% confidence interval of the mean (Student t) over the
+// finite values; n counts them and `undefined` the others, which a report shows beside the value.
+// For a bounded statistic (a correlation in [-1, 1]) the interval [low, high] is clipped to the
+// bounds; half_width is the unclipped one.
 struct Summary {
-  std::size_t n = 0;
-  double mean = NAN, std = NAN, half_width = NAN;
+  std::size_t n = 0, undefined = 0;
+  double mean = NAN, std = NAN, half_width = NAN, low = NAN, high = NAN;
 };
-Summary Summarise(const std::vector<double>& values);
+Summary Summarise(const std::vector<double>& values, double lowest = -INFINITY,
+                  double highest = INFINITY);
 
 }  // namespace naskit

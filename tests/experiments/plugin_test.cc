@@ -103,6 +103,14 @@ TEST(PluginTest, APredictorThatBreaksItsContractIsAClearError) {
     EXPECT_EQ(surrogate.exit_code, 2) << key << ": " << surrogate.err;
     EXPECT_THAT(surrogate.err, HasSubstr("predictor " + Quote(key))) << key;
   }
+  // Values that are not numbers: the surrogate refuses them (it wrote an all-NaN benchmark and
+  // reported "Kendall tau 1.000").
+  const auto nan = testing::RunCli({"--plugin", NASKIT_MISBEHAVING_PLUGIN, "surrogate", benchmark,
+                                    "--dataset", "toy", "--metric", "test_accuracy", "--predictor",
+                                    "nan_predictions", "--out", dir + "/nan.h5"});
+  EXPECT_EQ(nan.exit_code, 2) << nan.err;
+  EXPECT_THAT(nan.err, HasSubstr("predicted NaN or ±inf for "));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/nan.h5"));
   EXPECT_THAT(testing::RunCli({"--plugin", NASKIT_MISBEHAVING_PLUGIN, "eval-predictors",
                                dir + "/failing_fit.yaml", "--out", dir + "/again", "--quiet"})
                   .err,

@@ -82,8 +82,7 @@ TEST(PredictorSuiteTest, ErrorsNameTheFileKeyAndValue) {
   EXPECT_THAT([&] { LoadPredictorSuite(WriteSuite(dir, twice)); },
               ThrowsMessage<ConfigError>(HasSubstr("key \"trials\": lists 3 twice")));
   std::string last = SmallSuite(benchmark);
-  last.replace(last.find("trials: 0..2"), 12,
-               "trials: 18446744073709551613..18446744073709551615");
+  last.replace(last.find("trials: 0..2"), 12, "trials: 18446744073709551613..18446744073709551615");
   EXPECT_EQ(LoadPredictorSuite(WriteSuite(dir, last)).trials,
             (std::vector<std::uint64_t>{18446744073709551613u, 18446744073709551614u,
                                         18446744073709551615u}));
@@ -180,6 +179,14 @@ TEST(PredictorResultTest, ReadsBackWhatItWroteAndRefusesWhatItCouldNotHave) {
   }
   ASSERT_FALSE(one.empty());
   const nlohmann::json good = nlohmann::json::parse(std::ifstream(one));
+
+  // A trial whose tau is undefined (a constant prediction) is counted and shown, not averaged in.
+  nlohmann::json undefined = good;
+  undefined["metrics"]["kendall_tau"] = nullptr;
+  std::ofstream(one) << undefined.dump();
+  const ReportFiles report = WriteReport(options.out_dir, dir + "/report");
+  EXPECT_THAT(report.summary_markdown, HasSubstr("(1 of 3 undefined)"));
+  std::ofstream(one) << good.dump();
   const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
       {[](auto& j) { j["metrics"]["kendall_tau"] = 1.7e308; }, "key \"metrics.kendall_tau\""},
       {[](auto& j) { j["metrics"]["precision_at_10"] = -0.5; }, "metrics.precision_at_10"},

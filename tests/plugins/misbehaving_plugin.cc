@@ -1,5 +1,6 @@
 // Predictors that break the predictor contract: every caller must get a clear error naming them,
 // never a read past what they returned.
+#include <cmath>
 #include <stdexcept>
 
 #include "predictors/predictor.h"
@@ -28,6 +29,17 @@ std::size_t None(std::size_t) { return 0; }
 using ShortPredictions = Shortchanging<Half>;
 using NoPredictions = Shortchanging<None>;
 
+// Keeps the contract's letter, one value per architecture, but they are not numbers.
+class NanPredictions final : public naskit::Predictor {
+ public:
+  NanPredictions(const NoOptions&, const naskit::PredictorContext&) {}
+  bool NeedsFit() const override { return true; }
+  void Fit(std::span<const naskit::ArchId>, std::span<const double>, std::uint64_t) override {}
+  naskit::Prediction Predict(std::span<const naskit::ArchId> archs) const override {
+    return {std::vector<double>(archs.size(), std::nan("")), {}};
+  }
+};
+
 class FailingFit final : public naskit::Predictor {
  public:
   FailingFit(const NoOptions&, const naskit::PredictorContext&) {}
@@ -43,6 +55,7 @@ class FailingFit final : public naskit::Predictor {
 NASKIT_REGISTER_PREDICTOR(ShortPredictions, NoOptions, "short_predictions",
                           "returns half as many predictions as asked");
 NASKIT_REGISTER_PREDICTOR(NoPredictions, NoOptions, "no_predictions", "returns no predictions");
+NASKIT_REGISTER_PREDICTOR(NanPredictions, NoOptions, "nan_predictions", "predicts NaN");
 NASKIT_REGISTER_PREDICTOR(FailingFit, NoOptions, "failing_fit", "its fit throws");
 
 }  // namespace misbehaving

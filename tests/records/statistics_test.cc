@@ -75,5 +75,37 @@ TEST(StatisticsTest, PrecisionAtTopByHand) {
   EXPECT_DOUBLE_EQ(PrecisionAtTop({1, 2, 3}, {3, 2, 1}, 0.1), 0.0);
 }
 
+// No number from numbers that are not there: a NaN input makes every statistic NaN (Kendall's tau
+// was about 1 with NaN predictions); infinities rank as extremes, and Pearson, which needs finite
+// values, is NaN.
+TEST(StatisticsTest, UndefinedInputsGiveUndefinedStatistics) {
+  const std::vector<double> truth = {1, 2, 3, 4, 5};
+  const std::vector<double> with_nan = {NAN, NAN, NAN, NAN, 5};
+  EXPECT_TRUE(std::isnan(KendallTau(with_nan, truth)));
+  EXPECT_TRUE(std::isnan(KendallTau(truth, with_nan)));
+  EXPECT_TRUE(std::isnan(Spearman(with_nan, truth)));
+  EXPECT_TRUE(std::isnan(Pearson(with_nan, truth)));
+  EXPECT_TRUE(std::isnan(PrecisionAtTop(with_nan, truth, 0.2)));
+  const std::vector<double> with_inf = {-INFINITY, 2, 3, 4, INFINITY};
+  EXPECT_DOUBLE_EQ(KendallTau(with_inf, truth), 1.0);
+  EXPECT_DOUBLE_EQ(Spearman(with_inf, truth), 1.0);
+  EXPECT_TRUE(std::isnan(Pearson(with_inf, truth)));
+}
+
+// A summary counts what it left out, and a bounded statistic's interval stays within its bounds.
+TEST(StatisticsTest, SummariesCountUndefinedValuesAndClipBoundedIntervals) {
+  const Summary s = Summarise({0.99, 0.5, NAN}, -1, 1);
+  EXPECT_EQ(s.n, 2u);
+  EXPECT_EQ(s.undefined, 1u);
+  EXPECT_DOUBLE_EQ(s.mean, 0.745);
+  EXPECT_GT(s.mean + s.half_width, 1.0);  // the t interval of two values is wide
+  EXPECT_EQ(s.high, 1.0);
+  EXPECT_GE(s.low, -1.0);
+  const Summary none = Summarise({NAN, INFINITY});
+  EXPECT_EQ(none.n, 0u);
+  EXPECT_EQ(none.undefined, 2u);
+  EXPECT_TRUE(std::isnan(none.mean));
+}
+
 }  // namespace
 }  // namespace naskit
