@@ -27,8 +27,8 @@
 
 namespace naskit {
 
-// The most architectures `naskit surrogate --extra` materialises beyond the recorded ones: a row each
-// in memory and in the file (about 100 bytes a row per target table).
+// The most architectures `naskit surrogate --extra` materialises beyond the recorded ones: a row
+// each in memory and in the file (about 100 bytes a row per target table).
 inline constexpr double kMaxSurrogateExtra = 1e7;
 
 struct SurrogateSettings {

@@ -84,7 +84,7 @@ bool FeatureEncoder::Covers(ArchId arch) const {
   const auto row = benchmark_->RowOf(arch);
   if (!row) return false;
   for (const Table* table : tables_) {
-    if (std::isnan(table->At(*row))) return false;
+    if (!std::isfinite(table->At(*row))) return false;
   }
   return true;
 }
@@ -108,9 +108,9 @@ std::vector<float> FeatureEncoder::Encode(std::span<const ArchId> archs) const {
     const auto row = benchmark_->RowOf(archs[i]);
     for (std::size_t t = 0; t < tables_.size(); ++t) {
       const float value = row ? tables_[t]->At(*row) : NAN;
-      if (std::isnan(value)) {
-        throw DataError(benchmark_->path() + ": " + table_paths_[t] + " has no value for " +
-                        space_->Format(archs[i]));
+      if (!std::isfinite(value)) {
+        throw DataError(benchmark_->path() + ": " + table_paths_[t] + " has no finite value for " +
+                        space_->Format(archs[i]) + " (got " + std::to_string(value) + ")");
       }
       *out++ = value;
     }

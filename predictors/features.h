@@ -35,10 +35,11 @@ class FeatureEncoder {
 
   std::size_t Width() const { return width_; }
   // Row-major [archs.size(), Width()]: the encodings, the counts, then the benchmark's values,
-  // each in the order named. Throws DataError naming the architecture and the feature
-  // when the benchmark holds no value for it.
+  // each in the order named. Throws DataError naming the architecture and the feature when the
+  // benchmark holds no finite value for it: a feature that is NaN or ±inf (naswot's log-determinant
+  // of a cell with dead units) is missing, and the cell is left out of pools (Covers()).
   std::vector<float> Encode(std::span<const ArchId> archs) const;
-  // Whether Encode() has every value for `arch`.
+  // Whether Encode() has every value for `arch`, finite.
   bool Covers(ArchId arch) const;
   // The benchmark tables read, by path (empty for encodings only).
   const std::vector<std::string>& TablePaths() const { return table_paths_; }

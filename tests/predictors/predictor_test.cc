@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 
 #include "experiments/catalog.h"
@@ -150,6 +151,30 @@ TEST(FeatureEncoderTest, ReadsAllowedBenchmarkFeaturesOnly) {
   const FeatureEncoder both("onehot, path", {space}, "predictor \"x\"");
   EXPECT_EQ(both.Width(),
             space.EncodingSize(Encoding::kOneHot) + space.EncodingSize(Encoding::kPath));
+}
+
+// A feature that is NaN or ±inf is missing: the cell leaves the pool (Covers) and encoding it is an
+// error naming the cell and the table, never a value handed to a model.
+TEST(FeatureEncoderTest, NonFiniteFeaturesAreMissing) {
+  BenchmarkData data = testing::SyntheticNb201();
+  Table proxy;
+  proxy.values.assign(data.archs.size(), 1.0f);
+  proxy.values[0] = -INFINITY;
+  proxy.values[1] = NAN;
+  data.tables["features/toy/proxy"] = proxy;
+  const TabularBenchmark benchmark(std::move(data));
+  const FeatureEncoder encoder("onehot,zc:proxy", {benchmark.space(), &benchmark, "toy"},
+                               "predictor \"x\"");
+  const auto& archs = benchmark.data().archs;
+  EXPECT_FALSE(encoder.Covers(archs[0]));
+  EXPECT_FALSE(encoder.Covers(archs[1]));
+  EXPECT_TRUE(encoder.Covers(archs[2]));
+  EXPECT_THAT(
+      [&] {
+        encoder.Encode({&archs[0], 1});
+      },
+      ThrowsMessage<DataError>(HasSubstr("features/toy/proxy has no finite value for")));
+  EXPECT_EQ(encoder.Encode({&archs[2], 1}).back(), 1.0f);
 }
 
 // An exact GP's kernel grows with the square of its training set: past its bound the fit is a clear
