@@ -92,6 +92,11 @@ void RecordSettings(const RunView& v, RunResult& r) {
                                 {"pool", s.warm_start.pool},
                                 {"top", s.warm_start.top},
                                 {"seconds_per_score", s.warm_start.seconds_per_score}};
+    // Fewer cells have the proxy than the pool asked for: the pool scored is all of them.
+    if (const std::size_t have = v.search ? v.search->warm_start_candidates().size() : 0;
+        have < static_cast<std::size_t>(s.warm_start.pool)) {
+      r.settings["warm_start"]["pool_scored"] = have;
+    }
   }
   if (s.zc_seconds_per_score >= 0) r.settings["zc_seconds_per_score"] = s.zc_seconds_per_score;
   if (!v.problem.constraints.empty()) r.settings["constraints"] = v.problem.constraints;

@@ -18,6 +18,13 @@ std::vector<std::pair<ArchId, double>> WarmStartCandidates(const TabularBenchmar
                                                            std::span<const ArchId> domain,
                                                            const std::string& dataset,
                                                            const WarmStartSettings& settings) {
+  // Higher must mean better: a latency ranks the slowest cells first.
+  if (settings.proxy.starts_with("latency:")) {
+    throw ConfigError(fmt::format(
+        "warm_start.proxy: {} is a latency, where lower is better; expected a score that ranks "
+        "better cells higher (zc:NAME, params or flops)",
+        Quote(settings.proxy)));
+  }
   const FeatureEncoder proxy(settings.proxy, PredictorContext{space, &benchmark, dataset},
                              "warm_start.proxy");
   if (proxy.Width() != 1) {

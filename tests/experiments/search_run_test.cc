@@ -158,6 +158,11 @@ TEST(SearchRunTest, AWarmStartBeginsWithTheProxysBestCells) {
   settings.warm_start = {"zc:synflow", 100, 5, 1.0};
   EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
               ::testing::ThrowsMessage<ConfigError>(::testing::HasSubstr("budget_unit: seconds")));
+  // A latency ranks the slowest cells first: not a warm-start score.
+  settings.warm_start = {"latency:pixel3", 100, 5, 0};
+  EXPECT_THAT([&] { PreparedSearch(benchmark, settings); },
+              ::testing::ThrowsMessage<ConfigError>(
+                  ::testing::HasSubstr("\"latency:pixel3\" is a latency, where lower is better")));
 }
 
 // signal_seed: random reads one recorded training seed per query (NB201's is_random=True).

@@ -106,8 +106,8 @@ std::string FileText(const std::string& path) {
 
 // One type, one writer, one reader: every result a suite writes reads back into the type, and
 // writing it again gives the same bytes; tabular runs on query and seconds budgets, several
-// workers, a minimised signal, a constraint and an on-the-fly surrogate that names its
-// architectures.
+// workers, a minimised signal, a constraint, an on-the-fly surrogate that names its architectures
+// and a warm start.
 TEST(RunResultTest, EveryResultWrittenReadsBackAndWritesTheSameBytes) {
   const std::string dir = testing::TempDir("round-trip");
   const std::string suite_path = dir + "/suite.yaml";
@@ -124,6 +124,7 @@ experiments:
   - {name: minimised, datasets: [toy], budgets: [10], direction: minimize,
      constraints: ["valid_accuracy on toy >= 1"]}
   - {name: surrogate, datasets: [toy], budgets: [10], surrogate: ridge}
+  - {name: warm, datasets: [toy], budgets: [10], warm_start: {proxy: params, pool: 20000, top: 3}}
 )";
   RunnerOptions options;
   options.out_dir = dir + "/results";
@@ -139,7 +140,10 @@ experiments:
     EXPECT_EQ(RunResultJson(r), text) << entry.path();
     ++files;
   }
-  EXPECT_EQ(files, 16u);
+  EXPECT_EQ(files, 20u);
+  // The warm start's pool as scored: every cell has the proxy, fewer than the pool asked for.
+  const RunResult warm = ReadRunResult(options.out_dir + "/warm/toy/random/10q/seed-0.json");
+  EXPECT_EQ(warm.settings["warm_start"]["pool_scored"], 15625);
 }
 
 // Results written before the format was named read into the same type and write back the same
