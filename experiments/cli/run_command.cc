@@ -11,6 +11,7 @@
 #include "experiments/cli/cli_util.h"
 #include "experiments/predictor_suite.h"
 #include "experiments/suite_runner.h"
+#include "experiments/yaml_reader.h"
 #include "records/suite_manifest.h"
 
 namespace naskit::cli {
@@ -76,6 +77,8 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   ParseShard(o->shard, runner);
   const bool predictors = IsPredictorSuite(path);
   if (command == "eval-predictors" && !predictors) {
+    // A file that is not readable YAML is reported as such (with its line), not as a search suite.
+    LoadSuiteYaml(path, overrides);
     throw ConfigError(path +
                       ": not a predictor suite (it has no \"predictors\" key); run a search "
                       "suite with `naskit run`");

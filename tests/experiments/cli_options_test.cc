@@ -94,7 +94,10 @@ TEST(CliOptionsTest, RunAndReport) {
                           "strategies:\n  - strategy: random\nexperiments:\n"
                           "  - name: e\n    datasets: [fashion-mnist]\n    signal_epochs: 4\n"
                           "    report_epochs: 4\n    budgets: [3]\n";
+  std::ofstream(dir + "/broken.yaml") << "name: p\npredictors: [unclosed\n";
   ExpectAll({
+      {{"eval-predictors", dir + "/broken.yaml"}, 2, "broken.yaml"},
+      {{"eval-predictors", suite}, 2, "not a predictor suite (it has no \"predictors\" key)"},
       {{"run", dir + "/none.yaml"}, 2, "none.yaml: suite file not found"},
       {{"run", suite, "--jobs", "0"}, 2, "option \"jobs\" must be in [1, 1024] (got 0)"},
       {{"run", suite, "--jobs", "100000"}, 2, "option \"jobs\" must be in [1, 1024] (got 100000)"},
