@@ -29,6 +29,10 @@ using ImporterRegistry = Registry<BenchmarkImporter>;
 // both when neither exists.
 std::string InputFile(const std::string& folder, const std::string& relative);
 
+// `value` as the float32 a benchmark file stores; throws DataError naming `where` for a finite
+// value no float holds (1e300 would be stored as inf, a value the source did not record).
+float StoredFloat(double value, const std::string& where);
+
 #define NASKIT_REGISTER_IMPORTER(Class, Options, key, summary)            \
   static const bool naskit_registered_importer_##Class [[maybe_unused]] = \
       ::naskit::ImporterRegistry::Global().Register<Class, Options>(key, summary)

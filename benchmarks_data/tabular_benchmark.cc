@@ -2,13 +2,17 @@
 #include "benchmarks_data/tabular_benchmark.h"
 
 #include <H5Cpp.h>
+#include <hdf5.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -32,86 +36,143 @@ const std::map<std::string, int> kTableRoots = {
 
 void SilenceHdf5() {
   static const bool silenced = [] {
-    H5::Exception::dontPrint();
-    // libhdf5 1.10 crashes in its exit-time cleanup after a file failed to close (a full disk):
-    // the operating system frees what it holds anyway.
-    H5dont_atexit();
+    H5::Exception::dontPrint();  // also libhdf5's own error stacks, printed by default
     return true;
   }();
   (void)silenced;
 }
 
-void WriteStringAttr(H5::H5Object& object, const std::string& key, const std::string& value) {
-  H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(1, value.size()));
-  H5::Attribute attr = object.createAttribute(key, type, H5::DataSpace(H5S_SCALAR));
-  attr.write(type, value);
+// The writer uses libhdf5's C API: every call's result is checked here, and a handle closed while
+// an error unwinds closes silently, where the C++ API's destructors print libhdf5's own text (a
+// full disk fails every close).
+struct Hdf5WriteError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void Check(herr_t status, const char* call) {
+  if (status < 0) throw Hdf5WriteError(std::string(call) + " failed");
 }
 
-void WriteIntsAttr(H5::H5Object& object, const std::string& key, const std::vector<int>& values) {
-  hsize_t n = values.size();
-  H5::Attribute attr = object.createAttribute(key, H5::PredType::STD_I32LE, H5::DataSpace(1, &n));
-  attr.write(H5::PredType::NATIVE_INT, values.data());
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const char* call) : id_(id), close_(close) {
+    if (id < 0) throw Hdf5WriteError(std::string(call) + " failed");
+  }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+  Handle& operator=(Handle&&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);  // after an error: the error being reported is the first one
+  }
+  hid_t id() const { return id_; }
+  // Closes now and checks: a flush that fails here is the write failing.
+  void Close(const char* call) {
+    const hid_t id = std::exchange(id_, -1);
+    Check(close_(id), call);
+  }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+Handle FixedString(std::size_t size) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
+  Check(H5Tset_size(type.id(), std::max<std::size_t>(1, size)), "H5Tset_size");
+  return type;
 }
 
-H5::Group OpenOrCreateGroup(H5::H5File& file, const std::string& path) {
-  return file.nameExists(path) ? file.openGroup(path) : file.createGroup(path);
+void WriteStringAttr(hid_t object, const std::string& key, const std::string& value) {
+  const Handle type = FixedString(value.size());
+  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  Handle attr(H5Acreate2(object, key.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "H5Acreate2");
+  Check(H5Awrite(attr.id(), type.id(), value.c_str()), "H5Awrite");
+  attr.Close("H5Aclose");
+}
+
+void WriteIntsAttr(hid_t object, const std::string& key, const std::vector<int>& values) {
+  const hsize_t n = values.size();
+  const Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "H5Screate_simple");
+  Handle attr(H5Acreate2(object, key.c_str(), H5T_STD_I32LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "H5Acreate2");
+  Check(H5Awrite(attr.id(), H5T_NATIVE_INT, values.data()), "H5Awrite");
+  attr.Close("H5Aclose");
 }
 
 // Dataset properties without HDF5's object timestamps, so that equal contents give equal bytes.
-H5::DSetCreatPropList Untimed() {
-  H5::DSetCreatPropList properties;
-  H5Pset_obj_track_times(properties.getId(), false);
+Handle Untimed() {
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "H5Pcreate");
+  Check(H5Pset_obj_track_times(properties.id(), false), "H5Pset_obj_track_times");
   return properties;
 }
 
+void WriteDataset(hid_t group, const std::string& name, hid_t file_type, hid_t memory_type,
+                  int rank, const hsize_t* dims, hid_t properties, const void* values,
+                  const std::function<void(hid_t)>& with_attrs = {}) {
+  const Handle space(H5Screate_simple(rank, dims, nullptr), H5Sclose, "H5Screate_simple");
+  Handle ds(
+      H5Dcreate2(group, name.c_str(), file_type, space.id(), H5P_DEFAULT, properties, H5P_DEFAULT),
+      H5Dclose, "H5Dcreate2");
+  Check(H5Dwrite(ds.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "H5Dwrite");
+  if (with_attrs) with_attrs(ds.id());
+  ds.Close("H5Dclose");  // here, so that a failed flush is an error
+}
+
 template <class T>
-void WriteVector(H5::Group& group, const std::string& name, const std::vector<T>& values,
-                 const H5::PredType& file_type, const H5::PredType& memory_type) {
-  hsize_t n = values.size();
-  H5::DataSet ds = group.createDataSet(name, file_type, H5::DataSpace(1, &n), Untimed());
-  ds.write(values.data(), memory_type);
+void WriteVector(hid_t group, const std::string& name, const std::vector<T>& values,
+                 hid_t file_type, hid_t memory_type) {
+  const hsize_t n = values.size();
+  WriteDataset(group, name, file_type, memory_type, 1, &n, Untimed().id(), values.data());
 }
 
 void WriteFile(const BenchmarkData& data, const std::string& path) {
-  H5::FileCreatPropList create;
-  create.setUserblock(kHeaderBytes);  // room for naskit's header, which HDF5 readers skip
-  H5::H5File file(path, H5F_ACC_TRUNC, create);
-  H5::Group root = file.openGroup("/");
-  WriteStringAttr(root, "format", kBenchmarkFormat);
-  for (const auto& [key, value] : data.attrs) {
-    if (key != "format" && key != "format_version") WriteStringAttr(root, key, value);
-  }
-  WriteIntsAttr(root, "format_version", {kBenchmarkFormatVersion});
-
-  H5::Group archs = file.createGroup("archs");
-  std::vector<std::uint64_t> ids(data.archs.begin(), data.archs.end());
-  WriteVector(archs, "id", ids, H5::PredType::STD_U64LE, H5::PredType::NATIVE_UINT64);
-  WriteVector(archs, "index", data.index, H5::PredType::STD_U32LE, H5::PredType::NATIVE_UINT32);
-  const SearchSpace& space = GetSpace(data.attrs.at("space"));
-  std::vector<std::uint64_t> canonical;
-  std::vector<std::string> strings;
-  for (ArchId a : data.archs) {
-    canonical.push_back(space.Canonical(a));
-    strings.push_back(space.Format(a));
-  }
-  WriteVector(archs, "canonical", canonical, H5::PredType::STD_U64LE, H5::PredType::NATIVE_UINT64);
+  const Handle create(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
+  // Room for naskit's header, which HDF5 readers skip.
+  Check(H5Pset_userblock(create.id(), kHeaderBytes), "H5Pset_userblock");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, create.id(), H5P_DEFAULT), H5Fclose,
+              "H5Fcreate");
   {
+    const Handle root(H5Gopen2(file.id(), "/", H5P_DEFAULT), H5Gclose, "H5Gopen2");
+    WriteStringAttr(root.id(), "format", kBenchmarkFormat);
+    for (const auto& [key, value] : data.attrs) {
+      if (key != "format" && key != "format_version") WriteStringAttr(root.id(), key, value);
+    }
+    WriteIntsAttr(root.id(), "format_version", {kBenchmarkFormatVersion});
+  }
+  {
+    const Handle archs(H5Gcreate2(file.id(), "archs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Gclose, "H5Gcreate2");
+    std::vector<std::uint64_t> ids(data.archs.begin(), data.archs.end());
+    WriteVector(archs.id(), "id", ids, H5T_STD_U64LE, H5T_NATIVE_UINT64);
+    WriteVector(archs.id(), "index", data.index, H5T_STD_U32LE, H5T_NATIVE_UINT32);
+    const SearchSpace& space = GetSpace(data.attrs.at("space"));
+    std::vector<std::uint64_t> canonical;
+    std::vector<std::string> strings;
+    for (ArchId a : data.archs) {
+      canonical.push_back(space.Canonical(a));
+      strings.push_back(space.Format(a));
+    }
+    WriteVector(archs.id(), "canonical", canonical, H5T_STD_U64LE, H5T_NATIVE_UINT64);
     std::vector<const char*> pointers;
-    for (const auto& s : strings) pointers.push_back(s.c_str());
-    hsize_t n = pointers.size();
-    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    H5::DataSet ds = archs.createDataSet("string", type, H5::DataSpace(1, &n), Untimed());
-    ds.write(pointers.data(), type);
+    for (const auto& text : strings) pointers.push_back(text.c_str());
+    const hsize_t n = pointers.size();
+    const Handle type = FixedString(0);
+    Check(H5Tset_size(type.id(), H5T_VARIABLE), "H5Tset_size");
+    WriteDataset(archs.id(), "string", type.id(), type.id(), 1, &n, Untimed().id(),
+                 pointers.data());
   }
 
   for (const auto& [table_path, table] : data.tables) {
     const auto slash = table_path.rfind('/');
-    H5::Group parent = file.openGroup("/");
-    std::size_t start = 0;
-    for (std::size_t next;
-         (next = table_path.find('/', start)) != std::string::npos && next <= slash;
-         start = next + 1) {
-      parent = OpenOrCreateGroup(file, table_path.substr(0, next));
+    // The groups above the table: "metrics", then "metrics/cifar10".
+    for (std::size_t next = table_path.find('/'); next != std::string::npos && next <= slash;
+         next = table_path.find('/', next + 1)) {
+      const std::string group = table_path.substr(0, next);
+      if (H5Lexists(file.id(), group.c_str(), H5P_DEFAULT) <= 0) {
+        Handle(H5Gcreate2(file.id(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               H5Gclose, "H5Gcreate2")
+            .Close("H5Gclose");
+      }
     }
     const hsize_t rows = data.archs.size();
     const bool with_seeds = table.seeds > 1;
@@ -120,22 +181,23 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
       throw std::logic_error("WriteBenchmark(): table " + table_path + " has the wrong size");
     }
     const int rank = with_seeds ? 3 : table.epochs.empty() ? 1 : 2;
-    hsize_t dims[3] = {rows, table.columns, table.seeds};
+    const hsize_t dims[3] = {rows, table.columns, table.seeds};
     // Chunked and deflated: tables filled per isomorphism class or mostly NaN shrink several-fold.
-    H5::DSetCreatPropList layout = Untimed();
-    hsize_t chunk[3] = {std::min<hsize_t>(rows, 4096), table.columns, table.seeds};
-    layout.setChunk(rank, chunk);
-    layout.setShuffle();
-    layout.setDeflate(4);
-    H5::DataSet ds = parent.createDataSet(table_path.substr(slash + 1), H5::PredType::IEEE_F32LE,
-                                          H5::DataSpace(rank, dims), layout);
-    ds.write(with_seeds ? table.per_seed.data() : table.values.data(), H5::PredType::NATIVE_FLOAT);
-    const bool two_d = rank >= 2;
-    if (two_d) WriteIntsAttr(ds, "epochs", table.epochs);
-    for (const auto& [key, value] : table.attrs) WriteStringAttr(ds, key, value);
-    ds.close();  // here, not in the destructor, so that a failed flush throws
+    const Handle layout = Untimed();
+    const hsize_t chunk[3] = {std::min<hsize_t>(rows, 4096), table.columns, table.seeds};
+    Check(H5Pset_chunk(layout.id(), rank, chunk), "H5Pset_chunk");
+    Check(H5Pset_shuffle(layout.id()), "H5Pset_shuffle");
+    Check(H5Pset_deflate(layout.id(), 4), "H5Pset_deflate");
+    const Handle parent(H5Gopen2(file.id(), table_path.substr(0, slash).c_str(), H5P_DEFAULT),
+                        H5Gclose, "H5Gopen2");
+    WriteDataset(parent.id(), table_path.substr(slash + 1), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, rank,
+                 dims, layout.id(), with_seeds ? table.per_seed.data() : table.values.data(),
+                 [&](hid_t ds) {
+                   if (rank >= 2) WriteIntsAttr(ds, "epochs", table.epochs);
+                   for (const auto& [key, value] : table.attrs) WriteStringAttr(ds, key, value);
+                 });
   }
-  file.close();
+  file.Close("H5Fclose");
 }
 
 std::string ReadStringAttr(const H5::H5Object& object, const std::string& key) {
@@ -426,10 +488,10 @@ void WriteBenchmark(const BenchmarkData& data, const std::string& path) {
                     "; is the disk full?)");
     }
     fs::rename(temporary, target);
-  } catch (const H5::Exception& e) {
+  } catch (const Hdf5WriteError& e) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
-    throw IoError(path + ": cannot write (" + e.getDetailMsg() +
+    throw IoError(path + ": cannot write (" + std::string(e.what()) +
                   "; is the folder writable and the disk not full?)");
   } catch (...) {
     std::error_code ignored;
@@ -537,6 +599,9 @@ void TabularBenchmark::CheckTable(const std::string& table_path, const Table& ta
   }
   const bool cost = table_path.starts_with("cost/") || table_path.starts_with("hardware/");
   const bool features = table_path.starts_with("features/");
+  // Parameter and FLOP counts are sizes: finite and non-negative.
+  const bool count =
+      features && (table_path.ends_with("/params") || table_path.ends_with("/flops"));
   const bool percent = table.attrs.contains("unit") && table.attrs.at("unit") == "percent";
   const auto& values = table.seeds > 1 ? table.per_seed : table.values;
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -548,7 +613,9 @@ void TabularBenchmark::CheckTable(const std::string& table_path, const Table& ta
     if (!features && !std::isfinite(v)) {
       fail(fmt::format("holds {} at row {} (expected a finite value or NaN)", v, row));
     }
-    if (cost && v < 0) fail(fmt::format("holds {} at row {} (expected >= 0)", v, row));
+    if ((cost || count) && !(v >= 0 && std::isfinite(v))) {
+      fail(fmt::format("holds {} at row {} (expected a finite value >= 0)", v, row));
+    }
     if (percent && (v < 0 || v > 100)) {
       fail(fmt::format("holds {} at row {} (expected a percentage in [0, 100])", v, row));
     }

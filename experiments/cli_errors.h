@@ -3,6 +3,8 @@
 // for anything else (I/O faults and the unexpected).
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -10,20 +12,29 @@
 
 namespace naskit {
 
+// After an error the process ends at once with `_Exit`: libhdf5's C++ layer closes what is still
+// open when the program's statics are destroyed, and a file whose close failed (a full disk)
+// crashes it there (SIGSEGV after the message). Everything naskit writes is closed (and renamed)
+// before it reports success, so nothing is lost by skipping the destructors.
 template <class Body>
 int RunReportingErrors(Body&& body) {
+  int code = 0;
   try {
     return body();
   } catch (const ConfigError& e) {
     std::cerr << "naskit: error: " << e.what() << "\n";
-    return 2;
+    code = 2;
   } catch (const DataError& e) {
     std::cerr << "naskit: error: " << e.what() << "\n";
-    return 2;
+    code = 2;
   } catch (const std::exception& e) {
     std::cerr << "naskit: error: " << e.what() << "\n";
-    return 1;
+    code = 1;
   }
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 }  // namespace naskit

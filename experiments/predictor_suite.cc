@@ -13,6 +13,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "core/rng.h"
+#include "experiments/search_run.h"
 #include "experiments/suite.h"
 #include "experiments/yaml_reader.h"
 #include "predictors/features.h"
@@ -98,6 +99,7 @@ struct Pool {
   const TabularBenchmark* benchmark = nullptr;
   std::vector<ArchId> archs;
   std::vector<double> targets;
+  int epochs = 0;  // the targets' training length (0: the metric has no epochs)
 };
 
 std::string PoolKey(std::size_t experiment, const std::string& dataset) {
@@ -114,7 +116,9 @@ Pool MakePool(const PredictorSuite& suite, const PredictorExperiment& e, const s
   std::size_t column;
   try {
     target = &benchmark.Metric(dataset, e.metric);
-    column = e.epochs ? target->ColumnOf(e.epochs, e.metric) : target->columns - 1;
+    pool.epochs = ResolveEpochs(*target, e.epochs ? e.epochs : kUnsetEpochs, "key \"epochs\"",
+                                dataset + "/" + e.metric);
+    column = target->ColumnOf(pool.epochs, e.metric);
   } catch (const ConfigError& error) {
     throw ConfigError(where + ": " + error.what());
   }
@@ -209,7 +213,7 @@ std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, c
                  {"space", pool.benchmark->space().Name()},
                  {"checksum", fmt::format("fnv1a64:{:016x}", pool.benchmark->checksum())}};
   r.target_metric = e.metric;
-  r.target_epochs = e.epochs;
+  r.target_epochs = pool.epochs;
   r.pool = pool.archs.size();
   r.train_size = train.size();
   r.test_size = test.size();

@@ -16,7 +16,7 @@
 //       benchmark: benchmarks_data/nb201.h5
 //       datasets: [cifar10, cifar100, imagenet16-120]
 //       metric: valid_accuracy             # the predicted value (default valid_accuracy)
-//       epochs: 200                        # its fidelity (default: the last recorded)
+//       epochs: 200                        # its fidelity (needed where several are recorded)
 //       train_sizes: [10, 23, 56, 87, 135, 209, 500, 781, 1000]
 //       test_size: 200                     # or: rest
 //       predictors: [xgb_onehot]           # optional, defaults to every predictor of the suite
@@ -46,7 +46,7 @@ struct PredictorExperiment {
   std::string benchmark;
   std::vector<std::string> datasets;
   std::string metric = "valid_accuracy";
-  int epochs = 0;  // 0: the last recorded
+  int epochs = 0;  // 0: the only one recorded
   std::vector<std::size_t> train_sizes;
   std::size_t test_size = 200;
   bool test_rest = false;               // test on every architecture of the pool not trained on
@@ -61,7 +61,8 @@ struct PredictorExperiment {
     v("benchmark", benchmark, "the benchmark file, relative to the current directory", Required());
     v("datasets", datasets, "the datasets whose metric is predicted", Required(Names()));
     v("metric", metric, "the predicted metric", Names());
-    v("epochs", epochs, "its training length (0: the last recorded)", InRange(0, 1e6));
+    v("epochs", epochs, "its training length (0: the only one recorded; needed where several are)",
+      InRange(0, 1e6));
     v("train_sizes", train_sizes, "the numbers of architectures fitted on",
       Required(InRange(2, 1e7)));
     v("test_size", test, "architectures predicted per trial, or rest: every other one of the pool");

@@ -25,22 +25,29 @@
 
 namespace naskit {
 
+// Epochs left unset: the metric's only recorded epoch count (an error naming the recorded ones
+// when the metric has several, e.g. NB201's 12 and 200).
+inline constexpr int kUnsetEpochs = -1;
+
 // A bound an incumbent must satisfy, e.g. "latency_ms on pixel3 <= 10": the value of `metric` on
-// `on` (a device of /hardware, else a dataset of /features or /metrics, last recorded epoch).
+// `on` (a device of /hardware, else a dataset of /features or /metrics, at `epochs`).
 struct SearchConstraint {
   std::string metric;
   std::string on;
-  bool at_most = true;  // "<=", else ">="
+  int epochs = kUnsetEpochs;  // `at <epochs>` (unset: the metric's only epoch count)
+  bool at_most = true;        // "<=", else ">="
   double bound = 0;
   std::string text;  // as written, for messages and result files
 };
 
-// Parses "<metric> on <device or dataset> <= <number>" (or >=); throws ConfigError naming `text`.
-SearchConstraint ParseConstraint(const std::string& text);
+// `epochs` as given, or the table's only recorded epoch count when unset: an error naming `key`
+// and the recorded counts when there are several (NB201's 12 and 200).
+int ResolveEpochs(const Table& table, int epochs, const std::string& key,
+                  const std::string& metric);
 
-// Epochs left unset: the metric's only recorded epoch count (an error naming the recorded ones
-// when the metric has several, e.g. NB201's 12 and 200).
-inline constexpr int kUnsetEpochs = -1;
+// Parses "<metric> on <device or dataset> [at <epochs>] <= <number>" (or >=); throws ConfigError
+// naming `text`.
+SearchConstraint ParseConstraint(const std::string& text);
 
 struct SearchSettings {
   std::string dataset = "cifar10";

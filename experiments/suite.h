@@ -82,7 +82,8 @@ struct SuiteExperiment {
     v("report_device", s.report_device, "the same for the report", Names());
     v("direction", direction, "of the signal", OneOf({"maximize", "minimize"}));
     v("constraints", constraints,
-      "bounds the incumbent satisfies: '<metric> on <device or dataset> <= <number>' (or >=)");
+      "bounds the incumbent satisfies: '<metric> on <device or dataset> [at <epochs>] <= "
+      "<number>' (or >=); a metric recorded at several epoch counts needs 'at'");
     v("warm_start", s.warm_start,
       "start from the best of a zero-cost proxy's picks (Abdelfattah et al., ICLR 2021)");
     v("zc_seconds_per_score", s.zc_seconds_per_score,

@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/rng.h"
+#include "experiments/search_run.h"
 #include "predictors/predictor.h"
 #include "records/statistics.h"
 
@@ -44,9 +45,10 @@ SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
           ? benchmark.Metric(settings.dataset, settings.metric)
           : benchmark.Get(settings.group + "/" + settings.dataset + "/" + settings.metric);
   const std::string target = fmt::format("{}/{}", settings.dataset, settings.metric);
-  const std::size_t column =
-      table.epochs.empty() ? 0 : table.ColumnOf(settings.epochs, "metric " + Quote(target));
   SurrogateModel m;
+  m.epochs = ResolveEpochs(table, settings.epochs ? settings.epochs : kUnsetEpochs,
+                           "surrogate: epochs", target);
+  const std::size_t column = table.ColumnOf(m.epochs, "metric " + Quote(target));
   for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
     const float v = table.At(row, column);
     if (std::isnan(v)) continue;
@@ -107,9 +109,7 @@ SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
   m.predictor_text = settings.predictor.key;
   for (const auto& [key, value] : settings.predictor.options)
     m.predictor_text += " " + key + "=" + value;
-  m.target_text = table.epochs.empty() || settings.epochs == 0
-                      ? target
-                      : fmt::format("{} at {} epochs", target, settings.epochs);
+  m.target_text = m.epochs == 0 ? target : fmt::format("{} at {} epochs", target, m.epochs);
   return m;
 }
 
@@ -127,7 +127,9 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
   const std::uint64_t unrecorded = space.Size() - std::min<std::uint64_t>(space.Size(), recorded);
   const std::size_t extra =
       static_cast<std::size_t>(std::min<std::uint64_t>(settings.extra, unrecorded));
-  std::unordered_set<ArchId> taken(benchmark.data().archs.begin(), benchmark.data().archs.end());
+  // Architectures the benchmark holds without a value of the target are unrecorded too; they
+  // keep their public index.
+  std::unordered_set<ArchId> taken(m.recorded.begin(), m.recorded.end());
   std::uint32_t next_index =
       benchmark.data().index.empty()
           ? 0
@@ -139,8 +141,10 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
     const ArchId arch = space.Sample(draws);
     if (!taken.insert(arch).second) continue;
     data.archs.push_back(arch);
-    data.index.push_back(next_index++);
+    const std::optional<std::size_t> row = benchmark.RowOf(arch);
+    data.index.push_back(row ? benchmark.data().index[*row] : next_index++);
   }
+  s.extra = data.archs.size() - recorded;
   const std::vector<double> predicted = m.predictor->PredictMean(data.archs);
   RequireFinite(predicted, settings, "");
 
@@ -158,6 +162,7 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
   data.attrs["surrogate_of"] =
       fmt::format("{} (fnv1a64:{:016x})", benchmark.path(), benchmark.checksum());
   data.attrs["surrogate_recorded"] = std::to_string(recorded);
+  data.attrs["surrogate_drawn"] = fmt::format("{} of {} asked", s.extra, settings.extra);
   data.attrs["surrogate_holdout_kendall_tau"] = fmt::format("{:.4f}", m.holdout_kendall_tau);
   data.attrs["surrogate_holdout"] = fmt::format("{} of {}", held, recorded);
   data.attrs["description"] = fmt::format(
@@ -166,10 +171,23 @@ Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSetting
       m.predictor_text, m.target_text, recorded, benchmark.path(), m.holdout_kendall_tau, held);
   const Table& table = benchmark.Metric(settings.dataset, settings.metric);
   Table out;
-  if (!table.epochs.empty()) out.epochs = {settings.epochs};
+  if (!table.epochs.empty()) out.epochs = {m.epochs};
   out.attrs = table.attrs;
   out.attrs["aggregation"] = "surrogate prediction";
-  for (double v : predicted) out.values.push_back(static_cast<float>(v));
+  // A model can predict past a percentage's bounds (ridge: 100.3 % for a good cell); the file
+  // stores the nearest valid value and says how many it moved.
+  const bool percent = table.attrs.contains("unit") && table.attrs.at("unit") == "percent";
+  std::size_t clipped = 0;
+  for (double v : predicted) {
+    const double stored = percent ? std::clamp(v, 0.0, 100.0) : v;
+    clipped += stored != v;
+    out.values.push_back(static_cast<float>(stored));
+  }
+  if (percent) {
+    out.attrs["aggregation"] =
+        fmt::format("surrogate prediction, clipped to [0, 100] ({} of {} predictions were outside)",
+                    clipped, predicted.size());
+  }
   data.tables["metrics/" + fmt::format("{}/{}", settings.dataset, settings.metric)] =
       std::move(out);
   return s;

@@ -37,7 +37,7 @@ struct SurrogateSettings {
   std::string group = "metrics";
   std::string dataset = "cifar10";
   std::string metric = "valid_accuracy";
-  int epochs = 0;  // the column of the metric's table; 0 for single-column tables
+  int epochs = 0;  // the column of the metric's table; 0: its only one (an error if it has several)
   // The model, as a search experiment's `surrogate:` key names it.
   PluginOptions predictor{"xgboost", {}};
   double holdout = 0.2;    // share of the recorded architectures held out to measure the ranking
@@ -67,6 +67,7 @@ struct SurrogateModel {
   std::size_t train = 0;
   std::string predictor_text;  // "gp", or "xgboost max_depth=4"
   std::string target_text;     // "cifar10/valid_accuracy at 12 epochs"
+  int epochs = 0;              // the target's column (0: the table has no epochs)
 };
 
 // Throws ConfigError naming the table, predictor or setting that does not fit.
@@ -77,6 +78,8 @@ SurrogateModel FitSurrogateModel(const TabularBenchmark& benchmark,
 struct Surrogate {
   BenchmarkData data;
   SurrogateModel model;
+  std::size_t extra = 0;  // architectures drawn beyond the recorded ones (fewer than asked when
+                          // the space holds fewer unrecorded ones than `extra` asked)
 };
 
 Surrogate FitSurrogate(const TabularBenchmark& benchmark, const SurrogateSettings& settings);

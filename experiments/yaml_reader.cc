@@ -27,9 +27,56 @@ YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key
     }
     throw ConfigError("--set " + key + ": no list item named " + Quote(step));
   }
-  if (!node.IsMap())
-    throw ConfigError("--set " + key + ": " + Quote(step) + " is below a single value");
+  if (!node.IsMap()) {
+    throw ConfigError("--set " + key + ": " + Quote(step) + " is below a value that is " +
+                      (node.IsDefined() ? "a single value, not a mapping" : "not in the suite"));
+  }
   return node[step];
+}
+
+// Every node of the tree, once per place it is reached from.
+void CollectNodes(const YAML::Node& node, std::vector<YAML::Node>& nodes) {
+  nodes.push_back(node);
+  if (node.IsSequence()) {
+    for (const auto& item : node) CollectNodes(item, nodes);
+  } else if (node.IsMap()) {
+    for (const auto& item : node) CollectNodes(item.second, nodes);
+  }
+}
+
+// Whether a YAML alias makes one node reachable from two places.
+bool HasAliases(const YAML::Node& root) {
+  std::vector<YAML::Node> nodes;
+  CollectNodes(root, nodes);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (std::size_t j = i + 1; j < nodes.size(); ++j) {
+      if (nodes[i].is(nodes[j])) return true;
+    }
+  }
+  return false;
+}
+
+// A copy in which every place holds a node of its own (aliases expanded), so that an override
+// changes one place only. The copy's nodes carry no line numbers.
+YAML::Node Unshared(const YAML::Node& node) {
+  if (node.IsSequence() || node.IsMap()) {
+    YAML::Node copy(node.IsSequence() ? YAML::NodeType::Sequence : YAML::NodeType::Map);
+    for (const auto& item : node) {
+      if (node.IsSequence()) {
+        copy.push_back(Unshared(item));
+      } else {
+        copy[Unshared(item.first)] = Unshared(item.second);
+      }
+    }
+    copy.SetStyle(node.Style());
+    return copy;
+  }
+  if (node.IsScalar()) {
+    YAML::Node copy(node.Scalar());
+    copy.SetTag(node.Tag());  // a quoted "3" stays a string
+    return copy;
+  }
+  return YAML::Node(node.Type());
 }
 
 void ApplyOverride(YAML::Node& root, const std::string& override_text) {
@@ -55,7 +102,7 @@ void ApplyOverride(YAML::Node& root, const std::string& override_text) {
   node.reset(root);
   for (std::size_t i = 0; i + 1 < steps.size(); ++i) node.reset(Step(node, steps[i], key));
   if (node.IsSequence()) throw ConfigError("--set " + key + ": cannot replace a whole list item");
-  node[steps.back()] = value;
+  Step(node, steps.back(), key) = value;
 }
 
 }  // namespace
@@ -87,6 +134,8 @@ YAML::Node LoadSuiteYaml(const std::string& path, const std::vector<std::string>
   } catch (const YAML::BadFile&) {
     throw IoError(path + ": cannot read");
   }
+  // `--set` on one of two strategies sharing options through an alias changes that strategy only.
+  if (!overrides.empty() && HasAliases(root)) root = Unshared(root);
   for (const auto& o : overrides) ApplyOverride(root, o);
   return root;
 }

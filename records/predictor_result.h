@@ -24,7 +24,7 @@ struct PredictorRecord {
   std::uint64_t trial = 0;
   // As written: {path, name, space, checksum} of the benchmark.
   nlohmann::ordered_json benchmark = nlohmann::ordered_json::object();
-  std::string target_metric;  // what was predicted, at target_epochs (0: the metric's only)
+  std::string target_metric;  // what was predicted, at target_epochs (0: the metric has none)
   int target_epochs = 0;
   std::size_t pool = 0, train_size = 0, test_size = 0;
   std::string test;  // "rest" (every pool cell not trained on) or "fixed"

@@ -85,9 +85,9 @@ std::string NaskitTorchBinary() {
   return (std::filesystem::path(NASKIT_BINARY).parent_path() / "naskit-torch").string();
 }
 
-CliResult RunCli(const std::vector<std::string>& args) {
+CliResult RunCli(const std::vector<std::string>& args, const std::string& shell_prefix) {
   const std::string dir = TempDir("cli");
-  std::string command = ShellQuote(NASKIT_BINARY);
+  std::string command = shell_prefix + "exec " + ShellQuote(NASKIT_BINARY);
   for (const auto& a : args) command += " " + ShellQuote(a);
   command += " >" + dir + "/out 2>" + dir + "/err";
   const int status = std::system(command.c_str());

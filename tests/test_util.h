@@ -29,8 +29,9 @@ struct CliResult {
 std::string NaskitBinary();
 std::string NaskitTorchBinary();
 
-// Runs build/naskit with `args` (shell-quoted here) and captures its output.
-CliResult RunCli(const std::vector<std::string>& args);
+// Runs build/naskit with `args` (shell-quoted here) and captures its output; `shell_prefix` runs
+// first in the same shell (e.g. a `ulimit`).
+CliResult RunCli(const std::vector<std::string>& args, const std::string& shell_prefix = "");
 
 }  // namespace naskit::testing
 

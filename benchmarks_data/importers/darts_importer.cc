@@ -74,7 +74,7 @@ class DartsImporter final : public BenchmarkImporter {
         }
         auto& column = columns[name];
         column.resize(data.archs.size() - 1, NAN);
-        column.push_back(value.get<float>());
+        column.push_back(StoredFloat(value.get<double>(), where + ": " + Quote(name)));
       }
     }
     if (!columns.contains("val_accuracy")) throw DataError(path + ": no \"val_accuracy\" scores");

@@ -163,10 +163,11 @@ class Nb101Import {
       const double t = Get<double>(vis["final_training_time"][i], vis_path_, where);
       if (!(t > 0)) throw DataError(fmt::format("{}: {} training time is {}", vis_path_, where, t));
       for (std::size_t e = 0; e < kEpochs.size(); ++e)
-        seconds_[row][e] = static_cast<float>(t * kEpochs[e] / 108.0);
+        seconds_[row][e] = StoredFloat(t * kEpochs[e] / 108.0, vis_path_ + ": " + where);
       features_["params"].resize(data_.archs.size(), NAN);
       features_["params"][row] =
-          Get<double>(vis["trainable_parameters"][i], vis_path_, where) / 1e6;
+          StoredFloat(Get<double>(vis["trainable_parameters"][i], vis_path_, where) / 1e6,
+                      vis_path_ + ": " + where + " \"trainable_parameters\"");
     }
   }
 
@@ -224,21 +225,24 @@ class Nb101Import {
       const std::size_t row = RowFor(*arch);
       zc_rows_.insert(*arch);
       if (!in_vis) {
-        valid_[row][kEpochs.size() - 1] = static_cast<float>(
-            Get<double>(scores.value("val_accuracy", json()), zc_path_, where + " val_accuracy"));
+        valid_[row][kEpochs.size() - 1] = StoredFloat(
+            Get<double>(scores.value("val_accuracy", json()), zc_path_, where + " val_accuracy"),
+            zc_path_ + ": " + where + " val_accuracy");
         ++zc_only_;
       }
       for (const auto& [field, name] : kProxies) {
         auto& column = features_[name];
         column.resize(data_.archs.size(), NAN);
-        column[row] = static_cast<float>(
-            Get<double>(scores.value(field, json()), zc_path_, where + " " + Quote(field)));
+        column[row] = StoredFloat(
+            Get<double>(scores.value(field, json()), zc_path_, where + " " + Quote(field)),
+            zc_path_ + ": " + where + " " + Quote(field));
       }
       auto& params = features_["params"];
       params.resize(data_.archs.size(), NAN);
       if (std::isnan(params[row])) {
-        params[row] = static_cast<float>(
-            Get<double>(scores.value("params", json()), zc_path_, where + " \"params\""));
+        params[row] = StoredFloat(
+            Get<double>(scores.value("params", json()), zc_path_, where + " \"params\""),
+            zc_path_ + ": " + where + " \"params\"");
       }
     }
   }

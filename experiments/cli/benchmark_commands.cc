@@ -70,7 +70,9 @@ struct SurrogateCommandOptions {
       "the benchmark whose recorded architectures the predictor is fitted on", Required());
     v("dataset", settings.dataset, "dataset of the target", Names());
     v("metric", settings.metric, "target metric", Names());
-    v("epochs", settings.epochs, "the metric's epochs (0: single-column)", InRange(0, 1e6));
+    v("epochs", settings.epochs,
+      "the metric's epochs (0: its only recorded count; needed where several are)",
+      InRange(0, 1e6));
     settings.Visit(v);
     v("extra", settings.extra, "architectures drawn from the space beyond the recorded ones",
       InRange(0, kMaxSurrogateExtra));
@@ -155,7 +157,11 @@ int ImportCommand(const Args& args) {
   const std::string& out = o->out;
   const auto importer = ImporterRegistry::Global().Create(o->source, OptionValues{});
   const BenchmarkData data = importer->Import(o->from);
-  WriteBenchmark(data, out);
+  try {
+    WriteBenchmark(data, out);  // checks every table as `Open` will
+  } catch (const DataError&) {
+    RethrowWithContext("import " + o->source + " from " + o->from);
+  }
   fmt::print(stderr, "naskit: wrote {} ({} architectures, {} tables)\n", out, data.archs.size(),
              data.tables.size());
   return 0;
@@ -218,11 +224,11 @@ int SurrogateCommand(const Args& args) {
   const std::string& out = o->out;
   WriteBenchmark(surrogate.data, out);
   fmt::print(stderr,
-             "naskit: wrote {}: {} architectures ({} recorded); Kendall tau {:.3f} on {} held-out "
-             "recorded architectures (fitted on {})\n",
+             "naskit: wrote {}: {} architectures ({} recorded, {} drawn of --extra {}); Kendall "
+             "tau {:.3f} on {} held-out recorded architectures (fitted on {})\n",
              out, surrogate.data.archs.size(), surrogate.data.attrs.at("surrogate_recorded"),
-             surrogate.model.holdout_kendall_tau, surrogate.model.holdout_measured.size(),
-             surrogate.model.train);
+             surrogate.extra, settings.extra, surrogate.model.holdout_kendall_tau,
+             surrogate.model.holdout_measured.size(), surrogate.model.train);
   return 0;
 }
 

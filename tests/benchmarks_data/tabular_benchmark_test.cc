@@ -105,7 +105,21 @@ TEST(TabularBenchmarkTest, InconsistentTablesAreRefusedAtOpen) {
        },
        "has 1 columns but 2 epochs"},
       {[](BenchmarkData& d) { d.tables["cost/toy/train_seconds"].values[3] = -1; },
-       "\"/cost/toy/train_seconds\" holds -1 at row 3 (expected >= 0)"},
+       "\"/cost/toy/train_seconds\" holds -1 at row 3 (expected a finite value >= 0)"},
+      // A parameter count is a size; other features may be infinite (naswot's -inf).
+      {[](BenchmarkData& d) {
+         Table params;
+         params.values.assign(50, 1.5f);
+         params.values[4] = -0.2f;
+         d.tables["features/toy/params"] = params;
+       },
+       "\"/features/toy/params\" holds -0.2 at row 4 (expected a finite value >= 0)"},
+      {[](BenchmarkData& d) {
+         Table flops;
+         flops.values.assign(50, INFINITY);
+         d.tables["features/toy/flops"] = flops;
+       },
+       "holds inf at row 0 (expected a finite value >= 0)"},
       {[](BenchmarkData& d) { d.tables["metrics/toy/valid_accuracy"].values[5] = INFINITY; },
        "holds inf at row 5 (expected a finite value or NaN)"},
       {[](BenchmarkData& d) {
@@ -135,8 +149,9 @@ TEST(TabularBenchmarkTest, InconsistentTablesAreRefusedAtOpen) {
     ds.write(values.data(), H5::PredType::NATIVE_FLOAT);
   }
   SealBenchmarkFile(path);
-  EXPECT_THAT([&] { TabularBenchmark::Open(path); },
-              ThrowsMessage<DataError>(HasSubstr("holds -2 at row 0 (expected >= 0)")));
+  EXPECT_THAT(
+      [&] { TabularBenchmark::Open(path); },
+      ThrowsMessage<DataError>(HasSubstr("holds -2 at row 0 (expected a finite value >= 0)")));
 }
 
 // Public indices are looked up in a map: a huge one costs nothing.

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,6 +198,22 @@ TEST(CliTest, ImportFailureLeavesNoOutput) {
   const auto bad = RunCli({"import", "nb102", "--from", dir, "--out", dir + "/out.h5"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("unknown importer \"nb102\""));
+}
+
+// A full disk (here a file-size limit, which fails writes the same way): one clear line, exit 1,
+// no crash in libhdf5's exit-time cleanup, nothing left behind.
+TEST(CliTest, AFullDiskIsAClearErrorAndLeavesNothing) {
+  const std::string dir = testing::TempDir("cli-full-disk");
+  const auto r = RunCli({"surrogate", std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5",
+                         "--out", dir + "/surrogate.h5", "--metric", "test_accuracy", "--epochs",
+                         "200", "--predictor", "ridge", "--extra", "0"},
+                        "trap '' XFSZ; ulimit -f 64; ");  // 32 KB; SIGXFSZ ignored: writes fail
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err,
+              ::testing::StartsWith("naskit: error: " + dir + "/surrogate.h5: cannot write ("));
+  EXPECT_THAT(r.err, HasSubstr("is the folder writable and the disk not full?)\n"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "libhdf5's own text: " << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "core/errors.h"
@@ -115,9 +117,42 @@ TEST(ObjectivesTest, AnAmbiguousEpochCountIsAClearError) {
   EXPECT_EQ(fastest.settings().signal_epochs, 0);
 }
 
+// A constraint on a metric recorded at 12 and 200 epochs names its epochs; it then reads exactly
+// that column.
+TEST(ObjectivesTest, AConstraintOnAMetricReadsTheEpochsItNames) {
+  SearchSettings s = AccurateUnder(10);
+  s.constraints = {ParseConstraint("valid_accuracy on cifar10 >= 85")};
+  EXPECT_THAT([&] { PreparedSearch(Nb201(), s); },
+              ThrowsMessage<ConfigError>(HasSubstr(
+                  "constraint \"valid_accuracy on cifar10 >= 85\": at <epochs>: metric "
+                  "\"cifar10/valid_accuracy\" records several epoch counts (12, 200): name one")));
+  const Table& accuracy = Nb201().Metric("cifar10", "valid_accuracy");
+  for (int epochs : {12, 200}) {
+    s.constraints = {ParseConstraint(fmt::format("valid_accuracy on cifar10 at {} >= 70", epochs))};
+    const PreparedSearch search(Nb201(), s);
+    const std::size_t column = accuracy.ColumnOf(epochs, "");
+    std::size_t feasible = 0;
+    for (std::size_t row = 0; row < Nb201().NumRows(); ++row) {
+      EXPECT_EQ(search.Feasible(row), accuracy.At(row, column) >= 70) << row;
+      feasible += search.Feasible(row);
+    }
+    EXPECT_GT(feasible, 0u);
+    EXPECT_LT(feasible, Nb201().NumRows());
+  }
+  s.constraints = {ParseConstraint("valid_accuracy on cifar10 at 7 >= 85")};
+  EXPECT_THAT([&] { PreparedSearch(Nb201(), s); },
+              ThrowsMessage<ConfigError>(HasSubstr("has no column for 7 epochs")));
+  s.constraints = {ParseConstraint("latency_ms on pixel3 at 12 <= 10")};
+  EXPECT_THAT([&] { PreparedSearch(Nb201(), s); },
+              ThrowsMessage<ConfigError>(HasSubstr("\"latency_ms\" on \"pixel3\" has no epochs")));
+}
+
 TEST(ObjectivesTest, MalformedConstraintsNameTheText) {
-  for (const char* bad : {"latency_ms pixel3 <= 10", "latency_ms on pixel3 < 10",
-                          "latency_ms on pixel3 <= ten", "latency_ms on pixel3 <= 10 ms"}) {
+  for (const char* bad :
+       {"latency_ms pixel3 <= 10", "latency_ms on pixel3 < 10",
+        "valid_accuracy on cifar10 at 0 >= 85", "valid_accuracy on cifar10 in 12 >= 85",
+        "valid_accuracy on cifar10 at 12x >= 85", "latency_ms on pixel3 <= ten",
+        "latency_ms on pixel3 <= 10 ms"}) {
     EXPECT_THAT([&] { ParseConstraint(bad); },
                 ThrowsMessage<ConfigError>(HasSubstr(std::string("constraint \"") + bad)));
   }

@@ -105,6 +105,14 @@ TEST(PredictorSuiteTest, ErrorsNameTheFileKeyAndValue) {
                            {"predictors.ridge.options.alpha=-1"});
       },
       ThrowsMessage<ConfigError>(HasSubstr("alpha")));
+  // NB201 records validation accuracy at 12 and 200 epochs: the suite names which it predicts.
+  std::string fidelities = SmallSuite(std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5");
+  fidelities.replace(fidelities.find("[toy]"), 5, "[cifar10]");
+  fidelities.replace(fidelities.find("test_accuracy"), 13, "valid_accuracy");
+  EXPECT_THAT([&] { RunPredictorSuite(LoadPredictorSuite(WriteSuite(dir, fidelities)), options); },
+              ThrowsMessage<ConfigError>(HasSubstr(
+                  "key \"epochs\": metric \"cifar10/valid_accuracy\" records several epoch "
+                  "counts (12, 200): name one")));
 }
 
 // The result files without their wall-clock timings.
@@ -146,6 +154,7 @@ TEST(PredictorSuiteTest, SameResultsWithAnyJobsAndAfterAnInterruption) {
   const auto& result = expected.at("toy/toy/xgboost/n-50/trial-1.json");
   EXPECT_EQ(result["train_size"], 50);
   EXPECT_EQ(result["test_size"], 100);
+  EXPECT_EQ(result["target"]["epochs"], 200) << "the only epoch count the metric records";
   EXPECT_GT(result["metrics"]["kendall_tau"].get<double>(), 0.3)
       << "the synthetic values are a function of the ops: a fitted predictor ranks them";
 

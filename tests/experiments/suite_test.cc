@@ -67,6 +67,24 @@ TEST(SuiteTest, OverridesApplyDottedKeys) {
               ThrowsMessage<ConfigError>(HasSubstr("expected key=value")));
 }
 
+// A value shared through a YAML alias changes only where --set points.
+TEST(SuiteTest, AnOverrideChangesOnlyTheAliasedValueItNames) {
+  const std::string text =
+      Replace(Replace(kGood, "  - strategy: random\n",
+                      "  - strategy: regularized_evolution\n    label: a\n"
+                      "    options: &shared {population_size: 20}\n"),
+              "    options: {population_size: 20}\n", "    options: *shared\n");
+  const Suite suite = LoadSuite(Write(text), {"strategies.rea.options.population_size=30"});
+  EXPECT_EQ(suite.strategies[0].resolved.at("population_size"), "20");
+  EXPECT_EQ(suite.strategies[1].resolved.at("population_size"), "30");
+  const Suite unchanged = LoadSuite(Write(text));
+  EXPECT_EQ(unchanged.strategies[0].resolved.at("population_size"), "20");
+  EXPECT_EQ(unchanged.strategies[1].resolved.at("population_size"), "20");
+  EXPECT_THAT([&] { LoadSuite(Write(text), {"strategies.rea.label.x=1"}); },
+              ThrowsMessage<ConfigError>(HasSubstr(
+                  "--set strategies.rea.label.x: \"x\" is below a value that is a single value")));
+}
+
 // Every key an experiment documents loads: each parsed key is also a known key.
 TEST(SuiteTest, EveryExperimentKeyLoads) {
   const Suite suite =

@@ -86,6 +86,34 @@ TEST(SurrogateTest, RanksHeldOutArchitecturesAndAnswersForTheRest) {
             predicted.values);
 }
 
+// A metric measured for a few of the benchmark's cells: the cells without it are drawn like any
+// unrecorded architecture (keeping their public index), and the file names the metric's epochs.
+TEST(SurrogateTest, AMetricMeasuredForFewCellsGetsItsExtraArchitecturesAndItsEpochs) {
+  BenchmarkData sparse = testing::SyntheticSparse("nb201", 400, 1);
+  std::vector<float>& values = sparse.tables.at("metrics/toy/valid_accuracy").values;
+  std::fill(values.begin() + static_cast<std::ptrdiff_t>(values.size() / 4), values.end(), NAN);
+  const TabularBenchmark source(std::move(sparse));
+  SurrogateSettings settings = Settings();
+  settings.epochs = 0;  // the only one recorded
+  const Surrogate surrogate = FitSurrogate(source, settings);
+  EXPECT_EQ(surrogate.model.recorded.size(), 100u);
+  EXPECT_EQ(surrogate.extra, 1000u);
+  const BenchmarkData& data = surrogate.data;
+  ASSERT_EQ(data.archs.size(), 1100u);
+  EXPECT_EQ(data.tables.at("metrics/toy/valid_accuracy").epochs, std::vector<int>{12});
+  EXPECT_THAT(surrogate.model.target_text, ::testing::HasSubstr("at 12 epochs"));
+  EXPECT_EQ(data.attrs.at("surrogate_drawn"), "1000 of 1000 asked");
+  std::size_t held = 0;
+  for (std::size_t i = 100; i < data.archs.size(); ++i) {
+    if (const auto row = source.RowOf(data.archs[i])) {
+      EXPECT_EQ(data.index[i], source.data().index[*row]);
+      ++held;
+    }
+  }
+  EXPECT_GT(held, 0u) << "some drawn cells are rows of the source without the metric";
+  EXPECT_EQ(std::set<std::uint32_t>(data.index.begin(), data.index.end()).size(), 1100u);
+}
+
 // Writes `data` and a suite on it (`body`: its seeds, strategies and experiments) into `dir`, runs
 // the suite and returns the results folder.
 std::string RunSuiteOn(const std::string& dir, const BenchmarkData& data, const std::string& body) {
