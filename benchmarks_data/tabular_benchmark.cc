@@ -162,7 +162,9 @@ void WriteFile(const BenchmarkData& data, const std::string& path) {
                  pointers.data());
   }
 
-  for (const auto& [table_path, table] : data.tables) {
+  for (const auto& entry : data.tables) {
+    const std::string& table_path = entry.first;
+    const Table& table = entry.second;  // not a structured binding: clang 14 cannot capture one
     const auto slash = table_path.rfind('/');
     // The groups above the table: "metrics", then "metrics/cifar10".
     for (std::size_t next = table_path.find('/'); next != std::string::npos && next <= slash;

@@ -210,7 +210,18 @@ class AssignVisitor {
       AssignPlugin(key, where, field, c);
     } else {
       if (c.required && it == values_.end()) throw ConfigError(where + " is required");
-      if (it != values_.end()) ParseInto(where, it->second, field);
+      if (it != values_.end()) {
+        // A bounded integer is checked against its bound first: `--extra -1` must say "in [0,
+        // 10000000]", not the range of the field's type.
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+          if (c.min || c.max) {
+            std::int64_t wide;
+            ParseInto(where, it->second, wide);
+            CheckConstraint(where, it->second, static_cast<double>(wide), c);
+          }
+        }
+        ParseInto(where, it->second, field);
+      }
       Check(where, field, c);
     }
   }

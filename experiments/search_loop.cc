@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "core/pareto.h"
 #include "predictors/predictor.h"
 
 namespace naskit {
@@ -248,15 +249,6 @@ class Loop {
 };
 
 }  // namespace
-
-bool Dominates(std::span<const double> a, std::span<const double> b) {
-  bool better = false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] < b[i]) return false;
-    better |= a[i] > b[i];
-  }
-  return better;
-}
 
 RunTrace RunSearch(const SearchProblem& problem, const SearchBudget& budget, Evaluator& evaluator,
                    SearchStrategy& strategy) {

@@ -61,8 +61,4 @@ struct RunTrace {
 RunTrace RunSearch(const SearchProblem& problem, const SearchBudget& budget, Evaluator& evaluator,
                    SearchStrategy& strategy);
 
-// Whether oriented objective vector `a` dominates `b`: at least as good in every objective and
-// better in one.
-bool Dominates(std::span<const double> a, std::span<const double> b);
-
 }  // namespace naskit

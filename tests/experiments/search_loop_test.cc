@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/pareto.h"
 #include "experiments/search_run.h"
 #include "experiments/suite_runner.h"
 #include "predictors/predictor.h"
