@@ -171,15 +171,28 @@ std::string RenderSvg(const PlotSpec& spec) {
         svg += fmt::format("<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>\n",
                            band, colour);
     }
+    if (s.points) {
+      svg += fmt::format("<g data-series=\"{}\" fill=\"{}\" fill-opacity=\"0.4\">\n",
+                         Escape(s.name), colour);
+      for (std::size_t i = 0; i < s.x.size(); ++i) {
+        if (std::isfinite(s.mean[i]))
+          svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"1.5\"/>\n", tx(s.x[i]),
+                             ty(s.mean[i]));
+      }
+      svg += "</g>\n";
+    }
     std::string line;
-    for (std::size_t i = 0; i < s.x.size(); ++i) {
+    for (std::size_t i = 0; i < s.x.size() && !s.points; ++i) {
       if (std::isfinite(s.mean[i]))
         line +=
             fmt::format("{}{:.1f},{:.1f} ", line.empty() ? "M" : "L", tx(s.x[i]), ty(s.mean[i]));
     }
-    svg += fmt::format(
-        "<path data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
-        Escape(s.name), line, colour);
+    if (!s.points) {
+      svg += fmt::format(
+          "<path data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
+          "stroke-width=\"2\"/>\n",
+          Escape(s.name), line, colour);
+    }
     const double ly = kTop + 14 + 18 * static_cast<double>(k);
     svg += fmt::format(
         "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"3\"/>"

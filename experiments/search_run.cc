@@ -16,22 +16,41 @@
 
 namespace naskit {
 
-SearchConstraint ParseConstraint(const std::string& text) {
+namespace {
+
+std::vector<std::string> Tokens(const std::string& text) {
   std::vector<std::string> tokens;
   std::istringstream in(text);
   for (std::string token; in >> token;) tokens.push_back(token);
+  return tokens;
+}
+
+}  // namespace
+
+std::optional<MetricReference> ParseMetricReference(std::span<const std::string> tokens) {
+  if ((tokens.size() != 3 && tokens.size() != 5) || tokens[1] != "on") return std::nullopt;
+  MetricReference r{tokens[0], tokens[2], kUnsetEpochs};
+  if (tokens.size() == 5) {
+    const std::string& epochs = tokens[4];
+    auto [ptr, ec] = std::from_chars(epochs.data(), epochs.data() + epochs.size(), r.epochs);
+    if (tokens[3] != "at" || ec != std::errc() || ptr != epochs.data() + epochs.size() ||
+        r.epochs < 1 || r.epochs > 1000000) {
+      return std::nullopt;
+    }
+  }
+  return r;
+}
+
+SearchConstraint ParseConstraint(const std::string& text) {
+  const std::vector<std::string> tokens = Tokens(text);
   SearchConstraint c;
   c.text = text;
-  bool valid = (tokens.size() == 5 || tokens.size() == 7) && tokens[1] == "on";
-  if (valid && tokens.size() == 7) {  // "<metric> on <dataset> at <epochs> <= <number>"
-    const std::string& epochs = tokens[4];
-    auto [ptr, ec] = std::from_chars(epochs.data(), epochs.data() + epochs.size(), c.epochs);
-    valid = tokens[3] == "at" && ec == std::errc() && ptr == epochs.data() + epochs.size() &&
-            c.epochs >= 1 && c.epochs <= 1000000;
-  }
+  const auto reference = tokens.size() >= 2
+                             ? ParseMetricReference(std::span(tokens).first(tokens.size() - 2))
+                             : std::nullopt;
+  bool valid = reference.has_value();
   if (valid) {
-    c.metric = tokens[0];
-    c.on = tokens[2];
+    static_cast<MetricReference&>(c) = *reference;
     const std::string& op = tokens[tokens.size() - 2];
     const std::string& bound = tokens.back();
     char* end = nullptr;
@@ -46,6 +65,22 @@ SearchConstraint ParseConstraint(const std::string& text) {
                       ">= 85'");
   }
   return c;
+}
+
+ObjectiveReference ParseObjective(const std::string& text) {
+  const std::vector<std::string> tokens = Tokens(text);
+  ObjectiveReference o;
+  o.text = text;
+  const auto reference =
+      tokens.empty() ? std::nullopt : ParseMetricReference(std::span(tokens).subspan(1));
+  if (!reference || (tokens[0] != "max" && tokens[0] != "min")) {
+    throw ConfigError("objective " + Quote(text) +
+                      ": expected 'max|min <metric> on <device or dataset> [at <epochs>]', e.g. "
+                      "'min latency_ms on pixel3' or 'max test_accuracy on cifar10 at 200'");
+  }
+  static_cast<MetricReference&>(o) = *reference;
+  o.maximize = tokens[0] == "max";
+  return o;
 }
 
 int ResolveEpochs(const Table& table, int epochs, const std::string& key,
@@ -76,28 +111,26 @@ std::pair<const Table*, std::size_t> ResolveTable(const TabularBenchmark& benchm
   return {&table, table.ColumnOf(epochs, "metric " + Quote(on + "/" + metric))};
 }
 
-// The column a constraint reads. A metric recorded at several epoch counts needs `at <epochs>`
-// (NB201's accuracies at 12 and 200 epochs); devices and features have one column.
-std::pair<const Table*, std::size_t> ConstraintColumn(const TabularBenchmark& benchmark,
-                                                      const SearchConstraint& c) {
-  const std::string key = "constraint " + Quote(c.text);
+}  // namespace
+
+std::pair<const Table*, std::size_t> ReferencedColumn(const TabularBenchmark& benchmark,
+                                                      const MetricReference& r,
+                                                      const std::string& key) {
   try {
-    const bool metric = !benchmark.FindTable("hardware/" + c.on + "/" + c.metric) &&
-                        !benchmark.FindTable("features/" + c.on + "/" + c.metric);
+    const bool metric = !benchmark.FindTable("hardware/" + r.on + "/" + r.metric) &&
+                        !benchmark.FindTable("features/" + r.on + "/" + r.metric);
     if (!metric) {
-      if (c.epochs != kUnsetEpochs)
-        throw ConfigError(Quote(c.metric) + " on " + Quote(c.on) + " has no epochs");
-      return ResolveTable(benchmark, c.metric, c.on, 0, false);
+      if (r.epochs != kUnsetEpochs)
+        throw ConfigError(Quote(r.metric) + " on " + Quote(r.on) + " has no epochs");
+      return ResolveTable(benchmark, r.metric, r.on, 0, false);
     }
-    const int epochs = ResolveEpochs(benchmark.Metric(c.on, c.metric), c.epochs, "at <epochs>",
-                                     c.on + "/" + c.metric);
-    return ResolveTable(benchmark, c.metric, c.on, epochs, false);
+    const int epochs = ResolveEpochs(benchmark.Metric(r.on, r.metric), r.epochs, "at <epochs>",
+                                     r.on + "/" + r.metric);
+    return ResolveTable(benchmark, r.metric, r.on, epochs, false);
   } catch (const ConfigError& error) {
     throw ConfigError(key + ": " + error.what());
   }
 }
-
-}  // namespace
 
 PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings)
     : benchmark_(benchmark), settings_(std::move(settings)) {
@@ -190,7 +223,7 @@ void PreparedSearch::PrepareConstraints() {
   if (!settings_.constraints.empty()) {
     feasible_.assign(benchmark_.NumRows(), 1);
     for (const auto& c : settings_.constraints) {
-      const auto [table, column] = ConstraintColumn(benchmark_, c);
+      const auto [table, column] = ReferencedColumn(benchmark_, c, "constraint " + Quote(c.text));
       for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
         const float v = table->At(row, column);  // NaN (not measured) is infeasible
         feasible_[row] &= c.at_most ? v <= c.bound : v >= c.bound;

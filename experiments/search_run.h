@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,16 +30,44 @@ namespace naskit {
 // when the metric has several, e.g. NB201's 12 and 200).
 inline constexpr int kUnsetEpochs = -1;
 
-// A bound an incumbent must satisfy, e.g. "latency_ms on pixel3 <= 10": the value of `metric` on
-// `on` (a device of /hardware, else a dataset of /features or /metrics, at `epochs`).
-struct SearchConstraint {
+// "<metric> on <device or dataset> [at <epochs>]": a column of a benchmark that a constraint or
+// an objective reads (a device's table of /hardware, else a dataset's of /features or /metrics).
+struct MetricReference {
   std::string metric;
   std::string on;
   int epochs = kUnsetEpochs;  // `at <epochs>` (unset: the metric's only epoch count)
-  bool at_most = true;        // "<=", else ">="
+};
+
+// Reads the 3 or 5 tokens of a MetricReference; nullopt when they are not one.
+std::optional<MetricReference> ParseMetricReference(std::span<const std::string> tokens);
+
+// The table and column `reference` names; a metric recorded at several epoch counts needs
+// `at <epochs>` (NB201's accuracies at 12 and 200), devices and features have none. Throws
+// ConfigError prefixed with `key`.
+std::pair<const Table*, std::size_t> ReferencedColumn(const TabularBenchmark& benchmark,
+                                                      const MetricReference& reference,
+                                                      const std::string& key);
+
+// A bound an incumbent must satisfy, e.g. "latency_ms on pixel3 <= 10".
+struct SearchConstraint : MetricReference {
+  bool at_most = true;  // "<=", else ">="
   double bound = 0;
   std::string text;  // as written, for messages and result files
 };
+
+// Parses "<metric> on <device or dataset> [at <epochs>] <= <number>" (or >=); throws ConfigError
+// naming `text`.
+SearchConstraint ParseConstraint(const std::string& text);
+
+// An objective of a multi-objective question, e.g. "min latency_ms on pixel3".
+struct ObjectiveReference : MetricReference {
+  bool maximize = true;
+  std::string text;
+};
+
+// Parses "max|min <metric> on <device or dataset> [at <epochs>]"; throws ConfigError naming
+// `text`.
+ObjectiveReference ParseObjective(const std::string& text);
 
 // `epochs` as given, or the table's only recorded epoch count when unset: an error naming `key`
 // and the recorded counts when there are several (NB201's 12 and 200).

@@ -20,6 +20,7 @@ int TrainCommand(const Args& args);  // runs naskit-torch
 int BenchCommand(const Args& args);
 int BenchSealCommand(const Args& args);  // runs naskit-torch
 int SurrogateCommand(const Args& args);
+int ParetoCommand(const Args& args);
 int VerifyCommand(const Args& args);    // runs naskit-torch
 int ZeroCostCommand(const Args& args);  // runs naskit-torch
 

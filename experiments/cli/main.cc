@@ -43,6 +43,10 @@ const std::map<std::string, Command>& Commands() {
        {BenchCommand,
         "bench build --out FILE.h5 [options] | bench seal FILE.h5  train a benchmark; seal one "
         "written outside naskit"}},
+      {"pareto",
+       {ParetoCommand,
+        "pareto --benchmark FILE.h5 --objectives 'max A on D at E, min B on DEVICE'  the exact "
+        "front"}},
       {"surrogate",
        {SurrogateCommand,
         "surrogate BENCHMARK.h5 --out FILE.h5 [--predictor P]  a benchmark a fitted predictor "

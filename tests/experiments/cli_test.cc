@@ -9,9 +9,15 @@
 
 #include <H5Cpp.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
+#include <fmt/format.h>
+
+#include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "experiments/suite.h"
 #include "tests/test_util.h"
@@ -198,6 +204,62 @@ TEST(CliTest, ImportFailureLeavesNoOutput) {
   const auto bad = RunCli({"import", "nb102", "--from", dir, "--out", dir + "/out.h5"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("unknown importer \"nb102\""));
+}
+
+// The printed front is the brute-force non-dominated set of the cells that meet the condition;
+// the figure draws it over every such cell.
+TEST(CliTest, ParetoPrintsTheExactFrontAndDrawsIt) {
+  const std::string file = std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5";
+  const std::string dir = testing::TempDir("cli-pareto");
+  const auto r = RunCli({"pareto", "--benchmark", file, "--objectives",
+                         "max test_accuracy on cifar10 at 200, min latency_ms on pixel3", "--where",
+                         "test_accuracy on cifar10 at 200 >= 90", "--figure", dir + "/front.svg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::uint32_t> printed;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])))
+      printed.insert(static_cast<std::uint32_t>(std::stoul(line)));
+  }
+  const TabularBenchmark b = TabularBenchmark::Open(file);
+  const Table& accuracy = b.Metric("cifar10", "test_accuracy");
+  const Table& latency = b.Get("hardware/pixel3/latency_ms");
+  const std::size_t column = accuracy.ColumnOf(200, "");
+  std::vector<std::size_t> eligible;
+  for (std::size_t row = 0; row < b.NumRows(); ++row) {
+    if (accuracy.At(row, column) >= 90) eligible.push_back(row);
+  }
+  std::set<std::uint32_t> brute;
+  for (std::size_t a : eligible) {
+    bool dominated = false;
+    for (std::size_t c : eligible) {
+      const float acc_a = accuracy.At(a, column), acc_c = accuracy.At(c, column);
+      const float lat_a = latency.At(a), lat_c = latency.At(c);
+      dominated |= acc_c >= acc_a && lat_c <= lat_a && (acc_c > acc_a || lat_c < lat_a);
+      if (dominated) break;
+    }
+    if (!dominated) brute.insert(b.data().index[a]);
+  }
+  EXPECT_EQ(printed, brute);
+  EXPECT_GT(brute.size(), 5u);
+  EXPECT_THAT(r.out, HasSubstr(fmt::format("{} of {} cells", brute.size(), eligible.size())));
+  std::stringstream svg;
+  svg << std::ifstream(dir + "/front.svg").rdbuf();
+  EXPECT_THAT(svg.str(), HasSubstr("data-series=\"Pareto front\""));
+  std::size_t dots = 0;
+  for (auto at = svg.str().find("<circle"); at != std::string::npos;
+       at = svg.str().find("<circle", at + 1)) {
+    ++dots;
+  }
+  EXPECT_EQ(dots, eligible.size()) << "one dot per cell that meets the condition";
+  const auto one =
+      RunCli({"pareto", "--benchmark", file, "--objectives", "min latency_ms on pixel3"});
+  EXPECT_EQ(one.exit_code, 2);
+  EXPECT_THAT(one.err, HasSubstr("names 1 objectives (expected 2 or 3"));
+  const auto bad = RunCli({"pareto", "--benchmark", file, "--objectives",
+                           "fast latency_ms on pixel3, max test_accuracy on cifar10 at 200"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("objective \"fast latency_ms on pixel3\": expected 'max|min"));
 }
 
 // A full disk (here a file-size limit, which fails writes the same way): one clear line, exit 1,
