@@ -1,6 +1,7 @@
 // Suite YAML loading and overrides; see yaml_reader.h.
 #include "experiments/yaml_reader.h"
 
+#include <cctype>
 #include <filesystem>
 
 #include "core/plugins.h"
@@ -34,38 +35,34 @@ YAML::Node Step(YAML::Node node, const std::string& step, const std::string& key
   return node[step];
 }
 
-// Every node of the tree, once per place it is reached from.
-void CollectNodes(const YAML::Node& node, std::vector<YAML::Node>& nodes) {
-  nodes.push_back(node);
-  if (node.IsSequence()) {
-    for (const auto& item : node) CollectNodes(item, nodes);
-  } else if (node.IsMap()) {
-    for (const auto& item : node) CollectNodes(item.second, nodes);
-  }
-}
-
-// Whether a YAML alias makes one node reachable from two places.
+// Whether a YAML alias makes one node reachable from two places: the emitter writes an anchor
+// (`&1`) for every such node. (A scalar that holds "&1" only costs line numbers below.)
 bool HasAliases(const YAML::Node& root) {
-  std::vector<YAML::Node> nodes;
-  CollectNodes(root, nodes);
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    for (std::size_t j = i + 1; j < nodes.size(); ++j) {
-      if (nodes[i].is(nodes[j])) return true;
-    }
+  const std::string text = CanonicalYaml(root);
+  for (auto at = text.find('&'); at != std::string::npos; at = text.find('&', at + 1)) {
+    if (at + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[at + 1]))) return true;
   }
   return false;
 }
 
+// The most values a suite may expand to once its aliases are copied: aliases of aliases grow
+// exponentially ("billion laughs").
+constexpr std::size_t kMaxExpandedValues = 1000000;
+
 // A copy in which every place holds a node of its own (aliases expanded), so that an override
 // changes one place only. The copy's nodes carry no line numbers.
-YAML::Node Unshared(const YAML::Node& node) {
+YAML::Node Unshared(const YAML::Node& node, std::size_t& values) {
+  if (++values > kMaxExpandedValues) {
+    throw ConfigError(fmt::format("--set: the suite's aliases expand to more than {} values",
+                                  kMaxExpandedValues));
+  }
   if (node.IsSequence() || node.IsMap()) {
     YAML::Node copy(node.IsSequence() ? YAML::NodeType::Sequence : YAML::NodeType::Map);
     for (const auto& item : node) {
       if (node.IsSequence()) {
-        copy.push_back(Unshared(item));
+        copy.push_back(Unshared(item, values));
       } else {
-        copy[Unshared(item.first)] = Unshared(item.second);
+        copy[Unshared(item.first, values)] = Unshared(item.second, values);
       }
     }
     copy.SetStyle(node.Style());
@@ -135,7 +132,10 @@ YAML::Node LoadSuiteYaml(const std::string& path, const std::vector<std::string>
     throw IoError(path + ": cannot read");
   }
   // `--set` on one of two strategies sharing options through an alias changes that strategy only.
-  if (!overrides.empty() && HasAliases(root)) root = Unshared(root);
+  if (!overrides.empty() && HasAliases(root)) {
+    std::size_t values = 0;
+    root = Unshared(root, values);
+  }
   for (const auto& o : overrides) ApplyOverride(root, o);
   return root;
 }

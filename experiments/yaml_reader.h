@@ -215,21 +215,36 @@ class YamlReader {
   void LoadPlugins(const YAML::Node& node) const;
 
   // YAML lets a map repeat a key and keeps one of the values; a suite must not.
+  // Also bounds the suite's size counted once per place a value is reached from: aliases of
+  // aliases grow exponentially ("billion laughs"), and every later walk would follow them.
   void RejectDuplicateKeys(const YAML::Node& node, const std::string& prefix) const {
+    std::size_t values = 0;
+    RejectDuplicateKeys(node, prefix, values);
+  }
+
+ private:
+  static constexpr std::size_t kMaxValues = 1000000;
+
+  void RejectDuplicateKeys(const YAML::Node& node, const std::string& prefix,
+                           std::size_t& values) const {
+    if (++values > kMaxValues) {
+      Fail(node, prefix,
+           fmt::format("the suite holds more than {} values once its aliases are expanded",
+                       kMaxValues));
+    }
     if (node.IsSequence()) {
-      for (const auto& item : node) RejectDuplicateKeys(item, prefix);
+      for (const auto& item : node) RejectDuplicateKeys(item, prefix, values);
     } else if (node.IsMap()) {
       std::set<std::string> keys;
       for (const auto& item : node) {
         const std::string key = item.first.IsScalar() ? item.first.as<std::string>() : "";
         const std::string path = prefix.empty() ? key : prefix + "." + key;
         if (!keys.insert(key).second) Fail(item.first, path, "appears twice");
-        RejectDuplicateKeys(item.second, path);
+        RejectDuplicateKeys(item.second, path, values);
       }
     }
   }
 
- private:
   std::string path_;
 };
 

@@ -85,6 +85,22 @@ TEST(SuiteTest, AnOverrideChangesOnlyTheAliasedValueItNames) {
                   "--set strategies.rea.label.x: \"x\" is below a value that is a single value")));
 }
 
+// Aliases of aliases ("billion laughs": 10^9 values from 90 lines) are refused after a bounded
+// walk, with or without --set, instead of running until memory or patience ends.
+TEST(SuiteTest, AliasesThatExpandWithoutBoundAreRefused) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  const std::string path = Write(text + kGood);
+  EXPECT_THAT([&] { LoadSuite(path); },
+              ThrowsMessage<ConfigError>(HasSubstr("more than 1000000 values")));
+  EXPECT_THAT([&] { LoadSuite(path, {"seeds=3"}); },
+              ThrowsMessage<ConfigError>(HasSubstr("more than 1000000 values")));
+}
+
 // Every key an experiment documents loads: each parsed key is also a known key.
 TEST(SuiteTest, EveryExperimentKeyLoads) {
   const Suite suite =
