@@ -32,7 +32,7 @@ std::string ZeroCostFolder(const std::function<void(nlohmann::json&)>& edit) {
         {"val_accuracy", 90.0 + i}, {"params", 1.5}, {"synflow", 10.0 * i}};
   }
   edit(cells.begin().value());
-  const std::string dir = testing::TempDir("darts-import");
+  std::string dir = testing::TempDir("darts-import");
   std::ofstream(dir + "/zc_nasbench301.json")
       << nlohmann::json{{"nasbench301", {{"cifar10", cells}}}}.dump();
   return dir;
