@@ -35,9 +35,9 @@ std::string BudgetLabel(double budget, const std::string& unit) {
   return fmt::format("{} {}", budget, unit);
 }
 
-// The incumbent's value after `x` queries (or simulated seconds) of one run; NaN before its first.
-double ValueAt(const RunRecord& r, std::size_t d, double x) {
-  const auto& curve = r.curve[d];
+// The value of a per-query `curve` of one run after `x` queries (or simulated seconds); NaN
+// before its first query.
+double CurveAt(const RunRecord& r, const std::vector<double>& curve, double x) {
   if (curve.empty()) return NAN;
   if (r.budget_unit == "seconds") {
     const auto it = std::upper_bound(r.seconds.begin(), r.seconds.end(), x);
@@ -48,6 +48,9 @@ double ValueAt(const RunRecord& r, std::size_t d, double x) {
   if (q == 0) return NAN;
   return curve[std::min(q, curve.size()) - 1];
 }
+
+// The incumbent's report value on report dataset `d` after `x` queries (or seconds).
+double ValueAt(const RunRecord& r, std::size_t d, double x) { return CurveAt(r, r.curve[d], x); }
 
 std::vector<double> Grid(double budget, const std::string& unit) {
   std::vector<double> x;
@@ -354,6 +357,60 @@ class SearchReport {
     md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
   }
 
+  // A multi-objective group: the hypervolume ratios of the search front and the reported front at
+  // checkpoints (mean and 95% CI over seeds), the reported ratio's ceiling, and their curves.
+  void HypervolumeTable(const Group& g, const std::vector<std::string>& labels) {
+    const RunRecord& first = *g.runs.begin()->second.front();
+    const auto checkpoints = Checkpoints(g.budget, g.unit);
+    md += fmt::format(
+        "\nHypervolume ratio, found front over true front, after {} (mean [95% CI]); search: the "
+        "values the strategy saw, reference {}; reported: the report values of the points those "
+        "left non-dominated, reference {}; evaluating every architecture would reach a reported "
+        "ratio of {:.3f}:\n\n| strategy | front |",
+        g.unit, first.hypervolume.value("search_reference", RunRecord::Json()).dump(),
+        first.hypervolume.value("report_reference", RunRecord::Json()).dump(),
+        first.report_hv_ceiling);
+    for (double c : checkpoints) md += fmt::format(" {:g} |", c);
+    md += "\n|---|---|";
+    for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
+    md += "\n";
+    PlotSpec plot;
+    plot.title = fmt::format("{}: search on {}, hypervolume ratio", g.experiment, g.dataset);
+    plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
+    plot.y_label =
+        fmt::format("reported hypervolume ratio (ceiling {:.3f})", first.report_hv_ceiling);
+    for (const auto& label : labels) {
+      for (const bool search : {true, false}) {
+        const char* front = search ? "search" : "reported";
+        md += fmt::format("| {} | {} |", label, front);
+        for (double c : checkpoints) {
+          const Stats s = RatioAt(g, label, search, c);
+          md += fmt::format(" {:.3f} [{:.3f}, {:.3f}] |", s.mean, s.low, s.high);
+          hypervolume_csv_ +=
+              fmt::format("{},{},{},{},{},{},{:g},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n",
+                          g.experiment, g.dataset, g.budget, g.unit, label, front, c, s.n,
+                          s.undefined, s.mean, s.low, s.high, first.report_hv_ceiling);
+        }
+        md += "\n";
+      }
+      PlotSeries series{label, {}, {}, {}, {}};
+      for (double x : Grid(g.budget, g.unit)) {
+        const Stats s = RatioAt(g, label, false, x);
+        series.x.push_back(x);
+        series.mean.push_back(s.mean);
+        series.low.push_back(s.low);
+        series.high.push_back(s.high);
+      }
+      plot.series.push_back(std::move(series));
+    }
+    const std::string plot_path = fmt::format(
+        "{}/plots/{}__{}__{}__hypervolume.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
+        Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")));
+    WriteFileAtomically(plot_path, RenderSvg(plot));
+    out_.paths.push_back(plot_path);
+    md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
+  }
+
   void RankTable(const std::vector<std::string>& label_order) {
     md += "\n## Average rank of the final mean (1 = best) across datasets\n";
     for (const auto& [scope, by_label] : ranks_) {
@@ -370,11 +427,14 @@ class SearchReport {
   }
 
   ReportFiles Write() {
-    for (const auto& [name, content] :
-         std::vector<std::pair<std::string, std::string>>{{"summary.md", md},
-                                                          {"summary.csv", summary_csv_},
-                                                          {"regret.csv", regret_csv_},
-                                                          {"curves.csv", curves_csv_}}) {
+    std::vector<std::pair<std::string, std::string>> files{{"summary.md", md},
+                                                           {"summary.csv", summary_csv_},
+                                                           {"regret.csv", regret_csv_},
+                                                           {"curves.csv", curves_csv_}};
+    if (hypervolume_csv_.find('\n') + 1 < hypervolume_csv_.size()) {
+      files.emplace_back("hypervolume.csv", hypervolume_csv_);
+    }
+    for (const auto& [name, content] : files) {
       WriteFileAtomically(out_dir_ + "/" + name, content);
       out_.paths.push_back(out_dir_ + "/" + name);
     }
@@ -391,7 +451,20 @@ class SearchReport {
     return std::isnan(best) ? value : g.Sign() * (best - value);
   }
 
+  // The search (or reported) hypervolume ratio of `label`'s runs after `x`, over seeds; a ratio is
+  // at least 0, and a reported one at most 1.
+  static Stats RatioAt(const Group& g, const std::string& label, bool search, double x) {
+    std::vector<double> values;
+    for (const auto* r : g.runs.at(label)) {
+      values.push_back(CurveAt(*r, search ? r->search_hv_ratio : r->report_hv_ratio, x));
+    }
+    return Summarise(values, 0, search ? INFINITY : 1);
+  }
+
   std::string out_dir_;
+  std::string hypervolume_csv_ =
+      "experiment,search_dataset,budget,budget_unit,strategy,front,checkpoint,n,undefined,"
+      "ratio_mean,ratio_ci95_low,ratio_ci95_high,report_ceiling\n";
   std::string summary_csv_ =
       "experiment,search_dataset,budget,budget_unit,strategy,report_dataset,metric,epochs,n,mean,"
       "std,ci95_low,ci95_high,optimum,regret_mean\n";
@@ -443,6 +516,12 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       if (g.runs.contains(l)) labels.push_back(l);
     }
     report.FinalValues(g, labels);
+    if (std::all_of(g.runs.begin(), g.runs.end(), [](const auto& by_label) {
+          return std::all_of(by_label.second.begin(), by_label.second.end(),
+                             [](const RunRecord* r) { return !r->search_hv_ratio.empty(); });
+        })) {
+      report.HypervolumeTable(g, labels);
+    }
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       report.RegretTable(g, d, labels);
       report.Figure(g, d, labels);

@@ -3,6 +3,7 @@
 
 #include "benchmarks_data/importer.h"
 #include "experiments/evaluator.h"
+#include "experiments/scalarization.h"
 #include "predictors/predictor.h"
 #include "spaces/search_space.h"
 #include "strategies/search_strategy.h"
@@ -28,7 +29,8 @@ std::vector<CatalogKind> Catalog() {
           KindOf<StrategyRegistry>("strategies", "strategy"),
           KindOf<PredictorRegistry>("predictors", "predictor"),
           KindOf<ImporterRegistry>("importers", "importer"),
-          KindOf<EvaluatorRegistry>("evaluators", "evaluator")};
+          KindOf<EvaluatorRegistry>("evaluators", "evaluator"),
+          KindOf<ScalarizationRegistry>("scalarizations", "scalarization")};
 }
 
 CatalogKind FindKind(const std::string& name) {

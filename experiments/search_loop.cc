@@ -11,6 +11,7 @@
 
 #include "core/errors.h"
 #include "core/pareto.h"
+#include "experiments/scalarization.h"
 #include "predictors/predictor.h"
 
 namespace naskit {
@@ -163,16 +164,29 @@ class Loop {
     });
   }
 
-  // The signal a strategy is told: the first objective oriented, or the death penalty.
+  // The signal a strategy is told: the first objective oriented (or the problem's scalarisation),
+  // or the death penalty.
   double Told(const Completion& c) const {
+    if (c.feasible && problem_.scalarization) {
+      return problem_.scalarization->Signal(c.objectives.view());
+    }
     if (c.feasible) return problem_.objectives.front().Oriented(c.objectives[0]);
     if (!std::isnan(problem_.infeasible_signal)) return problem_.infeasible_signal;
     return worst_told_ ? *worst_told_ : 0;
   }
 
   void Tell(const Completion& c) {
-    const Observation observation{c.proposal, Told(c), c.objectives.view(), c.feasible};
+    const ObjectiveValues oriented = Oriented(c);
+    const Observation observation{c.proposal, Told(c), oriented.view(), c.feasible};
     strategy_.Tell({&observation, 1});
+  }
+
+  ObjectiveValues Oriented(const Completion& c) const {
+    ObjectiveValues oriented;
+    for (std::size_t i = 0; i < c.objectives.size(); ++i) {
+      oriented.push_back(problem_.objectives[i].Oriented(c.objectives[i]));
+    }
+    return oriented;
   }
 
   void Record(const Completion& c) {
@@ -207,10 +221,7 @@ class Loop {
   // Keeps archive_ the non-dominated set of the distinct feasible architectures evaluated at the
   // default fidelity.
   void UpdateArchive(const Completion& c, std::size_t query) {
-    ObjectiveValues oriented;
-    for (std::size_t i = 0; i < c.objectives.size(); ++i) {
-      oriented.push_back(problem_.objectives[i].Oriented(c.objectives[i]));
-    }
+    const ObjectiveValues oriented = Oriented(c);
     for (const auto& member : archive_) {
       if (member.arch == c.proposal.arch || Dominates(member.oriented.view(), oriented.view())) {
         return;

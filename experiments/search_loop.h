@@ -8,11 +8,12 @@
 //   charge_repeats, occupying a worker for the recorded cost;
 // - the clock: with a seconds budget, zero-cost scores a strategy reads to choose its proposals
 //   (SearchBudget::seconds_per_score) delay them;
-// - the incumbent: the feasible architecture with the best first objective (by its direction) at
+// - the incumbent: the feasible architecture with the best signal (the first objective by its
+//   direction, or the problem's scalarisation of the objectives) at
 //   the default fidelity, first found wins ties; with several objectives, also the Pareto archive
 //   of the non-dominated feasible architectures evaluated at the default fidelity.
 // Strategies are told the first objective, oriented (higher is better), or the problem's death
-// penalty for an infeasible architecture, and the whole objective vector beside it.
+// penalty for an infeasible architecture, and the whole objective vector, oriented, beside it.
 #pragma once
 
 #include <optional>

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 namespace naskit {
 
+class Scalarization;
 class ZeroCostMeter;
 
 // One quantity a search optimises: `metric` measured on `on` (a dataset or a device) after
@@ -39,6 +41,10 @@ struct SearchProblem {
   // The first is the signal single-objective strategies are told; several make a multi-objective
   // problem, whose run keeps a Pareto archive (search_loop.h).
   std::vector<Objective> objectives;
+  // Null: single-objective strategies are told the first objective, oriented. Otherwise they are
+  // told this function of the whole vector, which also chooses the incumbent (e.g. MnasNet's
+  // reward of accuracy and latency; experiments/scalarization.h).
+  std::shared_ptr<const Scalarization> scalarization;
   // As written (e.g. "latency_ms on pixel3 <= 10"); the evaluator says whether an architecture
   // satisfies them.
   std::vector<std::string> constraints;

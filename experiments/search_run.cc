@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "core/pareto.h"
 #include "experiments/evaluator.h"
+#include "experiments/scalarization.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -143,12 +145,14 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
         "suites that name a space and no benchmark)");
   }
   ResolveSignal();
+  PrepareObjectives();
   PrepareDomain();
   if (!settings_.warm_start.proxy.empty()) PrepareWarmStart();
   PrepareConstraints();
   PrepareReports();
   if (settings_.surrogate) FitSurrogates();
   PrepareProblem();
+  if (!settings_.objectives.empty()) PrepareParetoQuality();
   if (settings_.budget_unit == "seconds") {
     // A surrogate's time models charge the queries (FitSurrogates); a table's times otherwise.
     if (!settings_.surrogate) PrepareCostModels();
@@ -183,6 +187,14 @@ void PreparedSearch::ResolveSignal() {
   }
 }
 
+// The further objectives' tables and columns. A multi-objective search is searched among the
+// architectures that have every objective (PrepareDomain).
+void PreparedSearch::PrepareObjectives() {
+  for (const auto& o : settings_.objectives) {
+    objective_columns_.push_back(ReferencedColumn(benchmark_, o, "objective " + Quote(o.text)));
+  }
+}
+
 void PreparedSearch::PrepareDomain() {
   // A sparse benchmark is searched among the rows whose signal was measured at the signal's
   // fidelity and every lower one (multi-fidelity strategies climb up to it); with a surrogate, the
@@ -191,6 +203,9 @@ void PreparedSearch::PrepareDomain() {
   for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
     bool complete = true;
     for (std::size_t c = 0; c <= signal_column_; ++c) complete &= !std::isnan(signal_->At(row, c));
+    for (std::size_t k = 0; k < objective_columns_.size(); ++k) {
+      complete &= !std::isnan(ObjectiveValue(k, row));
+    }
     if (complete) measured.push_back(benchmark_.data().archs[row]);
   }
   if (measured.empty()) {
@@ -199,6 +214,7 @@ void PreparedSearch::PrepareDomain() {
         Quote((settings_.signal_device.empty() ? settings_.dataset : settings_.signal_device) +
               "/" + settings_.signal_metric) +
         " was measured for no architecture" +
+        (objective_columns_.empty() ? "" : " (with every objective)") +
         (settings_.signal_device.empty()
              ? " at " + std::to_string(settings_.signal_epochs) + " epochs"
              : ""));
@@ -325,6 +341,7 @@ void PreparedSearch::CheckSurrogateSettings() const {
     refuse("a device objective");
   }
   if (!settings_.constraints.empty()) refuse("a constraint");
+  if (!settings_.objectives.empty()) refuse("a further objective");
   if (settings_.signal_random_seed) refuse("signal_seed: random");
 }
 
@@ -389,11 +406,144 @@ void PreparedSearch::PrepareProblem() {
   problem.default_fidelity = signal_column_;
   problem.objectives = {{s.signal_metric, s.signal_device.empty() ? s.dataset : s.signal_device,
                          s.signal_epochs, s.minimize}};
+  for (std::size_t k = 0; k < s.objectives.size(); ++k) {
+    const auto& [table, column] = objective_columns_[k];
+    problem.objectives.push_back({s.objectives[k].metric, s.objectives[k].on,
+                                  table->epochs.empty() ? 0 : table->epochs[column],
+                                  !s.objectives[k].maximize});
+  }
+  if (!s.scalarization.key.empty()) {
+    problem.scalarization = ScalarizationRegistry::Global().Create(
+        s.scalarization.key, s.scalarization.options, {problem.objectives});
+  }
   for (const auto& c : s.constraints) problem.constraints.push_back(c.text);
   for (const auto& d : report_datasets_) {
     problem.reports.push_back(s.report_metric + " on " + d);
   }
-  problem.infeasible_signal = infeasible_signal_;
+  // A scalarised signal's worst value is not the table's: the worst told so far instead.
+  problem.infeasible_signal = problem.scalarization ? NAN : infeasible_signal_;
+}
+
+std::vector<double> PreparedSearch::SearchPoint(std::size_t row) const {
+  std::vector<double> point{problem_.objectives[0].Oriented(signal_->At(row, signal_column_))};
+  for (std::size_t k = 0; k < objective_columns_.size(); ++k) {
+    point.push_back(problem_.objectives[k + 1].Oriented(ObjectiveValue(k, row)));
+  }
+  return point;
+}
+
+std::vector<double> PreparedSearch::ReportPoint(std::size_t row) const {
+  std::vector<double> point = SearchPoint(row);
+  point[0] = problem_.objectives[0].Oriented(Report(0, row));
+  return point;
+}
+
+namespace {
+
+// The reference point below a true front: `first` for the first objective, the front's worst
+// value for each other one.
+std::vector<double> ReferenceBelow(const ObjectivePoints& points,
+                                   const std::vector<std::size_t>& front, double first) {
+  std::vector<double> reference(points.front().size(), INFINITY);
+  reference[0] = first;
+  for (std::size_t i : front) {
+    for (std::size_t d = 1; d < reference.size(); ++d) {
+      reference[d] = std::min(reference[d], points[i][d]);
+    }
+  }
+  return reference;
+}
+
+ObjectivePoints Subset(const ObjectivePoints& points, const std::vector<std::size_t>& indices) {
+  ObjectivePoints subset;
+  for (std::size_t i : indices) subset.push_back(points[i]);
+  return subset;
+}
+
+}  // namespace
+
+// The true fronts over every feasible architecture strategies may propose, and their volumes.
+void PreparedSearch::PrepareParetoQuality() {
+  if (settings_.surrogate) return;  // refused by CheckSurrogateSettings; the optimum is unknown
+  if (problem_.objectives.size() > 3) {
+    throw ConfigError(
+        fmt::format("objectives: {} objectives in all; hypervolumes are exact for two or three",
+                    problem_.objectives.size()));
+  }
+  ObjectivePoints search_points, report_points;
+  for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
+    if (domain_ && !domain_->Contains(benchmark_.data().archs[row])) continue;
+    if (!Feasible(row) || std::isnan(Report(0, row))) continue;
+    search_points.push_back(SearchPoint(row));
+    report_points.push_back(ReportPoint(row));
+  }
+  if (search_points.empty()) {
+    throw DataError(benchmark_.path() + ": no feasible architecture has every objective and " +
+                    Quote(report_datasets_[0] + "/" + settings_.report_metric));
+  }
+  const double margin = settings_.hypervolume_margin;
+  const auto search_front = NonDominated(search_points);
+  const auto report_front = NonDominated(report_points);
+  double best_search = -INFINITY, best_report = -INFINITY;
+  for (std::size_t i : search_front) best_search = std::max(best_search, search_points[i][0]);
+  for (std::size_t i : report_front) best_report = std::max(best_report, report_points[i][0]);
+  ParetoQuality q;
+  q.search_reference = ReferenceBelow(search_points, search_front, best_search - margin);
+  q.report_reference =
+      ReferenceBelow(report_points, report_front,
+                     std::isnan(settings_.hypervolume_floor)
+                         ? best_report - margin
+                         : problem_.objectives[0].Oriented(settings_.hypervolume_floor));
+  q.search_hypervolume = Hypervolume(Subset(search_points, search_front), q.search_reference);
+  q.report_hypervolume = Hypervolume(Subset(report_points, report_front), q.report_reference);
+  if (q.search_hypervolume <= 0 || q.report_hypervolume <= 0) {
+    throw ConfigError(fmt::format(
+        "objectives: the true front has no volume above the reference point (search {:g}, "
+        "report {:g}): lower hypervolume_floor or raise hypervolume_margin",
+        q.search_hypervolume, q.report_hypervolume));
+  }
+  q.report_ceiling =
+      Hypervolume(Subset(report_points, search_front), q.report_reference) / q.report_hypervolume;
+  pareto_quality_ = std::move(q);
+}
+
+HypervolumeRatios PreparedSearch::Ratios(const RunTrace& trace) const {
+  HypervolumeRatios ratios;
+  if (!pareto_quality_) return ratios;
+  const ParetoQuality& q = *pareto_quality_;
+  // The archive of what the run saw: non-dominated oriented values, one per architecture.
+  ObjectivePoints seen, reported;
+  std::vector<ArchId> archs;
+  double search = 0, report = 0;
+  for (std::size_t i = 0; i < trace.arch.size(); ++i) {
+    const auto row = benchmark_.RowOf(trace.arch[i]);
+    if (trace.fidelity[i] == signal_column_ && row && Feasible(*row) &&
+        std::find(archs.begin(), archs.end(), trace.arch[i]) == archs.end()) {
+      std::vector<double> point;
+      for (std::size_t d = 0; d < trace.objectives[i].size(); ++d) {
+        point.push_back(problem_.objectives[d].Oriented(trace.objectives[i][d]));
+      }
+      const bool dominated =
+          std::any_of(seen.begin(), seen.end(), [&](const auto& s) { return Dominates(s, point); });
+      if (!dominated) {
+        for (std::size_t k = seen.size(); k-- > 0;) {
+          if (Dominates(point, seen[k])) {
+            seen.erase(seen.begin() + static_cast<std::ptrdiff_t>(k));
+            reported.erase(reported.begin() + static_cast<std::ptrdiff_t>(k));
+            archs.erase(archs.begin() + static_cast<std::ptrdiff_t>(k));
+          }
+        }
+        seen.push_back(point);
+        reported.push_back(ReportPoint(*row));
+        archs.push_back(trace.arch[i]);
+        search = Hypervolume(seen, q.search_reference) / q.search_hypervolume;
+        report = Hypervolume(reported, q.report_reference) / q.report_hypervolume;
+      }
+    }
+    ratios.search.push_back(search);
+    ratios.report.push_back(report);
+  }
+  return ratios;
 }
 
 std::vector<std::string> ReportTargets(const SearchSettings& s) {
@@ -414,6 +564,8 @@ SearchProblem ProblemWithoutBenchmark(const SearchSpace& space, const SearchSett
         "`naskit list evaluators`)");
   }
   if (!s.cost_dataset.empty()) refuse("cost_dataset");
+  if (!s.objectives.empty()) refuse("objectives");
+  if (!s.scalarization.key.empty()) refuse("scalarization");
   SearchProblem problem;
   problem.space = &space;
   if (!s.fidelities.empty()) problem.fidelities = s.fidelities;

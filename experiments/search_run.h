@@ -74,10 +74,6 @@ ObjectiveReference ParseObjective(const std::string& text);
 int ResolveEpochs(const Table& table, int epochs, const std::string& key,
                   const std::string& metric);
 
-// Parses "<metric> on <device or dataset> [at <epochs>] <= <number>" (or >=); throws ConfigError
-// naming `text`.
-SearchConstraint ParseConstraint(const std::string& text);
-
 struct SearchSettings {
   std::string dataset = "cifar10";
   std::string signal_metric = "valid_accuracy";
@@ -99,6 +95,18 @@ struct SearchSettings {
   std::string report_device;
   bool minimize = false;
   std::vector<SearchConstraint> constraints;
+  // Further objectives after the signal (e.g. "min latency_ms on pixel3"): a multi-objective
+  // search, whose run keeps the Pareto archive of what the strategy saw. Their values do not
+  // depend on the fidelity and are their own report (a latency has no held-out counterpart).
+  std::vector<ObjectiveReference> objectives;
+  // The reference points of a multi-objective run's hypervolumes (ParetoQuality): the first
+  // objective's is the best value of the true front minus `hypervolume_margin` for the search,
+  // and `hypervolume_floor` for the report (NaN: the best report value minus the margin, too).
+  double hypervolume_margin = 10;
+  double hypervolume_floor = NAN;
+  // A registered scalarisation of the objectives (experiments/scalarization.h) that single-
+  // objective strategies are told instead of the signal, e.g. MnasNet's reward; unset: none.
+  PluginOptions scalarization;
   // Evaluations in flight at once (asynchronous parallel search): strategies are asked for as
   // many proposals as workers are free, and simulated time is the makespan, not the sum.
   std::size_t workers = 1;
@@ -136,6 +144,30 @@ struct SearchSurrogate {
   std::vector<std::shared_ptr<const SurrogateModel>> reports;
 
   const SurrogateModel& at_signal() const { return *signal.back(); }
+};
+
+// How good a multi-objective run's fronts are, against the benchmark's true fronts: hypervolumes
+// above reference points (oriented: every objective maximised, as core/pareto.h counts them).
+struct ParetoQuality {
+  // The search front: the signal at its fidelity and the further objectives, as strategies see
+  // them; its reference: the best signal of the true front minus hypervolume_margin, and the worst
+  // value of each further objective on it (e.g. the largest latency).
+  std::vector<double> search_reference;
+  double search_hypervolume = 0;  // of the true front over every feasible architecture
+  // The reported front: the first report target's report metric in place of the signal; its
+  // reference: hypervolume_floor (or the best report value minus the margin), then as above.
+  std::vector<double> report_reference;
+  double report_hypervolume = 0;
+  // The reported ratio were every architecture evaluated: the report values of the true search
+  // front over the true report front (below 1 where the signal ranks cells otherwise).
+  double report_ceiling = 0;
+};
+
+// Per query of a run, the hypervolume of its fronts so far over the true fronts' (0 while it has
+// none): the search front of the objective values it saw at the signal's fidelity, and the
+// reported front of the report values of the architectures that front holds.
+struct HypervolumeRatios {
+  std::vector<double> search, report;
 };
 
 // Settings checked against a benchmark once and shared by every run that uses them.
@@ -190,6 +222,14 @@ class PreparedSearch {
   const std::vector<std::pair<ArchId, double>>& warm_start_candidates() const {
     return warm_start_candidates_;
   }
+  // Further objective `k`'s value (SearchSettings::objectives), in its own units.
+  float ObjectiveValue(std::size_t k, std::size_t row) const {
+    return objective_columns_[k].first->At(row, objective_columns_[k].second);
+  }
+  // With further objectives (and no surrogate): the true fronts' reference points and volumes.
+  const std::optional<ParetoQuality>& pareto_quality() const { return pareto_quality_; }
+  // `trace`'s hypervolume ratios per query; empty without pareto_quality().
+  HypervolumeRatios Ratios(const RunTrace& trace) const;
 
  private:
   const TabularBenchmark& benchmark_;
@@ -208,9 +248,17 @@ class PreparedSearch {
   std::vector<std::pair<ArchId, double>> warm_start_candidates_;
   std::vector<int> fidelities_;
   std::optional<SearchSurrogate> surrogate_;
+  std::vector<std::pair<const Table*, std::size_t>> objective_columns_;
+  std::optional<ParetoQuality> pareto_quality_;
   SearchProblem problem_;
 
+  // Oriented objective vectors of `row`: the signal's (search) or the first report's (report)
+  // first, then the further objectives.
+  std::vector<double> SearchPoint(std::size_t row) const;
+  std::vector<double> ReportPoint(std::size_t row) const;
+
   void ResolveSignal();
+  void PrepareObjectives();
   void PrepareDomain();
   void PrepareWarmStart();
   void PrepareConstraints();
@@ -219,6 +267,7 @@ class PreparedSearch {
   void CheckSurrogateSettings() const;
   void FitSurrogates();
   void PrepareProblem();
+  void PrepareParetoQuality();
 };
 
 // The problem of a suite that names a space and no benchmark: the settings' fidelities, the signal

@@ -112,6 +112,13 @@ class SuiteReader : public YamlReader {
         Fail(node["constraints"], "constraints", error.what());
       }
     }
+    for (const auto& text : e.objectives) {
+      try {
+        s.objectives.push_back(ParseObjective(text));
+      } catch (const ConfigError& error) {
+        Fail(node["objectives"], "objectives", error.what());
+      }
+    }
     if (s.warm_start.top > s.warm_start.pool) {
       Fail(node["warm_start"]["top"], "warm_start.top",
            fmt::format("is {}, more than the pool of {} it is chosen from", s.warm_start.top,

@@ -27,6 +27,7 @@
 
 #include "core/options.h"
 #include "experiments/evaluator.h"
+#include "experiments/scalarization.h"
 #include "experiments/search_run.h"
 
 namespace naskit {
@@ -44,10 +45,12 @@ struct SuiteExperiment {
   std::vector<std::string> datasets;
   std::vector<double> budgets;
   SearchSettings settings;  // dataset and budget are filled per run
-  // Keys whose text the reader turns into settings (signal_random_seed, minimize, constraints).
+  // Keys whose text the reader turns into settings (signal_random_seed, minimize, constraints,
+  // objectives).
   std::string signal_seed = "mean";
   std::string direction = "maximize";
   std::vector<std::string> constraints;
+  std::vector<std::string> objectives;
 
   template <class V>
   void Visit(V& v) {
@@ -84,6 +87,21 @@ struct SuiteExperiment {
     v("constraints", constraints,
       "bounds the incumbent satisfies: '<metric> on <device or dataset> [at <epochs>] <= "
       "<number>' (or >=); a metric recorded at several epoch counts needs 'at'");
+    v("objectives", objectives,
+      "further objectives after the signal, for a multi-objective (Pareto) search: 'max|min "
+      "<metric> on <device or dataset> [at <epochs>]', e.g. 'min latency_ms on pixel3'");
+    v("hypervolume_margin", s.hypervolume_margin,
+      "multi-objective runs: the search hypervolume's reference is this far below the true "
+      "front's best signal",
+      InRange(1e-9, 1e12));
+    v("hypervolume_floor", s.hypervolume_floor,
+      "multi-objective runs: the report metric's value at the reported hypervolume's reference "
+      "point, an accuracy floor (default: the best report value minus hypervolume_margin)",
+      InRange(-1e12, 1e12));
+    v("scalarization", s.scalarization,
+      "single-objective strategies are told this function of the objectives instead of the "
+      "signal, which also picks the incumbent (e.g. {name: mnasnet, target: 10})",
+      PluginOf<ScalarizationRegistry>());
     v("warm_start", s.warm_start,
       "start from the best of a zero-cost proxy's picks (Abdelfattah et al., ICLR 2021)");
     v("zc_seconds_per_score", s.zc_seconds_per_score,

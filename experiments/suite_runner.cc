@@ -100,6 +100,17 @@ void RecordSettings(const RunView& v, RunResult& r) {
   }
   if (s.zc_seconds_per_score >= 0) r.settings["zc_seconds_per_score"] = s.zc_seconds_per_score;
   if (!v.problem.constraints.empty()) r.settings["constraints"] = v.problem.constraints;
+  if (!s.scalarization.key.empty()) {
+    r.settings["scalarization"] = {{"name", s.scalarization.key}};
+    for (const auto& [key, value] : s.scalarization.options) {
+      r.settings["scalarization"][key] = value;
+    }
+  }
+  if (!s.objectives.empty()) {
+    Json texts = Json::array();
+    for (const auto& o : s.objectives) texts.push_back(o.text);
+    r.settings["objectives"] = texts;
+  }
   r.report_metric = s.report_metric;
   r.report_epochs = v.search ? s.report_epochs : std::max(s.report_epochs, 0);
   r.report_datasets = v.report_datasets;
@@ -187,6 +198,29 @@ void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
   }
 }
 
+// A multi-objective run's hypervolume ratios per query, and what they are ratios of: reference
+// points in the objectives' own units, the true fronts' volumes, the reported ratio's ceiling.
+void RecordHypervolumes(const RunView& v, const RunTrace& trace, RunResult& r) {
+  const ParetoQuality& q = *v.search->pareto_quality();
+  auto micro = [](double x) { return std::round(x * 1e6) / 1e6; };
+  auto own_units = [&](const std::vector<double>& oriented) {
+    Json point = Json::array();
+    for (std::size_t d = 0; d < oriented.size(); ++d) {
+      point.push_back(micro(v.problem.objectives[d].Oriented(oriented[d])));
+    }
+    return point;
+  };
+  r.hypervolume = {{"search_reference", own_units(q.search_reference)},
+                   {"search_front_volume", micro(q.search_hypervolume)},
+                   {"report_reference", own_units(q.report_reference)},
+                   {"report_front_volume", micro(q.report_hypervolume)},
+                   {"report_ceiling", micro(q.report_ceiling)}};
+  r.report_hv_ceiling = micro(q.report_ceiling);
+  const HypervolumeRatios ratios = v.search->Ratios(trace);
+  for (double x : ratios.search) r.search_hv_ratio.push_back(micro(x));
+  for (double x : ratios.report) r.report_hv_ratio.push_back(micro(x));
+}
+
 std::string ResultJson(const RunView& v, const RunTrace& trace) {
   const SuiteStrategy& strategy = v.suite.strategies[v.run.strategy];
   RunResult r;
@@ -205,6 +239,7 @@ std::string ResultJson(const RunView& v, const RunTrace& trace) {
   r.free_repeats = trace.free_repeats;
   r.stalled = trace.stalled;
   RecordQueries(v, trace, r);
+  if (v.search && v.search->pareto_quality()) RecordHypervolumes(v, trace, r);
   // Wall-clock times, to the microsecond: the only part of a result that differs between two runs
   // of the same suite (tests compare results without it).
   auto micro = [](double s) { return std::round(s * 1e6) / 1e6; };

@@ -72,6 +72,9 @@ class TabularEvaluator final : public SimulatedEvaluator {
     Completion c;
     c.proposal = p;
     c.objectives.push_back(signal);
+    for (std::size_t k = 0; k < settings.objectives.size(); ++k) {
+      c.objectives.push_back(search_.ObjectiveValue(k, *row));  // measured: the domain has it
+    }
     c.feasible = search_.Feasible(*row);
     if (search_.cost()) {
       c.seconds = search_.Seconds(*row, p.fidelity);

@@ -17,8 +17,9 @@ using Json = RunResult::Json;
 
 // The keys written between the signal and the report when a setting differs from its default.
 const std::set<std::string>& SettingKeys() {
-  static const std::set<std::string> keys = {"workers", "evaluator_options", "warm_start",
-                                             "zc_seconds_per_score", "constraints"};
+  static const std::set<std::string> keys = {
+      "workers",     "evaluator_options", "warm_start",   "zc_seconds_per_score",
+      "constraints", "objectives",        "scalarization"};
   return keys;
 }
 
@@ -65,6 +66,10 @@ Json TrajectoryJson(const RunResult& r) {
     for (const auto& row : r.objectives) rows.push_back(Numbers(row));
     t["objectives"] = rows;
     t["pareto"] = r.pareto;
+  }
+  if (!r.search_hv_ratio.empty()) {
+    t["search_hv_ratio"] = Numbers(r.search_hv_ratio);
+    t["report_hv_ratio"] = Numbers(r.report_hv_ratio);
   }
   if (r.budget_unit == "seconds") t["seconds"] = Numbers(r.seconds);
   t["incumbent_index"] = Indices(r.incumbent_indices);
@@ -248,6 +253,19 @@ class Reader {
       if (!j["stalled"].is_boolean()) Fail("stalled", "expected true or false");
       r.stalled = j["stalled"].get<bool>();
     }
+    if (j.contains("hypervolume")) {
+      r.hypervolume = Object(j["hypervolume"], "hypervolume");
+      r.report_hv_ceiling = Ratio(At(r.hypervolume, "hypervolume.report_ceiling", "report_ceiling"),
+                                  "hypervolume.report_ceiling");
+    }
+  }
+
+  // A hypervolume ratio: a non-negative number (above 1 only for a search front of noisy
+  // values, with signal_seed: random).
+  double Ratio(const Json& j, const std::string& key) const {
+    const double v = Number(j, key);
+    if (v < 0) Fail(key, fmt::format("expected a non-negative ratio (got {})", v));
+    return v;
   }
 
   void ReadTrajectory(const Json& t, RunResult& r) const {
@@ -279,6 +297,18 @@ class Reader {
       }
       for (const auto& p : Array(At(t, "trajectory.pareto", "pareto"), "trajectory.pareto")) {
         r.pareto.push_back(Count(p, "trajectory.pareto", queries ? queries - 1 : 0));
+      }
+    }
+    // The ratios come with the block that says what they are ratios of, and together.
+    if (t.contains("search_hv_ratio") || t.contains("report_hv_ratio") ||
+        !r.hypervolume.is_null()) {
+      for (const char* name : {"search_hv_ratio", "report_hv_ratio"}) {
+        const std::string key = std::string("trajectory.") + name;
+        if (r.hypervolume.is_null()) Fail(key, "is given without the \"hypervolume\" block");
+        auto& ratios = name[0] == 's' ? r.search_hv_ratio : r.report_hv_ratio;
+        for (const auto& v : PerQuery(At(t, key, name), key, queries)) {
+          ratios.push_back(Ratio(v, key));
+        }
       }
     }
     if (r.budget_unit == "seconds") {
@@ -389,6 +419,7 @@ std::string RunResultJson(const RunResult& r) {
   if (!r.cost.is_null()) j["cost"] = r.cost;
   j["free_repeats"] = r.free_repeats;
   j["stalled"] = r.stalled;
+  if (!r.hypervolume.is_null()) j["hypervolume"] = r.hypervolume;
   j["final"] = FinalJson(r);
   j["trajectory"] = TrajectoryJson(r);
   if (!std::isnan(r.wall_seconds)) {  // NaN: a result written before timings were recorded

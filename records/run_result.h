@@ -78,6 +78,14 @@ struct RunResult {
   std::vector<double> seconds;
   std::vector<std::optional<std::uint32_t>> incumbent_indices;
   std::vector<std::vector<double>> curve;
+  // Multi-objective runs on a benchmark (experiments/search_run.h, ParetoQuality): the reference
+  // points, the true fronts' volumes and the reported ratio's ceiling, as written (null
+  // otherwise); the ceiling read; and per query the hypervolume ratios of the search front and of
+  // the reported front (in [0, 1]; a search ratio exceeds 1 only for noisy values told with
+  // signal_seed: random).
+  Json hypervolume = nullptr;
+  double report_hv_ceiling = NAN;
+  std::vector<double> search_hv_ratio, report_hv_ratio;
 
   // Wall-clock seconds: the whole run (NaN in results written before timings were recorded) and
   // its named parts ("fit", "acquisition", "query"), in the order recorded.

@@ -34,8 +34,9 @@ struct Observation {
   // The first objective, oriented so that higher is better (a death penalty when infeasible): what
   // single-objective strategies optimise.
   double signal = 0;
-  // Every objective's value in its own units (SearchProblem::objectives gives their directions),
-  // valid during Tell() only; empty where the caller has only the signal. For multi-objective
+  // Every objective's value, oriented as the signal is (higher is better: a minimised objective,
+  // such as a latency, is negated), also when infeasible; valid during Tell() only; empty where
+  // the caller has only the signal (then the signal is the one objective). For multi-objective
   // strategies.
   std::span<const double> objectives{};
   bool feasible = true;

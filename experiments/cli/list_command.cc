@@ -14,7 +14,8 @@ struct ListCommandOptions {
   std::string kind;
   template <class V>
   void Visit(V& v) {
-    v("kind", kind, "spaces, strategies, predictors, importers or evaluators (default: all)");
+    v("kind", kind,
+      "spaces, strategies, predictors, importers, evaluators or scalarizations (default: all)");
   }
 };
 
@@ -23,7 +24,8 @@ struct DescribeCommandOptions {
   template <class V>
   void Visit(V& v) {
     v("kind", kind,
-      "space, strategy, predictor, importer, evaluator; or experiment, predictor_experiment (the "
+      "space, strategy, predictor, importer, evaluator, scalarization; or experiment, "
+      "predictor_experiment (the "
       "keys of a suite's experiments)",
       Required());
     v("key", key, "registry key");

@@ -10,17 +10,16 @@
 namespace naskit::internal {
 namespace {
 
-// A standard normal draw (Box-Muller) from naskit's own stream, identical on every platform.
-double StandardNormal(Rng& rng) {
-  const double u = 1.0 - rng.UniformReal();  // in (0, 1]
-  return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * rng.UniformReal());
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
+
+double StandardNormal(Rng& rng) {
+  const double u = 1.0 - rng.UniformReal();  // in (0, 1]
+  return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * rng.UniformReal());
+}
 
 PredictorGuide::PredictorGuide(const GuideOptions& options, const StrategyContext& context)
     : options_(options),
@@ -87,6 +86,13 @@ std::vector<ArchId> PredictorGuide::Rank(std::vector<ArchId> candidates, Rng& rn
   return ranked;
 }
 
+Prediction PredictorGuide::Predict(std::span<const ArchId> candidates) const {
+  const auto start = std::chrono::steady_clock::now();
+  Prediction p = predictor_->Predict(candidates);
+  acquisition_seconds_ += SecondsSince(start);
+  return p;
+}
+
 GuidedBatchStrategy::GuidedBatchStrategy(const GuideOptions& guide, int initial, int batch,
                                          const StrategyContext& context, const char* stream)
     : space_(context.space),
@@ -122,6 +128,7 @@ void GuidedBatchStrategy::Tell(std::span<const Observation> results) {
   for (const auto& r : results) {
     pending_.Resolve(r.proposal);
     guide_.Record(r.proposal.arch, r.signal);
+    Observed(r);
   }
 }
 
@@ -151,7 +158,7 @@ bool GuidedBatchStrategy::Refill() {
     if (!asked_.contains(arch)) candidates.push_back(arch);
   }
   if (candidates.empty()) return false;
-  auto ranked = guide_.Rank(std::move(candidates), rng_);
+  auto ranked = Rank(std::move(candidates));
   ranked.resize(std::min(ranked.size(), batch_));
   queue_.assign(ranked.rbegin(), ranked.rend());
   return true;

@@ -19,6 +19,9 @@
 
 namespace naskit::internal {
 
+// A standard normal draw (Box-Muller) from naskit's own stream, identical on every platform.
+double StandardNormal(Rng& rng);
+
 // The options every guided strategy declares (`predictor: {name: xgboost, ...}`, `acquisition`).
 struct GuideOptions {
   PluginOptions predictor;
@@ -49,6 +52,9 @@ class PredictorGuide {
   void Fit(Rng& rng);
   // `candidates` ordered by the acquisition function, best first; draws from `rng` for its.
   std::vector<ArchId> Rank(std::vector<ArchId> candidates, Rng& rng) const;
+  // The fitted predictor's predictions (timed as acquisition), for strategies that combine
+  // several models.
+  Prediction Predict(std::span<const ArchId> candidates) const;
   // Seconds spent in Fit ("fit") and in Rank ("acquisition"): a strategy's Timings().
   std::vector<std::pair<std::string, double>> Timings() const {
     return {{"fit", fit_seconds_}, {"acquisition", acquisition_seconds_}};
@@ -75,11 +81,18 @@ class GuidedBatchStrategy : public SearchStrategy {
                       const StrategyContext& context, const char* stream);
   std::vector<Proposal> Ask(std::size_t n) final;
   void Tell(std::span<const Observation> results) final;
-  std::vector<std::pair<std::string, double>> Timings() const final { return guide_.Timings(); }
+  std::vector<std::pair<std::string, double>> Timings() const override { return guide_.Timings(); }
 
  protected:
   // Unasked candidates for the next batch (after a fit; may draw from rng()).
   virtual std::vector<ArchId> Candidates() = 0;
+  // `candidates` best first, after the guide's fit: by the guide's acquisition function unless a
+  // strategy combines other models.
+  virtual std::vector<ArchId> Rank(std::vector<ArchId> candidates) {
+    return guide_.Rank(std::move(candidates), rng_);
+  }
+  // Called for every told result, after the guide has recorded its signal.
+  virtual void Observed(const Observation& /*result*/) {}
   const SearchSpace& space() const { return space_; }
   const PredictorGuide& guide() const { return guide_; }
   bool Asked(ArchId arch) const { return asked_.contains(arch); }

@@ -259,8 +259,10 @@ TEST(SearchLoopTest, ObservationsCarryTheObjectiveVector) {
   RunSearch(problem, {"queries", 5, 1, false, 0}, evaluator, recorder);
   ASSERT_EQ(recorder.told.size(), 5u);
   for (std::size_t i = 0; i < 5; ++i) {
-    EXPECT_EQ(recorder.told[i][0], -recorder.told[i][1]);  // oriented: minimised, negated
-    EXPECT_EQ(recorder.told[i][2], ToyEvaluator::Size(Nb201(), i));
+    // Every objective oriented as the signal is: the minimised accuracy and size negated.
+    EXPECT_EQ(recorder.told[i][0], recorder.told[i][1]);
+    EXPECT_EQ(recorder.told[i][1], -ToyEvaluator::Accuracy(Nb201(), i, 36));
+    EXPECT_EQ(recorder.told[i][2], -ToyEvaluator::Size(Nb201(), i));
   }
 }
 

@@ -1,0 +1,105 @@
+// The multi-objective strategies' shared ranking and variation; see multi_objective.h.
+#include "strategies/internal/multi_objective.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace naskit::internal {
+
+ToldPoint PointOf(const Observation& observation) {
+  ToldPoint point{observation.proposal.arch,
+                  {observation.objectives.begin(), observation.objectives.end()},
+                  observation.feasible};
+  if (point.objectives.empty()) point.objectives = {observation.signal};
+  return point;
+}
+
+std::vector<ParetoRank> RankPoints(const std::vector<ToldPoint>& points) {
+  std::vector<ParetoRank> ranks(points.size());
+  std::size_t fronts_before = 0;
+  for (const bool feasible : {true, false}) {
+    std::vector<std::size_t> members;
+    ObjectivePoints values;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (points[i].feasible != feasible) continue;
+      members.push_back(i);
+      values.push_back(points[i].objectives);
+    }
+    const auto fronts = NonDominatedSort(values);
+    for (std::size_t f = 0; f < fronts.size(); ++f) {
+      const auto crowding = CrowdingDistance(values, fronts[f]);
+      for (std::size_t k = 0; k < fronts[f].size(); ++k) {
+        ranks[members[fronts[f][k]]] = {fronts_before + f, crowding[k]};
+      }
+    }
+    fronts_before += fronts.size();
+  }
+  return ranks;
+}
+
+bool CrowdedBetter(const ParetoRank& a, const ParetoRank& b) {
+  return a.front != b.front ? a.front < b.front : a.crowding > b.crowding;
+}
+
+std::vector<std::size_t> FeasibleFront(const std::vector<ToldPoint>& points) {
+  std::vector<std::size_t> members;
+  ObjectivePoints values;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!points[i].feasible) continue;
+    members.push_back(i);
+    values.push_back(points[i].objectives);
+  }
+  std::vector<std::size_t> front;
+  for (std::size_t k : NonDominated(values)) front.push_back(members[k]);
+  return front;
+}
+
+ArchId FreshMutation(const SearchSpace& space, ArchId parent, std::unordered_set<ArchId>& asked,
+                     Rng& rng, int tries) {
+  std::optional<ArchId> first;
+  for (int i = 0; i < tries; ++i) {
+    const ArchId child = space.Mutate(parent, rng);
+    if (!first) first = child;
+    if (asked.insert(child).second) return child;
+  }
+  if (asked.size() < space.Size()) {
+    for (int i = 0; i < tries; ++i) {
+      const ArchId sample = space.Sample(rng);
+      if (asked.insert(sample).second) return sample;
+    }
+  }
+  return *first;
+}
+
+std::vector<double> RandomWeights(std::size_t dims, Rng& rng) {
+  std::vector<double> weights(dims);
+  double total = 0;
+  for (double& w : weights) total += w = -std::log(1 - rng.UniformReal());
+  for (double& w : weights) w /= total;
+  return weights;
+}
+
+double AugmentedTchebycheff(std::span<const double> point, std::span<const double> weights,
+                            std::span<const double> best, std::span<const double> worst,
+                            double rho) {
+  double max_term = 0, sum = 0;
+  for (std::size_t d = 0; d < point.size(); ++d) {
+    const double range = best[d] > worst[d] ? best[d] - worst[d] : 1;
+    const double term = weights[d] * (best[d] - point[d]) / range;
+    max_term = std::max(max_term, term);
+    sum += term;
+  }
+  return max_term + rho * sum;
+}
+
+ArchId UniformCrossover(const SearchSpace& space, ArchId a, ArchId b, Rng& rng) {
+  std::vector<int> choices = space.ToChoices(a);
+  const std::vector<int> other = space.ToChoices(b);
+  for (std::size_t d = 0; d < choices.size() && d < other.size(); ++d) {
+    if (rng.UniformInt(2) == 1) choices[d] = other[d];
+  }
+  return space.FromChoices(choices).value_or(a);
+}
+
+}  // namespace naskit::internal
