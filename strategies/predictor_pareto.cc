@@ -1,11 +1,11 @@
 // Predictor-guided multi-objective search: a predictor per objective, refitted on what was
-// measured (the signal's, and one per further objective: e.g. a latency model fitted on the few
-// cells measured on the device, as HELP fits one per device; Lee, Lee & Hwang, NeurIPS 2021), and
-// an acquisition over the Pareto archive. After `initial` random architectures, each batch ranks
-// `candidates` mutations (1 to `max_mutations` steps) of the archive's members: greedily, the
-// candidate whose predicted objective vector adds the most hypervolume to the archive, the
-// predictions of those already chosen counted as if measured (a "believer" batch, as in
-// Ginsbourger et al.'s kriging believer); when no candidate is predicted to add any, the best
+// measured (one for the first objective, and one per further objective: e.g. a latency model fitted
+// on the few cells measured on the device, as HELP fits one per device; Lee, Lee & Hwang, NeurIPS
+// 2021), and an acquisition over the Pareto archive. After `initial` random architectures, each
+// batch ranks `candidates` mutations (1 to `max_mutations` steps) of the archive's members:
+// greedily, the candidate whose predicted objective vector adds the most hypervolume to the
+// archive, the predictions of those already chosen counted as if measured (a "believer" batch, as
+// in Ginsbourger et al.'s kriging believer); when no candidate is predicted to add any, the best
 // under a random augmented Tchebycheff scalarisation of the predictions (ParEGO; Knowles, IEEE TEC
 // 2006). A predictor with uncertainty is read as one draw from N(mean, sd^2) per candidate
 // (Thompson sampling). The reference point is below every measured value by a tenth of its range.
@@ -64,8 +64,13 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
   }
 
  private:
-  // The signal's model is the base's guide; the further objectives' are made on the first result,
-  // whose objective vector says how many there are.
+  // The base's guide models the first objective (not the signal, which a scalarisation or a death
+  // penalty may have replaced; the archive leaves infeasible cells out); the further objectives'
+  // models are made on the first result, whose objective vector says how many there are.
+  double Target(const Observation& result) const override {
+    return result.objectives.empty() ? result.signal : result.objectives[0];
+  }
+
   void Observed(const Observation& result) override {
     told_.push_back(internal::PointOf(result));
     const auto& objectives = told_.back().objectives;

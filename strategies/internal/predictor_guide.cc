@@ -127,7 +127,7 @@ std::vector<Proposal> GuidedBatchStrategy::Ask(std::size_t n) {
 void GuidedBatchStrategy::Tell(std::span<const Observation> results) {
   for (const auto& r : results) {
     pending_.Resolve(r.proposal);
-    guide_.Record(r.proposal.arch, r.signal);
+    guide_.Record(r.proposal.arch, Target(r));
     Observed(r);
   }
 }

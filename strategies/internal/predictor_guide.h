@@ -91,7 +91,9 @@ class GuidedBatchStrategy : public SearchStrategy {
   virtual std::vector<ArchId> Rank(std::vector<ArchId> candidates) {
     return guide_.Rank(std::move(candidates), rng_);
   }
-  // Called for every told result, after the guide has recorded its signal.
+  // What the guide learns of a told result: its signal, unless a strategy models another value.
+  virtual double Target(const Observation& result) const { return result.signal; }
+  // Called for every told result, after the guide has recorded its target.
   virtual void Observed(const Observation& /*result*/) {}
   const SearchSpace& space() const { return space_; }
   const PredictorGuide& guide() const { return guide_; }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/report.h"
 #include "core/errors.h"
 #include "experiments/suite_runner.h"
 #include "records/run_result.h"
@@ -144,6 +145,67 @@ experiments:
   // The warm start's pool as scored: every cell has the proxy, fewer than the pool asked for.
   const RunResult warm = ReadRunResult(options.out_dir + "/warm/toy/random/10q/seed-0.json");
   EXPECT_EQ(warm.settings["warm_start"]["pool_scored"], 15625);
+}
+
+// A multi-objective run's result: objective vectors, the archive, the scalarisation and the
+// hypervolume block read back into the same bytes; ratios without their block, negative ones or
+// a list of another length are errors naming the key.
+TEST(RunResultTest, AMultiObjectiveResultReadsBackAndItsRatiosAreChecked) {
+  const std::string dir = testing::TempDir("multi-objective");
+  std::ofstream(dir + "/suite.yaml") << "name: mo\nbenchmark: " << *testing::ImportedNb201() << R"(
+seeds: 0..1
+strategies:
+  - strategy: nsga2
+  - strategy: random
+experiments:
+  - {name: front, datasets: [cifar10], signal_epochs: 12, report_epochs: 200, budgets: [30],
+     objectives: ["min latency_ms on fpga"], hypervolume_floor: 90}
+  - {name: reward, datasets: [cifar10], signal_epochs: 12, report_epochs: 200, budgets: [20],
+     objectives: ["min latency_ms on pixel3"], scalarization: {name: mnasnet, target: 10}}
+)";
+  RunnerOptions options;
+  options.out_dir = dir + "/results";
+  options.progress = false;
+  RunSuite(LoadSuite(dir + "/suite.yaml"), options);
+  const std::string path = options.out_dir + "/front/cifar10/nsga2/30q/seed-1.json";
+  const RunResult r = ReadRunResult(path);
+  EXPECT_EQ(RunResultJson(r), FileText(path));
+  ASSERT_EQ(r.search_hv_ratio.size(), 30u);
+  EXPECT_GT(r.search_hv_ratio.back(), 0);
+  EXPECT_GT(r.report_hv_ceiling, 0.5);
+  EXPECT_EQ(r.hypervolume["report_reference"][0], 90.0);
+  const std::string reward = options.out_dir + "/reward/cifar10/random/20q/seed-0.json";
+  EXPECT_EQ(RunResultJson(ReadRunResult(reward)), FileText(reward));
+  EXPECT_EQ(ReadRunResult(reward).settings["scalarization"]["name"], "mnasnet");
+
+  // The report tabulates both ratios at checkpoints, with the ceiling, and writes them as CSV.
+  const ReportFiles report = WriteReport(options.out_dir, dir + "/report");
+  EXPECT_THAT(report.summary_markdown, HasSubstr("Hypervolume ratio, found front over true front"));
+  EXPECT_THAT(report.summary_markdown, HasSubstr("| nsga2 | reported |"));
+  EXPECT_THAT(FileText(dir + "/report/hypervolume.csv"),
+              HasSubstr("front,cifar10,30,queries,nsga2,search,30,2,0,"));
+
+  const Json written = Json::parse(FileText(path));
+  const std::vector<std::pair<void (*)(Json&), std::string>> cases = {
+      {[](Json& j) { j["trajectory"]["search_hv_ratio"][3] = -0.5; },
+       "key \"trajectory.search_hv_ratio\": expected a non-negative ratio"},
+      {[](Json& j) { j["trajectory"]["report_hv_ratio"].erase(0); },
+       "key \"trajectory.report_hv_ratio\": has 29 entries for 30 queries"},
+      {[](Json& j) { j.erase("hypervolume"); },
+       "key \"trajectory.search_hv_ratio\": is given without the \"hypervolume\" block"},
+      {[](Json& j) { j["hypervolume"]["report_ceiling"] = nullptr; },
+       "key \"hypervolume.report_ceiling\": expected a finite number"},
+      {[](Json& j) { j["trajectory"].erase("search_hv_ratio"); },
+       "key \"trajectory.search_hv_ratio\": missing"},
+  };
+  for (const auto& [edit, message] : cases) {
+    Json j = written;
+    edit(j);
+    const std::string bad = WriteJson(j);
+    EXPECT_THAT([&] { ReadRunResult(bad); },
+                ThrowsMessage<DataError>(AllOf(HasSubstr(bad), HasSubstr(message))))
+        << message;
+  }
 }
 
 // Results written before the format was named read into the same type and write back the same
