@@ -403,9 +403,65 @@ class SearchReport {
       }
       plot.series.push_back(std::move(series));
     }
-    const std::string plot_path = fmt::format(
-        "{}/plots/{}__{}__{}__hypervolume.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
-        Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")));
+    WritePlot(plot, g, "hypervolume");
+    if (!first.objectives.empty() && first.objectives.front().size() == 2 &&
+        !first.true_search_front.empty() && first.true_search_front.front().size() == 2) {
+      FrontFigure(g, labels);
+    }
+  }
+
+  // The fronts of two objectives that each strategy's run of the lowest seed saw (its archive),
+  // over the true front of those values that the results record.
+  void FrontFigure(const Group& g, const std::vector<std::string>& labels) {
+    const RunRecord& first = *g.runs.begin()->second.front();
+    PlotSpec plot;
+    plot.title = fmt::format("{}: search on {}, fronts found (lowest seed) and the true front",
+                             g.experiment, g.dataset);
+    // Only what counts towards the hypervolume: the first objective beyond the reference point
+    // (NB201's all-none cell at 10 % would squeeze the rest into a corner).
+    const double floor = first.search_hv_reference.empty() ? NAN : first.search_hv_reference[0];
+    auto counts = [&](double x) {
+      return std::isnan(floor) || (first.minimize ? x <= floor : x >= floor);
+    };
+    // Kept as written, unchecked: read defensively.
+    auto text = [](const RunRecord::Json& j, const std::string& fallback) {
+      return j.is_string() ? j.get<std::string>() : j.is_number() ? j.dump() : fallback;
+    };
+    const auto& signal = first.signal;
+    plot.x_label = fmt::format("{} on {} at {} epochs",
+                               text(signal.value("metric", RunRecord::Json()), "signal"),
+                               text(signal.value("dataset", RunRecord::Json()), "?"),
+                               text(signal.value("epochs", RunRecord::Json()), "?"));
+    const auto& objectives = first.settings.value("objectives", RunRecord::Json());
+    plot.y_label =
+        objectives.is_array() && !objectives.empty() ? text(objectives[0], "") : "second objective";
+    PlotSeries truth{"true front", {}, {}, {}, {}, false};
+    for (const auto& point : first.true_search_front) {
+      if (!counts(point[0])) continue;
+      truth.x.push_back(point[0]);
+      truth.mean.push_back(point[1]);
+    }
+    plot.series.push_back(std::move(truth));
+    for (const auto& label : labels) {
+      const RunRecord* run = *std::min_element(
+          g.runs.at(label).begin(), g.runs.at(label).end(),
+          [](const RunRecord* a, const RunRecord* b) { return a->seed < b->seed; });
+      PlotSeries found{label, {}, {}, {}, {}, true};
+      for (std::size_t q : run->pareto) {
+        if (run->objectives.size() <= q || run->objectives[q].size() < 2) continue;
+        if (!counts(run->objectives[q][0])) continue;
+        found.x.push_back(run->objectives[q][0]);
+        found.mean.push_back(run->objectives[q][1]);
+      }
+      plot.series.push_back(std::move(found));
+    }
+    WritePlot(plot, g, "fronts");
+  }
+
+  void WritePlot(const PlotSpec& plot, const Group& g, const std::string& name) {
+    const std::string plot_path =
+        fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
+                    Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")), name);
     WriteFileAtomically(plot_path, RenderSvg(plot));
     out_.paths.push_back(plot_path);
     md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 #include <tuple>
 
@@ -494,7 +495,9 @@ void PreparedSearch::PrepareParetoQuality() {
                      std::isnan(settings_.hypervolume_floor)
                          ? best_report - margin
                          : problem_.objectives[0].Oriented(settings_.hypervolume_floor));
-  q.search_hypervolume = Hypervolume(Subset(search_points, search_front), q.search_reference);
+  q.search_front = Subset(search_points, search_front);
+  std::sort(q.search_front.begin(), q.search_front.end(), std::greater<>());
+  q.search_hypervolume = Hypervolume(q.search_front, q.search_reference);
   q.report_hypervolume = Hypervolume(Subset(report_points, report_front), q.report_reference);
   if (q.search_hypervolume <= 0 || q.report_hypervolume <= 0) {
     throw ConfigError(fmt::format(

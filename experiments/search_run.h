@@ -17,6 +17,7 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/options.h"
+#include "core/pareto.h"
 #include "experiments/cost_model.h"
 #include "experiments/search_loop.h"
 #include "experiments/search_problem.h"
@@ -154,6 +155,7 @@ struct ParetoQuality {
   // value of each further objective on it (e.g. the largest latency).
   std::vector<double> search_reference;
   double search_hypervolume = 0;  // of the true front over every feasible architecture
+  ObjectivePoints search_front;   // that front's points, best first objective first
   // The reported front: the first report target's report metric in place of the signal; its
   // reference: hypervolume_floor (or the best report value minus the margin), then as above.
   std::vector<double> report_reference;

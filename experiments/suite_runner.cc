@@ -199,7 +199,8 @@ void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
 }
 
 // A multi-objective run's hypervolume ratios per query, and what they are ratios of: reference
-// points in the objectives' own units, the true fronts' volumes, the reported ratio's ceiling.
+// points in the objectives' own units, the true search front and the true fronts' volumes, the
+// reported ratio's ceiling.
 void RecordHypervolumes(const RunView& v, const RunTrace& trace, RunResult& r) {
   const ParetoQuality& q = *v.search->pareto_quality();
   auto micro = [](double x) { return std::round(x * 1e6) / 1e6; };
@@ -210,8 +211,11 @@ void RecordHypervolumes(const RunView& v, const RunTrace& trace, RunResult& r) {
     }
     return point;
   };
+  Json front = Json::array();
+  for (const auto& point : q.search_front) front.push_back(own_units(point));
   r.hypervolume = {{"search_reference", own_units(q.search_reference)},
                    {"search_front_volume", micro(q.search_hypervolume)},
+                   {"search_front", front},
                    {"report_reference", own_units(q.report_reference)},
                    {"report_front_volume", micro(q.report_hypervolume)},
                    {"report_ceiling", micro(q.report_ceiling)}};

@@ -257,6 +257,24 @@ class Reader {
       r.hypervolume = Object(j["hypervolume"], "hypervolume");
       r.report_hv_ceiling = Ratio(At(r.hypervolume, "hypervolume.report_ceiling", "report_ceiling"),
                                   "hypervolume.report_ceiling");
+      if (r.hypervolume.contains("search_reference")) {
+        const std::string key = "hypervolume.search_reference";
+        for (const auto& v : Array(r.hypervolume["search_reference"], key)) {
+          r.search_hv_reference.push_back(Number(v, key));
+        }
+      }
+      if (r.hypervolume.contains("search_front")) {
+        const std::string key = "hypervolume.search_front";
+        for (const auto& point : Array(r.hypervolume["search_front"], key)) {
+          std::vector<double> values;
+          for (const auto& v : Array(point, key)) values.push_back(Number(v, key));
+          if (values.empty() || (!r.true_search_front.empty() &&
+                                 values.size() != r.true_search_front.front().size())) {
+            Fail(key, "expected points of one dimension each");
+          }
+          r.true_search_front.push_back(std::move(values));
+        }
+      }
     }
   }
 

@@ -85,6 +85,8 @@ struct RunResult {
   // signal_seed: random).
   Json hypervolume = nullptr;
   double report_hv_ceiling = NAN;
+  std::vector<double> search_hv_reference;             // hypervolume.search_reference, if written
+  std::vector<std::vector<double>> true_search_front;  // hypervolume.search_front, if written
   std::vector<double> search_hv_ratio, report_hv_ratio;
 
   // Wall-clock seconds: the whole run (NaN in results written before timings were recorded) and

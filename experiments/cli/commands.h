@@ -21,7 +21,9 @@ int BenchCommand(const Args& args);
 int BenchSealCommand(const Args& args);  // runs naskit-torch
 int SurrogateCommand(const Args& args);
 int ParetoCommand(const Args& args);
+int DevicesCommand(const Args& args);
 int VerifyCommand(const Args& args);    // runs naskit-torch
 int ZeroCostCommand(const Args& args);  // runs naskit-torch
+int LatencyCommand(const Args& args);   // runs naskit-torch
 
 }  // namespace naskit::cli

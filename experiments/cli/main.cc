@@ -47,6 +47,10 @@ const std::map<std::string, Command>& Commands() {
        {ParetoCommand,
         "pareto --benchmark FILE.h5 --objectives 'max A on D at E, min B on DEVICE'  the exact "
         "front"}},
+      {"devices",
+       {DevicesCommand,
+        "devices --benchmark FILE.h5 --devices A,B,..  latency rank correlations; one device's "
+        "front on another"}},
       {"surrogate",
        {SurrogateCommand,
         "surrogate BENCHMARK.h5 --out FILE.h5 [--predictor P]  a benchmark a fitted predictor "
@@ -54,6 +58,10 @@ const std::map<std::string, Command>& Commands() {
       {"zc",
        {ZeroCostCommand,
         "zc --benchmark FILE.h5 [--proxies P,..]  zero-cost proxies as features (resumable)"}},
+      {"latency",
+       {LatencyCommand,
+        "latency --benchmark FILE.h5 [--device-name NAME]  this machine's inference latency as a "
+        "device (resumable)"}},
       {"verify",
        {VerifyCommand, "verify RESULTS_DIR [--top-k K]  retrain a suite's incumbents and compare"}},
   };

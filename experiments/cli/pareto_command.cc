@@ -1,6 +1,10 @@
 // `naskit pareto --benchmark FILE.h5 --objectives "max A on D at E, min B on DEVICE"`: the exact
 // Pareto front of a tabular benchmark over two or three objectives, printed cell by cell with its
 // hypervolume, and drawn (two objectives) over every cell as an SVG figure.
+//
+// `naskit devices --benchmark FILE.h5 --devices A,B,...`: how far one device's latencies say
+// anything of another's (HELP's point, Lee et al., NeurIPS 2021): their rank correlations, and the
+// hypervolume on device B of the accuracy-latency front that is exact for device A.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -15,6 +19,7 @@
 #include "core/pareto.h"
 #include "experiments/cli/cli_util.h"
 #include "experiments/search_run.h"
+#include "records/statistics.h"
 
 namespace naskit::cli {
 namespace {
@@ -45,7 +50,100 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   return parts;
 }
 
+struct DevicesOptions {
+  std::string benchmark, devices, accuracy = "test_accuracy on cifar10 at 200",
+                                  metric = "latency_ms";
+  double floor = 90;
+  template <class V>
+  void Visit(V& v) {
+    v("benchmark", benchmark, "benchmark file (.h5)", Required());
+    v("devices", devices, "two or more devices of the file, comma-separated", Required());
+    v("accuracy", accuracy, "the accuracy of the fronts: '<metric> on <dataset> [at <epochs>]'");
+    v("metric", metric, "the devices' metric (lower is better)");
+    v("floor", floor,
+      "the accuracy at the hypervolumes' reference point; cells below it add nothing",
+      InRange(-1e12, 1e12));
+  }
+};
+
 }  // namespace
+
+int DevicesCommand(const Args& args) {
+  const auto o = ParseCommand<DevicesOptions>(
+      args, "devices",
+      "devices --benchmark FILE.h5 --devices pixel3,fpga,1080ti_1 [--accuracy 'test_accuracy on "
+      "cifar10 at 200'] [--floor 90]");
+  if (!o) return 0;
+  const std::vector<std::string> devices = SplitCommas(o->devices);
+  if (devices.size() < 2) {
+    throw ConfigError(
+        fmt::format("devices: option \"devices\" names {} (expected two or more)", devices.size()));
+  }
+  const TabularBenchmark benchmark = TabularBenchmark::Open(o->benchmark);
+  const ObjectiveReference accuracy = ParseObjective("max " + o->accuracy);
+  const auto [accuracy_table, accuracy_column] =
+      ReferencedColumn(benchmark, accuracy, "option \"accuracy\"");
+  std::vector<const Table*> latency;
+  for (const auto& device : devices) {
+    latency.push_back(&benchmark.Get("hardware/" + device + "/" + o->metric));
+  }
+  // The cells every device timed and the accuracy measured.
+  std::vector<std::size_t> rows;
+  for (std::size_t row = 0; row < benchmark.NumRows(); ++row) {
+    bool complete = std::isfinite(accuracy_table->At(row, accuracy_column));
+    for (const Table* t : latency) complete &= std::isfinite(t->At(row));
+    if (complete) rows.push_back(row);
+  }
+  if (rows.size() < 3) {
+    throw ConfigError(fmt::format("devices: {}: {} cells have the accuracy and every device's {}",
+                                  benchmark.path(), rows.size(), o->metric));
+  }
+  auto column = [&](std::size_t d) {
+    std::vector<double> values;
+    for (std::size_t row : rows) values.push_back(latency[d]->At(row));
+    return values;
+  };
+  std::string header = fmt::format("{:<14}", "");
+  for (const auto& device : devices) header += fmt::format(" {:>12}", device);
+  fmt::print("# Spearman rank correlation of {} over the {} cells every device timed\n{}\n",
+             o->metric, rows.size(), header);
+  for (std::size_t a = 0; a < devices.size(); ++a) {
+    std::string line = fmt::format("{:<14}", devices[a]);
+    for (std::size_t b = 0; b < devices.size(); ++b) {
+      line += fmt::format(" {:>12.3f}", Spearman(column(a), column(b)));
+    }
+    fmt::print("{}\n", line);
+  }
+  // Per device: the oriented points (accuracy, -latency) of every cell, and its exact front.
+  std::vector<ObjectivePoints> points(devices.size());
+  std::vector<std::vector<std::size_t>> fronts;
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    for (std::size_t row : rows) {
+      points[d].push_back({accuracy_table->At(row, accuracy_column), -latency[d]->At(row)});
+    }
+    fronts.push_back(NonDominated(points[d]));
+  }
+  fmt::print(
+      "\n# The front exact for device A (rows) scored on device B (columns): the hypervolume of "
+      "its cells' ({}, {} on B) over B's own front; reference: accuracy {:g} and B's largest {} on "
+      "its front\n{}\n",
+      o->accuracy, o->metric, o->floor, o->metric, header);
+  for (std::size_t a = 0; a < devices.size(); ++a) {
+    std::string line = fmt::format("{:<14}", devices[a]);
+    for (std::size_t b = 0; b < devices.size(); ++b) {
+      std::vector<double> reference = {o->floor, INFINITY};
+      for (std::size_t i : fronts[b]) reference[1] = std::min(reference[1], points[b][i][1]);
+      ObjectivePoints own, transferred;
+      for (std::size_t i : fronts[b]) own.push_back(points[b][i]);
+      for (std::size_t i : fronts[a]) transferred.push_back(points[b][i]);
+      const double volume = Hypervolume(own, reference);
+      line += volume > 0 ? fmt::format(" {:>12.3f}", Hypervolume(transferred, reference) / volume)
+                         : fmt::format(" {:>12}", "undefined");
+    }
+    fmt::print("{}\n", line);
+  }
+  return 0;
+}
 
 int ParetoCommand(const Args& args) {
   const auto o = ParseCommand<ParetoOptions>(

@@ -42,5 +42,6 @@ int BenchCommand(const Args& args) {
 }
 int VerifyCommand(const Args& args) { RunTorchTool("verify", args); }
 int ZeroCostCommand(const Args& args) { RunTorchTool("zc", args); }
+int LatencyCommand(const Args& args) { RunTorchTool("latency", args); }
 
 }  // namespace naskit::cli

@@ -87,5 +87,6 @@ int PrintHelp(const std::string& usage) {
 
 // The commands, one file each besides main.cc.
 int ZeroCost(const std::vector<std::string>& args);
+int Latency(const std::vector<std::string>& args);
 
 }  // namespace naskit::torch_cli

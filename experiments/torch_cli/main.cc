@@ -171,11 +171,12 @@ int main(int argc, char** argv) {
       if (command == "bench") return naskit::torch_cli::Bench(args);
       if (command == "verify") return naskit::torch_cli::Verify(args);
       if (command == "zc") return naskit::torch_cli::ZeroCost(args);
+      if (command == "latency") return naskit::torch_cli::Latency(args);
     } catch (const c10::Error& e) {
       // LibTorch's own message, without the stack trace it carries.
       throw std::runtime_error(std::string("LibTorch: ") + e.what_without_backtrace());
     }
-    throw naskit::ConfigError(
-        naskit::UnknownNameMessage("command", command, {"bench", "train", "verify", "zc"}));
+    throw naskit::ConfigError(naskit::UnknownNameMessage(
+        "command", command, {"bench", "latency", "train", "verify", "zc"}));
   });
 }

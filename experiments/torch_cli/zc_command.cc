@@ -3,23 +3,17 @@
 // Long runs (all 15,625 NB201 cells take hours) write the file every --checkpoint-seconds and on
 // Ctrl-C; the same command resumes where the last write stopped.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <cmath>
-#include <csignal>
 #include <filesystem>
-#include <functional>
-#include <mutex>
 #include <thread>
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
-#include "core/job_runner.h"
 #include "core/names.h"
-#include "core/progress.h"
 #include "core/rng.h"
 #include "experiments/torch_cli/flags.h"
+#include "experiments/torch_cli/resumable_columns.h"
 #include "predictors/predictor.h"
 #include "records/statistics.h"
 #include "training/image_dataset.h"
@@ -95,23 +89,16 @@ std::vector<std::string> ProxyKeys(const std::string& list) {
 }
 
 // The rows to score: those with `rows_with` measured, then the first `limit` or a seeded `sample`.
-std::vector<std::size_t> SelectRows(const TabularBenchmark& benchmark, std::size_t n,
-                                    const ZcCommandOptions& o, const std::string& features_of) {
+std::vector<std::size_t> RowsToScore(const TabularBenchmark& benchmark, std::size_t n,
+                                     const ZcCommandOptions& o, const std::string& features_of) {
   const Table* only =
       o.rows_with.empty() ? nullptr : &benchmark.Get("features/" + features_of + "/" + o.rows_with);
   std::vector<std::size_t> rows;
   for (std::size_t row = 0; row < n; ++row) {
     if (!only || !std::isnan(only->At(row))) rows.push_back(row);
   }
-  if (o.sample > 0 && rows.size() > static_cast<std::size_t>(o.sample)) {
-    Rng rng = Rng(static_cast<std::uint64_t>(o.zero_cost.seed)).Derive("zc rows");
-    for (std::size_t i = 0; i < static_cast<std::size_t>(o.sample); ++i)
-      std::swap(rows[i], rows[i + rng.UniformInt(rows.size() - i)]);
-    rows.resize(static_cast<std::size_t>(o.sample));
-    std::sort(rows.begin(), rows.end());
-  }
-  if (o.limit > 0 && rows.size() > static_cast<std::size_t>(o.limit)) rows.resize(o.limit);
-  return rows;
+  return SelectRows(std::move(rows), o.limit, o.sample,
+                    Rng(static_cast<std::uint64_t>(o.zero_cost.seed)).Derive("zc rows"));
 }
 
 // Spearman of `scores` (over `rows`) with a column the file already holds, if it holds it.
@@ -133,50 +120,6 @@ void PrintRankAgreement(const TabularBenchmark& benchmark, const std::string& na
                            Spearman(ours, theirs), path,
                            epochs ? fmt::format(" at {} epochs", epochs) : "", ours.size());
 }
-
-// The `rows` attribute of a table naskit zc writes: the scored rows as ranges ("0-99,105"). A
-// score may itself be NaN (jacob_cov of a cell whose output ignores its input), so NaN cannot
-// mark a row as not yet scored.
-std::string FormatRows(const std::vector<bool>& scored) {
-  std::string text;
-  for (std::size_t row = 0; row < scored.size(); ++row) {
-    if (!scored[row]) continue;
-    std::size_t last = row;
-    while (last + 1 < scored.size() && scored[last + 1]) ++last;
-    if (!text.empty()) text += ',';
-    text += last == row ? std::to_string(row) : fmt::format("{}-{}", row, last);
-    row = last;
-  }
-  return text;
-}
-
-std::vector<bool> ParseRows(const std::string& text, std::size_t n, const std::string& where) {
-  std::vector<bool> scored(n, false);
-  std::stringstream stream(text);
-  for (std::string range; std::getline(stream, range, ',');) {
-    std::size_t first = 0, last = 0;
-    char dash = 0, extra = 0;
-    std::istringstream in(range);
-    const bool ok = range.find('-') == std::string::npos
-                        ? static_cast<bool>(in >> first) && !(in >> extra) && (last = first, true)
-                        : (in >> first >> dash >> last) && dash == '-' && !(in >> extra);
-    if (!ok || first > last || last >= n) {
-      throw DataError(
-          fmt::format("{}: attribute \"rows\": bad range {} (expected FIRST-LAST or "
-                      "ROW, rows 0-{})",
-                      where, Quote(range), n - 1));
-    }
-    for (std::size_t row = first; row <= last; ++row) scored[row] = true;
-  }
-  return scored;
-}
-
-// One table the command writes, with the rows it holds scores for.
-struct ScoreColumn {
-  std::string key, path;
-  Table table;
-  std::vector<bool> scored;
-};
 
 // The settings as compared with recorded ones: the dataset folder normalised (a trailing '/',
 // "./", or the default folder spelt out name the same data; a dataset without files has none).
@@ -200,86 +143,23 @@ OptionValues ComparableSettings(OptionValues settings) {
   return settings;
 }
 
-std::string Describe(const OptionValues& settings) {
-  std::string text;
-  for (const auto& [key, value] : settings) text += (text.empty() ? "" : ", ") + key + "=" + value;
-  return text;
+// The column of proxy `key` at `path`, resumed when it was scored with the same settings.
+ResumableColumn OpenScoreColumn(const TabularBenchmark& benchmark, const std::string& file,
+                                const std::string& key, const std::string& path,
+                                const OptionValues& settings, bool replace, std::size_t rows) {
+  return OpenColumn(
+      benchmark, file, {"zc", "scores", "file the new scores under another --features-of"}, key,
+      path, ComparableSettings(settings), replace, rows,
+      {{"source", "naskit zc: " + key + " at initialisation"}, {"unit", ProxyUnit(key)}},
+      ComparableSettings);
 }
-
-// The column at `path`, with the rows it holds scores for. Scores recorded with other settings are
-// never mixed with new ones, nor discarded silently: without `replace` that is an error naming
-// both settings; with it, the discarded scores are counted on stderr.
-ScoreColumn OpenColumn(const TabularBenchmark& benchmark, const std::string& file,
-                       const std::string& key, const std::string& path,
-                       const OptionValues& settings, bool replace, std::size_t rows) {
-  const OptionValues comparable = ComparableSettings(settings);
-  const std::string settings_json = nlohmann::json(comparable).dump();
-  ScoreColumn column{key, path, {}, std::vector<bool>(rows, false)};
-  if (const Table* done = benchmark.FindTable(path); done && done->attrs.contains("settings")) {
-    std::vector<bool> scored(rows, false);
-    if (done->attrs.contains("rows")) {
-      scored = ParseRows(done->attrs.at("rows"), rows, file + ": " + path);
-    } else {  // written before the attribute existed: the rows with a score
-      for (std::size_t row = 0; row < rows; ++row) scored[row] = !std::isnan(done->At(row));
-    }
-    OptionValues recorded;
-    try {
-      recorded =
-          ComparableSettings(nlohmann::json::parse(done->attrs.at("settings")).get<OptionValues>());
-    } catch (const nlohmann::json::exception&) {
-      throw DataError(file + ": " + path +
-                      ": attribute \"settings\" is not a JSON object of "
-                      "option values (got " +
-                      Quote(done->attrs.at("settings")) + ")");
-    }
-    if (recorded == comparable) {
-      column.table = *done;
-      column.table.attrs["settings"] = settings_json;
-      column.scored = std::move(scored);
-      return column;
-    }
-    const auto count = std::count(scored.begin(), scored.end(), true);
-    if (!replace) {
-      throw ConfigError(fmt::format(
-          "zc: {}: {} holds {} scores recorded with other settings ({}; now {}); keep its "
-          "settings to add rows, file the new scores under another --features-of, or pass "
-          "--replace true to discard them",
-          file, path, count, Describe(recorded), Describe(comparable)));
-    }
-    std::cerr << fmt::format("naskit zc: --replace: discarding {} scores of {} recorded with {}\n",
-                             count, path, Describe(recorded));
-  }
-  column.table.values.assign(rows, NAN);
-  column.table.attrs = {{"source", "naskit zc: " + key + " at initialisation"},
-                        {"settings", settings_json},
-                        {"unit", ProxyUnit(key)}};
-  return column;
-}
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void OnZcInterrupt(int) { g_interrupted = true; }
-
-// Ctrl-C and SIGTERM stop the scoring (the scores so far are written) while one is alive.
-struct StopOnInterrupt {
-  StopOnInterrupt() {
-    g_interrupted = false;
-    std::signal(SIGINT, OnZcInterrupt);
-    std::signal(SIGTERM, OnZcInterrupt);
-  }
-  ~StopOnInterrupt() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-  }
-  StopOnInterrupt(const StopOnInterrupt&) = delete;
-  StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
-};
 
 }  // namespace
 
 // The columns a zc run fills: the proxies' (scored together by ZeroCostScores, in its order), then
 // the counts' (params, flops: one counter each).
 struct ZcColumns {
-  std::vector<ScoreColumn> columns;
+  std::vector<ResumableColumn> columns;
   std::vector<std::string> proxy_keys;
   std::vector<std::unique_ptr<Predictor>> counters;
 };
@@ -300,32 +180,19 @@ ZcColumns OpenColumns(const TabularBenchmark& benchmark, const ZcCommandOptions&
     } else {
       z.proxy_keys.push_back(key);
     }
-    z.columns.push_back(OpenColumn(benchmark, o.benchmark, key,
-                                   "features/" + features_of + "/naskit_" + key, settings,
-                                   o.replace, n));
+    z.columns.push_back(OpenScoreColumn(benchmark, o.benchmark, key,
+                                        "features/" + features_of + "/naskit_" + key, settings,
+                                        o.replace, n));
   }
   std::stable_partition(z.columns.begin(), z.columns.end(),
-                        [](const ScoreColumn& c) { return !IsNetworkCount(c.key); });
+                        [](const ResumableColumn& c) { return !IsNetworkCount(c.key); });
   return z;
 }
 
-// Scores `todo` in parallel (each row on one thread) and records them under the pool's lock; the
-// file is written every --checkpoint-seconds and once at the end, so that whatever was scored is
-// kept, also when a row failed or Ctrl-C stopped the run. It is written only when rows were scored
-// since the last write: a run that fails before its first score leaves the file as it was.
+// Scores `todo` in parallel, each row on one thread (FillColumns writes the file as it goes).
 void ScoreRows(ZcColumns& z, const std::vector<std::size_t>& todo, BenchmarkData& data,
                const SearchSpace& space, const ZeroCostInput& input, const ZcCommandOptions& o,
                std::size_t workers) {
-  bool unwritten_scores = false;
-  auto write_file = [&] {
-    if (!unwritten_scores) return;
-    for (ScoreColumn& c : z.columns) {
-      c.table.attrs["rows"] = FormatRows(c.scored);
-      data.tables[c.path] = c.table;
-    }
-    WriteBenchmark(data, o.benchmark);
-    unwritten_scores = false;
-  };
   auto score_row = [&](std::size_t row) {
     const ArchId arch = data.archs[row];
     std::vector<double> scores = z.proxy_keys.empty()
@@ -335,29 +202,8 @@ void ScoreRows(ZcColumns& z, const std::vector<std::size_t>& todo, BenchmarkData
     for (const auto& counter : z.counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
     return scores;
   };
-  Progress progress(
-      fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), z.columns.size()),
-      todo.size());
-  const StopOnInterrupt stop_on_interrupt;
-  auto& columns = z.columns;
-  RunJobPool(todo.size(),
-             [&](std::size_t i) -> std::function<void()> {
-               const std::size_t row = todo[i];
-               std::vector<double> scores = score_row(row);
-               return [&columns, &unwritten_scores, row, scores = std::move(scores)] {
-                 unwritten_scores = true;
-                 for (std::size_t c = 0; c < columns.size(); ++c) {
-                   columns[c].table.values[row] = static_cast<float>(scores[c]);
-                   columns[c].scored[row] = true;
-                 }
-               };
-             },
-             {.threads = workers,
-              .stop = &g_interrupted,
-              .progress = &progress,
-              .checkpoint = write_file,
-              .checkpoint_seconds = o.checkpoint_seconds});
-  if (!g_interrupted) progress.Finish();
+  FillColumns(z.columns, todo, data, o.benchmark, score_row, workers, o.checkpoint_seconds,
+              fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), z.columns.size()));
 }
 
 int ZeroCost(const std::vector<std::string>& args) {
@@ -397,13 +243,13 @@ int ZeroCost(const std::vector<std::string>& args) {
   BenchmarkData data = benchmark.data();
   const std::size_t n = data.archs.size();
   ZcColumns z = OpenColumns(benchmark, o, keys, features_of, network, input, n);
-  std::vector<ScoreColumn>& columns = z.columns;
+  std::vector<ResumableColumn>& columns = z.columns;
 
-  const std::vector<std::size_t> rows = SelectRows(benchmark, n, o, features_of);
+  const std::vector<std::size_t> rows = RowsToScore(benchmark, n, o, features_of);
   std::vector<std::size_t> todo;
   for (std::size_t row : rows) {
     if (std::any_of(columns.begin(), columns.end(),
-                    [&](const ScoreColumn& c) { return !c.scored[row]; }))
+                    [&](const ResumableColumn& c) { return !c.measured[row]; }))
       todo.push_back(row);
   }
   if (todo.size() < rows.size()) {
@@ -411,14 +257,14 @@ int ZeroCost(const std::vector<std::string>& args) {
                              rows.size() - todo.size(), rows.size(), o.benchmark);
   }
   ScoreRows(z, todo, data, space, input, o, workers);
-  if (g_interrupted) {
+  if (Interrupted()) {
     std::cerr << fmt::format(
         "naskit zc: interrupted; the scores so far are in {}: run the same command again to "
         "resume\n",
         o.benchmark);
     return 130;
   }
-  for (const ScoreColumn& c : columns) {
+  for (const ResumableColumn& c : columns) {
     static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};
     const auto file_name = kFileNames.contains(c.key) ? kFileNames.at(c.key) : c.key;
     PrintRankAgreement(benchmark, c.key, c.table.values, rows,

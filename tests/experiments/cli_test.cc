@@ -19,7 +19,9 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
+#include "core/pareto.h"
 #include "experiments/suite.h"
+#include "records/statistics.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -208,6 +210,45 @@ TEST(CliTest, ImportFailureLeavesNoOutput) {
 
 // The printed front is the brute-force non-dominated set of the cells that meet the condition;
 // the figure draws it over every such cell.
+// `naskit devices`: the rank correlations of two devices' latencies, and one device's exact front
+// scored on the other, against the same computed here from the tables: a front is exact for its own
+// device (ratio 1) and loses volume on another.
+TEST(CliTest, DevicesComparesLatencyRankingsAndFrontsAcrossDevices) {
+  const std::string file = std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5";
+  const auto r = RunCli({"devices", "--benchmark", file, "--devices", "pixel3,1080ti_1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const TabularBenchmark b = TabularBenchmark::Open(file);
+  const Table& pixel3 = b.Get("hardware/pixel3/latency_ms");
+  const Table& gpu = b.Get("hardware/1080ti_1/latency_ms");
+  const Table& accuracy = b.Metric("cifar10", "test_accuracy");
+  const std::size_t column = accuracy.ColumnOf(200, "");
+  std::vector<double> a, c;
+  ObjectivePoints on_pixel3, on_gpu;
+  for (std::size_t row = 0; row < b.NumRows(); ++row) {
+    a.push_back(pixel3.At(row));
+    c.push_back(gpu.At(row));
+    on_pixel3.push_back({accuracy.At(row, column), -pixel3.At(row)});
+    on_gpu.push_back({accuracy.At(row, column), -gpu.At(row)});
+  }
+  EXPECT_THAT(r.out, HasSubstr(fmt::format("pixel3{:>21.3f}{:>13.3f}", 1.0, Spearman(a, c))));
+  // pixel3's front on the GPU, over the GPU's own front; reference: 90 % and the GPU front's
+  // largest latency.
+  const auto gpu_front = NonDominated(on_gpu);
+  std::vector<double> reference = {90, INFINITY};
+  ObjectivePoints own, moved;
+  for (std::size_t i : gpu_front) {
+    reference[1] = std::min(reference[1], on_gpu[i][1]);
+    own.push_back(on_gpu[i]);
+  }
+  for (std::size_t i : NonDominated(on_pixel3)) moved.push_back(on_gpu[i]);
+  const double ratio = Hypervolume(moved, reference) / Hypervolume(own, reference);
+  EXPECT_LT(ratio, 0.95);
+  EXPECT_THAT(r.out, HasSubstr(fmt::format("pixel3{:>21.3f}{:>13.3f}", 1.0, ratio)));
+  const auto bad = RunCli({"devices", "--benchmark", file, "--devices", "pixel3"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("names 1 (expected two or more)"));
+}
+
 TEST(CliTest, ParetoPrintsTheExactFrontAndDrawsIt) {
   const std::string file = std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5";
   const std::string dir = testing::TempDir("cli-pareto");

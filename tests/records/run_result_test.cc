@@ -182,6 +182,9 @@ experiments:
   const ReportFiles report = WriteReport(options.out_dir, dir + "/report");
   EXPECT_THAT(report.summary_markdown, HasSubstr("Hypervolume ratio, found front over true front"));
   EXPECT_THAT(report.summary_markdown, HasSubstr("| nsga2 | reported |"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/report/plots/front__cifar10__30q__fronts.svg"));
+  ASSERT_FALSE(r.true_search_front.empty());
+  EXPECT_EQ(r.search_hv_reference.size(), 2u);
   EXPECT_THAT(FileText(dir + "/report/hypervolume.csv"),
               HasSubstr("front,cifar10,30,queries,nsga2,search,30,2,0,"));
 
@@ -195,6 +198,10 @@ experiments:
        "key \"trajectory.search_hv_ratio\": is given without the \"hypervolume\" block"},
       {[](Json& j) { j["hypervolume"]["report_ceiling"] = nullptr; },
        "key \"hypervolume.report_ceiling\": expected a finite number"},
+      {[](Json& j) { j["hypervolume"]["search_front"][0] = "x"; },
+       "key \"hypervolume.search_front\": expected a list"},
+      {[](Json& j) { j["hypervolume"]["search_front"][1] = Json::array({1.0}); },
+       "key \"hypervolume.search_front\": expected points of one dimension each"},
       {[](Json& j) { j["trajectory"].erase("search_hv_ratio"); },
        "key \"trajectory.search_hv_ratio\": missing"},
   };

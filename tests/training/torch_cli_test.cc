@@ -23,6 +23,7 @@
 #include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "experiments/suite_runner.h"
+#include "records/run_result.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
 
@@ -217,6 +218,67 @@ TEST(TorchCliTest, ZeroCostRerunScoresOnlyWhatIsMissing) {
   }
   const Table& t = b.Get("features/toy/naskit_synflow");
   EXPECT_TRUE(std::equal(synflow.begin(), synflow.begin() + 6, t.values.begin()));
+}
+
+// `naskit latency` adds this machine to a benchmark as a device: the median and spread of timed
+// forward passes under hardware/<name>/, with the machine's description; a rerun times only the
+// rows missing; other settings are refused before the file is touched; and a multi-objective
+// search then names the device, searching the cells it timed.
+TEST(TorchCliTest, LatencyAddsThisMachineAsADeviceThatASearchNames) {
+  const std::string dir = testing::TempDir("latency");
+  const std::string file = dir + "/toy.h5";
+  std::filesystem::copy_file(testing::SyntheticNb201File(), file);
+  auto args = [&](const std::string& limit, const std::vector<std::string>& extra = {},
+                  const std::string& name = "here") {
+    std::vector<std::string> a = {
+        "latency", "--benchmark", file, "--device-name", name, "--channels", "4",  "--cells",
+        "1",       "--warmup",    "1",  "--repeats",     "3",  "--limit",    limit};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const auto first = testing::RunCli(args("12"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  {
+    const auto b = TabularBenchmark::Open(file);
+    const Table& t = b.Get("hardware/here/latency_ms");
+    EXPECT_EQ(t.attrs.at("rows"), "0-11");
+    EXPECT_THAT(t.attrs.at("source"), HasSubstr("median of 3 forward passes of batch 1"));
+    EXPECT_THAT(t.attrs.at("source"), HasSubstr("cpu: "));
+    for (std::size_t row = 0; row < b.NumRows(); ++row) {
+      EXPECT_EQ(std::isnan(t.At(row)), row >= 12) << row;
+      if (row < 12) {
+        EXPECT_GT(t.At(row), 0) << row;
+      }
+    }
+    EXPECT_GE(b.Get("hardware/here/latency_iqr_ms").At(0), 0);
+  }
+  const auto second = testing::RunCli(args("20"));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("12 of 20 rows already timed"));
+  const std::string bytes = ReadBytes(file);
+  const auto other = testing::RunCli(args("20", {"--batch", "2"}));
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_THAT(other.err, HasSubstr("holds 20 timings recorded with other settings"));
+  EXPECT_EQ(ReadBytes(file), bytes);
+  const auto bad_name = testing::RunCli(args("20", {}, "../x"));
+  EXPECT_EQ(bad_name.exit_code, 2) << bad_name.err;
+  EXPECT_THAT(bad_name.err, HasSubstr("--device-name"));
+  EXPECT_EQ(ReadBytes(file), bytes);
+
+  std::ofstream(dir + "/suite.yaml") << "name: here\nbenchmark: " << file << R"(
+seeds: 0..1
+strategies:
+  - strategy: nsga2
+experiments:
+  - {name: front, datasets: [toy], budgets: [10], objectives: ["min latency_ms on here"]}
+)";
+  const auto run =
+      testing::RunCli({"run", dir + "/suite.yaml", "--out", dir + "/results", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const RunResult r = ReadRunResult(dir + "/results/front/toy/nsga2/10q/seed-0.json");
+  ASSERT_EQ(r.queries, 10u);
+  for (const auto& values : r.objectives) EXPECT_GT(values[1], 0);  // timed cells only
+  EXPECT_FALSE(r.pareto.empty());
 }
 
 // `naskit zc` never loses a measured score: arguments that cannot be scored (a predictor that is no

@@ -1,0 +1,70 @@
+// Benchmark columns that a long command fills row by row (`zc`'s scores, `latency`'s timings): the
+// rows a column holds, as ranges in its `rows` attribute, and the settings they were measured with,
+// in its `settings` attribute. The file is written every --checkpoint-seconds, at the end and on
+// Ctrl-C; the same command resumes at the first row not yet measured. Values measured with other
+// settings are never mixed with new ones, nor discarded without --replace.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "benchmarks_data/tabular_benchmark.h"
+#include "core/options.h"
+#include "core/rng.h"
+
+namespace naskit::torch_cli {
+
+// The `rows` attribute: the measured rows as ranges ("0-99,105"). A value may itself be NaN
+// (jacob_cov of a cell whose output ignores its input), so NaN cannot mark a row as not measured.
+std::string FormatRows(const std::vector<bool>& measured);
+// Throws DataError naming `where` for a range that is not FIRST-LAST or ROW within 0..n-1.
+std::vector<bool> ParseRows(const std::string& text, std::size_t n, const std::string& where);
+
+// Of the candidate `rows`, a sample of `sample` drawn with `rng` (0: all), then the first `limit`
+// (0: all); ascending.
+std::vector<std::size_t> SelectRows(std::vector<std::size_t> rows, std::int64_t limit,
+                                    std::int64_t sample, Rng rng);
+
+// One table a command writes, with the rows it holds values for.
+struct ResumableColumn {
+  std::string key, path;
+  Table table;
+  std::vector<bool> measured;
+};
+
+// What a command says of its columns in messages.
+struct ColumnCommand {
+  std::string name;       // "zc"
+  std::string values;     // "scores"
+  std::string elsewhere;  // how to keep both: "file the new scores under another --features-of"
+};
+
+// The column at `path` of `benchmark` (read from `file`), with the rows it holds values for, when
+// it was measured with `settings` (as `normalise`d, if given, like the recorded ones: what may be
+// spelt two ways, such as a folder); a new column of NaN with `attrs` (source, unit) otherwise. A
+// column measured with other settings is an error naming both settings, unless `replace`, when
+// its values are discarded and counted on stderr.
+ResumableColumn OpenColumn(const TabularBenchmark& benchmark, const std::string& file,
+                           const ColumnCommand& command, const std::string& key,
+                           const std::string& path, const OptionValues& settings, bool replace,
+                           std::size_t rows, std::map<std::string, std::string> attrs,
+                           const std::function<OptionValues(OptionValues)>& normalise = {});
+
+// Set by Ctrl-C or SIGTERM while FillColumns runs.
+const std::atomic<bool>& Interrupted();
+
+// Measures every row of `todo` on `threads` threads (`measure` returns one value per column) and
+// records the values under the pool's lock; the file is written every `checkpoint_seconds` and at
+// the end (also after a failed row or Ctrl-C), and only when rows were measured since the last
+// write: a run that fails before its first value leaves the file as it was.
+void FillColumns(std::vector<ResumableColumn>& columns, const std::vector<std::size_t>& todo,
+                 BenchmarkData& data, const std::string& file,
+                 const std::function<std::vector<double>(std::size_t row)>& measure,
+                 std::size_t threads, int checkpoint_seconds, const std::string& progress_label);
+
+}  // namespace naskit::torch_cli
