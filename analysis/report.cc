@@ -242,9 +242,16 @@ class SearchReport {
     for (std::size_t i = 0; i < g.report_datasets.size(); ++i) md += "---|";
     md += "\n";
     std::vector<std::vector<double>> means(g.report_datasets.size());
+    bool some_without = false;
     for (const auto& label : labels) {
       const auto& runs = g.runs.at(label);
-      md += fmt::format("| {} | {} |", label, runs.size());
+      // A run without an incumbent (nothing feasible, or nothing at the signal's fidelity) has no
+      // final value: it is counted here, never averaged in.
+      std::size_t without = 0;
+      for (const auto* r : runs) without += !r->incumbent.has_value();
+      some_without |= without > 0;
+      md += without ? fmt::format("| {} | {} of {} |", label, runs.size() - without, runs.size())
+                    : fmt::format("| {} | {} |", label, runs.size());
       for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
         std::vector<double> finals;
         for (const auto* r : runs) finals.push_back(r->FinalReport(d));
@@ -260,6 +267,11 @@ class SearchReport {
                         s.mean + s.half_width, best, g.Sign() * (best - s.mean));
       }
       md += "\n";
+    }
+    if (some_without) {
+      md +=
+          "\n\"n of N\": N runs, n of them with an incumbent; the others evaluated no feasible "
+          "cell at the signal's fidelity, so they have no final value and are not averaged.\n";
     }
     md += TimingTable(g.runs, labels);
     // Ranks within this group, per report dataset (1 = best mean by the objective's direction;

@@ -6,7 +6,7 @@
 // & Cruchant, "A multi-objective perspective on jointly tuning hardware and hyperparameters", NAS
 // workshop at ICLR 2021): the point best in the first objective, then repeatedly the one farthest
 // from those already ordered, so that a tournament favours the front's sparse regions. Feasible
-// architectures rank ahead of infeasible ones.
+// architectures rank ahead of infeasible ones, which share the last place.
 #include <algorithm>
 #include <deque>
 #include <limits>
@@ -126,6 +126,10 @@ class MoRegularizedEvolution final : public SearchStrategy {
     priority_.assign(points.size(), 0);
     std::size_t position = 0;
     for (auto& front : members) {
+      if (!points[front.front()].feasible) {  // the infeasible ones share the last place
+        for (std::size_t i : front) priority_[i] = position;
+        break;
+      }
       for (std::size_t i : EpsilonNetOrder(points, std::move(front))) priority_[i] = position++;
     }
   }

@@ -6,7 +6,8 @@
 // probability `crossover_probability` and mutated once by the space's mutation; the next
 // population is the best `population_size` of parents and children by the same operator (elitist
 // survival). Feasible architectures rank ahead of infeasible ones (the paper's constraint
-// handling). A child is re-drawn when it was asked before, so that the budget buys new points.
+// handling), which share the last front. A child is re-drawn when it was asked before, so that the
+// budget buys new points.
 #include "strategies/internal/aging_population.h"
 #include "strategies/internal/multi_objective.h"
 #include "strategies/search_strategy.h"

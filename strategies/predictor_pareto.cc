@@ -9,6 +9,8 @@
 // under a random augmented Tchebycheff scalarisation of the predictions (ParEGO; Knowles, IEEE TEC
 // 2006). A predictor with uncertainty is read as one draw from N(mean, sd^2) per candidate
 // (Thompson sampling). The reference point is below every measured value by a tenth of its range.
+// Under constraints, a model of the feasibility told weights both acquisitions by each candidate's
+// predicted chance of feasibility, and the search samples at random until a cell is feasible.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -56,7 +58,10 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
 
   std::vector<std::pair<std::string, double>> Timings() const override {
     auto timings = guide().Timings();
-    for (const auto& model : further_) {
+    std::vector<const internal::PredictorGuide*> models;
+    for (const auto& model : further_) models.push_back(model.get());
+    if (feasibility_) models.push_back(feasibility_.get());
+    for (const auto* model : models) {
       const auto more = model->Timings();
       for (std::size_t i = 0; i < timings.size(); ++i) timings[i].second += more[i].second;
     }
@@ -81,20 +86,46 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
     for (std::size_t k = 0; k < further_.size(); ++k) {
       further_[k]->Record(result.proposal.arch, objectives[k + 1]);
     }
+    if (!result.feasible && !feasibility_) {
+      const StrategyContext context{space(), {}, 0, Rng(0), benchmark_, dataset_, meter_};
+      feasibility_ = std::make_unique<internal::PredictorGuide>(options_, context);
+      for (const auto& p : told_) feasibility_->Record(p.arch, p.feasible ? 1 : 0);
+    } else if (feasibility_) {
+      feasibility_->Record(result.proposal.arch, result.feasible ? 1 : 0);
+    }
   }
 
   std::vector<ArchId> Candidates() override {
     std::vector<ArchId> parents;
     for (std::size_t i : internal::FeasibleFront(told_)) parents.push_back(told_[i].arch);
-    if (parents.empty()) parents = guide().Best(1);
+    // Nothing feasible yet: the models know of nothing to improve on, so search at random until a
+    // feasible cell is told (Rank keeps the order).
+    if (parents.empty()) {
+      std::vector<ArchId> samples;
+      for (int i = 0; i < 20 * options_.candidates &&
+                      samples.size() < static_cast<std::size_t>(options_.candidates);
+           ++i) {
+        const ArchId arch = space().Sample(rng());
+        if (!guide().Seen(arch) &&
+            std::find(samples.begin(), samples.end(), arch) == samples.end()) {
+          samples.push_back(arch);
+        }
+      }
+      return samples;
+    }
     return internal::MutatedCandidates(space(), guide(), parents,
                                        static_cast<std::size_t>(options_.candidates),
                                        options_.max_mutations, rng());
   }
 
   std::vector<ArchId> Rank(std::vector<ArchId> candidates) override {
+    if (internal::FeasibleFront(told_).empty()) {  // random samples, in the order drawn
+      candidates.resize(std::min(candidates.size(), static_cast<std::size_t>(options_.batch)));
+      return candidates;
+    }
     for (auto& model : further_) model->Fit(rng());
     const ObjectivePoints predicted = Predicted(candidates);
+    const std::vector<double> feasible = FeasibilityOf(candidates);
     const std::size_t dims = predicted.front().size();
     ObjectivePoints front;
     for (std::size_t i : internal::FeasibleFront(told_)) front.push_back(told_[i].objectives);
@@ -120,14 +151,16 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
       for (std::size_t c = 0; c < candidates.size(); ++c) {
         if (chosen[c]) continue;
         front.push_back(predicted[c]);
-        const double gain = Volume(front, reference) - base;
+        const double gain = (Volume(front, reference) - base) * feasible[c];
         front.pop_back();
         if (gain > best_gain) {
           best = c;
           best_gain = gain;
         }
       }
-      if (best == candidates.size()) best = Scalarised(predicted, chosen, reference, high);
+      if (best == candidates.size()) {
+        best = Scalarised(predicted, feasible, chosen, reference, high);
+      }
       chosen[best] = 1;
       ranked.push_back(candidates[best]);
       front.push_back(predicted[best]);
@@ -150,16 +183,33 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
     return predicted;
   }
 
+  // Per candidate, the predicted chance that it satisfies the constraints (a model of the 0/1
+  // feasibility told, made once a cell was infeasible; clipped to [0.01, 1]); 1 without
+  // constraints. Acquisitions are weighted by it, as constrained Bayesian optimisation weights
+  // expected improvement by the probability of feasibility (Gardner et al., ICML 2014).
+  std::vector<double> FeasibilityOf(const std::vector<ArchId>& candidates) {
+    std::vector<double> chance(candidates.size(), 1.0);
+    if (!feasibility_) return chance;
+    feasibility_->Fit(rng());
+    const Prediction p = feasibility_->Predict(candidates);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      chance[c] = std::isnan(p.mean[c]) ? 0.01 : std::clamp(p.mean[c], 0.01, 1.0);
+    }
+    return chance;
+  }
+
   // The unchosen candidate best under random weights (augmented Tchebycheff, rho 0.05, on values
-  // normalised by the measured range).
-  std::size_t Scalarised(const ObjectivePoints& predicted, const std::vector<char>& chosen,
-                         const std::vector<double>& low, const std::vector<double>& high) {
+  // normalised by the measured range), its score divided by its chance of feasibility.
+  std::size_t Scalarised(const ObjectivePoints& predicted, const std::vector<double>& feasible,
+                         const std::vector<char>& chosen, const std::vector<double>& low,
+                         const std::vector<double>& high) {
     const std::vector<double> weights = internal::RandomWeights(low.size(), rng());
     std::size_t best = predicted.size();
     double best_score = INFINITY;
     for (std::size_t c = 0; c < predicted.size(); ++c) {
       if (chosen[c]) continue;
-      const double score = internal::AugmentedTchebycheff(predicted[c], weights, high, low, 0.05);
+      const double score =
+          internal::AugmentedTchebycheff(predicted[c], weights, high, low, 0.05) / feasible[c];
       if (best == predicted.size() || score < best_score) {
         best = c;
         best_score = score;
@@ -174,6 +224,7 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
   ZeroCostMeter* meter_;
   std::vector<internal::ToldPoint> told_;
   std::vector<std::unique_ptr<internal::PredictorGuide>> further_;
+  std::unique_ptr<internal::PredictorGuide> feasibility_;  // made at the first infeasible cell
 };
 
 }  // namespace

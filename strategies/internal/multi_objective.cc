@@ -15,25 +15,38 @@ ToldPoint PointOf(const Observation& observation) {
   return point;
 }
 
+namespace {
+
+// The feasible points' positions in `points` and their objective vectors.
+struct FeasiblePoints {
+  std::vector<std::size_t> members;
+  ObjectivePoints values;
+};
+
+FeasiblePoints Feasible(const std::vector<ToldPoint>& points) {
+  FeasiblePoints feasible;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!points[i].feasible) continue;
+    feasible.members.push_back(i);
+    feasible.values.push_back(points[i].objectives);
+  }
+  return feasible;
+}
+
+}  // namespace
+
 std::vector<ParetoRank> RankPoints(const std::vector<ToldPoint>& points) {
   std::vector<ParetoRank> ranks(points.size());
-  std::size_t fronts_before = 0;
-  for (const bool feasible : {true, false}) {
-    std::vector<std::size_t> members;
-    ObjectivePoints values;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      if (points[i].feasible != feasible) continue;
-      members.push_back(i);
-      values.push_back(points[i].objectives);
+  const auto [members, values] = Feasible(points);
+  const auto fronts = NonDominatedSort(values);
+  for (std::size_t f = 0; f < fronts.size(); ++f) {
+    const auto crowding = CrowdingDistance(values, fronts[f]);
+    for (std::size_t k = 0; k < fronts[f].size(); ++k) {
+      ranks[members[fronts[f][k]]] = {f, crowding[k]};
     }
-    const auto fronts = NonDominatedSort(values);
-    for (std::size_t f = 0; f < fronts.size(); ++f) {
-      const auto crowding = CrowdingDistance(values, fronts[f]);
-      for (std::size_t k = 0; k < fronts[f].size(); ++k) {
-        ranks[members[fronts[f][k]]] = {fronts_before + f, crowding[k]};
-      }
-    }
-    fronts_before += fronts.size();
+  }
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!points[i].feasible) ranks[i] = {fronts.size(), 0};
   }
   return ranks;
 }
@@ -43,13 +56,7 @@ bool CrowdedBetter(const ParetoRank& a, const ParetoRank& b) {
 }
 
 std::vector<std::size_t> FeasibleFront(const std::vector<ToldPoint>& points) {
-  std::vector<std::size_t> members;
-  ObjectivePoints values;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    if (!points[i].feasible) continue;
-    members.push_back(i);
-    values.push_back(points[i].objectives);
-  }
+  const auto [members, values] = Feasible(points);
   std::vector<std::size_t> front;
   for (std::size_t k : NonDominated(values)) front.push_back(members[k]);
   return front;

@@ -1,7 +1,7 @@
 // What the multi-objective strategies (nsga2, mo_regularized_evolution, random_scalarization,
-// pareto_local_search) share: the oriented objective vectors they were told, ranked by Pareto
-// dominance with feasible architectures always ahead of infeasible ones (Deb et al.'s
-// constraint-domination, NSGA-II §VI), and mutations that avoid what was asked before.
+// pareto_local_search, predictor_pareto) share: the oriented objective vectors they were told,
+// ranked by Pareto dominance with feasible architectures always ahead of infeasible ones (Deb et
+// al.'s constraint-domination, NSGA-II §VI), and mutations that avoid what was asked before.
 #pragma once
 
 #include <cstddef>
@@ -25,9 +25,10 @@ struct ToldPoint {
 // The observation's objective vector, oriented; the signal alone where the caller gave none.
 ToldPoint PointOf(const Observation& observation);
 
-// Per point: its non-dominated-sorting front (0 best; infeasible points form the fronts after
-// every feasible one, ranked among themselves the same way) and its crowding distance within that
-// front (Deb et al. 2002).
+// Per point: its non-dominated-sorting front (0 best) and its crowding distance within that front
+// (Deb et al. 2002). Infeasible points share one front after every feasible one, with crowding 0:
+// strategies do not see by how much a cell violates a constraint (Deb's tie-breaker), and ranking
+// them by their objectives would lead away from the feasible region as often as towards it.
 struct ParetoRank {
   std::size_t front = 0;
   double crowding = 0;

@@ -159,6 +159,39 @@ TEST(ReportTest, AverageRanksFollowTheDirection) {
   }
 }
 
+// Runs that found no feasible cell have no final value: the table says how many runs it averaged
+// of how many it saw, and the mean is over those with an incumbent only.
+TEST(ReportTest, RunsWithoutAnIncumbentAreCountedNotAveraged) {
+  const std::string path = testing::TempDir("infeasible-suite") + "/suite.yaml";
+  // About one cell in ten is feasible: three queries often find none.
+  std::ofstream(path) << "name: rare\nbenchmark: " << testing::SyntheticNb201File() << R"(
+seeds: 0..19
+strategies:
+  - strategy: random
+experiments:
+  - {name: rare, datasets: [toy], budgets: [3], constraints: ["valid_accuracy on toy >= 73"]}
+)";
+  RunnerOptions options;
+  options.out_dir = testing::TempDir("infeasible-results");
+  options.progress = false;
+  RunSuite(LoadSuite(path), options);
+  std::size_t with = 0;
+  double total = 0;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const RunResult r =
+        ReadRunResult(fmt::format("{}/rare/toy/random/3q/seed-{}.json", options.out_dir, seed));
+    if (!r.incumbent) continue;
+    ++with;
+    total += r.FinalReport(0);
+  }
+  ASSERT_GT(with, 0u);
+  ASSERT_LT(with, 20u) << "every run found a feasible cell: tighten the constraint";
+  const ReportFiles files = WriteReport(options.out_dir, options.out_dir + "/report");
+  EXPECT_THAT(files.summary_markdown,
+              HasSubstr(fmt::format("| random | {} of 20 | {:.2f} ±", with, total / with)));
+  EXPECT_THAT(files.summary_markdown, HasSubstr("\"n of N\": N runs, n of them with an incumbent"));
+}
+
 TEST(ReportTest, EmptyOrMissingFolderIsAnError) {
   EXPECT_THROW(WriteReport("/nonexistent", "/tmp/x"), ConfigError);
   const std::string empty = testing::TempDir("empty");

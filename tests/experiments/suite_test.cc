@@ -1,9 +1,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include "core/errors.h"
+#include "experiments/predictor_suite.h"
 #include "experiments/suite.h"
 #include "tests/test_util.h"
 
@@ -196,6 +202,41 @@ TEST(SuiteTest, BadInputNamesFileLineKeyAndValue) {
               ThrowsMessage<ConfigError>(HasSubstr("suite file not found")));
   EXPECT_THAT([&] { LoadSuite(Write("name: [unclosed\n")); },
               ThrowsMessage<ConfigError>(HasSubstr("not valid YAML")));
+}
+
+}  // namespace
+}  // namespace naskit
+
+namespace naskit {
+namespace {
+
+// Every suite naskit ships loads (search and predictor suites); those on the shipped NB201 file
+// prepare every experiment against it (datasets, metrics, devices, objectives, constraints,
+// scalarisations), so that a suite never fails on its first run.
+TEST(SuiteTest, EveryShippedSuiteLoadsAndItsNb201ExperimentsPrepare) {
+  const std::filesystem::path folder = std::filesystem::path(NASKIT_SOURCE_DIR) / "experiments";
+  const TabularBenchmark nb201 =
+      TabularBenchmark::Open(std::string(NASKIT_SOURCE_DIR) + "/benchmarks_data/nb201.h5");
+  std::size_t prepared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::stringstream text;
+    text << std::ifstream(entry.path()).rdbuf();
+    if (text.str().find("\npredictors:") != std::string::npos) {  // a predictor suite
+      EXPECT_NO_THROW(LoadPredictorSuite(entry.path().string())) << entry.path();
+      continue;
+    }
+    const Suite suite = LoadSuite(entry.path().string());
+    if (suite.benchmark != "benchmarks_data/nb201.h5") continue;
+    std::set<std::string> seen;
+    for (const PlannedRun& run : PlanRuns(suite)) {
+      const std::string key = fmt::format("{}/{}/{}", run.experiment, run.dataset, run.budget);
+      if (!seen.insert(key).second) continue;
+      EXPECT_NO_THROW(PreparedSearch(nb201, SettingsOf(suite, run))) << entry.path() << " " << key;
+      ++prepared;
+    }
+  }
+  EXPECT_GE(prepared, 10u);
 }
 
 }  // namespace
