@@ -135,6 +135,22 @@ std::pair<const Table*, std::size_t> ReferencedColumn(const TabularBenchmark& be
   }
 }
 
+namespace {
+
+// Strategies are told which cells satisfy the constraints and every objective's values: neither may
+// read a held-out test metric (split "test", or a name such as test_accuracy).
+void RefuseHeldOut(const Table& table, const MetricReference& r, const std::string& key) {
+  const auto split = table.attrs.find("split");
+  if ((split != table.attrs.end() && split->second == "test") || r.metric.starts_with("test_")) {
+    throw ConfigError(key + ": " + Quote(r.metric + " on " + r.on) +
+                      " is a held-out test metric, which strategies never see (they are told "
+                      "which cells satisfy a constraint and every objective's values); use a "
+                      "validation metric, a device or a feature");
+  }
+}
+
+}  // namespace
+
 PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings settings)
     : benchmark_(benchmark), settings_(std::move(settings)) {
   if (settings_.evaluator.key.empty()) {
@@ -193,6 +209,7 @@ void PreparedSearch::ResolveSignal() {
 void PreparedSearch::PrepareObjectives() {
   for (const auto& o : settings_.objectives) {
     objective_columns_.push_back(ReferencedColumn(benchmark_, o, "objective " + Quote(o.text)));
+    RefuseHeldOut(*objective_columns_.back().first, o, "objective " + Quote(o.text));
   }
 }
 
@@ -241,6 +258,7 @@ void PreparedSearch::PrepareConstraints() {
     feasible_.assign(benchmark_.NumRows(), 1);
     for (const auto& c : settings_.constraints) {
       const auto [table, column] = ReferencedColumn(benchmark_, c, "constraint " + Quote(c.text));
+      RefuseHeldOut(*table, c, "constraint " + Quote(c.text));
       for (std::size_t row = 0; row < benchmark_.NumRows(); ++row) {
         const float v = table->At(row, column);  // NaN (not measured) is infeasible
         feasible_[row] &= c.at_most ? v <= c.bound : v >= c.bound;

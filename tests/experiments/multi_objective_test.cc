@@ -1,6 +1,7 @@
 // Multi-objective search on the shipped NAS-Bench-201 file: objective vectors from the tables, the
 // Pareto archive, hypervolume ratios checked against a brute force, and the multi-objective
 // strategies against random search.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -187,6 +188,19 @@ TEST(MultiObjectiveTest, BadObjectivesAreClearErrors) {
         << error.what();
   }
   EXPECT_THROW(ParseObjective("fastest latency_ms on pixel3"), ConfigError);
+  // Strategies never see the test metric: not as an objective, not as a constraint's feasibility.
+  for (auto edit : {+[](SearchSettings& t) {
+                      t.objectives = {ParseObjective("max test_accuracy on cifar10 at 200")};
+                    },
+                    +[](SearchSettings& t) {
+                      t.constraints = {ParseConstraint("test_accuracy on cifar10 at 200 >= 90")};
+                    }}) {
+    SearchSettings held_out = ParetoSettings("pixel3", 10);
+    edit(held_out);
+    EXPECT_THAT([&] { PreparedSearch(Nb201(), held_out); },
+                ::testing::ThrowsMessage<ConfigError>(
+                    ::testing::HasSubstr("is a held-out test metric, which strategies never see")));
+  }
   s = ParetoSettings("pixel3", 10);
   s.hypervolume_floor = 99.9;  // above every cell: no volume to measure a front by
   EXPECT_THROW(PreparedSearch(Nb201(), s), ConfigError);
