@@ -11,7 +11,6 @@
 #include <deque>
 #include <limits>
 
-#include "strategies/internal/aging_population.h"
 #include "strategies/internal/multi_objective.h"
 #include "strategies/search_strategy.h"
 
@@ -73,37 +72,24 @@ std::vector<std::size_t> EpsilonNetOrder(const std::vector<internal::ToldPoint>&
   return order;
 }
 
-class MoRegularizedEvolution final : public SearchStrategy {
+class MoRegularizedEvolution final : public internal::EvolutionLoop {
  public:
   MoRegularizedEvolution(MoRegularizedEvolutionOptions options, const StrategyContext& context)
-      : options_(options),
-        space_(context.space),
-        fidelity_(context.default_fidelity),
-        rng_(context.rng.Derive("mo evolution")),
-        initial_(static_cast<std::size_t>(options.population_size)) {}
+      : EvolutionLoop(static_cast<std::size_t>(options.population_size), context, "mo evolution"),
+        options_(options) {}
 
-  std::vector<Proposal> Ask(std::size_t n) override {
-    std::vector<Proposal> proposals;
-    for (std::size_t i = 0; i < n; ++i) {
-      ArchId arch;
-      if (!initial_.complete()) {
-        arch = initial_.Sample(space_, rng_);
-      } else if (population_.empty()) {
-        break;  // the initial population has not been told yet
-      } else {
-        arch = space_.Mutate(population_[Tournament()].arch, rng_);
-      }
-      proposals.push_back({arch, fidelity_});
-      pending_.Add(proposals.back());
-    }
-    return proposals;
+  // As in regularized evolution, a child can equal an earlier architecture.
+  bool MayRepeat() const override { return true; }
+
+ private:
+  // Waits until the first result is told.
+  std::optional<ArchId> Offspring() override {
+    if (population_.empty()) return std::nullopt;
+    return space().Mutate(population_[Tournament()].arch, rng());
   }
 
-  void Tell(std::span<const Observation> results) override {
-    for (const auto& r : results) {
-      pending_.Resolve(r.proposal);
-      population_.push_back(internal::PointOf(r));
-    }
+  void Told(std::span<const Observation> results) override {
+    for (const auto& r : results) population_.push_back(internal::PointOf(r));
     Prioritise();
     while (population_.size() > static_cast<std::size_t>(options_.population_size)) {
       population_.pop_front();
@@ -111,10 +97,6 @@ class MoRegularizedEvolution final : public SearchStrategy {
     }
   }
 
-  // As in regularized evolution, a child can equal an earlier architecture.
-  bool MayRepeat() const override { return true; }
-
- private:
   // priority_[i]: the position of population_[i] in the order of fronts, then epsilon-net order.
   void Prioritise() {
     const std::vector<internal::ToldPoint> points(population_.begin(), population_.end());
@@ -136,22 +118,17 @@ class MoRegularizedEvolution final : public SearchStrategy {
 
   // The best-priority of `sample_size` individuals drawn with replacement.
   std::size_t Tournament() {
-    std::size_t best = rng_.UniformInt(population_.size());
+    std::size_t best = rng().UniformInt(population_.size());
     for (int i = 1; i < options_.sample_size; ++i) {
-      const std::size_t candidate = rng_.UniformInt(population_.size());
+      const std::size_t candidate = rng().UniformInt(population_.size());
       if (priority_[candidate] < priority_[best]) best = candidate;
     }
     return best;
   }
 
   MoRegularizedEvolutionOptions options_;
-  const SearchSpace& space_;
-  std::size_t fidelity_;
-  Rng rng_;
-  internal::InitialPopulation initial_;
   std::deque<internal::ToldPoint> population_;  // oldest first
   std::vector<std::size_t> priority_;
-  PendingProposals pending_;
 };
 
 }  // namespace

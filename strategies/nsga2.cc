@@ -8,7 +8,6 @@
 // survival). Feasible architectures rank ahead of infeasible ones (the paper's constraint
 // handling), which share the last front. A child is re-drawn when it was asked before, so that the
 // budget buys new points.
-#include "strategies/internal/aging_population.h"
 #include "strategies/internal/multi_objective.h"
 #include "strategies/search_strategy.h"
 
@@ -30,38 +29,26 @@ struct Nsga2Options {
   }
 };
 
-class Nsga2 final : public SearchStrategy {
+class Nsga2 final : public internal::EvolutionLoop {
  public:
   Nsga2(Nsga2Options options, const StrategyContext& context)
-      : options_(options),
-        size_(static_cast<std::size_t>(options.population_size)),
-        space_(context.space),
-        fidelity_(context.default_fidelity),
-        rng_(context.rng.Derive("nsga2")),
-        initial_(size_) {}
+      : EvolutionLoop(static_cast<std::size_t>(options.population_size), context, "nsga2"),
+        options_(options),
+        size_(static_cast<std::size_t>(options.population_size)) {}
 
-  std::vector<Proposal> Ask(std::size_t n) override {
-    std::vector<Proposal> proposals;
-    for (std::size_t i = 0; i < n; ++i) {
-      ArchId arch;
-      if (!initial_.complete()) {
-        arch = initial_.Sample(space_, rng_);
-        asked_.insert(arch);
-      } else if (population_.empty() || children_asked_ == size_) {
-        break;  // waiting for the first population, or for this generation's children
-      } else {
-        arch = Child();
-        ++children_asked_;
-      }
-      proposals.push_back({arch, fidelity_});
-      pending_.Add(proposals.back());
-    }
-    return proposals;
+  // A child may equal an architecture asked before when its neighbourhood is exhausted.
+  bool MayRepeat() const override { return true; }
+
+ private:
+  // Waits for the first population, or for this generation's children.
+  std::optional<ArchId> Offspring() override {
+    if (population_.empty() || children_asked_ == size_) return std::nullopt;
+    ++children_asked_;
+    return Child();
   }
 
-  void Tell(std::span<const Observation> results) override {
+  void Told(std::span<const Observation> results) override {
     for (const auto& r : results) {
-      pending_.Resolve(r.proposal);
       if (population_.empty()) {
         first_.push_back(internal::PointOf(r));
         if (first_.size() == size_) Survive(std::move(first_));
@@ -78,10 +65,6 @@ class Nsga2 final : public SearchStrategy {
     }
   }
 
-  // A child may equal an architecture asked before when its neighbourhood is exhausted.
-  bool MayRepeat() const override { return true; }
-
- private:
   // The next population: the best `size_` distinct architectures of `candidates`.
   void Survive(std::vector<internal::ToldPoint> candidates) {
     std::unordered_set<ArchId> unique;
@@ -102,33 +85,27 @@ class Nsga2 final : public SearchStrategy {
   }
 
   std::size_t Tournament() {
-    const std::size_t a = rng_.UniformInt(population_.size());
-    const std::size_t b = rng_.UniformInt(population_.size());
+    const std::size_t a = rng().UniformInt(population_.size());
+    const std::size_t b = rng().UniformInt(population_.size());
     return internal::CrowdedBetter(ranks_[b], ranks_[a]) ? b : a;
   }
 
   ArchId Child() {
     ArchId child = population_[Tournament()].arch;
     const ArchId other = population_[Tournament()].arch;
-    if (rng_.UniformReal() < options_.crossover_probability) {
-      child = internal::UniformCrossover(space_, child, other, rng_);
+    if (rng().UniformReal() < options_.crossover_probability) {
+      child = internal::UniformCrossover(space(), child, other, rng());
     }
-    return internal::FreshMutation(space_, child, asked_, rng_);
+    return internal::FreshMutation(space(), child, asked(), rng());
   }
 
   Nsga2Options options_;
   std::size_t size_;
-  const SearchSpace& space_;
-  std::size_t fidelity_;
-  Rng rng_;
-  internal::InitialPopulation initial_;
   std::vector<internal::ToldPoint> first_;       // the first population as it is told
   std::vector<internal::ToldPoint> population_;  // the survivors, best first
   std::vector<internal::ParetoRank> ranks_;      // theirs, from the survival that chose them
   std::vector<internal::ToldPoint> children_;    // this generation's, as they are told
   std::size_t children_asked_ = 0;
-  std::unordered_set<ArchId> asked_;
-  PendingProposals pending_;
 };
 
 }  // namespace

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "strategies/internal/aging_population.h"
 #include "strategies/internal/multi_objective.h"
 #include "strategies/search_strategy.h"
 
@@ -30,49 +29,31 @@ struct RandomScalarizationOptions {
   }
 };
 
-class RandomScalarization final : public SearchStrategy {
+class RandomScalarization final : public internal::EvolutionLoop {
  public:
   RandomScalarization(RandomScalarizationOptions options, const StrategyContext& context)
-      : options_(options),
-        space_(context.space),
-        fidelity_(context.default_fidelity),
-        rng_(context.rng.Derive("scalarization")),
-        initial_(static_cast<std::size_t>(options.initial)) {}
-
-  std::vector<Proposal> Ask(std::size_t n) override {
-    std::vector<Proposal> proposals;
-    for (std::size_t i = 0; i < n; ++i) {
-      ArchId arch;
-      if (!initial_.complete()) {
-        arch = initial_.Sample(space_, rng_);
-        asked_.insert(arch);
-      } else if (told_.empty()) {
-        break;  // nothing told yet to scalarise
-      } else {
-        arch = internal::FreshMutation(space_, told_[Parent()].arch, asked_, rng_);
-      }
-      proposals.push_back({arch, fidelity_});
-      pending_.Add(proposals.back());
-    }
-    return proposals;
-  }
-
-  void Tell(std::span<const Observation> results) override {
-    for (const auto& r : results) {
-      pending_.Resolve(r.proposal);
-      told_.push_back(internal::PointOf(r));
-    }
-  }
+      : EvolutionLoop(static_cast<std::size_t>(options.initial), context, "scalarization"),
+        options_(options) {}
 
   // The mutation of the chosen parent repeats an earlier architecture only when every try did.
   bool MayRepeat() const override { return true; }
 
  private:
+  // Waits until something is told to scalarise.
+  std::optional<ArchId> Offspring() override {
+    if (told_.empty()) return std::nullopt;
+    return internal::FreshMutation(space(), told_[Parent()].arch, asked(), rng());
+  }
+
+  void Told(std::span<const Observation> results) override {
+    for (const auto& r : results) told_.push_back(internal::PointOf(r));
+  }
+
   // The told architecture with the best (lowest) scalarisation under fresh random weights; any
   // told one while none is feasible.
   std::size_t Parent() {
     const std::size_t dims = told_.front().objectives.size();
-    const std::vector<double> weights = internal::RandomWeights(dims, rng_);
+    const std::vector<double> weights = internal::RandomWeights(dims, rng());
     std::vector<double> best(dims, -std::numeric_limits<double>::infinity());
     std::vector<double> worst(dims, std::numeric_limits<double>::infinity());
     for (const auto& p : told_) {
@@ -82,7 +63,7 @@ class RandomScalarization final : public SearchStrategy {
         worst[d] = std::min(worst[d], p.objectives[d]);
       }
     }
-    std::size_t parent = rng_.UniformInt(told_.size());
+    std::size_t parent = rng().UniformInt(told_.size());
     double parent_score = std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < told_.size(); ++i) {
       if (!told_[i].feasible) continue;
@@ -97,13 +78,7 @@ class RandomScalarization final : public SearchStrategy {
   }
 
   RandomScalarizationOptions options_;
-  const SearchSpace& space_;
-  std::size_t fidelity_;
-  Rng rng_;
-  internal::InitialPopulation initial_;
   std::vector<internal::ToldPoint> told_;
-  std::unordered_set<ArchId> asked_;
-  PendingProposals pending_;
 };
 
 }  // namespace

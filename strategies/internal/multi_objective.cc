@@ -109,4 +109,33 @@ ArchId UniformCrossover(const SearchSpace& space, ArchId a, ArchId b, Rng& rng) 
   return space.FromChoices(choices).value_or(a);
 }
 
+EvolutionLoop::EvolutionLoop(std::size_t initial, const StrategyContext& context,
+                             const char* stream)
+    : space_(context.space),
+      fidelity_(context.default_fidelity),
+      rng_(context.rng.Derive(stream)),
+      initial_(initial) {}
+
+std::vector<Proposal> EvolutionLoop::Ask(std::size_t n) {
+  std::vector<Proposal> proposals;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::optional<ArchId> arch;
+    if (!initial_.complete()) {
+      arch = initial_.Sample(space_, rng_);
+      asked_.insert(*arch);
+    } else {
+      arch = Offspring();
+      if (!arch) break;
+    }
+    proposals.push_back({*arch, fidelity_});
+    pending_.Add(proposals.back());
+  }
+  return proposals;
+}
+
+void EvolutionLoop::Tell(std::span<const Observation> results) {
+  for (const auto& r : results) pending_.Resolve(r.proposal);
+  Told(results);
+}
+
 }  // namespace naskit::internal

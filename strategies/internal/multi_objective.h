@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <unordered_set>
 #include <vector>
 
 #include "core/pareto.h"
 #include "core/rng.h"
+#include "strategies/internal/aging_population.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit::internal {
@@ -61,5 +63,32 @@ double AugmentedTchebycheff(std::span<const double> point, std::span<const doubl
 // Uniform crossover of two parents over the space's decisions (each decision from either parent
 // with equal probability); `a` where the space cannot build the mix (a graph that is not valid).
 ArchId UniformCrossover(const SearchSpace& space, ArchId a, ArchId b, Rng& rng);
+
+// The ask/tell loop of the multi-objective evolutions (nsga2, mo_regularized_evolution,
+// random_scalarization): `initial` distinct random architectures first, then whatever Offspring()
+// returns (nullopt: nothing until results in flight are told). Every architecture asked is in
+// asked(), for FreshMutation.
+class EvolutionLoop : public SearchStrategy {
+ public:
+  EvolutionLoop(std::size_t initial, const StrategyContext& context, const char* stream);
+  std::vector<Proposal> Ask(std::size_t n) final;
+  void Tell(std::span<const Observation> results) final;
+
+ protected:
+  virtual std::optional<ArchId> Offspring() = 0;
+  // The results of one Tell(), after their proposals are resolved.
+  virtual void Told(std::span<const Observation> results) = 0;
+  const SearchSpace& space() const { return space_; }
+  Rng& rng() { return rng_; }
+  std::unordered_set<ArchId>& asked() { return asked_; }
+
+ private:
+  const SearchSpace& space_;
+  std::size_t fidelity_;
+  Rng rng_;
+  InitialPopulation initial_;
+  std::unordered_set<ArchId> asked_;
+  PendingProposals pending_;
+};
 
 }  // namespace naskit::internal
