@@ -2,7 +2,6 @@
 #include "core/job_runner.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.h"
+#include "core/child_process.h"
 #include "core/errors.h"
 
 namespace naskit {
@@ -81,11 +81,6 @@ ShardPlan PlanShard(const JobFolder& folder, const std::vector<std::string>& key
     }
   }
   return plan;
-}
-
-std::string DescribeStatus(int status) {
-  return WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                           : "signal " + std::to_string(WTERMSIG(status));
 }
 
 }  // namespace
@@ -209,20 +204,7 @@ RunnerSummary RunJobsInProcesses(
   const int workers = std::min<int>(options.jobs, static_cast<int>(plan.todo.size()));
   std::vector<pid_t> children;
   for (int w = 0; w < workers; ++w) {
-    std::vector<std::string> args = worker_command(w, workers);
-    const pid_t pid = ::fork();
-    if (pid < 0) throw IoError("naskit " + folder.command + ": cannot start a worker process");
-    if (pid == 0) {
-      // A worker must not outlive its parent (e.g. one killed with SIGKILL): a resumed run would
-      // run beside orphans.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    children.push_back(pid);
+    children.push_back(StartChild(worker_command(w, workers)));
   }
   std::optional<Progress> progress;
   if (options.progress) progress.emplace("naskit " + folder.command, plan.todo.size());
@@ -232,9 +214,8 @@ RunnerSummary RunJobsInProcesses(
   while (!children.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     for (auto it = children.begin(); it != children.end();) {
-      int status = 0;
-      if (::waitpid(*it, &status, WNOHANG) == *it) {
-        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) failed_status = status;
+      if (const auto status = TryReapChild(*it)) {
+        if (!(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)) failed_status = *status;
         it = children.erase(it);
       } else {
         ++it;

@@ -57,6 +57,10 @@ struct Completion {
   double finished_at = 0;      // the run's clock when it finished (simulated or real seconds)
   bool modelled_cost = false;  // the seconds are a model's estimate, not a record
   bool feasible = true;        // the architecture satisfies the problem's constraints
+  // The evaluation failed (a training that diverged, a worker that died): no values, infeasible,
+  // and `failure` says why. The search goes on; the run records it.
+  bool failed = false;
+  std::string failure{};
 };
 
 // What an evaluator is built from for one run.
@@ -68,6 +72,9 @@ struct EvaluatorContext {
   // The run's seed (an evaluator derives its own streams from it) and the clock's start.
   std::uint64_t seed = 0;
   double start_seconds = 0;
+  // The suite's results folder, where an evaluator keeps what outlives a run (trainings); empty
+  // outside a suite.
+  std::string work_dir{};
 };
 
 class Evaluator {
@@ -93,6 +100,9 @@ class Evaluator {
   // Seconds spent in named parts of answering (e.g. "query": a surrogate's predictions), for the
   // run's timings; a table lookup takes microseconds and reports none.
   virtual std::vector<std::pair<std::string, double>> Timings() const { return {}; }
+  // Evaluations answered from what an earlier run (or this run before it was interrupted) kept,
+  // not computed again: a resumed real-training search reuses its finished trainings.
+  virtual std::size_t ReusedEvaluations() const { return 0; }
 };
 
 // An evaluator that answers at once, on a simulated clock: an evaluation submitted at the time of

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -184,7 +185,9 @@ class Loop {
   ObjectiveValues Oriented(const Completion& c) const {
     ObjectiveValues oriented;
     for (std::size_t i = 0; i < c.objectives.size(); ++i) {
-      oriented.push_back(problem_.objectives[i].Oriented(c.objectives[i]));
+      // A failed evaluation has no values: strategies that rank objective vectors see the worst.
+      oriented.push_back(c.failed ? std::numeric_limits<double>::lowest()
+                                  : problem_.objectives[i].Oriented(c.objectives[i]));
     }
     return oriented;
   }
@@ -204,6 +207,7 @@ class Loop {
       incumbent_told_ = told;
       incumbent_report_ = evaluator_.Report(c.proposal.arch);
     }
+    if (c.failed) trace_.failures.emplace_back(query, c.failure);
     trace_.arch.push_back(c.proposal.arch);
     trace_.fidelity.push_back(c.proposal.fidelity);
     trace_.signal.push_back(static_cast<float>(c.objectives[0]));
@@ -269,6 +273,7 @@ RunTrace RunSearch(const SearchProblem& problem, const SearchBudget& budget, Eva
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   trace.part_seconds = strategy.Timings();
   for (const auto& part : evaluator.Timings()) trace.part_seconds.push_back(part);
+  trace.reused_evaluations = evaluator.ReusedEvaluations();
   return trace;
 }
 

@@ -49,7 +49,11 @@ struct RunTrace {
   // Zero-cost scores the strategy's predictors read, charged under a seconds budget.
   std::size_t zero_cost_scores = 0;
   std::size_t free_repeats = 0;
-  bool stalled = false;  // the strategy stopped proposing new architectures
+  // Failed evaluations (a diverged training, a dead worker): the query's position and why. They
+  // count and cost as queries; the strategy is told the death penalty.
+  std::vector<std::pair<std::size_t, std::string>> failures;
+  std::size_t reused_evaluations = 0;  // Evaluator::ReusedEvaluations
+  bool stalled = false;                // the strategy stopped proposing new architectures
   // Wall-clock seconds of the whole run (strategy, queries and book-keeping), and of its named
   // parts: the strategy's (SearchStrategy::Timings: fit, acquisition) and the evaluator's (query).
   double wall_seconds = 0;

@@ -623,7 +623,7 @@ RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy_ke
 
 RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings,
                     const PreparedSearch* search, const std::string& strategy_key,
-                    const OptionValues& options, std::uint64_t seed) {
+                    const OptionValues& options, std::uint64_t seed, const std::string& work_dir) {
   SearchBudget budget = BudgetOf(settings);
   // With a warm start, strategies search a space whose first samples are the proxy's picks, and
   // scoring its pool happens before the first query, at its charged cost.
@@ -637,7 +637,7 @@ RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings
         static_cast<double>(std::min<std::size_t>(
             candidates.size(), static_cast<std::size_t>(settings.warm_start.pool)));
   }
-  const EvaluatorContext evaluator_context{problem, search, seed, budget.start_seconds};
+  const EvaluatorContext evaluator_context{problem, search, seed, budget.start_seconds, work_dir};
   const auto evaluator = EvaluatorRegistry::Global().Create(
       settings.evaluator.key, settings.evaluator.options, evaluator_context);
   ZeroCostMeter zero_cost_meter;

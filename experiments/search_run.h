@@ -282,10 +282,12 @@ SearchBudget BudgetOf(const SearchSettings& settings);
 std::vector<std::string> ReportTargets(const SearchSettings& settings);
 
 // A run on `problem`, answered by the evaluator the settings name; `search` is the benchmark's
-// preparation, or null when the suite names none.
+// preparation, or null when the suite names none; `work_dir`, the suite's results folder
+// (EvaluatorContext::work_dir).
 RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings,
                     const PreparedSearch* search, const std::string& strategy,
-                    const OptionValues& options, std::uint64_t seed);
+                    const OptionValues& options, std::uint64_t seed,
+                    const std::string& work_dir = "");
 // A run against the benchmark of `search` (the table, or the surrogate fitted on it).
 RunTrace ExecuteRun(const PreparedSearch& search, const std::string& strategy,
                     const OptionValues& options, std::uint64_t seed);

@@ -2,6 +2,7 @@
 #include "experiments/suite_runner.h"
 
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "experiments/training_benchmark.h"
 #include "records/run_result.h"
 #include "strategies/search_strategy.h"
 
@@ -241,6 +243,7 @@ std::string ResultJson(const RunView& v, const RunTrace& trace) {
   RecordSettings(v, r);
   if (v.settings.budget_unit == "seconds") r.cost = CostJson(v, trace);
   r.free_repeats = trace.free_repeats;
+  r.failures = trace.failures;
   r.stalled = trace.stalled;
   RecordQueries(v, trace, r);
   if (v.search && v.search->pareto_quality()) RecordHypervolumes(v, trace, r);
@@ -251,6 +254,7 @@ std::string ResultJson(const RunView& v, const RunTrace& trace) {
   for (const auto& [part, seconds] : trace.part_seconds) {
     r.part_seconds.emplace_back(part, micro(seconds));
   }
+  r.reused_evaluations = trace.reused_evaluations;
   return RunResultJson(r);
 }
 
@@ -285,6 +289,19 @@ std::unique_ptr<SuiteSearch> PrepareSearch(const Suite& suite, const PlannedRun&
   return search;
 }
 
+// The trainings a real-training search ran, as a benchmark file per recipe folder
+// (experiments/training_benchmark.h), rewritten whenever the runs end.
+void WriteTrainingsBenchmarks(const std::string& suite, const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  const fs::path trainings = fs::path(out_dir) / "trainings";
+  if (!fs::is_directory(trainings)) return;
+  for (const auto& entry : fs::directory_iterator(trainings)) {
+    if (entry.is_directory() && fs::exists(entry.path() / "recipe.json")) {
+      WriteTrainingsBenchmark(entry.path().string(), entry.path().string() + ".h5", suite);
+    }
+  }
+}
+
 }  // namespace
 
 RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
@@ -298,6 +315,7 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
     space = SpaceRegistry::Global().Create(suite.space, {});
   }
   const auto runs = PlanRuns(suite);
+  const std::string out_dir = options.out_dir.empty() ? "results/" + suite.name : options.out_dir;
   std::map<std::string, std::unique_ptr<SuiteSearch>> searches;
   auto search_key = [](const PlannedRun& r) {
     return fmt::format("{}/{}/{}", r.experiment, r.dataset, r.budget);
@@ -320,7 +338,7 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
     for (const auto& strategy : suite.strategies) {
       StrategyRegistry::Global().Create(strategy.key, strategy.options, context);
     }
-    const EvaluatorContext evaluator_context{problem, search->prepared.get(), 0, 0};
+    const EvaluatorContext evaluator_context{problem, search->prepared.get(), 0, 0, out_dir};
     EvaluatorRegistry::Global().Create(search->settings.evaluator.key,
                                        search->settings.evaluator.options, evaluator_context);
   }
@@ -332,19 +350,21 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
       .definition = suite.canonical_yaml,
       .checksums = benchmark ? fmt::format("fnv1a64:{:016x}\n", benchmark->checksum()) : "none\n",
       .inputs = benchmark ? suite.benchmark : "no benchmark"};
-  return RunJobs(
+  RunnerSummary summary = RunJobs(
       folder, keys,
       [&](std::size_t i) {
         const PlannedRun& run = runs[i];
         const SuiteSearch& search = *searches.at(search_key(run));
         const SuiteStrategy& strategy = suite.strategies[run.strategy];
         const RunTrace trace = ExecuteRun(search.problem, search.settings, search.prepared.get(),
-                                          strategy.key, strategy.options, run.seed);
+                                          strategy.key, strategy.options, run.seed, out_dir);
         return ResultJson({suite, run, search.problem, search.settings, search.prepared.get(),
                            search.report_datasets},
                           trace);
       },
       options);
+  if (!summary.interrupted) WriteTrainingsBenchmarks(suite.name, out_dir);
+  return summary;
 }
 
 }  // namespace naskit

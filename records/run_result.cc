@@ -154,10 +154,20 @@ class Reader {
     ReadSettings(j, r);
     ReadTrajectory(At(j, "trajectory", "trajectory"), r);
     ReadFinal(At(j, "final", "final"), r);
+    if (j.contains("failed_queries")) {
+      for (const auto& f : Array(j["failed_queries"], "failed_queries")) {
+        r.failures.emplace_back(
+            Count(At(f, "failed_queries.query", "query"), "failed_queries.query",
+                  r.queries ? r.queries - 1 : 0),
+            String(At(f, "failed_queries.reason", "reason"), "failed_queries.reason"));
+      }
+    }
     if (j.contains("timing")) {
       for (const auto& [key, value] : Object(j["timing"], "timing").items()) {
         const double seconds = Number(value, "timing." + key);
-        if (key == "wall_seconds") {
+        if (key == "reused_evaluations") {
+          r.reused_evaluations = Count(value, "timing." + key, UINT64_MAX);
+        } else if (key == "wall_seconds") {
           r.wall_seconds = seconds;
         } else if (key.ends_with("_seconds")) {
           r.part_seconds.emplace_back(key.substr(0, key.size() - 8), seconds);
@@ -437,6 +447,13 @@ std::string RunResultJson(const RunResult& r) {
   if (!r.cost.is_null()) j["cost"] = r.cost;
   j["free_repeats"] = r.free_repeats;
   j["stalled"] = r.stalled;
+  if (!r.failures.empty()) {
+    Json failed = Json::array();
+    for (const auto& [query, reason] : r.failures) {
+      failed.push_back({{"query", query}, {"reason", reason}});
+    }
+    j["failed_queries"] = failed;
+  }
   if (!r.hypervolume.is_null()) j["hypervolume"] = r.hypervolume;
   j["final"] = FinalJson(r);
   j["trajectory"] = TrajectoryJson(r);
@@ -444,6 +461,7 @@ std::string RunResultJson(const RunResult& r) {
     Json timing;
     timing["wall_seconds"] = r.wall_seconds;
     for (const auto& [part, seconds] : r.part_seconds) timing[part + "_seconds"] = seconds;
+    if (r.reused_evaluations > 0) timing["reused_evaluations"] = r.reused_evaluations;
     j["timing"] = timing;
   }
   return j.dump() + "\n";

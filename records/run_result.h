@@ -54,6 +54,8 @@ struct RunResult {
   Json cost;  // seconds budgets: how the clock was charged, as written; null otherwise
   std::size_t free_repeats = 0;
   bool stalled = false;
+  // Failed evaluations (a diverged training, a worker that died): the query's position and why.
+  std::vector<std::pair<std::size_t, std::string>> failures;
 
   // The end of the run: how many queries, the clock, and the incumbent chosen (its benchmark index,
   // null where the benchmark does not hold it; its architecture and signal). No incumbent: nothing
@@ -93,6 +95,9 @@ struct RunResult {
   // its named parts ("fit", "acquisition", "query"), in the order recorded.
   double wall_seconds = NAN;
   std::vector<std::pair<std::string, double>> part_seconds;
+  // Evaluations answered from what an interrupted attempt of this run, or another run, kept
+  // (finished trainings): how this execution went, like the timings.
+  std::size_t reused_evaluations = 0;
 
   double FinalReport(std::size_t dataset) const;
   // For a surrogate's results, what its values are (a sentence); empty otherwise.

@@ -59,8 +59,10 @@ torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x) {
 ResidualReductionImpl::ResidualReductionImpl(int in, int out) {
   conv_a_ = register_module("conv_a", ReluConvBn(in, out, 3, 2));
   conv_b_ = register_module("conv_b", ReluConvBn(out, out, 3, 1));
+  // ceil_mode: an odd input (a 14-pixel image's 7) halves to the size the strided convolution gives
+  // (4, not 3); even inputs, NB201's own, are unchanged.
   shortcut_ = register_module(
-      "shortcut", nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(2).stride(2)),
+      "shortcut", nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(2).stride(2).ceil_mode(true)),
                                  ObservedConv2d(nn::Conv2dOptions(in, out, 1).bias(false))));
 }
 

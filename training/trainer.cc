@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <thread>
 
 #include "core/errors.h"
@@ -73,7 +74,8 @@ void ConfigureTorchThreads(int threads) {
 
 TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkShape& shape,
                          const DatasetSplits& data, const TrainOptions& options, std::uint64_t seed,
-                         const std::function<void(const EpochLog&)>& on_epoch) {
+                         const std::function<void(const EpochLog&)>& on_epoch,
+                         const TrainingContinuation& continuation) {
   const TorchNetworkEntry& network = FindTorchNetwork(space);
   if (options.device == "cuda" && !torch::cuda::is_available()) {
     throw ConfigError(
@@ -94,17 +96,36 @@ TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkSha
                                                        .momentum(options.momentum)
                                                        .nesterov(options.nesterov)
                                                        .weight_decay(options.weight_decay));
+  const int schedule_epochs =
+      continuation.schedule_epochs > 0 ? continuation.schedule_epochs : options.epochs;
+  if (options.epochs > schedule_epochs || continuation.resumed_epochs >= options.epochs) {
+    throw std::logic_error("TrainNetwork: epochs outside the schedule or the resumed training");
+  }
+  if (!continuation.resume_from.empty()) {
+    try {
+      torch::serialize::InputArchive archive, weights, state;
+      archive.load_from(continuation.resume_from, device);
+      archive.read("model", weights);
+      archive.read("optimizer", state);
+      model->load(weights);
+      optimizer.load(state);
+    } catch (const c10::Error& e) {
+      throw DataError(continuation.resume_from + ": not a checkpoint of this training (" +
+                      e.what_without_backtrace() + ")");
+    }
+  }
   const std::int64_t n = data.train.size();
   const std::int64_t steps_per_epoch = (n + options.batch_size - 1) / options.batch_size;
-  const double total_steps = static_cast<double>(steps_per_epoch * options.epochs);
+  const double total_steps = static_cast<double>(steps_per_epoch * schedule_epochs);
   const auto train_images = data.train.images.to(device),
              train_labels = data.train.labels.to(device);
   Rng shuffle_root = Rng(seed).Derive("shuffle");
 
   TrainResult result;
   result.params = model->NumParameters();
-  std::int64_t step = 0;
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+  const int first_epoch = continuation.resumed_epochs + 1;
+  std::int64_t step = steps_per_epoch * continuation.resumed_epochs;
+  for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     // The batch order: a Fisher-Yates permutation from naskit's own stream.
     std::vector<std::int64_t> order(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
@@ -150,6 +171,21 @@ TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkSha
     log.test_accuracy = test.accuracy;
     result.epochs.push_back(log);
     if (on_epoch) on_epoch(log);
+    if (!std::isfinite(log.train_loss)) {
+      result.diverged = true;
+      return result;
+    }
+  }
+  if (!continuation.save_to.empty()) {
+    torch::serialize::OutputArchive archive, weights, state;
+    model->save(weights);
+    optimizer.save(state);
+    archive.write("model", weights);
+    archive.write("optimizer", state);
+    // Written aside and renamed: a checkpoint is whole or absent.
+    const std::string part = continuation.save_to + ".part";
+    archive.save_to(part);
+    std::filesystem::rename(part, continuation.save_to);
   }
   return result;
 }

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "analysis/report.h"
@@ -103,6 +105,16 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   }
   fmt::print(stderr, "naskit: {} runs done ({} new, {} already there) in {}\n", summary.planned,
              summary.completed, summary.already_done, summary.out_dir);
+  // A real-training search leaves its trainings as benchmark files (experiments/
+  // training_benchmark.h).
+  const std::filesystem::path trainings = std::filesystem::path(summary.out_dir) / "trainings";
+  if (!predictors && std::filesystem::is_directory(trainings)) {
+    for (const auto& entry : std::filesystem::directory_iterator(trainings)) {
+      if (entry.path().extension() == ".h5") {
+        fmt::print(stderr, "naskit: the trainings are a benchmark: {}\n", entry.path().string());
+      }
+    }
+  }
   return 0;
 }
 

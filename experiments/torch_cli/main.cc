@@ -25,6 +25,7 @@
 #include "spaces/network_cost.h"
 #include "training/bench_build.h"
 #include "training/trainer.h"
+#include "training/training_job.h"
 #include "training/verify.h"
 #include "training/zero_cost.h"
 
@@ -99,6 +100,16 @@ int Train(const std::vector<std::string>& args) {
   return 0;
 }
 
+// One training of the training evaluator (started by it, not by users).
+int TrainJob(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  if (flags.values.contains("help")) {
+    return PrintHelp<TrainingJob>("train-job --arch STR --out DIR/<stem>-e<epochs>.json [options]");
+  }
+  RunTrainingJob(ParseOptions<TrainingJob>("train-job", flags.values));
+  return 0;
+}
+
 int Verify(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   if (flags.values.contains("help")) {
@@ -168,6 +179,7 @@ int main(int argc, char** argv) {
     args = naskit::LoadPluginArguments({args.begin() + 1, args.end()});
     try {
       if (command == "train") return naskit::torch_cli::Train(args);
+      if (command == "train-job") return naskit::torch_cli::TrainJob(args);
       if (command == "bench") return naskit::torch_cli::Bench(args);
       if (command == "verify") return naskit::torch_cli::Verify(args);
       if (command == "zc") return naskit::torch_cli::ZeroCost(args);
@@ -177,6 +189,6 @@ int main(int argc, char** argv) {
       throw std::runtime_error(std::string("LibTorch: ") + e.what_without_backtrace());
     }
     throw naskit::ConfigError(naskit::UnknownNameMessage(
-        "command", command, {"bench", "latency", "train", "verify", "zc"}));
+        "command", command, {"bench", "latency", "train", "train-job", "verify", "zc"}));
   });
 }

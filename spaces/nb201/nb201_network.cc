@@ -21,7 +21,7 @@ NetworkCost Nb201NetworkCost(ArchId arch, const Nb201MacroOptions& o) {
   const auto ops = Nb201Space::Ops(arch);
   for (int stage = 0; stage < 3; ++stage) {
     if (stage > 0) {
-      const std::int64_t out = 2 * c, size = h / 2;
+      const std::int64_t out = 2 * c, size = (h + 1) / 2;  // a stride-2 convolution's output
       conv(c, out, 3, size);
       batch_norm(out, size);
       conv(out, out, 3, size);

@@ -113,6 +113,44 @@ TEST(TrainerTest, TwoEpochsOnOneSeedAreBitIdentical) {
   EXPECT_GT(a.epochs[1].train_accuracy, 60.0);
 }
 
+// Continuation (the training evaluator's promotions): one epoch, saved, then resumed to three, is
+// the three-epoch training of the same schedule, bit for bit.
+TEST(TrainerTest, AResumedTrainingEqualsAnUninterruptedOne) {
+  const DatasetSplits data = Synthetic();
+  const NetworkShape network{
+      .channels = 4, .cells = 1, .classes = 4, .in_channels = 1, .image_size = 8};
+  const ArchId arch = Nb201Space().Parse(
+      "|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|");
+  const std::string checkpoint = testing::TempDir("continuation") + "/one.pt";
+  const TrainResult whole =
+      TrainNetwork("nb201", arch, network, data, {.epochs = 3, .batch_size = 64, .threads = 1}, 5);
+  const TrainResult first =
+      TrainNetwork("nb201", arch, network, data, {.epochs = 1, .batch_size = 64, .threads = 1}, 5,
+                   {}, {.schedule_epochs = 3, .save_to = checkpoint});
+  const TrainResult rest =
+      TrainNetwork("nb201", arch, network, data, {.epochs = 3, .batch_size = 64, .threads = 1}, 5,
+                   {}, {.resume_from = checkpoint, .resumed_epochs = 1});
+  ASSERT_EQ(first.epochs.size(), 1u);
+  ASSERT_EQ(rest.epochs.size(), 2u);
+  EXPECT_EQ(first.epochs[0].train_loss, whole.epochs[0].train_loss);
+  EXPECT_EQ(first.epochs[0].valid_accuracy, whole.epochs[0].valid_accuracy);
+  for (std::size_t e = 0; e < 2; ++e) {
+    EXPECT_EQ(rest.epochs[e].epoch, whole.epochs[e + 1].epoch);
+    EXPECT_EQ(rest.epochs[e].train_loss, whole.epochs[e + 1].train_loss);
+    EXPECT_EQ(rest.epochs[e].valid_loss, whole.epochs[e + 1].valid_loss);
+    EXPECT_EQ(rest.epochs[e].test_accuracy, whole.epochs[e + 1].test_accuracy);
+  }
+  // A file that is not a checkpoint is a clear error.
+  const std::string bad = testing::TempDir("continuation") + "/bad.pt";
+  std::ofstream(bad) << "not a checkpoint";
+  EXPECT_THAT(
+      [&] {
+        TrainNetwork("nb201", arch, network, data, {.epochs = 3, .batch_size = 64, .threads = 1}, 5,
+                     {}, {.resume_from = bad, .resumed_epochs = 1});
+      },
+      ThrowsMessage<DataError>(HasSubstr(bad + ": not a checkpoint of this training")));
+}
+
 TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
   if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present";
   const DatasetSplits data = Synthetic();

@@ -1,0 +1,63 @@
+// Child processes; see child_process.h.
+#include "core/child_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "core/errors.h"
+
+namespace naskit {
+
+pid_t StartChild(const std::vector<std::string>& args, const ChildOptions& options) {
+  // Everything the child needs is prepared before fork: after it, in a multi-threaded parent, only
+  // async-signal-safe calls are allowed.
+  std::vector<std::string> strings = args;
+  std::vector<char*> argv;
+  for (auto& a : strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int log = -1;
+  if (!options.log_path.empty()) {
+    log = ::open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (log < 0) {
+      throw IoError(options.log_path + ": cannot create (" + std::strerror(errno) + ")");
+    }
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    if (log >= 0) ::close(log);
+    throw IoError(args.front() + ": cannot start a process (" + std::strerror(errno) + ")");
+  }
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
+    if (log >= 0) {
+      ::dup2(log, STDOUT_FILENO);
+      ::dup2(log, STDERR_FILENO);
+    }
+    for (const auto& [name, value] : options.environment) ::setenv(name.c_str(), value.c_str(), 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (log >= 0) ::close(log);
+  return pid;
+}
+
+std::optional<int> TryReapChild(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+  return std::nullopt;
+}
+
+std::string DescribeStatus(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  return "signal " + std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) + ")";
+}
+
+}  // namespace naskit

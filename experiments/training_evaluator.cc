@@ -1,0 +1,454 @@
+// `evaluator: {name: training, ...}`: every query trains the proposed architecture for real.
+//
+// Each training is a worker process, `naskit-torch train-job` (training/training_job.h), so that
+// this process (the search, its strategy, the table-driven core) never links LibTorch, each
+// training has its own threads, and a training that crashes or is killed is a failed evaluation,
+// not a crashed search. As many trainings run at once as the experiment has `workers`; they are
+// told to the strategy in the order they finish.
+//
+// Every finished training is a record in the suite's trainings folder,
+// `<results>/trainings/<recipe>/<arch>-f<fraction>-s<seed>-e<epochs>.json`: a query whose record
+// exists is answered from it (a resumed search, or another run of the suite that asked for the same
+// training), and the folder becomes a benchmark file once the suite ends (experiments/
+// training_benchmark.h). With `continuation`, the learning-rate schedule spans the largest
+// fidelity, so that a shorter training is the beginning of a longer one, and a promotion resumes
+// from the checkpoint of the longest training done so far.
+//
+// The clock: each evaluation costs what its worker recorded (seconds from the process's start to
+// its record: LibTorch's start, the data, the training, the evaluations); an evaluation started at
+// clock t finishes at t + that, as on the simulated clock of the tabular evaluator. A reused record
+// costs what it cost when it was made, so that a resumed search sees the clock an uninterrupted
+// one saw. The strategy's own time is the run's wall_seconds, as for every evaluator.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/child_process.h"
+#include "core/errors.h"
+#include "core/plugins.h"
+#include "experiments/evaluator.h"
+#include "training/recipe.h"
+
+namespace naskit {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+struct TrainingEvaluatorOptions {
+  TrainingSetup setup{.dataset = "fashion-mnist",
+                      .data_dir = "",
+                      .channels = 8,
+                      .cells = 1,
+                      .image_size = 16,
+                      .train_subset = 5000,
+                      .valid_size = 2000,
+                      .test_subset = 2000};
+  TrainOptions train{.threads = 1};
+  std::int64_t training_seed = 0;
+  std::string data_fractions;
+  bool continuation = true;
+  std::string cuda_devices;
+
+  template <class V>
+  void Visit(V& v) {
+    // The dataset is the experiment's and the epochs are the fidelity's: not options here.
+    auto recipe = [&v](const char* key, auto& value, auto&&... rest) {
+      if (std::string_view(key) != "dataset" && std::string_view(key) != "epochs") {
+        v(key, value, std::forward<decltype(rest)>(rest)...);
+      }
+    };
+    setup.Visit(recipe);
+    train.Visit(recipe);
+    v("training_seed", training_seed,
+      "seed of every training's weights and batch order: an architecture trained once is the "
+      "same training for every run of the suite",
+      AtLeast(0));
+    v("data_fractions", data_fractions,
+      "per fidelity, comma-separated, the fraction of the training images trained on, e.g. "
+      "\"0.25,1\" (default: all at every fidelity)");
+    v("continuation", continuation,
+      "the learning-rate schedule spans the largest fidelity and a promotion resumes from the "
+      "longest training done (false: each fidelity trains from scratch on its own schedule)");
+    v("cuda_devices", cuda_devices,
+      "with device cuda: the GPUs the workers are spread over, comma-separated, e.g. \"0,1\": "
+      "each worker sees one as CUDA_VISIBLE_DEVICES");
+  }
+};
+
+// "0.25,1" as numbers in [min, max]; throws ConfigError naming the option.
+std::vector<double> ParseList(const std::string& key, const std::string& text, double min,
+                              double max) {
+  std::vector<double> values;
+  if (text.empty()) return values;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', from), text.size());
+    const std::string item = text.substr(from, comma - from);
+    double value = NAN;
+    try {
+      std::size_t used = 0;
+      value = std::stod(item, &used);
+      if (used != item.size()) value = NAN;
+    } catch (const std::logic_error&) {
+    }
+    if (!(value >= min && value <= max)) {
+      throw ConfigError(fmt::format(
+          "evaluator \"training\": option {}: {} is not a number in [{}, {}] (expected a "
+          "comma-separated list, e.g. \"0.25,1\")",
+          Quote(key), Quote(item), min, max));
+    }
+    values.push_back(value);
+    from = comma + 1;
+  }
+  return values;
+}
+
+// FNV-1a, 64 bits: the recipe folder's name, stable across machines and compilers.
+std::uint64_t Fnv1a(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// naskit-torch beside the running program (build/naskit, or an installed bin/naskit), or where
+// NASKIT_TORCH_PROGRAM says.
+std::string TorchProgram() {
+  if (const char* set = std::getenv("NASKIT_TORCH_PROGRAM")) return set;
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  const fs::path tool = self.parent_path() / "naskit-torch";
+  if (error || !fs::exists(tool)) {
+    throw ConfigError(
+        "evaluator \"training\" trains with naskit-torch, which is not beside " + self.string() +
+        " (build naskit with LibTorch, -DNASKIT_TORCH=ON, or set NASKIT_TORCH_PROGRAM)");
+  }
+  return tool.string();
+}
+
+// The last lines of a failed worker's log, for the failure's reason.
+std::string LogTail(const std::string& path) {
+  std::string text;
+  try {
+    text = ReadFileContents(path);
+  } catch (const std::exception&) {
+    return "";
+  }
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const std::size_t from = text.size() > 300 ? text.size() - 300 : 0;
+  std::string tail = text.substr(from);
+  std::replace(tail.begin(), tail.end(), '\n', ' ');
+  return tail;
+}
+
+class TrainingEvaluator final : public Evaluator {
+ public:
+  TrainingEvaluator(TrainingEvaluatorOptions options, const EvaluatorContext& context)
+      : options_(std::move(options)),
+        problem_(context.problem),
+        clock_(context.start_seconds),
+        fractions_(ParseList("data_fractions", options_.data_fractions, 1e-6, 1)) {
+    for (double gpu : ParseList("cuda_devices", options_.cuda_devices, 0, 1023)) {
+      cuda_devices_.push_back(static_cast<int>(gpu));
+    }
+    CheckProblem();
+    program_ = TorchProgram();
+    if (context.work_dir.empty()) {
+      throw ConfigError(
+          "evaluator \"training\" keeps its trainings in the results folder: run it from a suite");
+    }
+    const Json recipe = Recipe();
+    folder_ = fmt::format("{}/trainings/{:016x}", context.work_dir, Fnv1a(recipe.dump()));
+    recipe_file_ = recipe.dump(1) + "\n";
+  }
+
+  void Submit(const Proposal& p) override {
+    Prepare();
+    const std::string record = RecordPath(p);
+    if (fs::exists(record)) {
+      if (auto done = Read(p, record, clock_)) {
+        ++reused_;
+        ready_.push_back(*done);
+        return;
+      }
+    }
+    Running running{p, record, clock_, std::chrono::steady_clock::now()};
+    running.log = record.substr(0, record.size() - 5) + ".log";
+    std::vector<std::string> argv = {program_, "train-job"};
+    const std::vector<std::string> plugins = PluginArguments();
+    argv.insert(argv.end(), plugins.begin(), plugins.end());
+    for (const auto& [key, value] : JobOptions(p, record)) {
+      argv.push_back("--" + key);
+      argv.push_back(value);
+    }
+    ChildOptions child{.log_path = running.log};
+    if (options_.train.device == "cuda" && !cuda_devices_.empty()) {
+      const int slot = FreeSlot();
+      running.slot = slot;
+      child.environment.emplace_back(
+          "CUDA_VISIBLE_DEVICES",
+          std::to_string(cuda_devices_[static_cast<std::size_t>(slot) % cuda_devices_.size()]));
+    }
+    running.pid = StartChild(argv, child);
+    running_.push_back(std::move(running));
+  }
+
+  void Replay(const Completion& recorded) override {
+    Completion c = recorded;
+    c.finished_at = clock_ + c.seconds;
+    ready_.push_back(c);
+  }
+
+  void Collect(std::vector<Completion>& out) override {
+    while (ready_.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      for (auto it = running_.begin(); it != running_.end();) {
+        const auto status = TryReapChild(it->pid);
+        if (!status) {
+          ++it;
+          continue;
+        }
+        ready_.push_back(Finished(*it, *status));
+        it = running_.erase(it);
+      }
+    }
+    for (Completion& c : ready_) {
+      clock_ = std::max(clock_, c.finished_at);
+      out.push_back(c);
+    }
+    ready_.clear();
+  }
+
+  std::vector<float> Report(ArchId arch) const override {
+    return reports_.at(arch);  // the incumbent was trained at the default fidelity
+  }
+
+  void AdvanceClock(double seconds) override { clock_ += seconds; }
+
+  std::size_t ReusedEvaluations() const override { return reused_; }
+
+  ~TrainingEvaluator() override {
+    // A run that throws leaves no training behind.
+    for (const Running& r : running_) {
+      ::kill(r.pid, SIGKILL);
+      while (!TryReapChild(r.pid)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+ private:
+  struct Running {
+    Proposal proposal;
+    std::string record;
+    double started_at;  // on the run's clock
+    std::chrono::steady_clock::time_point wall_start;
+    std::string log{};
+    pid_t pid = 0;
+    int slot = -1;
+  };
+
+  void CheckProblem() const {
+    const Objective& signal = problem_.objectives.front();
+    auto refuse = [](const std::string& what) {
+      throw ConfigError("evaluator \"training\": " + what);
+    };
+    if (problem_.objectives.size() != 1) {
+      refuse("answers one objective, the signal (further objectives: use a benchmark)");
+    }
+    if (!problem_.constraints.empty()) refuse("checks no constraints (use a benchmark)");
+    static const std::vector<std::string> kSignals = {"valid_accuracy", "valid_loss",
+                                                      "train_accuracy", "train_loss"};
+    if (std::find(kSignals.begin(), kSignals.end(), signal.metric) == kSignals.end()) {
+      refuse("signal_metric " + Quote(signal.metric) +
+             " is not measured by training (valid_accuracy, valid_loss, train_accuracy or "
+             "train_loss)");
+    }
+    for (const std::string& report : problem_.reports) {
+      if (report != "test_accuracy on " + signal.on && report != "test_loss on " + signal.on) {
+        refuse("reports " + Quote(report) + "; training measures test_accuracy and test_loss on " +
+               Quote(signal.on) + ", the searched dataset");
+      }
+    }
+    for (int epochs : problem_.fidelities) {
+      if (epochs < 1) {
+        refuse(
+            fmt::format("fidelity {} epochs: say the epochs trained (fidelities: [...], or "
+                        "signal_epochs)",
+                        epochs));
+      }
+    }
+    if (!fractions_.empty() && fractions_.size() != problem_.fidelities.size()) {
+      refuse(fmt::format("data_fractions has {} values for {} fidelities", fractions_.size(),
+                         problem_.fidelities.size()));
+    }
+    for (std::size_t i = 1; i < problem_.fidelities.size(); ++i) {
+      if (problem_.fidelities[i] == problem_.fidelities[i - 1] && Fraction(i) == Fraction(i - 1)) {
+        refuse(fmt::format("fidelities {} and {} are the same training", i - 1, i));
+      }
+    }
+  }
+
+  double Fraction(std::size_t fidelity) const {
+    return fractions_.empty() ? 1.0 : fractions_[fidelity];
+  }
+
+  int ScheduleEpochs(std::size_t fidelity) const {
+    return options_.continuation ? problem_.fidelities.back() : problem_.fidelities[fidelity];
+  }
+
+  // What determines a training's outcome, beside its architecture, fidelity and seed: its
+  // recipe folder's name is this text's hash.
+  Json Recipe() const {
+    TrainingSetup setup = options_.setup;
+    setup.dataset = problem_.objectives.front().on;
+    setup.data_dir.clear();
+    TrainOptions train = options_.train;
+    train.epochs = 1;
+    Json recipe;
+    recipe["space"] = problem_.space->Name();
+    recipe["setup"] = RecordOptions(setup);
+    recipe["train"] = RecordOptions(train);
+    recipe["train"].erase("epochs");
+    recipe["schedule"] = options_.continuation ? fmt::format("cosine over {} epochs, continued",
+                                                             problem_.fidelities.back())
+                                               : std::string("cosine over each fidelity's epochs");
+    return recipe;
+  }
+
+  std::string RecordPath(const Proposal& p) const {
+    return fmt::format("{}/{}-f{:g}-s{}-e{}.json", folder_, p.arch, Fraction(p.fidelity),
+                       options_.training_seed, problem_.fidelities[p.fidelity]);
+  }
+
+  OptionValues JobOptions(const Proposal& p, const std::string& record) const {
+    OptionValues values = RecordOptions(options_.setup);
+    for (const auto& [key, value] : RecordOptions(options_.train)) values[key] = value;
+    values["dataset"] = problem_.objectives.front().on;
+    if (options_.setup.data_dir.empty()) values.erase("data_dir");
+    values["epochs"] = std::to_string(problem_.fidelities[p.fidelity]);
+    values["space"] = problem_.space->Name();
+    values["arch"] = problem_.space->Format(p.arch);
+    values["seed"] = std::to_string(options_.training_seed);
+    values["data_fraction"] = fmt::format("{}", Fraction(p.fidelity));
+    values["schedule_epochs"] = std::to_string(ScheduleEpochs(p.fidelity));
+    values["continuation"] = options_.continuation ? "true" : "false";
+    values["out"] = record;
+    return values;
+  }
+
+  // The trainings folder, claimed with its recipe on the first submission.
+  void Prepare() {
+    if (prepared_) return;
+    std::error_code error;
+    fs::create_directories(folder_, error);
+    if (error) throw IoError(folder_ + ": cannot create (" + error.message() + ")");
+    const std::string recipe = folder_ + "/recipe.json";
+    if (!CreateFileAtomically(recipe, recipe_file_) && ReadFileContents(recipe) != recipe_file_) {
+      throw DataError(recipe + ": holds another recipe than this run's");
+    }
+    prepared_ = true;
+  }
+
+  int FreeSlot() const {
+    for (int slot = 0;; ++slot) {
+      if (std::none_of(running_.begin(), running_.end(),
+                       [&](const Running& r) { return r.slot == slot; })) {
+        return slot;
+      }
+    }
+  }
+
+  Completion Failed(const Proposal& p, double started_at, double seconds,
+                    const std::string& reason) const {
+    Completion c;
+    c.proposal = p;
+    c.objectives.push_back(NAN);
+    c.feasible = false;
+    c.failed = true;
+    c.failure = fmt::format("{} at {} epochs: {}", problem_.space->Format(p.arch),
+                            problem_.fidelities[p.fidelity], reason);
+    c.seconds = seconds;
+    c.finished_at = started_at + seconds;
+    return c;
+  }
+
+  // The completion a record answers, or nullopt for a record that cannot be read (not one a worker
+  // wrote: they are written atomically, so a killed worker leaves none).
+  std::optional<Completion> Read(const Proposal& p, const std::string& record, double started_at) {
+    try {
+      return ReadRecord(p, Json::parse(ReadFileContents(record)), started_at);
+    } catch (const std::exception&) {
+      return std::nullopt;  // trained again, and the record replaced
+    }
+  }
+
+  Completion ReadRecord(const Proposal& p, const Json& j, double started_at) {
+    const Objective& signal = problem_.objectives.front();
+    const double seconds = j.at("seconds").get<double>();
+    const Json& last = j.at("epochs").back();
+    if (j.at("diverged").get<bool>()) {
+      return Failed(p, started_at, seconds,
+                    fmt::format("diverged (training loss {} at epoch {})",
+                                last.at("train_loss").dump(), last.at("epoch").get<int>()));
+    }
+    Completion c;
+    c.proposal = p;
+    c.objectives.push_back(last.at(signal.metric).get<double>());
+    c.seconds = seconds;
+    c.finished_at = started_at + seconds;
+    if (p.fidelity == problem_.default_fidelity) {
+      std::vector<float> report;
+      for (const std::string& r : problem_.reports) {
+        report.push_back(last.at(r.substr(0, r.find(' '))).get<float>());
+      }
+      reports_[p.arch] = std::move(report);
+    }
+    return c;
+  }
+
+  Completion Finished(const Running& r, int status) {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - r.wall_start).count();
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      if (auto done = Read(r.proposal, r.record, r.started_at)) {
+        std::error_code ignored;
+        fs::remove(r.log, ignored);  // kept only where it explains a failure
+        return *done;
+      }
+      return Failed(r.proposal, r.started_at, wall, "the worker wrote no readable record");
+    }
+    const std::string tail = LogTail(r.log);
+    return Failed(r.proposal, r.started_at, wall,
+                  "the worker ended with " + DescribeStatus(status) +
+                      (tail.empty() ? "" : " (" + tail + ")"));
+  }
+
+  TrainingEvaluatorOptions options_;
+  const SearchProblem& problem_;
+  double clock_;
+  std::vector<double> fractions_;  // per fidelity; empty: all data
+  std::vector<int> cuda_devices_;
+  std::string program_, folder_, recipe_file_;
+  bool prepared_ = false;
+  std::vector<Running> running_;
+  std::vector<Completion> ready_;
+  std::map<ArchId, std::vector<float>> reports_;
+  std::size_t reused_ = 0;
+};
+
+}  // namespace
+
+NASKIT_REGISTER_EVALUATOR(TrainingEvaluator, TrainingEvaluatorOptions, "training",
+                          "trains every proposed architecture (naskit-torch worker processes; "
+                          "finished trainings are kept and reused)");
+
+}  // namespace naskit
