@@ -329,6 +329,43 @@ class SearchReport {
     }
   }
 
+  // Runs answered without a benchmark (real trainings): the incumbent's signal at checkpoints,
+  // beside its report value in RegretTable; nothing for runs on a benchmark.
+  void SignalTable(const Group& g, const std::vector<std::string>& labels) {
+    for (const auto& label : labels) {
+      for (const auto* r : g.runs.at(label)) {
+        if (r->incumbent_signals.empty()) return;
+      }
+    }
+    const auto checkpoints = Checkpoints(g.budget, g.unit);
+    const std::string metric = g.runs.begin()->second.front()->signal.value("metric", "signal");
+    md += fmt::format(
+        "\nIncumbent's {} (the search signal, as its training measured it) after "
+        "{}:\n\n| strategy |",
+        metric, g.unit);
+    for (double c : checkpoints) md += fmt::format(" {:g} |", c);
+    md += "\n|---|";
+    for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
+    md += "\n";
+    for (const auto& label : labels) {
+      md += "| " + label + " |";
+      for (double c : checkpoints) {
+        std::vector<double> values;
+        for (const auto* r : g.runs.at(label)) {
+          values.push_back(CurveAt(*r, r->incumbent_signals, c));
+        }
+        // Before a run's first incumbent there is no value: shown as "–", never averaged in.
+        const Stats stats = Summarise(values);
+        md += stats.n == 0
+                  ? " – |"
+                  : fmt::format(
+                        " {:.2f}{} |", stats.mean,
+                        stats.undefined ? fmt::format(" ({} of {})", stats.n, values.size()) : "");
+      }
+      md += "\n";
+    }
+  }
+
   // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale
   // (or the incumbent's mean value where the optimum is unknown).
   void Figure(const Group& g, std::size_t d, const std::vector<std::string>& labels) {
@@ -590,6 +627,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
         })) {
       report.HypervolumeTable(g, labels);
     }
+    report.SignalTable(g, labels);
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       report.RegretTable(g, d, labels);
       report.Figure(g, d, labels);

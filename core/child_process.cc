@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -51,7 +52,10 @@ pid_t StartChild(const std::vector<std::string>& args, const ChildOptions& optio
 
 std::optional<int> TryReapChild(pid_t pid) {
   int status = 0;
-  if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+  const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
+  if (reaped == pid) return status;
+  // Not a child of ours (any more): there is nothing to wait for; say so as a kill would.
+  if (reaped < 0 && errno == ECHILD) return W_EXITCODE(0, SIGKILL);
   return std::nullopt;
 }
 

@@ -24,7 +24,8 @@ struct ChildOptions {
 pid_t StartChild(const std::vector<std::string>& argv, const ChildOptions& options = {});
 
 // The wait status of `pid` if it has ended (reaped), else nullopt; never blocks. Only waits for
-// the given pid, so that several callers in one process never reap each other's children.
+// the given pid, so that several callers in one process never reap each other's children. A pid
+// that is no child (already reaped) reads as killed by SIGKILL.
 std::optional<int> TryReapChild(pid_t pid);
 
 // "exit status 3", "signal 9 (Killed)".

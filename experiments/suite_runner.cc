@@ -189,6 +189,17 @@ void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
     for (float x : values) curve.push_back(Decimal(x));
     r.curve.push_back(std::move(curve));
   }
+  if (!v.search) {
+    // The incumbent's signal per query: the value its evaluation at the default fidelity gave.
+    std::map<ArchId, float> signal_of;
+    for (std::size_t i = 0; i < trace.arch.size(); ++i) {
+      if (trace.fidelity[i] == v.problem.default_fidelity) {
+        signal_of.try_emplace(trace.arch[i], trace.signal[i]);
+      }
+      r.incumbent_signals.push_back(trace.incumbent[i] ? Decimal(signal_of.at(*trace.incumbent[i]))
+                                                       : NAN);
+    }
+  }
   r.queries = trace.arch.size();
   r.final_seconds = r.queries ? trace.seconds.back() : 0.0;
   // No incumbent: no query reached the signal's fidelity (or satisfied the constraints).

@@ -58,7 +58,9 @@ struct TrainingEvaluatorOptions {
   std::int64_t training_seed = 0;
   std::string data_fractions;
   bool continuation = true;
+  bool resume = true;
   std::string cuda_devices;
+  std::string worker_plugins;
 
   template <class V>
   void Visit(V& v) {
@@ -80,9 +82,15 @@ struct TrainingEvaluatorOptions {
     v("continuation", continuation,
       "the learning-rate schedule spans the largest fidelity and a promotion resumes from the "
       "longest training done (false: each fidelity trains from scratch on its own schedule)");
+    v("resume", resume,
+      "with continuation: a promotion resumes from the checkpoint (false: it trains again from "
+      "scratch on the same schedule, to the same values; what continuation saves is measured so)");
     v("cuda_devices", cuda_devices,
       "with device cuda: the GPUs the workers are spread over, comma-separated, e.g. \"0,1\": "
       "each worker sees one as CUDA_VISIBLE_DEVICES");
+    v("worker_plugins", worker_plugins,
+      "plugins the training workers load beside naskit's own, comma-separated: a space's LibTorch "
+      "network (examples/mobilenet_space)");
   }
 };
 
@@ -161,7 +169,19 @@ class TrainingEvaluator final : public Evaluator {
     for (double gpu : ParseList("cuda_devices", options_.cuda_devices, 0, 1023)) {
       cuda_devices_.push_back(static_cast<int>(gpu));
     }
+    for (std::size_t from = 0; from < options_.worker_plugins.size();) {
+      const std::size_t comma =
+          std::min(options_.worker_plugins.find(',', from), options_.worker_plugins.size());
+      const std::string plugin = options_.worker_plugins.substr(from, comma - from);
+      if (!fs::exists(plugin)) {
+        throw ConfigError("evaluator \"training\": option \"worker_plugins\": " + plugin +
+                          ": file not found");
+      }
+      worker_plugins_.push_back(fs::absolute(plugin).string());
+      from = comma + 1;
+    }
     CheckProblem();
+    CheckData();
     program_ = TorchProgram();
     if (context.work_dir.empty()) {
       throw ConfigError(
@@ -187,6 +207,7 @@ class TrainingEvaluator final : public Evaluator {
     std::vector<std::string> argv = {program_, "train-job"};
     const std::vector<std::string> plugins = PluginArguments();
     argv.insert(argv.end(), plugins.begin(), plugins.end());
+    for (const std::string& plugin : worker_plugins_) argv.insert(argv.end(), {"--plugin", plugin});
     for (const auto& [key, value] : JobOptions(p, record)) {
       argv.push_back("--" + key);
       argv.push_back(value);
@@ -218,8 +239,9 @@ class TrainingEvaluator final : public Evaluator {
           ++it;
           continue;
         }
-        ready_.push_back(Finished(*it, *status));
+        const Running finished = std::move(*it);
         it = running_.erase(it);
+        ready_.push_back(Finished(finished, *status));
       }
     }
     for (Completion& c : ready_) {
@@ -297,6 +319,26 @@ class TrainingEvaluator final : public Evaluator {
     }
   }
 
+  // A dataset of the user's needs its file; naskit's own need none (the workers check the rest).
+  void CheckData() const {
+    const std::string& dataset = problem_.objectives.front().on;
+    const bool own = dataset != "fashion-mnist" && dataset != "cifar10" && dataset != "synthetic";
+    if (own && options_.setup.data_file.empty()) {
+      throw ConfigError(
+          "evaluator \"training\": dataset " + Quote(dataset) +
+          " is not one of naskit's (cifar10, fashion-mnist, synthetic): name its "
+          "file with data_file (`naskit dataset` writes one from a folder of images)");
+    }
+    if (!own && !options_.setup.data_file.empty()) {
+      throw ConfigError("evaluator \"training\": data_file is for a dataset of your own; " +
+                        Quote(dataset) + " is one of naskit's");
+    }
+    if (own && !fs::exists(options_.setup.data_file)) {
+      throw ConfigError("evaluator \"training\": data_file " + Quote(options_.setup.data_file) +
+                        ": file not found");
+    }
+  }
+
   double Fraction(std::size_t fidelity) const {
     return fractions_.empty() ? 1.0 : fractions_[fidelity];
   }
@@ -333,14 +375,15 @@ class TrainingEvaluator final : public Evaluator {
     OptionValues values = RecordOptions(options_.setup);
     for (const auto& [key, value] : RecordOptions(options_.train)) values[key] = value;
     values["dataset"] = problem_.objectives.front().on;
-    if (options_.setup.data_dir.empty()) values.erase("data_dir");
+    // An empty option (data_dir, data_file unset) means its default: the worker refuses "".
+    std::erase_if(values, [](const auto& entry) { return entry.second.empty(); });
     values["epochs"] = std::to_string(problem_.fidelities[p.fidelity]);
     values["space"] = problem_.space->Name();
     values["arch"] = problem_.space->Format(p.arch);
     values["seed"] = std::to_string(options_.training_seed);
     values["data_fraction"] = fmt::format("{}", Fraction(p.fidelity));
     values["schedule_epochs"] = std::to_string(ScheduleEpochs(p.fidelity));
-    values["continuation"] = options_.continuation ? "true" : "false";
+    values["continuation"] = options_.continuation && options_.resume ? "true" : "false";
     values["out"] = record;
     return values;
   }
@@ -427,6 +470,11 @@ class TrainingEvaluator final : public Evaluator {
       return Failed(r.proposal, r.started_at, wall, "the worker wrote no readable record");
     }
     const std::string tail = LogTail(r.log);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+      // Bad input (a recipe the worker refuses): every training would fail alike, so the search
+      // stops with the worker's message instead of recording failure after failure.
+      throw ConfigError("evaluator \"training\": a training refused its input: " + tail);
+    }
     return Failed(r.proposal, r.started_at, wall,
                   "the worker ended with " + DescribeStatus(status) +
                       (tail.empty() ? "" : " (" + tail + ")"));
@@ -437,6 +485,7 @@ class TrainingEvaluator final : public Evaluator {
   double clock_;
   std::vector<double> fractions_;  // per fidelity; empty: all data
   std::vector<int> cuda_devices_;
+  std::vector<std::string> worker_plugins_;
   std::string program_, folder_, recipe_file_;
   bool prepared_ = false;
   std::vector<Running> running_;

@@ -78,6 +78,7 @@ Json TrajectoryJson(const RunResult& r) {
     report[r.report_datasets[d]] = Numbers(r.curve[d]);
   }
   t["incumbent_report"] = report;
+  if (!r.incumbent_signals.empty()) t["incumbent_signal"] = Numbers(r.incumbent_signals);
   return t;
 }
 
@@ -351,6 +352,12 @@ class Reader {
     if (t.contains("incumbent_index")) {
       for (const auto& i : PerQuery(t["incumbent_index"], "trajectory.incumbent_index", queries)) {
         r.incumbent_indices.push_back(IndexOrNull(i, "trajectory.incumbent_index"));
+      }
+    }
+    if (t.contains("incumbent_signal")) {
+      for (const auto& v :
+           PerQuery(t["incumbent_signal"], "trajectory.incumbent_signal", queries)) {
+        r.incumbent_signals.push_back(NumberOrNull(v, "trajectory.incumbent_signal"));
       }
     }
     const Json& curves = At(t, "trajectory.incumbent_report", "incumbent_report");

@@ -80,6 +80,9 @@ struct RunResult {
   std::vector<double> seconds;
   std::vector<std::optional<std::uint32_t>> incumbent_indices;
   std::vector<std::vector<double>> curve;
+  // Runs answered without a benchmark (a real training): per query, the incumbent's signal as its
+  // evaluation measured it (NaN before the first incumbent); empty otherwise.
+  std::vector<double> incumbent_signals;
   // Multi-objective runs on a benchmark (experiments/search_run.h, ParetoQuality): the reference
   // points, the true fronts' volumes and the reported ratio's ceiling, as written (null
   // otherwise); the ceiling read; and per query the hypervolume ratios of the search front and of

@@ -9,6 +9,7 @@ packages=(
   libhdf5-dev libssl-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libeigen3-dev zlib1g-dev dataset-fashion-mnist python3
+  libstb-dev  # stb_image: `naskit dataset` decodes PNG, JPEG, BMP, GIF, TGA and PNM images
   libopenblas0-pthread  # not pulled in by --no-install-recommends; 13x faster matrix products for LibTorch
 )
 

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "benchmarks_data/image_file.h"
 #include "core/errors.h"
 #include "core/rng.h"
 
@@ -71,6 +72,16 @@ ImageDataset Synthetic(std::int64_t n, int classes, int size, std::uint64_t seed
     }
   }
   return {images, labels, classes, "synthetic"};
+}
+
+// A naskit image dataset's split as tensors: [N, H, W, C] bytes to [N, C, H, W] in [0, 1].
+ImageDataset FromArrays(const ImageArrays& a, const ImageFile& file, const std::string& name) {
+  auto pixels = torch::from_blob(const_cast<std::uint8_t*>(a.pixels.data()),
+                                 {a.count, a.height, a.width, a.channels}, torch::kUInt8);
+  auto labels =
+      torch::from_blob(const_cast<std::int32_t*>(a.labels.data()), {a.count}, torch::kInt32);
+  return {pixels.permute({0, 3, 1, 2}).to(torch::kFloat32).div_(255.0).contiguous(),
+          labels.to(torch::kInt64), static_cast<int>(file.classes.size()), name};
 }
 
 }  // namespace
@@ -147,6 +158,11 @@ ImageDataset ReadCifar10Batches(const std::vector<std::string>& paths) {
 DatasetSplits LoadDataset(const DatasetOptions& o) {
   ImageDataset train, test;
   const std::string folder = o.folder.empty() ? DefaultDatasetFolder(o.name) : o.folder;
+  if (!o.file.empty() &&
+      (o.name == "fashion-mnist" || o.name == "cifar10" || o.name == "synthetic")) {
+    throw ConfigError("data_file " + Quote(o.file) + " is for a dataset of your own; " +
+                      Quote(o.name) + " is one of naskit's (name yours otherwise)");
+  }
   if (o.name == "fashion-mnist") {
     auto file = [&](const char* stem) {
       const std::string gz = folder + "/" + stem + ".gz";
@@ -163,9 +179,25 @@ DatasetSplits LoadDataset(const DatasetOptions& o) {
   } else if (o.name == "synthetic") {
     train = Synthetic(1200, 4, 8, o.seed);
     test = Synthetic(300, 4, 8, o.seed + 1);
+  } else if (!o.file.empty()) {
+    const ImageFile file = ReadImageFile(o.file);
+    train = FromArrays(file.train, file, o.name);
+    test = FromArrays(file.test, file, o.name);
   } else {
-    throw ConfigError(
-        UnknownNameMessage("dataset", o.name, {"cifar10", "fashion-mnist", "synthetic"}));
+    throw ConfigError("dataset " + Quote(o.name) +
+                      " is not one of naskit's (cifar10, fashion-mnist, synthetic): name its file "
+                      "with data_file (`naskit dataset` writes one from a folder of images)");
+  }
+  if (o.split_seed != 0) {
+    // A seeded shuffle of the training images before validation is held out of them.
+    std::vector<std::int64_t> order(static_cast<std::size_t>(train.size()));
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
+    Rng rng = Rng(o.split_seed).Derive("validation split");
+    for (std::size_t i = order.size(); i > 1; --i)
+      std::swap(order[i - 1], order[rng.UniformInt(i)]);
+    const auto index = torch::from_blob(order.data(), {train.size()}, torch::kInt64).clone();
+    train.images = train.images.index_select(0, index);
+    train.labels = train.labels.index_select(0, index);
   }
   const std::int64_t valid = std::min(o.valid_size, train.size() / 2);
   DatasetSplits splits;

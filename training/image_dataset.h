@@ -28,19 +28,22 @@ struct DatasetSplits {
 };
 
 struct DatasetOptions {
-  std::string name = "fashion-mnist";  // fashion-mnist, cifar10, synthetic
+  std::string name = "fashion-mnist";  // fashion-mnist, cifar10, synthetic, or a user's (`file`)
   std::string folder{};             // default: /usr/share/datasets/fashion-mnist for fashion-mnist
   int image_size = 0;               // resize (bilinear) to this square size; 0 keeps the original
   std::int64_t train_subset = 0;    // use only the first N training images (0: all)
   std::int64_t valid_size = 10000;  // held out from the end of the training split for validation
   std::int64_t test_subset = 0;     // use only the first N test images (0: all)
   std::uint64_t seed = 0;           // synthetic data only
+  std::string file{};               // a naskit image dataset (benchmarks_data/image_file.h)
+  std::uint64_t split_seed = 0;     // 0: the file's order; else shuffle training images first
 };
 
 // The default folder of a dataset, or "" if it has none.
 std::string DefaultDatasetFolder(const std::string& name);
 
-// Loads, splits (train / valid held out from train / test) and normalises.
+// Loads, splits (train / valid held out from train / test) and normalises. A name other than the
+// built-in ones is a dataset of the user's, read from `file`.
 DatasetSplits LoadDataset(const DatasetOptions& options);
 
 // Readers of single files, exposed for tests.

@@ -41,14 +41,19 @@ struct TrainOptions {
 struct TrainingSetup {
   std::string dataset = "fashion-mnist";
   std::string data_dir{};
+  std::string data_file{};
   int channels = 0, cells = 0, image_size = 0;
-  std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0;
+  std::int64_t train_subset = 0, valid_size = 10000, test_subset = 0, split_seed = 0;
 
   template <class V>
   void Visit(V& v) {
-    v("dataset", dataset, "fashion-mnist, cifar10 or synthetic",
-      OneOf({"fashion-mnist", "cifar10", "synthetic"}));
+    v("dataset", dataset,
+      "fashion-mnist, cifar10, synthetic, or the name of a dataset of your own (with data_file)",
+      Names());
     v("data_dir", data_dir, "dataset folder (default: Debian's for fashion-mnist)");
+    v("data_file", data_file,
+      "a naskit image dataset (.h5; `naskit dataset` writes one from a folder of images) for a "
+      "dataset of your own");
     v("channels", channels,
       "network width: NB201's C (16), NB101's stem channels (128), DARTS's C (32); 0: the "
       "space's own",
@@ -61,6 +66,11 @@ struct TrainingSetup {
     v("train_subset", train_subset, "train on the first N images only (0: all)", AtLeast(0));
     v("valid_size", valid_size, "images held out of the training split for validation", AtLeast(1));
     v("test_subset", test_subset, "evaluate on the first N test images only (0: all)", AtLeast(0));
+    v("split_seed", split_seed,
+      "0: validation is the last valid_size training images, in the file's order; otherwise the "
+      "training images are shuffled with this seed first (train_subset then takes a random "
+      "subset)",
+      AtLeast(0));
   }
 
   // `seed` only matters for the synthetic dataset.

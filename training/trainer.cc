@@ -42,7 +42,8 @@ Evaluation Evaluate(NetworkImpl& model, const ImageDataset& data, const torch::D
 }  // namespace
 
 DatasetSplits TrainingSetup::LoadData(std::uint64_t seed) const {
-  return LoadDataset({dataset, data_dir, image_size, train_subset, valid_size, test_subset, seed});
+  return LoadDataset({dataset, data_dir, image_size, train_subset, valid_size, test_subset, seed,
+                      data_file, static_cast<std::uint64_t>(split_seed)});
 }
 
 NetworkShape TrainingSetup::Shape(const DatasetSplits& data) const {

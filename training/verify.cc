@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,85 @@ BenchBuildOptions BuildSettings(const TabularBenchmark& benchmark, const std::st
   return ParseOptions<BenchBuildOptions>(benchmark.path() + " build_settings", values);
 }
 
+// A real-training search's incumbents (evaluator `training`): each one's record in the results
+// folder's trainings is the promise, and its recipe (recipe.json) and schedule the retraining's.
+struct TrainedIncumbent {
+  std::string arch;
+  int chosen = 0;
+  nlohmann::json record, recipe;
+};
+
+std::string VerifyTrainedIncumbents(const VerifyOptions& o, std::map<std::string, int> chosen,
+                                    const RunResult& first) {
+  const std::string space_name = first.benchmark.value("space", "");
+  const SearchSpace& space = GetSpace(space_name);
+  const int epochs = first.signal.value("epochs", 0);
+  // The records of the incumbents, trained on the whole training split at the signal's epochs.
+  std::vector<TrainedIncumbent> incumbents;
+  for (const auto& [arch, count] : chosen) {
+    const std::string stem = fmt::format("{}-f1-", space.Parse(arch));
+    for (const auto& e : fs::recursive_directory_iterator(o.results + "/trainings")) {
+      const std::string name = e.path().filename().string();
+      if (!name.starts_with(stem) || !name.ends_with(fmt::format("-e{}.json", epochs))) continue;
+      const auto recipe =
+          nlohmann::json::parse(ReadFileContents(e.path().parent_path().string() + "/recipe.json"));
+      if (recipe.at("setup").at("dataset") != first.dataset) continue;
+      incumbents.push_back(
+          {arch, count, nlohmann::json::parse(ReadFileContents(e.path())), recipe});
+      break;
+    }
+    if (incumbents.empty() || incumbents.back().arch != arch) {
+      throw DataError(fmt::format("{}/trainings: holds no record of the incumbent {} at {} epochs",
+                                  o.results, Quote(arch), epochs));
+    }
+  }
+  std::sort(incumbents.begin(), incumbents.end(),
+            [](const auto& a, const auto& b) { return a.chosen > b.chosen; });
+  if (incumbents.size() > static_cast<std::size_t>(o.top_k)) incumbents.resize(o.top_k);
+  Measured(EpochLog{}, first.report_metric);
+
+  std::string md = fmt::format(
+      "# naskit verify: {}\n\nThe {} incumbents chosen most often, retrained with the search's "
+      "recipe and seed {}. Promised: the {} its own training measured after {} epochs.\n\n"
+      "| architecture | chosen by runs | training seed | promised | measured | difference "
+      "|\n|---|---|---|---|---|---|\n",
+      o.results, incumbents.size(), o.seed, first.report_metric, epochs);
+  std::string csv = "architecture,chosen,promised,measured\n";
+  std::vector<double> promised, measured;
+  for (const TrainedIncumbent& inc : incumbents) {
+    auto values = inc.recipe.at("setup").get<OptionValues>();
+    for (const auto& [key, value] : inc.recipe.at("train").get<OptionValues>()) values[key] = value;
+    values["data_dir"] = o.data_dir;
+    values["epochs"] = std::to_string(epochs);
+    values["device"] = o.device;
+    values["threads"] = std::to_string(o.threads);
+    const TrainingSetup setup = ParseOptions<TrainingSetup>("verify: recipe", values);
+    const TrainOptions train = ParseOptions<TrainOptions>("verify: recipe", values);
+    const DatasetSplits data = setup.LoadData();
+    const TrainResult result =
+        TrainNetwork(space_name, space.Parse(inc.arch), setup.Shape(data), data, train,
+                     static_cast<std::uint64_t>(o.seed), {},
+                     {.schedule_epochs = inc.record.at("schedule_epochs").get<int>()});
+    const double promise = inc.record.at("epochs").back().at(first.report_metric).get<double>();
+    const double measure = Measured(result.epochs.back(), first.report_metric);
+    promised.push_back(promise);
+    measured.push_back(measure);
+    md +=
+        fmt::format("| `{}` | {} | {} | {:.2f} | {:.2f} | {:+.2f} |\n", inc.arch, inc.chosen,
+                    inc.record.at("seed").get<std::int64_t>(), promise, measure, measure - promise);
+    csv += fmt::format("{},{},{:.4f},{:.4f}\n", CsvCell(inc.arch), inc.chosen, promise, measure);
+  }
+  if (incumbents.size() >= 2) {
+    md += fmt::format("\nRank agreement across the {}: Spearman {:.3f}, Kendall tau {:.3f}.\n",
+                      incumbents.size(), Spearman(promised, measured),
+                      KendallTau(promised, measured));
+  }
+  fs::create_directories(o.out);
+  WriteFileAtomically(o.out + "/verify.md", md);
+  WriteFileAtomically(o.out + "/verify.csv", csv);
+  return md;
+}
+
 }  // namespace
 
 std::string VerifyIncumbents(VerifyOptions o) {
@@ -71,13 +151,22 @@ std::string VerifyIncumbents(VerifyOptions o) {
   // Incumbents by how many runs chose them. Every result must promise the same thing (benchmark,
   // dataset, metric, epochs): a folder of several experiments is refused, not averaged over.
   std::map<std::uint32_t, int> chosen;
+  std::map<std::string, int> trained;  // a real-training search's incumbents, by architecture
+  std::optional<RunResult> trained_first;
   std::string benchmark_path, dataset, metric, first_file;
   int epochs = 0;
   for (const auto& entry : fs::recursive_directory_iterator(o.results)) {
     if (entry.path().extension() != ".json" ||
         entry.path().string().find("/verify/") != std::string::npos)
       continue;
+    if (entry.path().string().find("/trainings/") != std::string::npos) continue;
     const RunResult result = ReadRunResult(entry.path().string());
+    if (result.benchmark_path.empty() && result.benchmark.value("evaluator", "") == "training") {
+      if (!result.incumbent) continue;
+      if (!trained_first) trained_first = result;
+      ++trained[*result.incumbent];
+      continue;
+    }
     if (!result.incumbent_index) continue;  // a run that chose nothing
     const auto promise = [](const std::string& b, const std::string& d, const std::string& m,
                             int e) {
@@ -100,6 +189,12 @@ std::string VerifyIncumbents(VerifyOptions o) {
     }
     ++chosen[*result.incumbent_index];
   }
+  if (!trained.empty() && !chosen.empty()) {
+    throw ConfigError(o.results +
+                      ": mixes real-training runs and runs on a benchmark: give verify "
+                      "one experiment's folder");
+  }
+  if (!trained.empty()) return VerifyTrainedIncumbents(o, trained, *trained_first);
   if (chosen.empty()) throw ConfigError(o.results + ": no run results found");
   const TabularBenchmark benchmark = TabularBenchmark::Open(benchmark_path);
   const BenchBuildOptions build = BuildSettings(benchmark, o.data_dir);

@@ -13,6 +13,7 @@ int DescribeCommand(const Args& args);
 int InfoCommand(const Args& args);
 int QueryCommand(const Args& args);
 int ImportCommand(const Args& args);
+int DatasetCommand(const Args& args);
 int RunCommand(const Args& args);
 int EvalPredictorsCommand(const Args& args);
 int ReportCommand(const Args& args);

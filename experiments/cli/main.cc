@@ -27,6 +27,10 @@ const std::map<std::string, Command>& Commands() {
       {"query",
        {QueryCommand,
         "query --benchmark FILE.h5 (--arch STR | --index I) --dataset D --metric M [--epochs E]"}},
+      {"dataset",
+       {DatasetCommand,
+        "dataset --from FOLDER --out FILE.h5 [--size 32]  your images (a folder per class) as a "
+        "dataset to train on"}},
       {"import",
        {ImportCommand, "import SOURCE --from DIR --out FILE.h5  (naskit list importers)"}},
       {"run",

@@ -17,8 +17,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "benchmarks_data/image_file.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
+#include "core/rng.h"
 #include "records/run_result.h"
 #include "spaces/search_space.h"
 #include "tests/test_util.h"
@@ -230,6 +232,56 @@ TEST(TrainingSearchTest, HyperbandContinuesPromotedTrainingsAndTheBenchmarkRepro
     const std::size_t row = *t.index[q];
     EXPECT_FLOAT_EQ(static_cast<float>(t.signal_values[q]), valid.At(row, valid.ColumnOf(1, "")));
   }
+}
+
+TEST(TrainingSearchTest, ADatasetOfYourOwnIsSearchedWithRealTrainings) {
+  const std::string dir = testing::TempDir("training-own-data");
+  // Two classes of 8x8 grey images told apart by brightness, as a naskit image dataset.
+  ImageFile file;
+  file.classes = {"dark", "light"};
+  Rng rng(3);
+  for (ImageArrays* split : {&file.train, &file.test}) {
+    split->count = split == &file.train ? 300 : 60;
+    split->height = split->width = 8;
+    split->channels = 1;
+    for (std::int64_t i = 0; i < split->count; ++i) {
+      const int label = static_cast<int>(rng.UniformInt(2));
+      split->labels.push_back(label);
+      for (int p = 0; p < 64; ++p) {
+        split->pixels.push_back(static_cast<std::uint8_t>(label * 120 + rng.UniformInt(100)));
+      }
+    }
+  }
+  WriteImageFile(file, dir + "/mine.h5");
+  const std::string suite = dir + "/suite.yaml";
+  std::ofstream(suite) << "name: own\nspace: nb201\nseeds: 0..0\nstrategies:\n  - strategy: "
+                          "random\nexperiments:\n  - name: own\n    datasets: [brightness]\n"
+                          "    signal_epochs: 2\n    budgets: [3]\n    evaluator: {name: training, "
+                          "data_file: "
+                       << dir
+                       << "/mine.h5, channels: 4, train_subset: 0, valid_size: 60, batch_size: 16, "
+                          "test_subset: 0, image_size: 8, split_seed: 5}\n";
+  const auto run = testing::RunCli({"run", suite, "--out", dir + "/out", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const RunResult r = OnlyResult(dir + "/out");
+  ASSERT_EQ(r.queries, 3U);
+  // Brightness is learnt in two epochs of 15 steps: far above chance (50 %) on the held-out test
+  // images.
+  EXPECT_GT(r.FinalReport(0), 80.0);
+  const std::vector<std::string> records = Records(dir + "/out");
+  ASSERT_FALSE(records.empty());
+  const Json record = Json::parse(ReadFileContents(records.front()));
+  EXPECT_EQ(record["train_images"], 240);  // 300 less the 60 held out for validation
+
+  // A dataset of one's own without its file is refused before any training.
+  std::ofstream(dir + "/bad.yaml") << "name: bad\nspace: nb201\nseeds: 0..0\nstrategies:\n"
+                                      "  - strategy: random\nexperiments:\n  - name: b\n"
+                                      "    datasets: [pets]\n    signal_epochs: 1\n"
+                                      "    budgets: [1]\n    evaluator: {name: training}\n";
+  const auto bad = testing::RunCli({"run", dir + "/bad.yaml", "--out", dir + "/bad", "--quiet"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("dataset \"pets\" is not one of naskit's"));
+  EXPECT_EQ(Records(dir + "/bad").size(), 0U);
 }
 
 }  // namespace
