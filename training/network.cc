@@ -1,6 +1,8 @@
 // Networks of search spaces in LibTorch; see network.h.
 #include "training/network.h"
 
+#include "core/registry.h"
+
 #include <map>
 
 #include "core/errors.h"
@@ -46,7 +48,12 @@ std::int64_t NetworkImpl::NumParameters() {
 }
 
 bool RegisterTorchNetwork(const std::string& space, TorchNetworkEntry entry) {
-  Entries()[space] = std::move(entry);
+  if (!Entries().emplace(space, std::move(entry)).second) {
+    internal::RecordRegistrationProblem("LibTorch network " + Quote(space) +
+                                        " is registered twice");
+    return false;
+  }
+  internal::RecordRegistration();  // a plugin that only adds a network registers something
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/plugins.h"
 #include "records/run_result.h"
 #include "records/statistics.h"
 #include "training/bench_build.h"
@@ -73,6 +75,13 @@ struct TrainedIncumbent {
 
 std::string VerifyTrainedIncumbents(const VerifyOptions& o, std::map<std::string, int> chosen,
                                     const RunResult& first) {
+  // The plugins the search's workers loaded (a space's LibTorch network) are loaded here too.
+  const auto& evaluator_options =
+      first.settings.value("evaluator_options", nlohmann::json::object());
+  if (evaluator_options.contains("worker_plugins")) {
+    std::stringstream plugins(evaluator_options["worker_plugins"].get<std::string>());
+    for (std::string plugin; std::getline(plugins, plugin, ',');) LoadPlugin(plugin);
+  }
   const std::string space_name = first.benchmark.value("space", "");
   const SearchSpace& space = GetSpace(space_name);
   const int epochs = first.signal.value("epochs", 0);
@@ -109,14 +118,14 @@ std::string VerifyTrainedIncumbents(const VerifyOptions& o, std::map<std::string
   std::string csv = "architecture,chosen,promised,measured\n";
   std::vector<double> promised, measured;
   for (const TrainedIncumbent& inc : incumbents) {
-    auto values = inc.recipe.at("setup").get<OptionValues>();
-    for (const auto& [key, value] : inc.recipe.at("train").get<OptionValues>()) values[key] = value;
-    values["data_dir"] = o.data_dir;
-    values["epochs"] = std::to_string(epochs);
-    values["device"] = o.device;
-    values["threads"] = std::to_string(o.threads);
-    const TrainingSetup setup = ParseOptions<TrainingSetup>("verify: recipe", values);
-    const TrainOptions train = ParseOptions<TrainOptions>("verify: recipe", values);
+    auto setup_values = inc.recipe.at("setup").get<OptionValues>();
+    setup_values["data_dir"] = o.data_dir;
+    auto train_values = inc.recipe.at("train").get<OptionValues>();
+    train_values["epochs"] = std::to_string(epochs);
+    train_values["device"] = o.device;
+    train_values["threads"] = std::to_string(o.threads);
+    const TrainingSetup setup = ParseOptions<TrainingSetup>("verify: recipe", setup_values);
+    const TrainOptions train = ParseOptions<TrainOptions>("verify: recipe", train_values);
     const DatasetSplits data = setup.LoadData();
     const TrainResult result =
         TrainNetwork(space_name, space.Parse(inc.arch), setup.Shape(data), data, train,

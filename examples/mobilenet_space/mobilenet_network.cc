@@ -10,25 +10,31 @@ namespace {
 
 namespace nn = torch::nn;
 
-nn::Sequential ConvBn(int in, int out, int kernel, int stride, int groups, bool relu) {
-  nn::Sequential s(nn::Conv2d(nn::Conv2dOptions(in, out, kernel)
-                                  .stride(stride)
-                                  .padding(kernel / 2)
-                                  .groups(groups)
-                                  .bias(false)),
-                   nn::BatchNorm2d(out));
+// Appends convolution, batch norm and (optionally) ReLU6 to `s`.
+void AddConvBn(nn::Sequential& s, int in, int out, int kernel, int stride, int groups, bool relu) {
+  s->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, kernel)
+                              .stride(stride)
+                              .padding(kernel / 2)
+                              .groups(groups)
+                              .bias(false)));
+  s->push_back(nn::BatchNorm2d(out));
   if (relu) s->push_back(nn::ReLU6());
+}
+
+nn::Sequential ConvBn(int in, int out, int kernel, int stride) {
+  nn::Sequential s;
+  AddConvBn(s, in, out, kernel, stride, 1, true);
   return s;
 }
 
 // MobileNetV2's inverted residual at stride 1: 1x1 expansion, k x k depthwise, linear 1x1
-// projection, and the identity shortcut.
+// projection (the identity shortcut is added in forward).
 nn::Sequential InvertedResidual(int width, Block block) {
   const int hidden = width * block.expansion;
   nn::Sequential s;
-  if (block.expansion != 1) s->push_back(ConvBn(width, hidden, 1, 1, 1, true));
-  s->push_back(ConvBn(hidden, hidden, block.kernel, 1, hidden, true));
-  s->push_back(ConvBn(hidden, width, 1, 1, 1, false));
+  if (block.expansion != 1) AddConvBn(s, width, hidden, 1, 1, 1, true);
+  AddConvBn(s, hidden, hidden, block.kernel, 1, hidden, true);
+  AddConvBn(s, hidden, width, 1, 1, 1, false);
   return s;
 }
 
@@ -36,12 +42,12 @@ class MobileNet : public naskit::NetworkImpl {
  public:
   MobileNet(naskit::ArchId arch, const NetworkOptions& o) {
     const int c = o.channels;
-    stem_ = register_module("stem", ConvBn(o.in_channels, c, 3, 1, 1, true));
+    stem_ = register_module("stem", ConvBn(o.in_channels, c, 3, 1));
     for (int b = 0; b < kBlocks; ++b, arch /= kChoices) {
       if (b == 1 || b == 3) {
         const int in = BlockChannels(b - 1, c);
         reductions_.push_back(
-            register_module("reduce" + std::to_string(b), ConvBn(in, 2 * in, 3, 2, 1, true)));
+            register_module("reduce" + std::to_string(b), ConvBn(in, 2 * in, 3, 2)));
       }
       const Block block = BlockOf(static_cast<int>(arch % kChoices));
       blocks_.push_back(block.skip ? nullptr
