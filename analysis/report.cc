@@ -39,7 +39,7 @@ std::string BudgetLabel(double budget, const std::string& unit) {
 // before its first query.
 double CurveAt(const RunRecord& r, const std::vector<double>& curve, double x) {
   if (curve.empty()) return NAN;
-  if (r.budget_unit == "seconds") {
+  if (r.budget_unit != "queries") {
     const auto it = std::upper_bound(r.seconds.begin(), r.seconds.end(), x);
     if (it == r.seconds.begin()) return NAN;
     return curve[static_cast<std::size_t>(it - r.seconds.begin()) - 1];
@@ -101,6 +101,23 @@ std::string TimingTable(const std::map<std::string, std::vector<const RunResult*
     md += "\n";
   }
   return md;
+}
+
+// A mean at a checkpoint: "–" where no run has a value yet (before its first incumbent), and
+// "(n of N)" beside a mean over the runs that have one; values missing are never averaged in.
+std::string MeanCell(const Summary& s, std::size_t runs) {
+  if (s.n == 0) return "–";
+  return s.n < runs ? fmt::format("{:.2f} ({} of {})", s.mean, s.n, runs)
+                    : fmt::format("{:.2f}", s.mean);
+}
+
+// The rest of a table's header after "| strategy |": one column per checkpoint.
+std::string CheckpointColumns(const std::vector<double>& checkpoints) {
+  std::string md;
+  for (double c : checkpoints) md += fmt::format(" {:g} |", c);
+  md += "\n|---|";
+  for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
+  return md + "\n";
 }
 
 std::vector<double> Checkpoints(double budget, const std::string& unit) {
@@ -308,17 +325,14 @@ class SearchReport {
           "regret):\n\n| strategy |",
           g.report_metric, g.report_datasets[d], g.unit);
     }
-    for (double c : checkpoints) md += fmt::format(" {:g} |", c);
-    md += "\n|---|";
-    for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
-    md += "\n";
+    md += CheckpointColumns(checkpoints);
     for (const auto& label : labels) {
       md += "| " + label + " |";
       for (double c : checkpoints) {
         std::vector<double> values;
         for (const auto* r : g.runs.at(label)) values.push_back(Shown(g, d, ValueAt(*r, d, c)));
         const Stats s = Summarise(values);
-        md += fmt::format(" {:.2f} |", s.mean);
+        md += " " + MeanCell(s, values.size()) + " |";
         if (!known) continue;
         regret_csv_ +=
             fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
@@ -343,10 +357,7 @@ class SearchReport {
         "\nIncumbent's {} (the search signal, as its training measured it) after "
         "{}:\n\n| strategy |",
         metric, g.unit);
-    for (double c : checkpoints) md += fmt::format(" {:g} |", c);
-    md += "\n|---|";
-    for (std::size_t i = 0; i < checkpoints.size(); ++i) md += "---|";
-    md += "\n";
+    md += CheckpointColumns(checkpoints);
     for (const auto& label : labels) {
       md += "| " + label + " |";
       for (double c : checkpoints) {
@@ -354,13 +365,7 @@ class SearchReport {
         for (const auto* r : g.runs.at(label)) {
           values.push_back(CurveAt(*r, r->incumbent_signals, c));
         }
-        // Before a run's first incumbent there is no value: shown as "–", never averaged in.
-        const Stats stats = Summarise(values);
-        md += stats.n == 0
-                  ? " – |"
-                  : fmt::format(
-                        " {:.2f}{} |", stats.mean,
-                        stats.undefined ? fmt::format(" ({} of {})", stats.n, values.size()) : "");
+        md += " " + MeanCell(Summarise(values), values.size()) + " |";
       }
       md += "\n";
     }
@@ -374,7 +379,12 @@ class SearchReport {
     PlotSpec plot;
     plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset,
                              known ? "regret" : "incumbent", g.report_datasets[d]);
-    plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
+    const bool trained =
+        g.runs.begin()->second.front()->benchmark.value("evaluator", "") == "training";
+    plot.x_label = g.unit == "queries"  ? "queries"
+                   : g.unit == "epochs" ? "epochs trained"
+                   : trained            ? "training seconds (measured)"
+                                        : "simulated training seconds";
     plot.y_label = known ? fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
                                        g.report_epochs, best)
                          : fmt::format("{} @{} epochs", g.report_metric, g.report_epochs);
@@ -397,10 +407,9 @@ class SearchReport {
       }
       plot.series.push_back(std::move(series));
     }
-    const std::string plot_path =
-        fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
-                    Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")),
-                    Slug(g.report_datasets[d]));
+    const std::string plot_path = fmt::format(
+        "{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
+        Slug(fmt::format("{}{}", g.budget, g.unit.front())), Slug(g.report_datasets[d]));
     WriteFileAtomically(plot_path, RenderSvg(plot));
     out_.paths.push_back(plot_path);
     md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
@@ -425,7 +434,12 @@ class SearchReport {
     md += "\n";
     PlotSpec plot;
     plot.title = fmt::format("{}: search on {}, hypervolume ratio", g.experiment, g.dataset);
-    plot.x_label = g.unit == "queries" ? "queries" : "simulated training seconds";
+    const bool trained =
+        g.runs.begin()->second.front()->benchmark.value("evaluator", "") == "training";
+    plot.x_label = g.unit == "queries"  ? "queries"
+                   : g.unit == "epochs" ? "epochs trained"
+                   : trained            ? "training seconds (measured)"
+                                        : "simulated training seconds";
     plot.y_label =
         fmt::format("reported hypervolume ratio (ceiling {:.3f})", first.report_hv_ceiling);
     for (const auto& label : labels) {
@@ -510,7 +524,7 @@ class SearchReport {
   void WritePlot(const PlotSpec& plot, const Group& g, const std::string& name) {
     const std::string plot_path =
         fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
-                    Slug(fmt::format("{}{}", g.budget, g.unit == "queries" ? "q" : "s")), name);
+                    Slug(fmt::format("{}{}", g.budget, g.unit.front())), name);
     WriteFileAtomically(plot_path, RenderSvg(plot));
     out_.paths.push_back(plot_path);
     md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
@@ -590,7 +604,11 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
   const fs::path report_root = fs::weakly_canonical(out_dir);
   std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(results_dir)) {
+  const fs::path trainings = fs::path(results_dir) / kTrainingsFolder;
+  for (auto it = fs::recursive_directory_iterator(results_dir);
+       it != fs::recursive_directory_iterator(); ++it) {
+    const auto& entry = *it;
+    if (entry.path() == trainings) it.disable_recursion_pending();
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     const auto canonical = fs::weakly_canonical(entry.path());
     if (canonical.string().starts_with(report_root.string() + "/")) continue;

@@ -72,6 +72,8 @@ struct EvaluatorContext {
   // The run's seed (an evaluator derives its own streams from it) and the clock's start.
   std::uint64_t seed = 0;
   double start_seconds = 0;
+  // The budget's unit: what a Completion's cost is counted in ("epochs": epochs trained).
+  std::string budget_unit = "queries";
   // The suite's results folder, where an evaluator keeps what outlives a run (trainings); empty
   // outside a suite.
   std::string work_dir{};

@@ -39,7 +39,7 @@ class Loop {
       : problem_(problem), budget_(budget), evaluator_(evaluator), strategy_(strategy) {
     trace_.report.resize(problem.reports.size());
     clock_ = budget.start_seconds;
-    if (budget.unit != "seconds") Reserve(static_cast<std::size_t>(std::min(budget.amount, 1e4)));
+    if (budget.unit == "queries") Reserve(static_cast<std::size_t>(std::min(budget.amount, 1e4)));
   }
 
   RunTrace Run() {
@@ -71,14 +71,14 @@ class Loop {
   }
 
   bool Exhausted() const {
-    return budget_.unit == "seconds" ? clock_ >= budget_.amount
+    return budget_.unit != "queries" ? clock_ >= budget_.amount
                                      : static_cast<double>(started_) >= budget_.amount;
   }
 
   void StartWhileWorkersAreFree() {
     while (in_flight_ < budget_.workers && !Exhausted() && !trace_.stalled) {
       std::size_t n = budget_.workers - in_flight_;
-      if (budget_.unit != "seconds") {
+      if (budget_.unit == "queries") {
         n = std::min(n, static_cast<std::size_t>(budget_.amount) - started_);
       }
       const auto proposals = strategy_.Ask(n);

@@ -2,7 +2,8 @@
 //
 // The loop owns the bookkeeping, so that no strategy or evaluator can get it wrong:
 // - the budget: at most `amount` queries are started, whatever `workers` is; a seconds budget
-//   starts no evaluation once the clock has reached it (those in flight still finish and count);
+//   starts no evaluation once the clock has reached it (an epochs budget likewise, its clock
+//   counting epochs trained) (those in flight still finish and count);
 // - the repeat cache: an (architecture, fidelity) is evaluated once; a repeat is answered from the
 //   cache (after the first evaluation finishes, if it is still in flight), free or, with
 //   charge_repeats, occupying a worker for the recorded cost;

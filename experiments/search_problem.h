@@ -58,7 +58,8 @@ struct SearchProblem {
 
 // How much a run may spend, and how many evaluations it keeps in flight.
 struct SearchBudget {
-  std::string unit = "queries";  // "queries" or "seconds"
+  // "queries", "seconds", or "epochs" (trained: evaluators that train); the last two are a clock.
+  std::string unit = "queries";
   double amount = 100;
   // Evaluations in flight at once: strategies are asked for as many proposals as workers are free.
   std::size_t workers = 1;

@@ -176,6 +176,10 @@ PreparedSearch::PreparedSearch(const TabularBenchmark& benchmark, SearchSettings
   } else if (settings_.budget > static_cast<double>(kMaxQueriesPerRun)) {
     throw ConfigError(fmt::format("a budget of {} queries is more than a run may make ({})",
                                   settings_.budget, kMaxQueriesPerRun));
+  } else if (settings_.budget_unit == "epochs") {
+    throw ConfigError(
+        "budget_unit epochs counts epochs trained, for an evaluator that trains (evaluator: "
+        "training); a benchmark charges its recorded seconds (budget_unit: seconds)");
   } else if (settings_.budget_unit != "queries") {
     throw ConfigError(
         UnknownNameMessage("budget unit", settings_.budget_unit, {"queries", "seconds"}));
@@ -637,7 +641,8 @@ RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings
         static_cast<double>(std::min<std::size_t>(
             candidates.size(), static_cast<std::size_t>(settings.warm_start.pool)));
   }
-  const EvaluatorContext evaluator_context{problem, search, seed, budget.start_seconds, work_dir};
+  const EvaluatorContext evaluator_context{problem,     search,  seed, budget.start_seconds,
+                                           budget.unit, work_dir};
   const auto evaluator = EvaluatorRegistry::Global().Create(
       settings.evaluator.key, settings.evaluator.options, evaluator_context);
   ZeroCostMeter zero_cost_meter;

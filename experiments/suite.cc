@@ -138,7 +138,7 @@ class SuiteReader : public YamlReader {
 };
 
 std::string FormatBudget(double budget, const std::string& unit) {
-  return fmt::format("{}{}", budget, unit == "seconds" ? "s" : "q");
+  return fmt::format("{}{}", budget, unit == "seconds" ? "s" : unit == "epochs" ? "e" : "q");
 }
 
 }  // namespace

@@ -67,8 +67,10 @@ struct SuiteExperiment {
       InRange(0, 1e6));
     v("report_datasets", s.report_datasets,
       "datasets the incumbent is reported on (default: the searched one)", Names());
-    v("budget_unit", s.budget_unit, "queries, or seconds of (simulated) training",
-      OneOf({"queries", "seconds"}));
+    v("budget_unit", s.budget_unit,
+      "queries, seconds of (simulated or measured) training, or epochs trained (evaluators that "
+      "train)",
+      OneOf({"queries", "seconds", "epochs"}));
     v("budgets", budgets, "one or more budgets, in budget_unit", Required(InRange(1, 1e12)));
     v("cost_scale", s.cost_scale, "factor on recorded training seconds", InRange(1e-6, 1e6));
     v("cost_dataset", s.cost_dataset, "whose training times are charged (default: the searched)",

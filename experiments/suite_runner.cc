@@ -114,7 +114,11 @@ void RecordSettings(const RunView& v, RunResult& r) {
     r.settings["objectives"] = texts;
   }
   r.report_metric = s.report_metric;
-  r.report_epochs = v.search ? s.report_epochs : std::max(s.report_epochs, 0);
+  // Without a benchmark the evaluator reports at the signal's fidelity (a training's length).
+  r.report_epochs = v.search ? s.report_epochs
+                    : s.report_epochs != kUnsetEpochs
+                        ? s.report_epochs
+                        : v.problem.fidelities[v.problem.default_fidelity];
   r.report_datasets = v.report_datasets;
   for (std::size_t d = 0; d < v.report_datasets.size(); ++d) {
     r.best.push_back(v.search ? Decimal(v.search->BestReport(d)) : NAN);
@@ -181,7 +185,7 @@ void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
   for (const auto& o : trace.objectives)
     r.objectives.emplace_back(o.view().begin(), o.view().end());
   r.pareto = trace.pareto;
-  if (v.settings.budget_unit == "seconds") {
+  if (v.settings.budget_unit != "queries") {
     for (double x : trace.seconds) r.seconds.push_back(std::round(x * 1000) / 1000);
   }
   for (const auto& values : trace.report) {
@@ -304,7 +308,7 @@ std::unique_ptr<SuiteSearch> PrepareSearch(const Suite& suite, const PlannedRun&
 // (experiments/training_benchmark.h), rewritten whenever the runs end.
 void WriteTrainingsBenchmarks(const std::string& suite, const std::string& out_dir) {
   namespace fs = std::filesystem;
-  const fs::path trainings = fs::path(out_dir) / "trainings";
+  const fs::path trainings = fs::path(out_dir) / kTrainingsFolder;
   if (!fs::is_directory(trainings)) return;
   for (const auto& entry : fs::directory_iterator(trainings)) {
     if (entry.is_directory() && fs::exists(entry.path() / "recipe.json")) {
@@ -349,7 +353,8 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
     for (const auto& strategy : suite.strategies) {
       StrategyRegistry::Global().Create(strategy.key, strategy.options, context);
     }
-    const EvaluatorContext evaluator_context{problem, search->prepared.get(), 0, 0, out_dir};
+    const EvaluatorContext evaluator_context{problem, search->prepared.get(),       0,
+                                             0,       search->settings.budget_unit, out_dir};
     EvaluatorRegistry::Global().Create(search->settings.evaluator.key,
                                        search->settings.evaluator.options, evaluator_context);
   }

@@ -14,6 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "spaces/search_space.h"
+#include "training/recipe.h"
 
 namespace naskit {
 namespace {
@@ -21,8 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kMetrics[] = {"train_accuracy", "train_loss",    "valid_accuracy",
-                                    "valid_loss",     "test_accuracy", "test_loss"};
+// A record's number; null (JSON's NaN or infinity: a loss that overflowed) is NaN.
+float NumberOrNaN(const Json& j) { return j.is_null() ? NAN : j.get<float>(); }
 
 struct Record {
   ArchId arch;
@@ -40,6 +41,10 @@ TrainingsBenchmark WriteTrainingsBenchmark(const std::string& folder, const std:
   const std::string space_name = recipe.at("space").get<std::string>();
   const std::string dataset = recipe.at("setup").at("dataset").get<std::string>();
   const SearchSpace& space = GetSpace(space_name);
+  // With continuation every training of an architecture follows one schedule, so its curve's epoch
+  // e is the same whichever training reached it: every epoch gets a column. Otherwise only the
+  // fidelities' own final epochs mean one thing each.
+  const bool continued = recipe.at("schedule").get<std::string>().ends_with("continued");
   std::vector<Record> records;
   std::set<ArchId> archs;
   std::set<std::string> datasets;
@@ -67,6 +72,9 @@ TrainingsBenchmark WriteTrainingsBenchmark(const std::string& folder, const std:
     datasets.insert(r.dataset);
     seeds.insert(r.seed);
     epochs_of[r.dataset].insert(r.epochs);
+    if (continued) {
+      for (int e = 1; e < r.epochs; ++e) epochs_of[r.dataset].insert(e);
+    }
     records.push_back(std::move(r));
   }
   if (records.empty()) throw DataError(folder + ": holds no training record");
@@ -92,7 +100,7 @@ TrainingsBenchmark WriteTrainingsBenchmark(const std::string& folder, const std:
     return t;
   };
   for (const std::string& d : datasets) {
-    for (const char* metric : kMetrics) {
+    for (const char* metric : kTrainedMetrics) {
       const std::string m = metric;
       data.tables["metrics/" + d + "/" + m] =
           make_table(d, {{"split", m.substr(0, m.find('_'))},
@@ -115,16 +123,20 @@ TrainingsBenchmark WriteTrainingsBenchmark(const std::string& folder, const std:
         std::find(seed_list.begin(), seed_list.end(), r.seed) - seed_list.begin());
     const Json& curve = r.json.at("epochs");
     const Table& any = data.tables.at("metrics/" + r.dataset + "/valid_accuracy");
-    const std::size_t column = any.ColumnOf(r.epochs, "epochs");
-    const std::size_t at = (row * any.columns + column) * seed_count + s;
-    if (!r.json.at("diverged").get<bool>() && !curve.empty()) {
-      const Json& last = curve.back();
-      for (const char* metric : kMetrics) {
+    // A diverged training's values stay NaN: it has none.
+    const std::size_t from = r.json.at("diverged").get<bool>() ? curve.size()
+                             : continued                       ? 0
+                                                               : curve.size() - 1;
+    for (std::size_t i = from; i < curve.size(); ++i) {
+      const Json& log = curve[i];
+      const std::size_t column = any.ColumnOf(log.at("epoch").get<int>(), "epochs");
+      const std::size_t at = (row * any.columns + column) * seed_count + s;
+      for (const char* metric : kTrainedMetrics) {
         data.tables.at("metrics/" + r.dataset + "/" + metric).per_seed[at] =
-            last.at(metric).get<float>();
+            NumberOrNaN(log.at(metric));
       }
       data.tables.at("cost/" + r.dataset + "/train_seconds").per_seed[at] =
-          last.at("cumulative_seconds").get<float>();
+          NumberOrNaN(log.at("cumulative_seconds"));
     }
     params.values[row] = r.json.at("params").get<float>();
     flops.values[row] = r.json.at("flops").get<float>();

@@ -4,8 +4,10 @@
 //
 // One row per architecture trained; per dataset (the searched one, or "<dataset>-f<fraction>" for
 // trainings on a fraction of its training images), the metrics train/valid/test accuracy and loss
-// at every fidelity's epoch count (each from the training of that length; a diverged or missing
-// training is NaN), per training seed; cumulative training seconds; params and FLOPs.
+// per training seed at every epoch of the recorded curves where the recipe continues trainings
+// (one schedule: a curve's epoch e is the same in every training that reached it), else at each
+// fidelity's epoch count from the training of that length; NaN where nothing was trained (or a
+// training diverged); cumulative training seconds; params and FLOPs.
 #pragma once
 
 #include <string>

@@ -15,10 +15,11 @@
 // from the checkpoint of the longest training done so far.
 //
 // The clock: each evaluation costs what its worker recorded (seconds from the process's start to
-// its record: LibTorch's start, the data, the training, the evaluations); an evaluation started at
-// clock t finishes at t + that, as on the simulated clock of the tabular evaluator. A reused record
-// costs what it cost when it was made, so that a resumed search sees the clock an uninterrupted
-// one saw. The strategy's own time is the run's wall_seconds, as for every evaluator.
+// its record: LibTorch's start, the data, the training, the evaluations), or under an epochs
+// budget the epochs it trained (a promotion only those after its checkpoint); an evaluation
+// started at clock t finishes at t + that, as on the simulated clock of the tabular evaluator. A
+// reused record costs what it cost when it was made, so that a resumed search sees the clock an
+// uninterrupted one saw. The strategy's own time is the run's wall_seconds, as for every evaluator.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -37,6 +38,7 @@
 #include "core/errors.h"
 #include "core/plugins.h"
 #include "experiments/evaluator.h"
+#include "records/run_result.h"
 #include "training/recipe.h"
 
 namespace naskit {
@@ -144,6 +146,9 @@ std::string TorchProgram() {
   return tool.string();
 }
 
+// A record's number; null (JSON's NaN or infinity: a loss that overflowed) is NaN.
+double NumberOrNaN(const Json& j) { return j.is_null() ? NAN : j.get<double>(); }
+
 // The last lines of a failed worker's log, for the failure's reason.
 std::string LogTail(const std::string& path) {
   std::string text;
@@ -165,6 +170,7 @@ class TrainingEvaluator final : public Evaluator {
       : options_(std::move(options)),
         problem_(context.problem),
         clock_(context.start_seconds),
+        epochs_budget_(context.budget_unit == "epochs"),
         fractions_(ParseList("data_fractions", options_.data_fractions, 1e-6, 1)) {
     for (double gpu : ParseList("cuda_devices", options_.cuda_devices, 0, 1023)) {
       cuda_devices_.push_back(static_cast<int>(gpu));
@@ -188,7 +194,8 @@ class TrainingEvaluator final : public Evaluator {
           "evaluator \"training\" keeps its trainings in the results folder: run it from a suite");
     }
     const Json recipe = Recipe();
-    folder_ = fmt::format("{}/trainings/{:016x}", context.work_dir, Fnv1a(recipe.dump()));
+    folder_ =
+        fmt::format("{}/{}/{:016x}", context.work_dir, kTrainingsFolder, Fnv1a(recipe.dump()));
     recipe_file_ = recipe.dump(1) + "\n";
   }
 
@@ -312,11 +319,6 @@ class TrainingEvaluator final : public Evaluator {
       refuse(fmt::format("data_fractions has {} values for {} fidelities", fractions_.size(),
                          problem_.fidelities.size()));
     }
-    for (std::size_t i = 1; i < problem_.fidelities.size(); ++i) {
-      if (problem_.fidelities[i] == problem_.fidelities[i - 1] && Fraction(i) == Fraction(i - 1)) {
-        refuse(fmt::format("fidelities {} and {} are the same training", i - 1, i));
-      }
-    }
   }
 
   // A dataset of the user's needs its file; naskit's own need none (the workers check the rest).
@@ -436,22 +438,32 @@ class TrainingEvaluator final : public Evaluator {
 
   Completion ReadRecord(const Proposal& p, const Json& j, double started_at) {
     const Objective& signal = problem_.objectives.front();
-    const double seconds = j.at("seconds").get<double>();
+    // Its cost in the budget's unit: the seconds its worker ran, or the epochs it trained.
+    const double seconds =
+        epochs_budget_
+            ? static_cast<double>(j.at("epochs").size() - j.at("resumed_epochs").get<std::size_t>())
+            : j.at("seconds").get<double>();
     const Json& last = j.at("epochs").back();
     if (j.at("diverged").get<bool>()) {
       return Failed(p, started_at, seconds,
                     fmt::format("diverged (training loss {} at epoch {})",
                                 last.at("train_loss").dump(), last.at("epoch").get<int>()));
     }
+    const double value = NumberOrNaN(last.at(signal.metric));
+    if (!std::isfinite(value)) {
+      return Failed(p, started_at, seconds,
+                    fmt::format("its {} is not finite (training loss {})", signal.metric,
+                                last.at("train_loss").dump()));
+    }
     Completion c;
     c.proposal = p;
-    c.objectives.push_back(last.at(signal.metric).get<double>());
+    c.objectives.push_back(value);
     c.seconds = seconds;
     c.finished_at = started_at + seconds;
     if (p.fidelity == problem_.default_fidelity) {
       std::vector<float> report;
       for (const std::string& r : problem_.reports) {
-        report.push_back(last.at(r.substr(0, r.find(' '))).get<float>());
+        report.push_back(static_cast<float>(NumberOrNaN(last.at(r.substr(0, r.find(' '))))));
       }
       reports_[p.arch] = std::move(report);
     }
@@ -459,8 +471,12 @@ class TrainingEvaluator final : public Evaluator {
   }
 
   Completion Finished(const Running& r, int status) {
+    // A training that left no record costs the time it ran, or (epochs budget) its epochs.
     const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - r.wall_start).count();
+        epochs_budget_
+            ? problem_.fidelities[r.proposal.fidelity]
+            : std::chrono::duration<double>(std::chrono::steady_clock::now() - r.wall_start)
+                  .count();
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       if (auto done = Read(r.proposal, r.record, r.started_at)) {
         std::error_code ignored;
@@ -470,6 +486,14 @@ class TrainingEvaluator final : public Evaluator {
       return Failed(r.proposal, r.started_at, wall, "the worker wrote no readable record");
     }
     const std::string tail = LogTail(r.log);
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) {
+      // Ctrl-C (the terminal signals the workers too) or a scheduler's stop: not the training's
+      // failure. The run ends unrecorded; a rerun reuses every finished training.
+      throw IoError(fmt::format(
+          "evaluator \"training\": interrupted ({}); the finished trainings are kept in {}: run "
+          "the same command again to resume",
+          DescribeStatus(status), folder_));
+    }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
       // Bad input (a recipe the worker refuses): every training would fail alike, so the search
       // stops with the worker's message instead of recording failure after failure.
@@ -483,6 +507,7 @@ class TrainingEvaluator final : public Evaluator {
   TrainingEvaluatorOptions options_;
   const SearchProblem& problem_;
   double clock_;
+  bool epochs_budget_;
   std::vector<double> fractions_;  // per fidelity; empty: all data
   std::vector<int> cuda_devices_;
   std::vector<std::string> worker_plugins_;

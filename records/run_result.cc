@@ -71,7 +71,7 @@ Json TrajectoryJson(const RunResult& r) {
     t["search_hv_ratio"] = Numbers(r.search_hv_ratio);
     t["report_hv_ratio"] = Numbers(r.report_hv_ratio);
   }
-  if (r.budget_unit == "seconds") t["seconds"] = Numbers(r.seconds);
+  if (r.budget_unit != "queries") t[r.budget_unit] = Numbers(r.seconds);
   t["incumbent_index"] = Indices(r.incumbent_indices);
   Json report;
   for (std::size_t d = 0; d < r.report_datasets.size(); ++d) {
@@ -227,8 +227,8 @@ class Reader {
     }
     const Json& budget = At(j, "budget", "budget");
     r.budget_unit = String(At(budget, "budget.unit", "unit"), "budget.unit");
-    if (r.budget_unit != "queries" && r.budget_unit != "seconds") {
-      Fail("budget.unit", "expected queries or seconds (got " + Quote(r.budget_unit) + ")");
+    if (r.budget_unit != "queries" && r.budget_unit != "seconds" && r.budget_unit != "epochs") {
+      Fail("budget.unit", "expected queries, seconds or epochs (got " + Quote(r.budget_unit) + ")");
     }
     r.budget = Number(At(budget, "budget.amount", "amount"), "budget.amount");
     if (!(r.budget > 0) || r.budget > 1e12) {
@@ -340,12 +340,12 @@ class Reader {
         }
       }
     }
-    if (r.budget_unit == "seconds") {
-      for (const auto& v :
-           PerQuery(At(t, "trajectory.seconds", "seconds"), "trajectory.seconds", queries)) {
-        r.seconds.push_back(Number(v, "trajectory.seconds"));
+    if (r.budget_unit != "queries") {
+      const std::string key = "trajectory." + r.budget_unit;
+      for (const auto& v : PerQuery(At(t, key, r.budget_unit), key, queries)) {
+        r.seconds.push_back(Number(v, key));
         if (r.seconds.size() > 1 && r.seconds.back() < r.seconds[r.seconds.size() - 2]) {
-          Fail("trajectory.seconds", "decreases");
+          Fail(key, "decreases");
         }
       }
     }

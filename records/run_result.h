@@ -24,6 +24,9 @@
 namespace naskit {
 
 inline constexpr const char* kRunResultFormat = "naskit-run-result";
+// The sub-folder of a results folder where a real-training search keeps its trainings
+// (experiments/training_evaluator.cc): their records are not run results.
+inline constexpr const char* kTrainingsFolder = "trainings";
 // 1: the layout written since the format was named; files without "format_version" (written
 // before) have the same layout and are read as version 1.
 inline constexpr int kRunResultFormatVersion = 1;
@@ -49,7 +52,7 @@ struct RunResult {
   int report_epochs = 0;
   std::vector<std::string> report_datasets;
   std::vector<double> best;  // the optimum per report dataset (NaN: not known)
-  std::string budget_unit;   // "queries" or "seconds"
+  std::string budget_unit;   // "queries", "seconds" or "epochs"
   double budget = 0;
   Json cost;  // seconds budgets: how the clock was charged, as written; null otherwise
   std::size_t free_repeats = 0;
@@ -77,7 +80,7 @@ struct RunResult {
   std::vector<double> signal_values;
   std::vector<std::vector<double>> objectives;
   std::vector<std::size_t> pareto;
-  std::vector<double> seconds;
+  std::vector<double> seconds;  // the clock per query: seconds, or epochs with an epochs budget
   std::vector<std::optional<std::uint32_t>> incumbent_indices;
   std::vector<std::vector<double>> curve;
   // Runs answered without a benchmark (a real training): per query, the incumbent's signal as its

@@ -27,9 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kMetrics[] = {"train_accuracy", "train_loss",    "valid_accuracy",
-                                    "valid_loss",     "test_accuracy", "test_loss"};
-
 struct Task {
   std::uint64_t seed;
   ArchId representative;
@@ -185,7 +182,7 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
   for (int e = 1; e <= o.train.epochs; ++e) epoch_list.push_back(e);
   const std::string d = o.setup.dataset;
   std::map<std::string, Table> tables;
-  for (const char* metric : kMetrics) {
+  for (const char* metric : kTrainedMetrics) {
     Table& t = tables["metrics/" + d + "/" + metric];
     t.epochs = epoch_list;
     t.columns = epochs;
@@ -227,7 +224,7 @@ void Assemble(const BenchBuildOptions& o, const std::string& work, const std::ve
     for (std::size_t row : rows_of_class.at(task.representative)) {
       for (std::size_t e = 0; e < epochs; ++e) {
         const Json& log = j.at("epochs").at(e);
-        for (const char* metric : kMetrics) {
+        for (const char* metric : kTrainedMetrics) {
           tables["metrics/" + d + "/" + metric].per_seed[(row * epochs + e) * s_count + s] =
               log.at(metric);
         }

@@ -13,6 +13,10 @@ namespace naskit {
 struct DatasetSplits;
 struct NetworkShape;
 
+// What a training measures after every epoch, as benchmark metrics and record keys.
+inline constexpr const char* kTrainedMetrics[] = {
+    "train_accuracy", "train_loss", "valid_accuracy", "valid_loss", "test_accuracy", "test_loss"};
+
 struct TrainOptions {
   int epochs = 12;
   int batch_size = 256;

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -183,8 +184,9 @@ TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkSha
     optimizer.save(state);
     archive.write("model", weights);
     archive.write("optimizer", state);
-    // Written aside and renamed: a checkpoint is whole or absent.
-    const std::string part = continuation.save_to + ".part";
+    // Written aside and renamed: a checkpoint is whole or absent, also when two runs of a suite
+    // train the same architecture at once.
+    const std::string part = continuation.save_to + ".part-" + std::to_string(::getpid());
     archive.save_to(part);
     std::filesystem::rename(part, continuation.save_to);
   }

@@ -89,7 +89,7 @@ std::string VerifyTrainedIncumbents(const VerifyOptions& o, std::map<std::string
   std::vector<TrainedIncumbent> incumbents;
   for (const auto& [arch, count] : chosen) {
     const std::string stem = fmt::format("{}-f1-", space.Parse(arch));
-    for (const auto& e : fs::recursive_directory_iterator(o.results + "/trainings")) {
+    for (const auto& e : fs::recursive_directory_iterator(o.results + "/" + kTrainingsFolder)) {
       const std::string name = e.path().filename().string();
       if (!name.starts_with(stem) || !name.ends_with(fmt::format("-e{}.json", epochs))) continue;
       const auto recipe =
@@ -168,7 +168,7 @@ std::string VerifyIncumbents(VerifyOptions o) {
     if (entry.path().extension() != ".json" ||
         entry.path().string().find("/verify/") != std::string::npos)
       continue;
-    if (entry.path().string().find("/trainings/") != std::string::npos) continue;
+    if (fs::relative(entry.path(), o.results).begin()->string() == kTrainingsFolder) continue;
     const RunResult result = ReadRunResult(entry.path().string());
     if (result.benchmark_path.empty() && result.benchmark.value("evaluator", "") == "training") {
       if (!result.incumbent) continue;

@@ -14,6 +14,7 @@
 #include "experiments/predictor_suite.h"
 #include "experiments/suite_runner.h"
 #include "experiments/yaml_reader.h"
+#include "records/run_result.h"
 #include "records/suite_manifest.h"
 
 namespace naskit::cli {
@@ -107,7 +108,7 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
              summary.completed, summary.already_done, summary.out_dir);
   // A real-training search leaves its trainings as benchmark files (experiments/
   // training_benchmark.h).
-  const std::filesystem::path trainings = std::filesystem::path(summary.out_dir) / "trainings";
+  const std::filesystem::path trainings = std::filesystem::path(summary.out_dir) / kTrainingsFolder;
   if (!predictors && std::filesystem::is_directory(trainings)) {
     for (const auto& entry : std::filesystem::directory_iterator(trainings)) {
       if (entry.path().extension() == ".h5") {

@@ -60,7 +60,7 @@ TEST(RunResultTest, MalformedResultsNameTheFileAndTheKey) {
       {[](Json& j) { j["budget"]["amount"] = 0; }, "key \"budget.amount\": expected a positive"},
       {[](Json& j) { j["budget"]["amount"] = -5; }, "key \"budget.amount\""},
       {[](Json& j) { j["budget"]["amount"] = 1e300; }, "key \"budget.amount\""},
-      {[](Json& j) { j["budget"]["unit"] = "hours"; }, "expected queries or seconds"},
+      {[](Json& j) { j["budget"]["unit"] = "hours"; }, "expected queries, seconds or epochs"},
       {[](Json& j) {
          j["budget"] = {{"unit", "queries"}, {"amount", 0.5}};
          j["trajectory"].erase("seconds");

@@ -36,15 +36,15 @@ using ::testing::HasSubstr;
 // second, most of it LibTorch's start.
 std::string WriteSuite(const std::string& dir, const std::string& strategy, int queries,
                        const std::string& fidelities, const std::string& extra_options = "",
-                       int workers = 1) {
+                       int workers = 1, const std::string& unit = "queries") {
   const std::string path = dir + "/suite.yaml";
   std::ofstream(path) << fmt::format(
       "name: real\nspace: nb201\nseeds: 0..0\nstrategies:\n  - strategy: {}\nexperiments:\n"
       "  - name: real\n    datasets: [synthetic]\n    signal_metric: valid_accuracy\n"
-      "    fidelities: {}\n    report_metric: test_accuracy\n    budgets: [{}]\n"
-      "    workers: {}\n    evaluator: {{name: training, channels: 4, image_size: 8, "
-      "train_subset: 0, valid_size: 200, test_subset: 0{}}}\n",
-      strategy, fidelities, queries, workers, extra_options);
+      "    fidelities: {}\n    report_metric: test_accuracy\n    budget_unit: {}\n"
+      "    budgets: [{}]\n    workers: {}\n    evaluator: {{name: training, channels: 4, "
+      "image_size: 8, train_subset: 0, valid_size: 200, test_subset: 0{}}}\n",
+      strategy, fidelities, unit, queries, workers, extra_options);
   return path;
 }
 
@@ -232,6 +232,52 @@ TEST(TrainingSearchTest, HyperbandContinuesPromotedTrainingsAndTheBenchmarkRepro
     const std::size_t row = *t.index[q];
     EXPECT_FLOAT_EQ(static_cast<float>(t.signal_values[q]), valid.At(row, valid.ColumnOf(1, "")));
   }
+}
+
+TEST(TrainingSearchTest, AnEpochsBudgetCountsTheEpochsTrained) {
+  const std::string dir = testing::TempDir("training-epochs");
+  const auto run = testing::RunCli(
+      {"run", WriteSuite(dir, "random", 6, "[2]", "", 1, "epochs"), "--out", dir + "/out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const RunResult r = OnlyResult(dir + "/out");
+  EXPECT_EQ(r.budget_unit, "epochs");
+  EXPECT_EQ(r.seconds, (std::vector<double>{2, 4, 6}));  // the clock: epochs trained
+  // A benchmark charges recorded seconds: an epochs budget there is refused.
+  const std::string tabular = dir + "/tabular.yaml";
+  std::ofstream(tabular) << "name: t\nbenchmark: " << NASKIT_SOURCE_DIR
+                         << "/benchmarks_data/nb201_fashion_mnist.h5\nseeds: 0..0\nstrategies:\n"
+                            "  - strategy: random\nexperiments:\n  - name: t\n    datasets: "
+                            "[fashion-mnist]\n    signal_epochs: 4\n    report_epochs: 4\n"
+                            "    budget_unit: epochs\n    budgets: [8]\n";
+  const auto refused = testing::RunCli({"run", tabular, "--out", dir + "/t", "--quiet"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("budget_unit epochs counts epochs trained"));
+}
+
+TEST(TrainingSearchTest, DataFractionsAreFidelities) {
+  const std::string dir = testing::TempDir("training-fractions");
+  // Successive halving over a quarter of the training images for one epoch, then all of them for
+  // two.
+  const auto run = testing::RunCli(
+      {"run", WriteSuite(dir, "successive_halving", 8, "[1, 2]", ", data_fractions: \"0.25,1\""),
+       "--out", dir + "/out", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<double, int> images;
+  for (const std::string& path : Records(dir + "/out")) {
+    const Json j = Json::parse(ReadFileContents(path));
+    images[j["data_fraction"].get<double>()] = j["train_images"].get<int>();
+    EXPECT_EQ(j["resumed_epochs"], 0) << path;  // another fraction is another training
+  }
+  ASSERT_EQ(images.size(), 2U);
+  EXPECT_EQ(images[0.25], 250);  // of the 1,000 synthetic training images left after validation
+  EXPECT_EQ(images[1.0], 1000);
+  // A list that does not match the fidelities is refused before any training.
+  fs::create_directories(dir + "/b");
+  const auto bad = testing::RunCli(
+      {"run", WriteSuite(dir + "/b", "random", 2, "[2, 4]", ", data_fractions: \"0.5\""), "--out",
+       dir + "/bad", "--quiet"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("data_fractions has 1 values for 2 fidelities"));
 }
 
 TEST(TrainingSearchTest, ADatasetOfYourOwnIsSearchedWithRealTrainings) {
