@@ -26,6 +26,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// An architecture string as code in a Markdown table cell: its '|' escaped, or they would split the
+// cell (NB201's strings are made of them).
+std::string MarkdownCode(const std::string& text) {
+  std::string out = "`";
+  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out + "`";
+}
+
 // The value of `metric` that a training's epoch log holds; throws ConfigError for a metric that
 // training does not measure (a latency, a proxy).
 double Measured(const EpochLog& log, const std::string& metric) {
@@ -135,9 +143,9 @@ std::string VerifyTrainedIncumbents(const VerifyOptions& o, std::map<std::string
     const double measure = Measured(result.epochs.back(), first.report_metric);
     promised.push_back(promise);
     measured.push_back(measure);
-    md +=
-        fmt::format("| `{}` | {} | {} | {:.2f} | {:.2f} | {:+.2f} |\n", inc.arch, inc.chosen,
-                    inc.record.at("seed").get<std::int64_t>(), promise, measure, measure - promise);
+    md += fmt::format("| {} | {} | {} | {:.2f} | {:.2f} | {:+.2f} |\n", MarkdownCode(inc.arch),
+                      inc.chosen, inc.record.at("seed").get<std::int64_t>(), promise, measure,
+                      measure - promise);
     csv += fmt::format("{},{},{:.4f},{:.4f}\n", CsvCell(inc.arch), inc.chosen, promise, measure);
   }
   if (incumbents.size() >= 2) {
@@ -251,8 +259,9 @@ std::string VerifyIncumbents(VerifyOptions o) {
     const double measure = Measured(result.epochs.at(static_cast<std::size_t>(epochs - 1)), metric);
     promised.push_back(promise);
     measured.push_back(measure);
-    md += fmt::format("| {} | `{}` | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index, space.Format(arch),
-                      -negative_count, promise, measure, measure - promise);
+    md += fmt::format("| {} | {} | {} | {:.2f} | {:.2f} | {:+.2f} |\n", index,
+                      MarkdownCode(space.Format(arch)), -negative_count, promise, measure,
+                      measure - promise);
     csv += fmt::format("{},{},{},{:.4f},{:.4f}\n", index, CsvCell(space.Format(arch)),
                        -negative_count, promise, measure);
   }
