@@ -103,6 +103,15 @@ std::string TimingTable(const std::map<std::string, std::vector<const RunResult*
   return md;
 }
 
+// The x axis of a figure over the budget: a real-training search's seconds were measured, a
+// benchmark's are simulated.
+std::string BudgetAxis(const std::string& unit, const RunRecord& run) {
+  if (unit == "queries") return "queries";
+  if (unit == "epochs") return "epochs trained";
+  return run.benchmark.value("evaluator", "") == "training" ? "training seconds (measured)"
+                                                            : "simulated training seconds";
+}
+
 // A mean at a checkpoint: "–" where no run has a value yet (before its first incumbent), and
 // "(n of N)" beside a mean over the runs that have one; values missing are never averaged in.
 std::string MeanCell(const Summary& s, std::size_t runs) {
@@ -379,12 +388,7 @@ class SearchReport {
     PlotSpec plot;
     plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset,
                              known ? "regret" : "incumbent", g.report_datasets[d]);
-    const bool trained =
-        g.runs.begin()->second.front()->benchmark.value("evaluator", "") == "training";
-    plot.x_label = g.unit == "queries"  ? "queries"
-                   : g.unit == "epochs" ? "epochs trained"
-                   : trained            ? "training seconds (measured)"
-                                        : "simulated training seconds";
+    plot.x_label = BudgetAxis(g.unit, *g.runs.begin()->second.front());
     plot.y_label = known ? fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
                                        g.report_epochs, best)
                          : fmt::format("{} @{} epochs", g.report_metric, g.report_epochs);
@@ -434,12 +438,7 @@ class SearchReport {
     md += "\n";
     PlotSpec plot;
     plot.title = fmt::format("{}: search on {}, hypervolume ratio", g.experiment, g.dataset);
-    const bool trained =
-        g.runs.begin()->second.front()->benchmark.value("evaluator", "") == "training";
-    plot.x_label = g.unit == "queries"  ? "queries"
-                   : g.unit == "epochs" ? "epochs trained"
-                   : trained            ? "training seconds (measured)"
-                                        : "simulated training seconds";
+    plot.x_label = BudgetAxis(g.unit, *g.runs.begin()->second.front());
     plot.y_label =
         fmt::format("reported hypervolume ratio (ceiling {:.3f})", first.report_hv_ceiling);
     for (const auto& label : labels) {

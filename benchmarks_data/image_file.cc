@@ -6,6 +6,7 @@
 #include <stb/stb_image_resize.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -280,8 +281,8 @@ ImageFile ImageFileFromFolder(const ImageFolderOptions& o) {
     } else {
       for (std::size_t i = files.size(); i > 1; --i)
         std::swap(files[i - 1], files[rng.UniformInt(i)]);
-      held_out =
-          static_cast<std::size_t>(o.test_fraction * static_cast<double>(files.size()) + 0.5);
+      held_out = static_cast<std::size_t>(
+          std::lround(o.test_fraction * static_cast<double>(files.size())));
       held_out = std::min(held_out, files.size() - 1);
       std::sort(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(held_out));
       std::sort(files.begin() + static_cast<std::ptrdiff_t>(held_out), files.end());

@@ -81,7 +81,8 @@ struct TrainedIncumbent {
   nlohmann::json record, recipe;
 };
 
-std::string VerifyTrainedIncumbents(const VerifyOptions& o, std::map<std::string, int> chosen,
+std::string VerifyTrainedIncumbents(const VerifyOptions& o,
+                                    const std::map<std::string, int>& chosen,
                                     const RunResult& first) {
   // The plugins the search's workers loaded (a space's LibTorch network) are loaded here too.
   const auto& evaluator_options =

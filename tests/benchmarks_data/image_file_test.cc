@@ -27,7 +27,7 @@ std::string WriteImageFolder(const std::string& dir) {
   for (const auto& [name, base] : {std::pair<std::string, int>{"dark", 10}, {"light", 200}}) {
     fs::create_directories(dir + "/" + name);
     for (int i = 0; i < 6; ++i) {
-      std::vector<std::uint8_t> pixels(8 * 8, static_cast<std::uint8_t>(base + i));
+      std::vector<std::uint8_t> pixels(std::size_t{64}, static_cast<std::uint8_t>(base + i));
       const std::string path = fmt::format("{}/{}/{:02}.png", dir, name, i);
       EXPECT_NE(stbi_write_png(path.c_str(), 8, 8, 1, pixels.data(), 8), 0);
     }

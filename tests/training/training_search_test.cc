@@ -37,7 +37,7 @@ using ::testing::HasSubstr;
 std::string WriteSuite(const std::string& dir, const std::string& strategy, int queries,
                        const std::string& fidelities, const std::string& extra_options = "",
                        int workers = 1, const std::string& unit = "queries") {
-  const std::string path = dir + "/suite.yaml";
+  std::string path = dir + "/suite.yaml";
   std::ofstream(path) << fmt::format(
       "name: real\nspace: nb201\nseeds: 0..0\nstrategies:\n  - strategy: {}\nexperiments:\n"
       "  - name: real\n    datasets: [synthetic]\n    signal_metric: valid_accuracy\n"
@@ -294,7 +294,8 @@ TEST(TrainingSearchTest, ADatasetOfYourOwnIsSearchedWithRealTrainings) {
       const int label = static_cast<int>(rng.UniformInt(2));
       split->labels.push_back(label);
       for (int p = 0; p < 64; ++p) {
-        split->pixels.push_back(static_cast<std::uint8_t>(label * 120 + rng.UniformInt(100)));
+        split->pixels.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(label) * 120 +
+                                                          rng.UniformInt(100)));
       }
     }
   }
