@@ -23,6 +23,7 @@
 #include "core/rng.h"
 #include "records/run_result.h"
 #include "spaces/search_space.h"
+#include "strategies/search_strategy.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -134,6 +135,34 @@ TEST(TrainingSearchTest, ResumesAfterSigkillReusingEveryFinishedTraining) {
   EXPECT_EQ(b.curve, a.curve);
   EXPECT_EQ(b.incumbent, a.incumbent);
   ASSERT_EQ(a.queries, 12U);
+}
+
+// Every strategy works unchanged against real trainings: each registered one spends its budget on a
+// two-fidelity problem with two workers, and none of its queries fails.
+TEST(TrainingSearchTest, EveryRegisteredStrategySearchesWithRealTrainings) {
+  const std::string dir = testing::TempDir("training-every");
+  std::string strategies;
+  for (const auto& key : StrategyRegistry::Global().Keys()) {
+    strategies += "  - strategy: " + key + "\n";
+  }
+  const std::string suite = dir + "/suite.yaml";
+  std::ofstream(suite) << "name: every\nspace: nb201\nseeds: 0..0\nstrategies:\n"
+                       << strategies
+                       << "experiments:\n  - name: e\n    datasets: [synthetic]\n"
+                          "    fidelities: [1, 2]\n    budgets: [4]\n    workers: 2\n"
+                          "    evaluator: {name: training, channels: 4, image_size: 8, "
+                          "train_subset: 0, valid_size: 200, test_subset: 0}\n";
+  const auto run = testing::RunCli({"run", suite, "--out", dir + "/out", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::size_t runs = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir + "/out")) {
+    if (e.path().string().find("/seed-") == std::string::npos) continue;
+    const RunResult r = ReadRunResult(e.path().string());
+    ++runs;
+    EXPECT_TRUE(r.queries == 4 || r.stalled) << r.strategy << ": " << r.queries << " queries";
+    EXPECT_TRUE(r.failures.empty()) << r.strategy << ": " << r.failures.front().second;
+  }
+  EXPECT_EQ(runs, StrategyRegistry::Global().Keys().size());
 }
 
 TEST(TrainingSearchTest, ADivergingTrainingIsAFailedEvaluationNotACrash) {
