@@ -4,29 +4,25 @@
 #include "spaces/nb201/nb201_space.h"
 
 namespace naskit {
-namespace {
-
 namespace nn = torch::nn;
 
-nn::Sequential ReluConvBn(int in, int out, int kernel, int stride) {
+nn::Sequential Nb201ReluConvBn(int in, int out, int kernel, int stride, bool affine) {
   return nn::Sequential(
       ObservedRelu(),
       ObservedConv2d(
           nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false)),
-      nn::BatchNorm2d(out));
+      nn::BatchNorm2d(nn::BatchNorm2dOptions(out).affine(affine)));
 }
-
-}  // namespace
 
 Nb201CellImpl::Nb201CellImpl(ArchId arch, int channels) : ops_(Nb201Space::Ops(arch)) {
   for (int e = 0; e < Nb201Space::kNumEdges; ++e) {
     const std::string name = "edge" + std::to_string(e);
     switch (ops_[e]) {
       case Nb201Space::kConv1x1:
-        edges_[e] = register_module(name, ReluConvBn(channels, channels, 1, 1));
+        edges_[e] = register_module(name, Nb201ReluConvBn(channels, channels, 1, 1));
         break;
       case Nb201Space::kConv3x3:
-        edges_[e] = register_module(name, ReluConvBn(channels, channels, 3, 1));
+        edges_[e] = register_module(name, Nb201ReluConvBn(channels, channels, 3, 1));
         break;
       case Nb201Space::kAvgPool:
         edges_[e] = register_module(
@@ -57,8 +53,8 @@ torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x) {
 }
 
 ResidualReductionImpl::ResidualReductionImpl(int in, int out) {
-  conv_a_ = register_module("conv_a", ReluConvBn(in, out, 3, 2));
-  conv_b_ = register_module("conv_b", ReluConvBn(out, out, 3, 1));
+  conv_a_ = register_module("conv_a", Nb201ReluConvBn(in, out, 3, 2));
+  conv_b_ = register_module("conv_b", Nb201ReluConvBn(out, out, 3, 1));
   // ceil_mode: an odd input (a 14-pixel image's 7) halves to the size the strided convolution gives
   // (4, not 3); even inputs, NB201's own, are unchanged.
   shortcut_ = register_module(
@@ -70,7 +66,11 @@ torch::Tensor ResidualReductionImpl::forward(const torch::Tensor& x) {
   return shortcut_->forward(x) + conv_b_->forward(conv_a_->forward(x));
 }
 
-Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
+Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o)
+    : Nb201NetworkImpl(o, [arch](int channels) { return nn::AnyModule(Nb201Cell(arch, channels)); }) {}
+
+Nb201NetworkImpl::Nb201NetworkImpl(const Nb201MacroOptions& o,
+                                   const std::function<nn::AnyModule(int)>& cell) {
   stem_ = register_module(
       "stem",
       nn::Sequential(
@@ -83,7 +83,7 @@ Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o) {
       body_->push_back(ResidualReduction(c, 2 * c));
       c *= 2;
     }
-    for (int cell = 0; cell < o.cells; ++cell) body_->push_back(Nb201Cell(arch, c));
+    for (int i = 0; i < o.cells; ++i) body_->push_back(cell(c));
   }
   head_ = register_module("head",
                           nn::Sequential(nn::BatchNorm2d(c), ObservedRelu(),

@@ -23,6 +23,10 @@ class Nb201CellImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Nb201Cell);
 
+// ReLU, convolution (no bias, "same" padding) and batch norm: NB201's ReLUConvBN; the supernet's
+// edges use it without the affine transform, as NB201's and DARTS's search models do.
+torch::nn::Sequential Nb201ReluConvBn(int in, int out, int kernel, int stride, bool affine = true);
+
 // ResNet basic block with stride 2 between stages (NB201's ResNetBasicblock).
 class ResidualReductionImpl : public torch::nn::Module {
  public:
@@ -37,6 +41,9 @@ TORCH_MODULE(ResidualReduction);
 class Nb201NetworkImpl : public NetworkImpl {
  public:
   Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& options);
+  // The skeleton around cells of another kind (the supernet's): `cell(channels)` builds each.
+  Nb201NetworkImpl(const Nb201MacroOptions& options,
+                   const std::function<torch::nn::AnyModule(int channels)>& cell);
   torch::Tensor forward(torch::Tensor x) override;
 
  private:

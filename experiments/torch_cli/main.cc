@@ -24,6 +24,7 @@
 #include "records/statistics.h"
 #include "spaces/network_cost.h"
 #include "training/bench_build.h"
+#include "training/one_shot.h"
 #include "training/trainer.h"
 #include "training/training_job.h"
 #include "training/verify.h"
@@ -110,6 +111,27 @@ int TrainJob(const std::vector<std::string>& args) {
   return 0;
 }
 
+// One supernet training of the supernet evaluator, and its query worker (started by it).
+int SupernetJobCommand(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  if (flags.values.contains("help")) {
+    return PrintHelp<SupernetJob>("supernet-job --method M --out DIR/<method>.json [options]");
+  }
+  RunSupernetJob(ParseOptions<SupernetJob>("supernet-job", flags.values));
+  return 0;
+}
+
+int SupernetServeCommand(const std::vector<std::string>& args) {
+  Flags flags = ParseFlags(args);
+  if (flags.values.contains("help")) {
+    return PrintHelp<SupernetServeOptions>(
+        "supernet-serve --method M --out DIR/<method>.json [options] < architectures");
+  }
+  ServeSupernet(ParseOptions<SupernetServeOptions>("supernet-serve", flags.values), std::cin,
+                std::cout);
+  return 0;
+}
+
 int Verify(const std::vector<std::string>& args) {
   Flags flags = ParseFlags(args);
   if (flags.values.contains("help")) {
@@ -180,6 +202,8 @@ int main(int argc, char** argv) {
     try {
       if (command == "train") return naskit::torch_cli::Train(args);
       if (command == "train-job") return naskit::torch_cli::TrainJob(args);
+      if (command == "supernet-job") return naskit::torch_cli::SupernetJobCommand(args);
+      if (command == "supernet-serve") return naskit::torch_cli::SupernetServeCommand(args);
       if (command == "bench") return naskit::torch_cli::Bench(args);
       if (command == "verify") return naskit::torch_cli::Verify(args);
       if (command == "zc") return naskit::torch_cli::ZeroCost(args);
@@ -189,6 +213,7 @@ int main(int argc, char** argv) {
       throw std::runtime_error(std::string("LibTorch: ") + e.what_without_backtrace());
     }
     throw naskit::ConfigError(naskit::UnknownNameMessage(
-        "command", command, {"bench", "latency", "train", "train-job", "verify", "zc"}));
+        "command", command, {"bench", "latency", "supernet-job", "supernet-serve", "train", "train-job", "verify",
+         "zc"}));
   });
 }

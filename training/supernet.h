@@ -1,0 +1,71 @@
+// Weight-sharing supernets: one network that holds every candidate operation of every edge of a
+// cell-based space, so that every architecture of the space is a path through shared weights
+// (ENAS, Pham et al., 2018; DARTS, Liu et al., ICLR 2019; One-Shot, Bender et al., ICML 2018).
+//
+// The cell's decisions are the space's (NumDecisions, NumChoices: NB201's 6 edges of 5
+// operations); as in NAS-Bench-201's and DARTS's search models, every cell of the network follows
+// the same choices. A forward pass combines each edge's candidates in one of three ways:
+// - a single path: each edge runs one operation (RSPS, SPOS, and evaluating an architecture with
+//   inherited weights);
+// - a mixture: the sum of every operation weighted by the edge's row of a [decisions, choices]
+//   tensor (DARTS's continuous relaxation; DARTS-PT's masked and projected edges);
+// - a sampled path with straight-through weights: each edge runs only its sampled operation,
+//   scaled by its weight, and adds the other weights (zero in value) so that every architecture
+//   parameter receives a gradient (GDAS, Dong & Yang, CVPR 2019, as in NAS-Bench-201's code).
+// A space's supernet is registered beside its stand-alone network (training/network.h).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "training/network.h"
+
+namespace naskit {
+
+// How the edges combine their operations in the next forward passes.
+struct SupernetPath {
+  enum class Kind { kSingle, kMixture, kSampled };
+  Kind kind = Kind::kSingle;
+  std::vector<int> ops{};   // kSingle, kSampled: each decision's operation
+  torch::Tensor weights{};  // kMixture, kSampled: [decisions, choices]
+};
+
+class SupernetImpl : public NetworkImpl {
+ public:
+  // The path every later forward pass follows (throws std::invalid_argument for a wrong shape).
+  void SetPath(SupernetPath path);
+  const SupernetPath& path() const { return path_; }
+  virtual std::size_t NumDecisions() const = 0;
+  virtual std::size_t NumChoices() const = 0;
+  // The name of operation `choice` (an index into the space's choices of a decision).
+  virtual std::string ChoiceName(std::size_t choice) const = 0;
+  // Copies the weights an architecture inherits into `network`, the space's stand-alone network of
+  // the same shape (training/network.h): its forward then equals this supernet's on the
+  // architecture's single path.
+  virtual void CopyPathInto(ArchId arch, NetworkImpl& network) = 0;
+  // The architecture of a single path, and the path of an architecture.
+  virtual ArchId ArchOf(const std::vector<int>& ops) const = 0;
+  virtual std::vector<int> OpsOf(ArchId arch) const = 0;
+
+ protected:
+  SupernetPath path_;
+};
+
+struct SupernetEntry {
+  std::function<std::shared_ptr<SupernetImpl>(const NetworkShape&)> build;
+};
+
+bool RegisterSupernet(const std::string& space, SupernetEntry entry);
+// Throws ConfigError naming the space, and the spaces that have a supernet, if it has none.
+const SupernetEntry& FindSupernet(const std::string& space);
+
+#define NASKIT_REGISTER_SUPERNET(name, space, ...)                       \
+  static const bool naskit_registered_supernet_##name [[maybe_unused]] = \
+      ::naskit::RegisterSupernet(space, __VA_ARGS__)
+
+}  // namespace naskit
