@@ -380,6 +380,40 @@ class SearchReport {
     }
   }
 
+  // Runs whose signal came from another evaluator than the benchmark (a supernet): how the signal
+  // ranked the architectures each run evaluated against the benchmark's report value.
+  void RankingTable(const Group& g, const std::vector<std::string>& labels) {
+    for (const auto& label : labels) {
+      for (const auto* r : g.runs.at(label)) {
+        if (r->signal_ranking.is_null()) return;
+      }
+    }
+    // One architecture per run (a one-shot method's derived cell) ranks nothing.
+    const bool ranked = std::any_of(g.runs.begin(), g.runs.end(), [](const auto& by_label) {
+      return std::any_of(by_label.second.begin(), by_label.second.end(), [](const RunRecord* r) {
+        return r->signal_ranking.at("archs").template get<double>() >= 2;
+      });
+    });
+    if (!ranked) return;
+    md += fmt::format(
+        "\nHow the search signal ranked the architectures each run evaluated, against the "
+        "benchmark's {} @{} epochs on {} (mean over runs):\n\n"
+        "| strategy | architectures | Kendall's tau | top-10 % precision |\n|---|---|---|---|\n",
+        g.report_metric, g.report_epochs, g.report_datasets.front());
+    for (const auto& label : labels) {
+      std::vector<double> archs, tau, precision;
+      for (const auto* r : g.runs.at(label)) {
+        archs.push_back(r->signal_ranking.at("archs").get<double>());
+        tau.push_back(r->ranking_tau);
+        precision.push_back(r->ranking_precision);
+      }
+      md += fmt::format("| {} | {} | {} | {} |\n", label,
+                        MeanCell(Summarise(archs), archs.size()),
+                        MeanCell(Summarise(tau, -1, 1), tau.size()),
+                        MeanCell(Summarise(precision, 0, 1), precision.size()));
+    }
+  }
+
   // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale
   // (or the incumbent's mean value where the optimum is unknown).
   void Figure(const Group& g, std::size_t d, const std::vector<std::string>& labels) {
@@ -603,11 +637,13 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
   if (!fs::is_directory(results_dir)) throw ConfigError(results_dir + ": results folder not found");
   const fs::path report_root = fs::weakly_canonical(out_dir);
   std::vector<std::string> files;
-  const fs::path trainings = fs::path(results_dir) / kTrainingsFolder;
   for (auto it = fs::recursive_directory_iterator(results_dir);
        it != fs::recursive_directory_iterator(); ++it) {
     const auto& entry = *it;
-    if (entry.path() == trainings) it.disable_recursion_pending();
+    if (it.depth() == 0 && entry.is_directory() &&
+        IsEvaluatorFolder(entry.path().filename().string())) {
+      it.disable_recursion_pending();
+    }
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     const auto canonical = fs::weakly_canonical(entry.path());
     if (canonical.string().starts_with(report_root.string() + "/")) continue;
@@ -645,6 +681,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       report.HypervolumeTable(g, labels);
     }
     report.SignalTable(g, labels);
+    report.RankingTable(g, labels);
     for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
       report.RegretTable(g, d, labels);
       report.Figure(g, d, labels);

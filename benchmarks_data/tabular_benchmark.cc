@@ -18,6 +18,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/fnv.h"
 #include "core/names.h"
 
 namespace naskit {
@@ -366,14 +367,6 @@ class Reader {
   BenchmarkData data_;
 };
 
-std::uint64_t Fnv1a(const std::string& bytes, std::size_t from) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::size_t i = from; i < bytes.size(); ++i) {
-    h ^= static_cast<unsigned char>(bytes[i]);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 // Checks naskit's header before HDF5 parses anything: libhdf5 has memory-safety bugs on crafted
 // files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never
@@ -395,7 +388,7 @@ std::uint64_t CheckHeader(const std::string& path, const std::string& bytes) {
     throw DataError(path + ": truncated or extended (" + std::to_string(bytes.size()) +
                     " bytes; its header says " + std::to_string(size) + ")");
   }
-  const std::uint64_t checksum = Fnv1a(bytes, kHeaderBytes);
+  const std::uint64_t checksum = Fnv1a(std::string_view(bytes).substr(kHeaderBytes));
   if (fmt::format("{:016x}", checksum) != checksum_text) {
     throw DataError(path +
                     ": corrupt (checksum mismatch: the bytes changed after naskit wrote them)");
@@ -508,7 +501,7 @@ void SealBenchmarkFile(const std::string& path) {
     throw DataError(path + ": cannot seal: shorter than the header (not a naskit benchmark .h5)");
   }
   std::string header = fmt::format("{}\nsize {}\nfnv1a64 {:016x}\n", kHeaderMagic, bytes.size(),
-                                   Fnv1a(bytes, kHeaderBytes));
+                                   Fnv1a(std::string_view(bytes).substr(kHeaderBytes)));
   header.resize(kHeaderBytes, '\0');
   std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
   out.write(header.data(), static_cast<std::streamsize>(header.size()));

@@ -15,7 +15,11 @@
 
 namespace naskit {
 
-pid_t StartChild(const std::vector<std::string>& args, const ChildOptions& options) {
+namespace {
+
+// Starts `args`; `stdin_fd` and `stdout_fd` (or -1) become the child's stdin and stdout.
+pid_t Start(const std::vector<std::string>& args, const ChildOptions& options, int stdin_fd,
+            int stdout_fd) {
   // Everything the child needs is prepared before fork: after it, in a multi-threaded parent, only
   // async-signal-safe calls are allowed.
   std::vector<std::string> strings = args;
@@ -42,11 +46,41 @@ pid_t StartChild(const std::vector<std::string>& args, const ChildOptions& optio
       ::dup2(log, STDOUT_FILENO);
       ::dup2(log, STDERR_FILENO);
     }
+    if (stdin_fd >= 0) ::dup2(stdin_fd, STDIN_FILENO);
+    if (stdout_fd >= 0) ::dup2(stdout_fd, STDOUT_FILENO);
     for (const auto& [name, value] : options.environment) ::setenv(name.c_str(), value.c_str(), 1);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
   if (log >= 0) ::close(log);
+  return pid;
+}
+
+}  // namespace
+
+pid_t StartChild(const std::vector<std::string>& args, const ChildOptions& options) {
+  return Start(args, options, -1, -1);
+}
+
+pid_t StartChildWithPipes(const std::vector<std::string>& args, const ChildOptions& options,
+                          ChildPipes& pipes) {
+  int in[2], out[2];
+  if (::pipe2(in, O_CLOEXEC) != 0) throw IoError(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    ::close(in[0]);
+    ::close(in[1]);
+    throw IoError(std::string("pipe: ") + std::strerror(errno));
+  }
+  pid_t pid = -1;
+  try {
+    pid = Start(args, options, in[0], out[1]);
+  } catch (...) {
+    for (int fd : {in[0], in[1], out[0], out[1]}) ::close(fd);
+    throw;
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  pipes = {in[1], out[0]};
   return pid;
 }
 

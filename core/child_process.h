@@ -23,6 +23,17 @@ struct ChildOptions {
 // program that cannot be executed exits with status 127.
 pid_t StartChild(const std::vector<std::string>& argv, const ChildOptions& options = {});
 
+// The parent's ends of a child's standard input and output.
+struct ChildPipes {
+  int to_child = -1;    // write: the child's stdin
+  int from_child = -1;  // read: the child's stdout
+};
+
+// StartChild with the child's stdin and stdout connected to `pipes` (its stderr to the log, or
+// naskit's); the caller closes them.
+pid_t StartChildWithPipes(const std::vector<std::string>& argv, const ChildOptions& options,
+                          ChildPipes& pipes);
+
 // The wait status of `pid` if it has ended (reaped), else nullopt; never blocks. Only waits for
 // the given pid, so that several callers in one process never reap each other's children. A pid
 // that is no child (already reaped) reads as killed by SIGKILL.

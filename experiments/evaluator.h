@@ -105,6 +105,10 @@ class Evaluator {
   // Evaluations answered from what an earlier run (or this run before it was interrupted) kept,
   // not computed again: a resumed real-training search reuses its finished trainings.
   virtual std::size_t ReusedEvaluations() const { return 0; }
+  // Architectures the evaluator's own method recommends (a one-shot method's derived cell): the
+  // run's strategy samples them first, as it would a warm start's picks (experiments/
+  // warm_start.h), so that random search with a budget of one query returns the method's cell.
+  virtual std::vector<ArchId> StartingPoints() const { return {}; }
 };
 
 // An evaluator that answers at once, on a simulated clock: an evaluation submitted at the time of

@@ -62,12 +62,25 @@ class SuiteReader : public YamlReader {
       Fail(experiments, "experiments", "expected a non-empty list of experiments");
     }
     std::set<std::string> names;
-    for (const auto& node : experiments) suite.experiments.push_back(ReadExperiment(node, names));
+    for (const auto& node : experiments) {
+      suite.experiments.push_back(ReadExperiment(node, names));
+      for (const std::string& label : suite.experiments.back().strategies) {
+        if (std::none_of(suite.strategies.begin(), suite.strategies.end(),
+                         [&](const SuiteStrategy& s) { return s.label == label; })) {
+          std::string known;
+          for (const auto& s : suite.strategies) known += (known.empty() ? "" : ", ") + s.label;
+          Fail(node["strategies"], "strategies",
+               Quote(label) + " is not the label of one of the suite's strategies (" + known + ")");
+        }
+      }
+    }
     // Planning allocates one entry per run: bound the suite before it does.
     double runs = 0;
     for (const auto& e : suite.experiments) {
-      runs += static_cast<double>(e.datasets.size() * e.budgets.size() * suite.strategies.size() *
-                                  suite.seeds.size());
+      const auto strategies = std::count_if(suite.strategies.begin(), suite.strategies.end(),
+                                            [&](const SuiteStrategy& s) { return e.Runs(s.label); });
+      runs += static_cast<double>(e.datasets.size() * e.budgets.size() *
+                                  static_cast<std::size_t>(strategies) * suite.seeds.size());
     }
     if (runs > kMaxRunsPerSuite) {
       Fail(root, "",
@@ -158,6 +171,7 @@ std::vector<PlannedRun> PlanRuns(const Suite& suite) {
     const auto& experiment = suite.experiments[e];
     for (const auto& dataset : experiment.datasets) {
       for (std::size_t s = 0; s < suite.strategies.size(); ++s) {
+        if (!experiment.Runs(suite.strategies[s].label)) continue;
         for (double budget : experiment.budgets) {
           for (std::uint64_t seed : suite.seeds) {
             runs.push_back(

@@ -21,6 +21,7 @@
 // Unknown keys and bad values are ConfigErrors naming the file, line, key and value.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -51,12 +52,22 @@ struct SuiteExperiment {
   std::string direction = "maximize";
   std::vector<std::string> constraints;
   std::vector<std::string> objectives;
+  std::vector<std::string> strategies;  // labels; empty: every strategy of the suite
+
+  // Whether the experiment runs the suite's strategy labelled `label`.
+  bool Runs(const std::string& label) const {
+    return strategies.empty() ||
+           std::find(strategies.begin(), strategies.end(), label) != strategies.end();
+  }
 
   template <class V>
   void Visit(V& v) {
     SearchSettings& s = settings;
     v("name", name, "unique; part of each run's key", Required(Names()));
     v("datasets", datasets, "the datasets searched, one set of runs each", Required(Names()));
+    v("strategies", strategies,
+      "labels of the suite's strategies that this experiment runs (default: all of them)",
+      Names());
     v("signal_metric", s.signal_metric, "what strategies are told: a metric of the dataset");
     v("signal_epochs", s.signal_epochs,
       "the signal's training length (-1: the metric's only recorded one; 0: its last)",

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "core/errors.h"
 #include "experiments/training_benchmark.h"
 #include "records/run_result.h"
+#include "records/statistics.h"
 #include "strategies/search_strategy.h"
 
 namespace naskit {
@@ -148,20 +150,50 @@ Json CostJson(const RunView& v, const RunTrace& trace) {
   return j;
 }
 
-// The incumbent's signal: the table's (its mean over seeds) or the surrogate's; without a
-// benchmark, the value its evaluation gave.
+// Whether the benchmark's table or surrogate answered the run's queries (not another evaluator on
+// a benchmark's problem, such as a supernet).
+bool AnsweredByBenchmark(const RunView& v) {
+  return v.search && (v.search->settings().evaluator.key == "tabular" ||
+                      v.search->settings().evaluator.key == "surrogate");
+}
+
+// The incumbent's signal: the table's (its mean over seeds) or the surrogate's; from another
+// evaluator, the value its evaluation gave.
 float IncumbentSignal(const RunView& v, const RunTrace& trace, ArchId inc) {
-  if (v.search && v.search->surrogate()) {
+  if (AnsweredByBenchmark(v) && v.search->surrogate()) {
     return static_cast<float>(
         v.search->surrogate()->at_signal().predictor->PredictMean({&inc, 1}).front());
   }
-  if (v.search) {
+  if (AnsweredByBenchmark(v)) {
     return v.search->signal().At(*v.search->benchmark().RowOf(inc), v.search->signal_column());
   }
   for (std::size_t i = 0; i < trace.arch.size(); ++i) {
     if (trace.arch[i] == inc) return trace.signal[i];
   }
   return NAN;
+}
+
+// How another evaluator's signal (a supernet's inherited-weight accuracy) ranks the distinct
+// architectures it evaluated at the signal's fidelity, against the benchmark's report value on the
+// first report dataset (Yu et al., ICLR 2020; Ning et al., NeurIPS 2021): Kendall's tau and the
+// precision of the top 10 %. Architectures without finite values on both sides are left out.
+Json SignalRanking(const RunView& v, const RunTrace& trace) {
+  std::vector<double> signal, truth;
+  std::set<ArchId> seen;
+  for (std::size_t i = 0; i < trace.arch.size(); ++i) {
+    if (trace.fidelity[i] != v.problem.default_fidelity || !seen.insert(trace.arch[i]).second) {
+      continue;
+    }
+    const auto row = v.search->benchmark().RowOf(trace.arch[i]);
+    const double report = row ? v.search->Report(0, *row) : NAN;
+    if (!std::isfinite(report) || !std::isfinite(trace.signal[i])) continue;
+    signal.push_back(trace.signal[i]);
+    truth.push_back(report);
+  }
+  const bool enough = signal.size() >= 2;
+  return {{"archs", signal.size()},
+          {"kendall_tau", Decimal(enough ? KendallTau(signal, truth) : NAN)},
+          {"top10_precision", Decimal(enough ? PrecisionAtTop(signal, truth, 0.1) : NAN)}};
 }
 
 // The trajectory, one entry per query, and the final incumbent.
@@ -193,7 +225,7 @@ void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
     for (float x : values) curve.push_back(Decimal(x));
     r.curve.push_back(std::move(curve));
   }
-  if (!v.search) {
+  if (!AnsweredByBenchmark(v)) {
     // The incumbent's signal per query: the value its evaluation at the default fidelity gave.
     std::map<ArchId, float> signal_of;
     for (std::size_t i = 0; i < trace.arch.size(); ++i) {
@@ -204,6 +236,7 @@ void RecordQueries(const RunView& v, const RunTrace& trace, RunResult& r) {
                                                        : NAN);
     }
   }
+  if (v.search && !AnsweredByBenchmark(v)) r.signal_ranking = SignalRanking(v, trace);
   r.queries = trace.arch.size();
   r.final_seconds = r.queries ? trace.seconds.back() : 0.0;
   // No incumbent: no query reached the signal's fidelity (or satisfied the constraints).

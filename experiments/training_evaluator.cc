@@ -36,8 +36,10 @@
 #include "core/atomic_file.h"
 #include "core/child_process.h"
 #include "core/errors.h"
+#include "core/fnv.h"
 #include "core/plugins.h"
 #include "experiments/evaluator.h"
+#include "experiments/torch_worker.h"
 #include "records/run_result.h"
 #include "training/recipe.h"
 
@@ -124,45 +126,8 @@ std::vector<double> ParseList(const std::string& key, const std::string& text, d
   return values;
 }
 
-// FNV-1a, 64 bits: the recipe folder's name, stable across machines and compilers.
-std::uint64_t Fnv1a(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
-
-// naskit-torch beside the running program (build/naskit, or an installed bin/naskit), or where
-// NASKIT_TORCH_PROGRAM says.
-std::string TorchProgram() {
-  if (const char* set = std::getenv("NASKIT_TORCH_PROGRAM")) return set;
-  std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  const fs::path tool = self.parent_path() / "naskit-torch";
-  if (error || !fs::exists(tool)) {
-    throw ConfigError(
-        "evaluator \"training\" trains with naskit-torch, which is not beside " + self.string() +
-        " (build naskit with LibTorch, -DNASKIT_TORCH=ON, or set NASKIT_TORCH_PROGRAM)");
-  }
-  return tool.string();
-}
-
 // A record's number; null (JSON's NaN or infinity: a loss that overflowed) is NaN.
 double NumberOrNaN(const Json& j) { return j.is_null() ? NAN : j.get<double>(); }
-
-// The last lines of a failed worker's log, for the failure's reason.
-std::string LogTail(const std::string& path) {
-  std::string text;
-  try {
-    text = ReadFileContents(path);
-  } catch (const std::exception&) {
-    return "";
-  }
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  const std::size_t from = text.size() > 300 ? text.size() - 300 : 0;
-  std::string tail = text.substr(from);
-  std::replace(tail.begin(), tail.end(), '\n', ' ');
-  return tail;
-}
 
 class TrainingEvaluator final : public Evaluator {
  public:
@@ -188,7 +153,7 @@ class TrainingEvaluator final : public Evaluator {
     }
     CheckProblem();
     CheckData();
-    program_ = TorchProgram();
+    program_ = TorchProgram("training");
     if (context.work_dir.empty()) {
       throw ConfigError(
           "evaluator \"training\" keeps its trainings in the results folder: run it from a suite");

@@ -264,6 +264,16 @@ class Reader {
       if (!j["stalled"].is_boolean()) Fail("stalled", "expected true or false");
       r.stalled = j["stalled"].get<bool>();
     }
+    if (j.contains("signal_ranking")) {
+      r.signal_ranking = Object(j["signal_ranking"], "signal_ranking");
+      const Json& ranking = r.signal_ranking;
+      Count(At(ranking, "signal_ranking.archs", "archs"), "signal_ranking.archs", UINT64_MAX);
+      r.ranking_tau = NumberOrNull(At(ranking, "signal_ranking.kendall_tau", "kendall_tau"),
+                                   "signal_ranking.kendall_tau");
+      r.ranking_precision =
+          NumberOrNull(At(ranking, "signal_ranking.top10_precision", "top10_precision"),
+                       "signal_ranking.top10_precision");
+    }
     if (j.contains("hypervolume")) {
       r.hypervolume = Object(j["hypervolume"], "hypervolume");
       r.report_hv_ceiling = Ratio(At(r.hypervolume, "hypervolume.report_ceiling", "report_ceiling"),
@@ -462,6 +472,7 @@ std::string RunResultJson(const RunResult& r) {
     j["failed_queries"] = failed;
   }
   if (!r.hypervolume.is_null()) j["hypervolume"] = r.hypervolume;
+  if (!r.signal_ranking.is_null()) j["signal_ranking"] = r.signal_ranking;
   j["final"] = FinalJson(r);
   j["trajectory"] = TrajectoryJson(r);
   if (!std::isnan(r.wall_seconds)) {  // NaN: a result written before timings were recorded

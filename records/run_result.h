@@ -27,6 +27,12 @@ inline constexpr const char* kRunResultFormat = "naskit-run-result";
 // The sub-folder of a results folder where a real-training search keeps its trainings
 // (experiments/training_evaluator.cc): their records are not run results.
 inline constexpr const char* kTrainingsFolder = "trainings";
+// ... and where a one-shot search keeps its supernets (experiments/supernet_evaluator.cc).
+inline constexpr const char* kSupernetsFolder = "supernets";
+// Whether a results folder's sub-folder `name` holds an evaluator's records, not run results.
+inline bool IsEvaluatorFolder(const std::string& name) {
+  return name == kTrainingsFolder || name == kSupernetsFolder;
+}
 // 1: the layout written since the format was named; files without "format_version" (written
 // before) have the same layout and are read as version 1.
 inline constexpr int kRunResultFormatVersion = 1;
@@ -83,7 +89,8 @@ struct RunResult {
   std::vector<double> seconds;  // the clock per query: seconds, or epochs with an epochs budget
   std::vector<std::optional<std::uint32_t>> incumbent_indices;
   std::vector<std::vector<double>> curve;
-  // Runs answered without a benchmark (a real training): per query, the incumbent's signal as its
+  // Runs answered by an evaluator other than the benchmark (a real training, a supernet): per
+  // query, the incumbent's signal as its
   // evaluation measured it (NaN before the first incumbent); empty otherwise.
   std::vector<double> incumbent_signals;
   // Multi-objective runs on a benchmark (experiments/search_run.h, ParetoQuality): the reference
@@ -96,6 +103,13 @@ struct RunResult {
   std::vector<double> search_hv_reference;             // hypervolume.search_reference, if written
   std::vector<std::vector<double>> true_search_front;  // hypervolume.search_front, if written
   std::vector<double> search_hv_ratio, report_hv_ratio;
+
+  // Runs on a benchmark answered by another evaluator (a supernet): how its signal ranks the
+  // distinct architectures it evaluated at the signal's fidelity against the benchmark's report
+  // value on the first report dataset, {archs, kendall_tau, top10_precision} (NaN: undefined);
+  // null otherwise.
+  Json signal_ranking = nullptr;
+  double ranking_tau = NAN, ranking_precision = NAN;
 
   // Wall-clock seconds: the whole run (NaN in results written before timings were recorded) and
   // its named parts ("fit", "acquisition", "query"), in the order recorded.

@@ -177,7 +177,7 @@ std::string VerifyIncumbents(VerifyOptions o) {
     if (entry.path().extension() != ".json" ||
         entry.path().string().find("/verify/") != std::string::npos)
       continue;
-    if (fs::relative(entry.path(), o.results).begin()->string() == kTrainingsFolder) continue;
+    if (IsEvaluatorFolder(fs::relative(entry.path(), o.results).begin()->string())) continue;
     const RunResult result = ReadRunResult(entry.path().string());
     if (result.benchmark_path.empty() && result.benchmark.value("evaluator", "") == "training") {
       if (!result.incumbent) continue;
