@@ -70,7 +70,10 @@ double PeakMemoryMiB() {
 }  // namespace
 
 StepStats TrainWeights(const OneShotContext& context, const Batch& batch) {
-  context.optimizer.zero_grad();
+  // Gradients reset to none, not zero: weights off this step's path get no update at all (no
+  // momentum, no decay), as with PyTorch's zero_grad(set_to_none=True), and a resumed training,
+  // whose gradients start as none, steps exactly as an uninterrupted one.
+  for (auto& p : context.supernet.parameters()) p.mutable_grad().reset();
   const auto logits = context.supernet.forward(batch.images);
   const auto loss = F::cross_entropy(logits, batch.labels);
   loss.backward();
@@ -162,7 +165,9 @@ void RunSupernetJob(const SupernetJob& job) {
   const std::int64_t steps_per_epoch = (n + s.batch_size - 1) / s.batch_size;
   const double total_steps = static_cast<double>(steps_per_epoch * s.epochs);
   const Rng root(seed);
-  for (int epoch = static_cast<int>(epochs.size()) + 1; epoch <= s.epochs; ++epoch) {
+  const int first_epoch = static_cast<int>(epochs.size()) + 1;
+  for (int epoch = first_epoch; epoch <= s.epochs; ++epoch) {
+    if (job.stop_after > 0 && epoch - first_epoch == job.stop_after) return;
     const auto epoch_start = std::chrono::steady_clock::now();
     const auto order = Permutation(n, root.Derive("shuffle").Derive(epoch), device);
     const auto valid_order =

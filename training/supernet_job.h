@@ -92,10 +92,15 @@ struct SupernetJob {
   TrainingSetup setup;
   std::string device = "cpu";
   int threads = 1;
+  int stop_after = 0;
 
   template <class V>
   void Visit(V& v) {
     v("space", space, "search space (one with a supernet)");
+    v("stop_after", stop_after,
+      "end after this many epochs of this session, the checkpoint kept and no record written, to "
+      "resume later (0: train to the end)",
+      AtLeast(0));
     v("seed", seed, "seed of the supernet's weights, batch order and sampled paths", AtLeast(0));
     v("out", out, "the record to write: <folder>/<method>.json", Required());
     one_shot.Visit(v);
