@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/predictor_report.h"
+#include "analysis/supernet_report.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -407,8 +408,7 @@ class SearchReport {
         tau.push_back(r->ranking_tau);
         precision.push_back(r->ranking_precision);
       }
-      md += fmt::format("| {} | {} | {} | {} |\n", label,
-                        MeanCell(Summarise(archs), archs.size()),
+      md += fmt::format("| {} | {} | {} | {} |\n", label, MeanCell(Summarise(archs), archs.size()),
                         MeanCell(Summarise(tau, -1, 1), tau.size()),
                         MeanCell(Summarise(precision, 0, 1), precision.size()));
     }
@@ -578,6 +578,12 @@ class SearchReport {
     }
   }
 
+  // Appends a section written elsewhere (supernet_report.h) and the files it wrote.
+  void AddSection(const std::string& markdown, const std::vector<std::string>& paths) {
+    md += markdown;
+    out_.paths.insert(out_.paths.end(), paths.begin(), paths.end());
+  }
+
   ReportFiles Write() {
     std::vector<std::pair<std::string, std::string>> files{{"summary.md", md},
                                                            {"summary.csv", summary_csv_},
@@ -688,6 +694,9 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
     }
   }
   report.RankTable(order.labels);
+  std::vector<std::string> supernet_files;
+  const std::string supernets = SupernetSection(results_dir, out_dir, supernet_files);
+  report.AddSection(supernets, supernet_files);
   return report.Write();
 }
 

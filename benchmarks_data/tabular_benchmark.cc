@@ -367,7 +367,6 @@ class Reader {
   BenchmarkData data_;
 };
 
-
 // Checks naskit's header before HDF5 parses anything: libhdf5 has memory-safety bugs on crafted
 // files (found by the benchmark_opener fuzz target), so a truncated or damaged file must never
 // reach it. Returns the checksum the header records.

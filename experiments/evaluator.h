@@ -108,7 +108,9 @@ class Evaluator {
   // Architectures the evaluator's own method recommends (a one-shot method's derived cell): the
   // run's strategy samples them first, as it would a warm start's picks (experiments/
   // warm_start.h), so that random search with a budget of one query returns the method's cell.
-  virtual std::vector<ArchId> StartingPoints() const { return {}; }
+  // Called once, before the first Submit; may do the work that finds them (train a supernet),
+  // which a constructor must not: the suite builds every evaluator once, up front, as a check.
+  virtual std::vector<ArchId> StartingPoints() { return {}; }
 };
 
 // An evaluator that answers at once, on a simulated clock: an evaluation submitted at the time of

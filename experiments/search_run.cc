@@ -646,7 +646,8 @@ RunTrace ExecuteRun(const SearchProblem& problem, const SearchSettings& settings
   const auto evaluator = EvaluatorRegistry::Global().Create(
       settings.evaluator.key, settings.evaluator.options, evaluator_context);
   if (auto starts = evaluator->StartingPoints(); !starts.empty()) {
-    if (warm_space) throw ConfigError("warm_start and an evaluator's own starting points exclude each other");
+    if (warm_space)
+      throw ConfigError("warm_start and an evaluator's own starting points exclude each other");
     warm_space.emplace(*problem.space, std::move(starts));
   }
   ZeroCostMeter zero_cost_meter;

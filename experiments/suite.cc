@@ -77,8 +77,9 @@ class SuiteReader : public YamlReader {
     // Planning allocates one entry per run: bound the suite before it does.
     double runs = 0;
     for (const auto& e : suite.experiments) {
-      const auto strategies = std::count_if(suite.strategies.begin(), suite.strategies.end(),
-                                            [&](const SuiteStrategy& s) { return e.Runs(s.label); });
+      const auto strategies =
+          std::count_if(suite.strategies.begin(), suite.strategies.end(),
+                        [&](const SuiteStrategy& s) { return e.Runs(s.label); });
       runs += static_cast<double>(e.datasets.size() * e.budgets.size() *
                                   static_cast<std::size_t>(strategies) * suite.seeds.size());
     }

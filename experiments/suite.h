@@ -66,8 +66,7 @@ struct SuiteExperiment {
     v("name", name, "unique; part of each run's key", Required(Names()));
     v("datasets", datasets, "the datasets searched, one set of runs each", Required(Names()));
     v("strategies", strategies,
-      "labels of the suite's strategies that this experiment runs (default: all of them)",
-      Names());
+      "labels of the suite's strategies that this experiment runs (default: all of them)", Names());
     v("signal_metric", s.signal_metric, "what strategies are told: a metric of the dataset");
     v("signal_epochs", s.signal_epochs,
       "the signal's training length (-1: the metric's only recorded one; 0: its last)",

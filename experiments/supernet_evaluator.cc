@@ -126,7 +126,6 @@ class SupernetEvaluator final : public Evaluator {
     folder_ = fmt::format("{}/{}/{:016x}-s{}", context.work_dir, kSupernetsFolder,
                           Fnv1a(recipe.dump()), seed_);
     record_ = fmt::format("{}/{}.json", folder_, options_.one_shot.method);
-    TrainOrReuse();
   }
 
   ~SupernetEvaluator() override { StopServer(); }
@@ -137,6 +136,7 @@ class SupernetEvaluator final : public Evaluator {
           "evaluator \"supernet\" answers at the signal's fidelity only (a multi-fidelity "
           "strategy needs another evaluator)");
     }
+    TrainOrReuse();
     if (pid_ < 0) StartServer();
     const std::string line = problem_.space->Format(p.arch) + "\n";
     if (std::fwrite(line.data(), 1, line.size(), to_server_) != line.size() ||
@@ -191,7 +191,10 @@ class SupernetEvaluator final : public Evaluator {
   std::vector<std::pair<std::string, double>> Timings() const override {
     return {{"supernet_training", search_seconds_}, {"query", query_seconds_}};
   }
-  std::vector<ArchId> StartingPoints() const override { return starts_; }
+  std::vector<ArchId> StartingPoints() override {
+    TrainOrReuse();
+    return starts_;
+  }
 
  private:
   void CheckProblem() const {
@@ -224,8 +227,9 @@ class SupernetEvaluator final : public Evaluator {
     return argv;
   }
 
-  // Reads the method's record, training the supernet first where there is none.
+  // Reads the method's record, training the supernet first where there is none (once).
   void TrainOrReuse() {
+    if (trained_) return;
     std::optional<Json> record = ReadRecord();
     std::optional<FileLock> lock;
     if (!record) {
@@ -243,7 +247,8 @@ class SupernetEvaluator final : public Evaluator {
       argv.insert(argv.end(), rest.begin(), rest.end());
       const pid_t pid = StartChild(argv, {.log_path = log});
       std::optional<int> status;
-      while (!(status = TryReapChild(pid))) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      while (!(status = TryReapChild(pid)))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
         const std::string tail = LogTail(log);
         if (WIFEXITED(*status) && WEXITSTATUS(*status) == 2) {
@@ -262,6 +267,7 @@ class SupernetEvaluator final : public Evaluator {
     if (const Json& derived = record->at("derived"); !derived.is_null()) {
       starts_.push_back(problem_.space->Parse(derived.get<std::string>()));
     }
+    trained_ = true;
   }
 
   std::optional<Json> ReadRecord() const {
@@ -277,9 +283,9 @@ class SupernetEvaluator final : public Evaluator {
     std::vector<std::string> argv = {program_, "supernet-serve"};
     const auto rest = JobArguments();
     argv.insert(argv.end(), rest.begin(), rest.end());
-    argv.insert(argv.end(), {"--recalibration_batches",
-                             std::to_string(options_.recalibration_batches), "--eval_images",
-                             std::to_string(options_.eval_images)});
+    argv.insert(argv.end(),
+                {"--recalibration_batches", std::to_string(options_.recalibration_batches),
+                 "--eval_images", std::to_string(options_.eval_images)});
     server_log_ = folder_ + "/serve-" + std::to_string(::getpid()) + ".log";
     ChildPipes pipes;
     pid_ = StartChildWithPipes(argv, {.log_path = server_log_}, pipes);
@@ -328,6 +334,7 @@ class SupernetEvaluator final : public Evaluator {
   double clock_;
   std::string program_, folder_, record_, server_log_;
   std::int64_t seed_ = 0;
+  bool trained_ = false;
   double search_seconds_ = 0, query_seconds_ = 0;
   std::vector<ArchId> starts_;
   pid_t pid_ = -1;

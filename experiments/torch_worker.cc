@@ -17,8 +17,8 @@ std::string TorchProgram(const std::string& evaluator) {
   const fs::path self = fs::read_symlink("/proc/self/exe", error);
   const fs::path tool = self.parent_path() / "naskit-torch";
   if (error || !fs::exists(tool)) {
-    throw ConfigError("evaluator " + Quote(evaluator) +
-                      " runs naskit-torch, which is not beside " + self.string() +
+    throw ConfigError("evaluator " + Quote(evaluator) + " runs naskit-torch, which is not beside " +
+                      self.string() +
                       " (build naskit with LibTorch, -DNASKIT_TORCH=ON, or set "
                       "NASKIT_TORCH_PROGRAM)");
   }

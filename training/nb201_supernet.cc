@@ -32,8 +32,8 @@ class Nb201MixedCellImpl : public nn::Module {
           Space::kOps[Space::kConv3x3], Nb201ReluConvBn(channels, channels, 3, 1, false));
       ops_[e][Space::kAvgPool] = edge->register_module(
           Space::kOps[Space::kAvgPool],
-          nn::Sequential(
-              nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(1).padding(1).count_include_pad(false))));
+          nn::Sequential(nn::AvgPool2d(
+              nn::AvgPool2dOptions(3).stride(1).padding(1).count_include_pad(false))));
     }
   }
 
@@ -154,8 +154,9 @@ class Nb201SupernetImpl : public SupernetImpl {
 }  // namespace
 
 NASKIT_REGISTER_SUPERNET(nb201, "nb201",
-                         SupernetEntry{[](const NetworkShape& shape) -> std::shared_ptr<SupernetImpl> {
-                           return std::make_shared<Nb201SupernetImpl>(shape);
-                         }});
+                         SupernetEntry{
+                             [](const NetworkShape& shape) -> std::shared_ptr<SupernetImpl> {
+                               return std::make_shared<Nb201SupernetImpl>(shape);
+                             }});
 
 }  // namespace naskit

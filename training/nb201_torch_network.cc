@@ -67,7 +67,8 @@ torch::Tensor ResidualReductionImpl::forward(const torch::Tensor& x) {
 }
 
 Nb201NetworkImpl::Nb201NetworkImpl(ArchId arch, const Nb201MacroOptions& o)
-    : Nb201NetworkImpl(o, [arch](int channels) { return nn::AnyModule(Nb201Cell(arch, channels)); }) {}
+    : Nb201NetworkImpl(o,
+                       [arch](int channels) { return nn::AnyModule(Nb201Cell(arch, channels)); }) {}
 
 Nb201NetworkImpl::Nb201NetworkImpl(const Nb201MacroOptions& o,
                                    const std::function<nn::AnyModule(int)>& cell) {

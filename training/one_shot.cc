@@ -110,10 +110,12 @@ double SupernetAccuracy(SupernetImpl& supernet, const ImageDataset& data,
   std::int64_t correct = 0;
   for (std::int64_t begin = 0; begin < data.size(); begin += kBatch) {
     const auto logits = supernet.forward(data.images.slice(0, begin, begin + kBatch));
-    correct += logits.argmax(1).eq(data.labels.slice(0, begin, begin + kBatch)).sum().item<std::int64_t>();
+    correct +=
+        logits.argmax(1).eq(data.labels.slice(0, begin, begin + kBatch)).sum().item<std::int64_t>();
   }
   supernet.train();
-  return 100.0 * static_cast<double>(correct) / static_cast<double>(std::max<std::int64_t>(1, data.size()));
+  return 100.0 * static_cast<double>(correct) /
+         static_cast<double>(std::max<std::int64_t>(1, data.size()));
 }
 
 void RunSupernetJob(const SupernetJob& job) {
@@ -127,10 +129,10 @@ void RunSupernetJob(const SupernetJob& job) {
   const std::shared_ptr<SupernetImpl> supernet =
       FindSupernet(job.space).build(job.setup.Shape(data));
   supernet->to(device);
-  torch::optim::SGD optimizer(
-      supernet->parameters(),
-      torch::optim::SGDOptions(s.learning_rate).momentum(s.momentum).nesterov(true).weight_decay(
-          s.weight_decay));
+  torch::optim::SGD optimizer(supernet->parameters(), torch::optim::SGDOptions(s.learning_rate)
+                                                          .momentum(s.momentum)
+                                                          .nesterov(true)
+                                                          .weight_decay(s.weight_decay));
   const OneShotContext context{*supernet, optimizer, s, data};
   const std::unique_ptr<OneShotMethod> method =
       OneShotRegistry::Global().Create(s.method, RecordOptions(s), context);
@@ -186,7 +188,8 @@ void RunSupernetJob(const SupernetJob& job) {
         static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
       }
       const Batch train = Slice(data.train, order, b * s.batch_size, s.batch_size);
-      const std::int64_t valid_begin = (b * s.batch_size) % std::max<std::int64_t>(1, data.valid.size());
+      const std::int64_t valid_begin =
+          (b * s.batch_size) % std::max<std::int64_t>(1, data.valid.size());
       const Batch valid = Slice(data.valid, valid_order, valid_begin, s.batch_size);
       const StepStats stats = method->Step(train, valid, rng, progress, lr);
       loss_sum += stats.loss_sum;
@@ -205,7 +208,8 @@ void RunSupernetJob(const SupernetJob& job) {
       Json rows = Json::array();
       for (std::int64_t e = 0; e < weights.size(0); ++e) {
         const auto row = weights[e];
-        rows.push_back(std::vector<double>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()));
+        rows.push_back(
+            std::vector<double>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()));
       }
       log["architecture_weights"] = rows;
       log["strongest_cell"] = StrongestCell(GetSpace(job.space), *supernet, alphas);
@@ -283,8 +287,8 @@ void ServeSupernet(const SupernetServeOptions& options, std::istream& in, std::o
   std::string line;
   while (std::getline(in, line)) {
     const auto begin = std::chrono::steady_clock::now();
-    supernet->SetPath({.kind = SupernetPath::Kind::kSingle,
-                       .ops = supernet->OpsOf(space.Parse(line))});
+    supernet->SetPath(
+        {.kind = SupernetPath::Kind::kSingle, .ops = supernet->OpsOf(space.Parse(line))});
     const double accuracy =
         SupernetAccuracy(*supernet, data.valid, data.train, options.recalibration_batches);
     const double seconds =

@@ -61,7 +61,7 @@ class OneShotMethod {
 
 using OneShotRegistry = Registry<OneShotMethod, const OneShotContext&>;
 
-#define NASKIT_REGISTER_ONE_SHOT(Class, key, summary)                      \
+#define NASKIT_REGISTER_ONE_SHOT(Class, key, summary)                     \
   static const bool naskit_registered_one_shot_##Class [[maybe_unused]] = \
       ::naskit::OneShotRegistry::Global().Register<Class, OneShotSettings>(key, summary)
 

@@ -234,7 +234,8 @@ class DartsPt final : public Darts {
     torch::Tensor weights = torch::softmax(alphas_, 1).detach().clone();
     std::vector<std::int64_t> edges(supernet.NumDecisions());
     for (std::size_t e = 0; e < edges.size(); ++e) edges[e] = static_cast<std::int64_t>(e);
-    for (std::size_t i = edges.size(); i > 1; --i) std::swap(edges[i - 1], edges[rng.UniformInt(i)]);
+    for (std::size_t i = edges.size(); i > 1; --i)
+      std::swap(edges[i - 1], edges[rng.UniformInt(i)]);
     for (const std::int64_t e : edges) {
       double worst = INFINITY;
       std::int64_t keep = 0;
@@ -265,13 +266,15 @@ class DartsPt final : public Darts {
     for (int epoch = 0; epoch < settings_.pt_tune_epochs; ++epoch) {
       std::vector<std::int64_t> order(static_cast<std::size_t>(train.size()));
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
-      for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
+      for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[rng.UniformInt(i)]);
       const auto permutation = torch::from_blob(order.data(), {train.size()}, torch::kInt64)
                                    .clone()
                                    .to(train.images.device());
       for (std::int64_t begin = 0; begin < train.size(); begin += batch) {
         const auto index = permutation.slice(0, begin, std::min(begin + batch, train.size()));
-        TrainWeights(context_, {train.images.index_select(0, index), train.labels.index_select(0, index)});
+        TrainWeights(context_,
+                     {train.images.index_select(0, index), train.labels.index_select(0, index)});
       }
     }
   }

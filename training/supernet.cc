@@ -50,7 +50,8 @@ const SupernetEntry& FindSupernet(const std::string& space) {
   if (it == Entries().end()) {
     std::string known;
     for (const auto& [name, entry] : Entries()) known += (known.empty() ? "" : ", ") + name;
-    throw ConfigError("space " + Quote(space) + " has no supernet (spaces with one: " + known + ")");
+    throw ConfigError("space " + Quote(space) + " has no supernet (spaces with one: " + known +
+                      ")");
   }
   return it->second;
 }

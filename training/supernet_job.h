@@ -12,7 +12,8 @@
 //   gradient; the derived cell takes each edge's strongest operation.
 // - gdas: GDAS (Dong & Yang, CVPR 2019): one operation per edge sampled by Gumbel-softmax with a
 //   temperature annealed from `tau_max` to `tau_min`, straight-through gradients.
-// - darts_pt: DARTS-PT (Wang et al., ICLR 2021): the DARTS supernet (first order), then each edge in
+// - darts_pt: DARTS-PT (Wang et al., ICLR 2021): the DARTS supernet (first order), then each edge
+// in
 //   turn is given the operation whose removal costs the supernet the most validation accuracy,
 //   with `pt_tune_epochs` of weight training after each decision.
 // Defaults follow NAS-Bench-201's search settings (Dong & Yang, ICLR 2020, Appendix): SGD with

@@ -212,8 +212,9 @@ int main(int argc, char** argv) {
       // LibTorch's own message, without the stack trace it carries.
       throw std::runtime_error(std::string("LibTorch: ") + e.what_without_backtrace());
     }
-    throw naskit::ConfigError(naskit::UnknownNameMessage(
-        "command", command, {"bench", "latency", "supernet-job", "supernet-serve", "train", "train-job", "verify",
-         "zc"}));
+    throw naskit::ConfigError(
+        naskit::UnknownNameMessage("command", command,
+                                   {"bench", "latency", "supernet-job", "supernet-serve", "train",
+                                    "train-job", "verify", "zc"}));
   });
 }

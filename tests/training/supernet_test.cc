@@ -30,7 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-const NetworkShape kShape{.channels = 4, .cells = 1, .classes = 4, .in_channels = 3, .image_size = 8};
+const NetworkShape kShape{
+    .channels = 4, .cells = 1, .classes = 4, .in_channels = 3, .image_size = 8};
 
 std::shared_ptr<SupernetImpl> Supernet(std::uint64_t seed) {
   torch::manual_seed(seed);
@@ -92,8 +93,9 @@ TEST(SupernetTest, AOneHotMixtureIsThatOperation) {
     EXPECT_TRUE(torch::allclose(supernet->forward(x), single, 1e-5, 1e-6));
   }
   // Weights of another shape than [decisions, choices] are refused.
-  EXPECT_THROW(supernet->SetPath({.kind = SupernetPath::Kind::kMixture, .weights = torch::zeros({5, 5})}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      supernet->SetPath({.kind = SupernetPath::Kind::kMixture, .weights = torch::zeros({5, 5})}),
+      std::invalid_argument);
 }
 
 TEST(SupernetTest, GdasStraightThroughWeightsPassGradientsToEveryArchitectureParameter) {
@@ -104,11 +106,10 @@ TEST(SupernetTest, GdasStraightThroughWeightsPassGradientsToEveryArchitecturePar
   const auto hard = torch::zeros_like(probs).scatter_(1, index.unsqueeze(1), 1.0);
   std::vector<int> ops;
   for (int e = 0; e < 6; ++e) ops.push_back(index[e].item<int>());
-  supernet->SetPath({.kind = SupernetPath::Kind::kSampled,
-                     .ops = ops,
-                     .weights = hard - probs.detach() + probs});
-  const auto loss = torch::nn::functional::cross_entropy(supernet->forward(torch::randn({8, 3, 8, 8})),
-                                                         torch::randint(0, 4, {8}));
+  supernet->SetPath(
+      {.kind = SupernetPath::Kind::kSampled, .ops = ops, .weights = hard - probs.detach() + probs});
+  const auto loss = torch::nn::functional::cross_entropy(
+      supernet->forward(torch::randn({8, 3, 8, 8})), torch::randint(0, 4, {8}));
   loss.backward();
   ASSERT_TRUE(alphas.grad().defined());
   EXPECT_TRUE(alphas.grad().ne(0).all().item<bool>()) << alphas.grad();
