@@ -1,51 +1,42 @@
 // The DARTS network in LibTorch, registered as the darts space's network (training/network.h); the
 // architecture is spaces/darts/darts_network.h's, and so its parameter count is
 // DartsNetworkCost's.
+#include "training/darts_torch_network.h"
+
 #include <string_view>
 
 #include "spaces/darts/darts_network.h"
-#include "training/network.h"
 
 namespace naskit {
-namespace {
 
 namespace nn = torch::nn;
 using torch::indexing::None;
 using torch::indexing::Slice;
 
-nn::BatchNorm2d BatchNorm(int channels, bool affine) {
+nn::BatchNorm2d DartsBatchNorm(int channels, bool affine) {
   return nn::BatchNorm2d(nn::BatchNorm2dOptions(channels).affine(affine));
 }
 
-nn::Sequential ReluConvBn(int in, int out) {
+nn::Sequential DartsReluConvBn(int in, int out) {
   return nn::Sequential(ObservedRelu(), ObservedConv2d(nn::Conv2dOptions(in, out, 1).bias(false)),
-                        BatchNorm(out, true));
+                        DartsBatchNorm(out, true));
 }
 
-// Halves the image with two 1x1 convolutions of stride 2, the second offset by one pixel, whose
-// outputs are concatenated.
-class FactorizedReduceImpl : public nn::Module {
- public:
-  FactorizedReduceImpl(int in, int out, bool affine)
-      : relu_(register_module("relu", ObservedRelu())),
-        conv_a_(register_module(
-            "conv_a", ObservedConv2d(nn::Conv2dOptions(in, out / 2, 1).stride(2).bias(false)))),
-        conv_b_(register_module(
-            "conv_b", ObservedConv2d(nn::Conv2dOptions(in, out / 2, 1).stride(2).bias(false)))),
-        batch_norm_(register_module("bn", BatchNorm(out, affine))) {}
+DartsFactorizedReduceImpl::DartsFactorizedReduceImpl(int in, int out, bool affine)
+    : relu_(register_module("relu", ObservedRelu())),
+      conv_a_(register_module(
+          "conv_a", ObservedConv2d(nn::Conv2dOptions(in, out / 2, 1).stride(2).bias(false)))),
+      conv_b_(register_module(
+          "conv_b", ObservedConv2d(nn::Conv2dOptions(in, out / 2, 1).stride(2).bias(false)))),
+      batch_norm_(register_module("bn", DartsBatchNorm(out, affine))) {}
 
-  torch::Tensor forward(const torch::Tensor& input) {
-    const torch::Tensor x = relu_->forward(input);
-    const torch::Tensor shifted = x.index({Slice(), Slice(), Slice(1, None), Slice(1, None)});
-    return batch_norm_->forward(torch::cat({conv_a_->forward(x), conv_b_->forward(shifted)}, 1));
-  }
+torch::Tensor DartsFactorizedReduceImpl::forward(const torch::Tensor& input) {
+  const torch::Tensor x = relu_->forward(input);
+  const torch::Tensor shifted = x.index({Slice(), Slice(), Slice(1, None), Slice(1, None)});
+  return batch_norm_->forward(torch::cat({conv_a_->forward(x), conv_b_->forward(shifted)}, 1));
+}
 
- private:
-  ObservedRelu relu_;
-  ObservedConv2d conv_a_, conv_b_;
-  nn::BatchNorm2d batch_norm_;
-};
-TORCH_MODULE(FactorizedReduce);
+namespace {
 
 // ReLU, depthwise `kernel` x `kernel` convolution, pointwise convolution, batch norm.
 void AddSeparableBlock(nn::Sequential& op, int channels, int kernel, int stride, int dilation) {
@@ -57,24 +48,26 @@ void AddSeparableBlock(nn::Sequential& op, int channels, int kernel, int stride,
                                    .groups(channels)
                                    .bias(false)));
   op->push_back(ObservedConv2d(nn::Conv2dOptions(channels, channels, 1).bias(false)));
-  op->push_back(BatchNorm(channels, false));
+  op->push_back(DartsBatchNorm(channels, false));
 }
 
-nn::Sequential EdgeOp(int op_index, int channels, int stride) {
+}  // namespace
+
+nn::Sequential DartsEdgeOp(int op_index, int channels, int stride) {
   const std::string_view op = kDartsOps[static_cast<std::size_t>(op_index)];
   nn::Sequential edge;
   if (op == "max_pool_3x3") {
     edge->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride).padding(1)));
-    edge->push_back(BatchNorm(channels, false));
+    edge->push_back(DartsBatchNorm(channels, false));
   } else if (op == "avg_pool_3x3") {
     edge->push_back(
         nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(stride).padding(1).count_include_pad(false)));
-    edge->push_back(BatchNorm(channels, false));
+    edge->push_back(DartsBatchNorm(channels, false));
   } else if (op == "skip_connect") {
     if (stride == 1) {
       edge->push_back(nn::Identity());
     } else {
-      edge->push_back(FactorizedReduce(channels, channels, false));
+      edge->push_back(DartsFactorizedReduce(channels, channels, false));
     }
   } else {
     const int kernel = op.ends_with("3x3") ? 3 : 5;
@@ -88,6 +81,8 @@ nn::Sequential EdgeOp(int op_index, int channels, int stride) {
   return edge;
 }
 
+namespace {
+
 // A cell: its two inputs brought to its channels, then 4 nodes, each the sum of two edges.
 class DartsCellModuleImpl : public nn::Module {
  public:
@@ -95,12 +90,12 @@ class DartsCellModuleImpl : public nn::Module {
     const int c = layout.channels;
     input0_ = register_module(
         "input0", layout.reduction_prev
-                      ? nn::Sequential(FactorizedReduce(layout.prev_prev_channels, c, true))
-                      : ReluConvBn(layout.prev_prev_channels, c));
-    input1_ = register_module("input1", ReluConvBn(layout.prev_channels, c));
+                      ? nn::Sequential(DartsFactorizedReduce(layout.prev_prev_channels, c, true))
+                      : DartsReluConvBn(layout.prev_prev_channels, c));
+    input1_ = register_module("input1", DartsReluConvBn(layout.prev_channels, c));
     for (std::size_t e = 0; e < edges.size(); ++e) {
       const int stride = layout.reduction && edges[e].input < 2 ? 2 : 1;
-      ops_.push_back(register_module("edge" + std::to_string(e), EdgeOp(edges[e].op, c, stride)));
+      ops_.push_back(register_module("edge" + std::to_string(e), DartsEdgeOp(edges[e].op, c, stride)));
     }
   }
 
@@ -130,7 +125,7 @@ class DartsTorchNetwork final : public NetworkImpl {
         "stem", nn::Sequential(
                     ObservedConv2d(
                         nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
-                    BatchNorm(stem_channels, true)));
+                    DartsBatchNorm(stem_channels, true)));
     int out_channels = 0;
     for (const DartsCellLayout& layout : DartsLayout(o)) {
       cells_.push_back(register_module("cell" + std::to_string(cells_.size()),

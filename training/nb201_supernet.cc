@@ -111,14 +111,20 @@ class Nb201SupernetImpl : public SupernetImpl {
   std::size_t NumChoices() const override { return Space::kNumOps; }
   std::string ChoiceName(std::size_t choice) const override { return Space::kOps.at(choice); }
 
-  ArchId ArchOf(const std::vector<int>& ops) const override {
-    std::array<int, Space::kNumEdges> a{};
-    std::copy(ops.begin(), ops.end(), a.begin());
-    return Space::FromOps(a);
-  }
   std::vector<int> OpsOf(ArchId arch) const override {
     const auto a = Space::Ops(arch);
     return {a.begin(), a.end()};
+  }
+  std::vector<int> SamplePath(Rng& rng) const override {
+    std::vector<int> ops(Space::kNumEdges);
+    for (int& op : ops) op = static_cast<int>(rng.UniformInt(Space::kNumOps));
+    return ops;
+  }
+  ArchId Derive(const torch::Tensor& weights) const override {
+    std::array<int, Space::kNumEdges> ops{};
+    const auto argmax = weights.argmax(1).cpu();
+    for (int e = 0; e < Space::kNumEdges; ++e) ops[e] = argmax[e].item<int>();
+    return Space::FromOps(ops);
   }
 
   void CopyPathInto(ArchId arch, NetworkImpl& network) override {

@@ -52,14 +52,6 @@ Batch Slice(const ImageDataset& data, const torch::Tensor& permutation, std::int
   return {data.images.index_select(0, index), data.labels.index_select(0, index)};
 }
 
-// The cell of each edge's strongest operation.
-std::string StrongestCell(const SearchSpace& space, const SupernetImpl& supernet,
-                          const torch::Tensor& alphas) {
-  std::vector<int> ops;
-  const auto argmax = alphas.argmax(1).cpu();
-  for (std::int64_t e = 0; e < argmax.size(0); ++e) ops.push_back(argmax[e].item<int>());
-  return space.Format(supernet.ArchOf(ops));
-}
 
 double PeakMemoryMiB() {
   rusage usage{};
@@ -212,7 +204,7 @@ void RunSupernetJob(const SupernetJob& job) {
             std::vector<double>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()));
       }
       log["architecture_weights"] = rows;
-      log["strongest_cell"] = StrongestCell(GetSpace(job.space), *supernet, alphas);
+      log["strongest_cell"] = GetSpace(job.space).Format(supernet->Derive(weights));
     }
     epochs.push_back(log);
     std::cerr << fmt::format("supernet {} epoch {}/{}: loss {:.4f}, accuracy {:.2f}%, {:.1f} s\n",
@@ -248,6 +240,9 @@ void RunSupernetJob(const SupernetJob& job) {
   out["settings"] = RecordOptions(s);
   out["setup"] = RecordOptions(job.setup);
   out["supernet_params"] = supernet->NumParameters();
+  Json choices = Json::array();
+  for (std::size_t c = 0; c < supernet->NumChoices(); ++c) choices.push_back(supernet->ChoiceName(c));
+  out["choices"] = choices;  // the columns of architecture_weights
   out["derived"] = derived ? Json(GetSpace(job.space).Format(*derived)) : Json(nullptr);
   out["epochs"] = epochs;
   out["train_seconds"] = train_seconds;  // every epoch's, across resumed sessions

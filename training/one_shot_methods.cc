@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/errors.h"
 #include "spaces/search_space.h"
 #include "training/one_shot.h"
 
@@ -14,13 +15,6 @@ namespace naskit {
 namespace {
 
 namespace F = torch::nn::functional;
-
-// Each decision's operation drawn uniformly.
-std::vector<int> UniformPath(const SupernetImpl& supernet, Rng& rng) {
-  std::vector<int> ops(supernet.NumDecisions());
-  for (int& op : ops) op = static_cast<int>(rng.UniformInt(supernet.NumChoices()));
-  return ops;
-}
 
 // RSPS and SPOS: one uniformly sampled path per batch (Li & Talwalkar's random search with weight
 // sharing; Guo et al.'s single-path one-shot). The search over the trained supernet is a strategy
@@ -31,7 +25,7 @@ class SinglePath final : public OneShotMethod {
 
   StepStats Step(const Batch& train, const Batch&, Rng& rng, double, double) override {
     context_.supernet.SetPath(
-        {.kind = SupernetPath::Kind::kSingle, .ops = UniformPath(context_.supernet, rng)});
+        {.kind = SupernetPath::Kind::kSingle, .ops = context_.supernet.SamplePath(rng)});
     return TrainWeights(context_, train);
   }
   std::optional<ArchId> Derive(Rng&) override { return std::nullopt; }
@@ -57,7 +51,9 @@ class WithArchitecture : public OneShotMethod {
 
   torch::Tensor alphas() const override { return alphas_; }
 
-  std::optional<ArchId> Derive(Rng&) override { return Strongest(torch::softmax(alphas_, 1)); }
+  std::optional<ArchId> Derive(Rng&) override {
+    return context_.supernet.Derive(torch::softmax(alphas_, 1).detach());
+  }
 
   void Save(torch::serialize::OutputArchive& archive) const override {
     torch::serialize::OutputArchive state;
@@ -76,14 +72,6 @@ class WithArchitecture : public OneShotMethod {
   }
 
  protected:
-  // The cell of each edge's largest weight.
-  ArchId Strongest(const torch::Tensor& weights) const {
-    std::vector<int> ops;
-    const auto argmax = weights.argmax(1).cpu();
-    for (std::int64_t e = 0; e < argmax.size(0); ++e) ops.push_back(argmax[e].item<int>());
-    return context_.supernet.ArchOf(ops);
-  }
-
   void Mix(const torch::Tensor& weights) {
     context_.supernet.SetPath({.kind = SupernetPath::Kind::kMixture, .weights = weights});
   }
@@ -226,7 +214,15 @@ class Gdas final : public WithArchitecture {
 // fixed.
 class DartsPt final : public Darts {
  public:
-  using Darts::Darts;
+  DartsPt(const OneShotSettings& settings, const OneShotContext& context)
+      : Darts(settings, context) {
+    if (context.supernet.ChoosesEdges()) {
+      throw ConfigError(
+          "darts_pt: naskit implements DARTS-PT's operation selection, which decides a space whose "
+          "cells fix their edges (nb201); a space whose cells choose them (darts) also needs the "
+          "paper's topology selection");
+    }
+  }
 
   std::optional<ArchId> Derive(Rng& rng) override {
     SupernetImpl& supernet = context_.supernet;
@@ -256,7 +252,7 @@ class DartsPt final : public Darts {
       Mix(weights);
       Tune(rng);
     }
-    return Strongest(weights);
+    return supernet.Derive(weights);
   }
 
  private:

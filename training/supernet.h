@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rng.h"
 #include "training/network.h"
 
 namespace naskit {
@@ -48,9 +49,17 @@ class SupernetImpl : public NetworkImpl {
   // the same shape (training/network.h): its forward then equals this supernet's on the
   // architecture's single path.
   virtual void CopyPathInto(ArchId arch, NetworkImpl& network) = 0;
-  // The architecture of a single path, and the path of an architecture.
-  virtual ArchId ArchOf(const std::vector<int>& ops) const = 0;
+  // The path of an architecture: each decision's operation (in a space whose cells choose their
+  // edges, the zero operation on the edges the architecture does not use).
   virtual std::vector<int> OpsOf(ArchId arch) const = 0;
+  // A uniformly random architecture's path, for single-path training.
+  virtual std::vector<int> SamplePath(Rng& rng) const = 0;
+  // The architecture that weights [decisions, choices] select (DARTS's discretisation): each
+  // decision's strongest operation, or, where cells choose their edges, each node's two strongest
+  // incoming edges, each with its strongest operation other than the zero one.
+  virtual ArchId Derive(const torch::Tensor& weights) const = 0;
+  // Whether the space's cells choose their edges (DARTS) or fix them (NB201).
+  virtual bool ChoosesEdges() const { return false; }
 
  protected:
   SupernetPath path_;

@@ -308,6 +308,7 @@ class DartsSpace final : public SearchSpace {
 }  // namespace
 
 DartsCells DecodeDarts(ArchId arch) { return Decode(arch, kCellSize * kCellSize); }
+ArchId EncodeDarts(const DartsCells& cells) { return EncodeCells(cells); }
 
 NASKIT_REGISTER_SPACE(DartsSpace, NoOptions, "darts",
                       "DARTS / NAS-Bench-301 normal + reduction cells, 7 ops: ~1.08e18 "

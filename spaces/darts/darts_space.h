@@ -36,5 +36,8 @@ using DartsCells = std::array<DartsCell, 2>;               // normal, reduction
 
 // The cells of `arch`; throws ConfigError for an id that is no DARTS architecture.
 DartsCells DecodeDarts(ArchId arch);
+// The architecture of `cells` (each node's two edges in either order); throws ConfigError for
+// inputs out of range or equal, or an op out of range.
+ArchId EncodeDarts(const DartsCells& cells);
 
 }  // namespace naskit

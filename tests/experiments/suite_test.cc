@@ -16,6 +16,7 @@
 namespace naskit {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -56,6 +57,20 @@ TEST(SuiteTest, LoadsAndPlansEveryRun) {
   EXPECT_EQ(runs.size(), 2u * 2 * 2 * 5);
   EXPECT_EQ(runs.front().key, "q/cifar10/random/10q/seed-0");
   EXPECT_EQ(SettingsOf(suite, runs.back()).dataset, "cifar100");
+}
+
+TEST(SuiteTest, AnExperimentRunsOnlyTheStrategiesItNames) {
+  const Suite suite = LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n",
+                                              "    strategies: [rea]\n    budget_unit: queries\n")));
+  const auto runs = PlanRuns(suite);
+  EXPECT_EQ(runs.size(), 2u * 1 * 2 * 5);
+  for (const auto& run : runs) EXPECT_EQ(suite.strategies[run.strategy].label, "rea");
+  EXPECT_THAT([] {
+    LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n",
+                            "    strategies: [bananas]\n    budget_unit: queries\n")));
+  },
+              ThrowsMessage<ConfigError>(AllOf(HasSubstr("\"bananas\""),
+                                               HasSubstr("random, rea"))));
 }
 
 TEST(SuiteTest, OverridesApplyDottedKeys) {

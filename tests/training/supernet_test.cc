@@ -75,6 +75,34 @@ TEST(SupernetTest, ASinglePathEqualsTheStandAloneNetworkWithTheInheritedWeights)
   }
 }
 
+TEST(SupernetTest, TheDartsSupernetsPathsEqualTheStandAloneNetwork) {
+  const NetworkShape shape{.channels = 4, .cells = 1, .classes = 4, .in_channels = 3, .image_size = 8};
+  torch::manual_seed(4);
+  const auto supernet = FindSupernet("darts").build(shape);
+  const SearchSpace& space = GetSpace("darts");
+  EXPECT_EQ(supernet->NumDecisions(), 28u);
+  EXPECT_EQ(supernet->ChoiceName(0), "none");
+  Rng rng(9);
+  const auto x = torch::randn({4, 3, 8, 8});
+  torch::NoGradGuard no_grad;
+  for (auto& p : supernet->parameters()) p.add_(0.1 * torch::randn_like(p));
+  for (int i = 0; i < 5; ++i) {
+    const ArchId arch = space.Sample(rng);
+    const auto network = FindTorchNetwork("darts").build(arch, shape);
+    supernet->CopyPathInto(arch, *network);
+    supernet->SetPath({.kind = SupernetPath::Kind::kSingle, .ops = supernet->OpsOf(arch)});
+    supernet->train();
+    network->train();
+    EXPECT_TRUE(torch::allclose(supernet->forward(x), network->forward(x), 1e-5, 1e-6))
+        << space.Format(arch);
+    // The architecture's one-hot weights derive it back (DARTS's top-2 edges per node).
+    auto one_hot = torch::zeros({28, 8});
+    const auto ops = supernet->OpsOf(arch);
+    for (int d = 0; d < 28; ++d) one_hot[d][ops[d]] = 1;
+    EXPECT_EQ(supernet->Derive(one_hot), arch) << space.Format(arch);
+  }
+}
+
 TEST(SupernetTest, AOneHotMixtureIsThatOperation) {
   const auto supernet = TrainedSupernet();
   supernet->eval();
@@ -180,6 +208,30 @@ TEST(OneShotTest, EveryMethodIsDeterministicPerSeedAndResumesToTheSameTraining) 
       }
     }
   }
+}
+
+TEST(OneShotTest, DartsAndGdasDeriveACellOfTheDartsSpace) {
+  const std::string dir = testing::TempDir("one-shot-darts");
+  for (const std::string method : {"darts", "gdas", "single_path"}) {
+    SupernetJob job = Job(dir + "/" + method, method, 1);
+    job.space = "darts";
+    job.setup.channels = 2;
+    job.setup.train_subset = 128;
+    job.setup.valid_size = 128;
+    RunSupernetJob(job);
+    const Json record = Json::parse(ReadFileContents(job.out));
+    EXPECT_EQ(record["choices"].size(), 8u);
+    if (method == "single_path") continue;
+    EXPECT_EQ(record["epochs"][0]["architecture_weights"].size(), 28u);
+    const std::string derived = record["derived"].get<std::string>();
+    EXPECT_EQ(GetSpace("darts").Format(GetSpace("darts").Parse(derived)), derived);
+  }
+  SupernetJob pt = Job(dir + "/pt", "darts_pt", 1);
+  pt.space = "darts";
+  pt.setup.channels = 2;
+  pt.setup.train_subset = 128;
+  pt.setup.valid_size = 128;
+  EXPECT_THROW(RunSupernetJob(pt), ConfigError);
 }
 
 TEST(OneShotTest, ACheckpointOfAnotherTrainingIsADataError) {

@@ -1,0 +1,34 @@
+// The DARTS network's pieces in LibTorch (spaces/darts/darts_network.h describes the network),
+// shared by the stand-alone network and the darts supernet (darts_supernet.cc).
+#pragma once
+
+#include <torch/torch.h>
+
+#include "training/network.h"
+
+namespace naskit {
+
+torch::nn::BatchNorm2d DartsBatchNorm(int channels, bool affine);
+
+// ReLU, 1x1 convolution, batch norm: a cell input brought to the cell's channels.
+torch::nn::Sequential DartsReluConvBn(int in, int out);
+
+// Halves the image with two 1x1 convolutions of stride 2, the second offset by one pixel, whose
+// outputs are concatenated.
+class DartsFactorizedReduceImpl : public torch::nn::Module {
+ public:
+  DartsFactorizedReduceImpl(int in, int out, bool affine);
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  ObservedRelu relu_;
+  ObservedConv2d conv_a_, conv_b_;
+  torch::nn::BatchNorm2d batch_norm_;
+};
+TORCH_MODULE(DartsFactorizedReduce);
+
+// Operation `op_index` of kDartsOps on an edge of `channels`, with `stride` (2 on a reduction
+// cell's edges from its inputs).
+torch::nn::Sequential DartsEdgeOp(int op_index, int channels, int stride);
+
+}  // namespace naskit
