@@ -353,8 +353,8 @@ class SearchReport {
     }
   }
 
-  // Runs answered without a benchmark (real trainings): the incumbent's signal at checkpoints,
-  // beside its report value in RegretTable; nothing for runs on a benchmark.
+  // Runs whose evaluator is not the benchmark (real trainings, a supernet): the incumbent's
+  // signal at checkpoints, beside its report value in RegretTable; nothing for tabular runs.
   void SignalTable(const Group& g, const std::vector<std::string>& labels) {
     for (const auto& label : labels) {
       for (const auto* r : g.runs.at(label)) {
@@ -364,7 +364,7 @@ class SearchReport {
     const auto checkpoints = Checkpoints(g.budget, g.unit);
     const std::string metric = g.runs.begin()->second.front()->signal.value("metric", "signal");
     md += fmt::format(
-        "\nIncumbent's {} (the search signal, as its training measured it) after "
+        "\nIncumbent's {} (the search signal, as its evaluation measured it) after "
         "{}:\n\n| strategy |",
         metric, g.unit);
     md += CheckpointColumns(checkpoints);

@@ -4,12 +4,12 @@
 // operation and the 7 of kDartsOps; all normal cells share one row of choices per edge, all
 // reduction cells another (28 decisions of 8 choices, the zero operation first). An architecture's
 // path runs its two edges per node and leaves the others at zero. Parameter names are the
-// stand-alone network's, the edge numbered among the cell's 14 and followed by the operation's
-// name (`cell0.edge3.sep_conv_3x3.0...` for the architecture edge feeding node 1 from input 1).
+// stand-alone network's under `network.`, the edge numbered among the cell's 14 and followed by the
+// operation's name (`network.cell0.edge3.sep_conv_3x3.0...` for the architecture's edge that feeds
+// node 1 from input 1 with sep_conv_3x3).
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <map>
 #include <stdexcept>
 
 #include "spaces/darts/darts_network.h"
@@ -117,35 +117,19 @@ TORCH_MODULE(DartsMixedCell);
 class DartsSupernetImpl : public SupernetImpl {
  public:
   explicit DartsSupernetImpl(const NetworkShape& shape) {
-    const DartsNetworkOptions o =
-        ShapedOptions(shape, &DartsNetworkOptions::channels, &DartsNetworkOptions::cells);
     path_.ops = OpsOf(0);
-    const int stem_channels = 3 * o.channels;
-    stem_ = register_module(
-        "stem", nn::Sequential(
-                    ObservedConv2d(
-                        nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
-                    DartsBatchNorm(stem_channels, true)));
-    int out_channels = 0;
-    for (const DartsCellLayout& layout : DartsLayout(o)) {
-      cells_.push_back(
-          register_module("cell" + std::to_string(cells_.size()),
-                          DartsMixedCell(layout, &path_, layout.reduction ? kMixedEdges : 0)));
-      reduction_.push_back(layout.reduction);
-      out_channels = 4 * layout.channels;
-    }
-    classifier_ = register_module("classifier", ObservedLinear(out_channels, o.classes));
+    network_ = register_module(
+        "network",
+        std::make_shared<DartsNetworkImpl>(
+            ShapedOptions(shape, &DartsNetworkOptions::channels, &DartsNetworkOptions::cells),
+            [this](const DartsCellLayout& layout) {
+              reduction_.push_back(layout.reduction);
+              return nn::AnyModule(
+                  DartsMixedCell(layout, &path_, layout.reduction ? kMixedEdges : 0));
+            }));
   }
 
-  torch::Tensor forward(torch::Tensor x) override {
-    torch::Tensor previous = stem_->forward(x), current = previous;
-    for (auto& cell : cells_) {
-      torch::Tensor next = cell->forward(previous, current);
-      previous = current;
-      current = next;
-    }
-    return classifier_->forward(current.mean({2, 3}));
-  }
+  torch::Tensor forward(torch::Tensor x) override { return network_->forward(std::move(x)); }
 
   std::size_t NumDecisions() const override { return 2 * kMixedEdges; }
   std::size_t NumChoices() const override { return kChoices; }
@@ -202,43 +186,29 @@ class DartsSupernetImpl : public SupernetImpl {
 
   void CopyPathInto(ArchId arch, NetworkImpl& network) override {
     const DartsCells cells = DecodeDarts(arch);
-    std::map<std::string, torch::Tensor> targets;
-    for (const auto& item : network.named_parameters()) targets.emplace(item.key(), item.value());
-    for (const auto& item : network.named_buffers()) targets.emplace(item.key(), item.value());
-    torch::NoGradGuard no_grad;
-    auto copy = [&](const std::string& name, const torch::Tensor& value) {
-      std::string target = name;
-      const std::size_t edge_at = name.find(".edge");
-      if (edge_at != std::string::npos) {
-        const int cell = std::stoi(name.substr(4, edge_at - 4));
-        const std::size_t m_begin = edge_at + 5, m_end = name.find('.', m_begin);
-        const int m = std::stoi(name.substr(m_begin, m_end - m_begin));
-        const std::size_t op_end = name.find('.', m_end + 1);
-        const std::string op = name.substr(m_end + 1, op_end - m_end - 1);
-        const DartsCell& genotype = cells[reduction_[static_cast<std::size_t>(cell)] ? 1 : 0];
-        int e = 0;
-        while (e < 2 * kDartsNodes && (FirstEdge(e / 2) + genotype[e].input != m ||
-                                       op != kDartsOps[genotype[e].op])) {
-          ++e;
+    CopyRenamed(network, [&](const std::string& name) -> std::optional<std::string> {
+      const std::string target = name.substr(std::string("network.").size());
+      const std::size_t edge_at = target.find(".edge");
+      if (edge_at == std::string::npos) return target;  // stem, cell inputs, classifier
+      // cell<i>.edge<m>.<op>.<rest> -> cell<i>.edge<e>.<rest> for the architecture's edge e.
+      const int cell = std::stoi(target.substr(4, edge_at - 4));
+      const std::size_t m_begin = edge_at + 5, m_end = target.find('.', m_begin);
+      const int m = std::stoi(target.substr(m_begin, m_end - m_begin));
+      const std::size_t op_end = target.find('.', m_end + 1);
+      const std::string op = target.substr(m_end + 1, op_end - m_end - 1);
+      const DartsCell& genotype = cells[reduction_[static_cast<std::size_t>(cell)] ? 1 : 0];
+      for (int e = 0; e < 2 * kDartsNodes; ++e) {
+        if (FirstEdge(e / 2) + genotype[e].input == m && op == kDartsOps[genotype[e].op]) {
+          return target.substr(0, edge_at) + ".edge" + std::to_string(e) + target.substr(op_end);
         }
-        if (e == 2 * kDartsNodes) return;  // not on the architecture's path
-        target = name.substr(0, edge_at) + ".edge" + std::to_string(e) + name.substr(op_end);
       }
-      const auto it = targets.find(target);
-      if (it == targets.end()) {
-        throw std::logic_error("CopyPathInto: the stand-alone network has no " + target);
-      }
-      it->second.copy_(value);
-    };
-    for (const auto& item : named_parameters()) copy(item.key(), item.value());
-    for (const auto& item : named_buffers()) copy(item.key(), item.value());
+      return std::nullopt;  // not on the architecture's path
+    });
   }
 
  private:
-  nn::Sequential stem_{nullptr};
-  std::vector<DartsMixedCell> cells_;
-  std::vector<bool> reduction_;
-  ObservedLinear classifier_{nullptr};
+  std::vector<bool> reduction_;  // per cell
+  std::shared_ptr<DartsNetworkImpl> network_;
 };
 
 }  // namespace

@@ -81,6 +81,34 @@ nn::Sequential DartsEdgeOp(int op_index, int channels, int stride) {
   return edge;
 }
 
+DartsNetworkImpl::DartsNetworkImpl(const DartsNetworkOptions& o,
+                                   const std::function<nn::AnyModule(const DartsCellLayout&)>& cell) {
+  const int stem_channels = 3 * o.channels;
+  stem_ = register_module(
+      "stem",
+      nn::Sequential(
+          ObservedConv2d(nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
+          DartsBatchNorm(stem_channels, true)));
+  int out_channels = 0;
+  for (const DartsCellLayout& layout : DartsLayout(o)) {
+    nn::AnyModule module = cell(layout);
+    register_module("cell" + std::to_string(cells_.size()), module.ptr());
+    cells_.push_back(std::move(module));
+    out_channels = 4 * layout.channels;
+  }
+  classifier_ = register_module("classifier", ObservedLinear(out_channels, o.classes));
+}
+
+torch::Tensor DartsNetworkImpl::forward(torch::Tensor x) {
+  torch::Tensor previous = stem_->forward(x), current = previous;
+  for (auto& cell : cells_) {
+    torch::Tensor next = cell.forward(previous, current);
+    previous = current;
+    current = next;
+  }
+  return classifier_->forward(current.mean({2, 3}));  // global average pooling
+}
+
 namespace {
 
 // A cell: its two inputs brought to its channels, then 4 nodes, each the sum of two edges.
@@ -116,39 +144,13 @@ class DartsCellModuleImpl : public nn::Module {
 };
 TORCH_MODULE(DartsCellModule);
 
-class DartsTorchNetwork final : public NetworkImpl {
+// The stand-alone network: its cells follow the architecture.
+class DartsTorchNetwork final : public DartsNetworkImpl {
  public:
-  DartsTorchNetwork(ArchId arch, const DartsNetworkOptions& o) {
-    const DartsCells cells = DecodeDarts(arch);
-    const int stem_channels = 3 * o.channels;
-    stem_ = register_module(
-        "stem", nn::Sequential(
-                    ObservedConv2d(
-                        nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
-                    DartsBatchNorm(stem_channels, true)));
-    int out_channels = 0;
-    for (const DartsCellLayout& layout : DartsLayout(o)) {
-      cells_.push_back(register_module("cell" + std::to_string(cells_.size()),
-                                       DartsCellModule(cells[layout.reduction ? 1 : 0], layout)));
-      out_channels = 4 * layout.channels;
-    }
-    classifier_ = register_module("classifier", ObservedLinear(out_channels, o.classes));
-  }
-
-  torch::Tensor forward(torch::Tensor x) override {
-    torch::Tensor previous = stem_->forward(x), current = previous;
-    for (auto& cell : cells_) {
-      torch::Tensor next = cell->forward(previous, current);
-      previous = current;
-      current = next;
-    }
-    return classifier_->forward(current.mean({2, 3}));  // global average pooling
-  }
-
- private:
-  nn::Sequential stem_{nullptr};
-  std::vector<DartsCellModule> cells_;
-  ObservedLinear classifier_{nullptr};
+  DartsTorchNetwork(ArchId arch, const DartsNetworkOptions& o)
+      : DartsNetworkImpl(o, [cells = DecodeDarts(arch)](const DartsCellLayout& layout) {
+          return nn::AnyModule(DartsCellModule(cells[layout.reduction ? 1 : 0], layout));
+        }) {}
 };
 
 }  // namespace

@@ -4,6 +4,10 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+#include <vector>
+
+#include "spaces/darts/darts_network.h"
 #include "training/network.h"
 
 namespace naskit {
@@ -30,5 +34,20 @@ TORCH_MODULE(DartsFactorizedReduce);
 // Operation `op_index` of kDartsOps on an edge of `channels`, with `stride` (2 on a reduction
 // cell's edges from its inputs).
 torch::nn::Sequential DartsEdgeOp(int op_index, int channels, int stride);
+
+// The network's skeleton (stem, the cells of DartsLayout, global pooling and classifier) around
+// cells that `cell(layout)` builds, modules whose forward takes the two previous cells' outputs:
+// the architecture's (the stand-alone network) or every edge's choices (the supernet).
+class DartsNetworkImpl : public NetworkImpl {
+ public:
+  DartsNetworkImpl(const DartsNetworkOptions& options,
+                   const std::function<torch::nn::AnyModule(const DartsCellLayout&)>& cell);
+  torch::Tensor forward(torch::Tensor x) override;
+
+ private:
+  torch::nn::Sequential stem_{nullptr};
+  std::vector<torch::nn::AnyModule> cells_;
+  ObservedLinear classifier_{nullptr};
+};
 
 }  // namespace naskit

@@ -6,7 +6,6 @@
 // which is how an architecture's weights are copied out.
 #include <torch/torch.h>
 
-#include <map>
 #include <stdexcept>
 
 #include "core/errors.h"
@@ -129,28 +128,18 @@ class Nb201SupernetImpl : public SupernetImpl {
 
   void CopyPathInto(ArchId arch, NetworkImpl& network) override {
     const auto ops = Space::Ops(arch);
-    std::map<std::string, torch::Tensor> targets;
-    for (const auto& item : network.named_parameters()) targets.emplace(item.key(), item.value());
-    for (const auto& item : network.named_buffers()) targets.emplace(item.key(), item.value());
-    torch::NoGradGuard no_grad;
-    auto copy = [&](const std::string& name, const torch::Tensor& value) {
+    CopyRenamed(network, [&](const std::string& name) -> std::optional<std::string> {
       std::string target = name.substr(std::string("network.").size());
       for (int e = 0; e < Space::kNumEdges; ++e) {
         const std::string edge = ".edge" + std::to_string(e) + ".";
         const std::size_t at = target.find(edge);
         if (at == std::string::npos) continue;
         const std::size_t op_begin = at + edge.size(), op_end = target.find('.', op_begin);
-        if (target.substr(op_begin, op_end - op_begin) != Space::kOps[ops[e]]) return;
+        if (target.substr(op_begin, op_end - op_begin) != Space::kOps[ops[e]]) return std::nullopt;
         target.erase(op_begin - 1, op_end - op_begin + 1);  // drop ".<op>"
       }
-      const auto it = targets.find(target);
-      if (it == targets.end()) {
-        throw std::logic_error("CopyPathInto: the stand-alone network has no " + target);
-      }
-      it->second.copy_(value);
-    };
-    for (const auto& item : named_parameters()) copy(item.key(), item.value());
-    for (const auto& item : named_buffers()) copy(item.key(), item.value());
+      return target;
+    });
   }
 
  private:

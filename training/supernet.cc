@@ -36,6 +36,26 @@ void SupernetImpl::SetPath(SupernetPath path) {
   path_ = std::move(path);
 }
 
+void SupernetImpl::CopyRenamed(
+    NetworkImpl& network,
+    const std::function<std::optional<std::string>(const std::string&)>& rename) {
+  std::map<std::string, torch::Tensor> targets;
+  for (const auto& item : network.named_parameters()) targets.emplace(item.key(), item.value());
+  for (const auto& item : network.named_buffers()) targets.emplace(item.key(), item.value());
+  torch::NoGradGuard no_grad;
+  auto copy = [&](const std::string& name, const torch::Tensor& value) {
+    const std::optional<std::string> target = rename(name);
+    if (!target) return;
+    const auto it = targets.find(*target);
+    if (it == targets.end()) {
+      throw std::logic_error("CopyPathInto: the stand-alone network has no " + *target);
+    }
+    it->second.copy_(value);
+  };
+  for (const auto& item : named_parameters()) copy(item.key(), item.value());
+  for (const auto& item : named_buffers()) copy(item.key(), item.value());
+}
+
 bool RegisterSupernet(const std::string& space, SupernetEntry entry) {
   if (!Entries().emplace(space, std::move(entry)).second) {
     internal::RecordRegistrationProblem("supernet " + Quote(space) + " is registered twice");

@@ -20,6 +20,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,11 @@ class SupernetImpl : public NetworkImpl {
   virtual bool ChoosesEdges() const { return false; }
 
  protected:
+  // Copies each of this supernet's parameters and buffers that `rename` maps to a name of
+  // `network`'s (nullopt: not on the path) into it; a name the network lacks is a logic error.
+  void CopyRenamed(NetworkImpl& network,
+                   const std::function<std::optional<std::string>(const std::string&)>& rename);
+
   SupernetPath path_;
 };
 

@@ -16,8 +16,9 @@ OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
 EDGES = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
 
 
-def relu_conv_bn(c_in, c_out, k, stride):
-    return nn.Sequential(nn.ReLU(), nn.Conv2d(c_in, c_out, k, stride, k // 2, bias=False), nn.BatchNorm2d(c_out))
+def relu_conv_bn(c_in, c_out, k, stride, affine=True):
+    return nn.Sequential(nn.ReLU(), nn.Conv2d(c_in, c_out, k, stride, k // 2, bias=False),
+                         nn.BatchNorm2d(c_out, affine=affine))
 
 
 class Cell(nn.Module):

@@ -8,8 +8,11 @@ validation batch, then an SGD step of the weights on a training batch, both on t
 mixture) or a uniform single path (one SGD step per batch), gradient norm clipped at 5, batch 64,
 random Fashion-MNIST-shaped data.
 
-usage: /usr/bin/python3 tests/perf/nb201_supernet_pytorch_reference.py darts|single_path THREADS IMAGES [C N SIZE]
+usage: /usr/bin/python3 tests/perf/nb201_supernet_pytorch_reference.py darts|single_path THREADS IMAGES [C N SIZE [SEED]]
 prints: images_per_second
+
+A single path's cost depends on the operations drawn (a 3x3 convolution costs far more than a
+skip), so single-path throughputs are compared as means over several seeds on both sides.
 """
 import random
 import sys
@@ -19,13 +22,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from nb201_pytorch_reference import Reduction, relu_conv_bn
+
 EDGES = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
 NONE, SKIP, CONV1, CONV3, POOL = range(5)
-
-
-def relu_conv_bn(c_in, c_out, k, stride, affine=True):
-    return nn.Sequential(nn.ReLU(), nn.Conv2d(c_in, c_out, k, stride, k // 2, bias=False),
-                         nn.BatchNorm2d(c_out, affine=affine))
 
 
 class MixedCell(nn.Module):
@@ -60,17 +60,6 @@ class MixedCell(nn.Module):
         return nodes[3]
 
 
-class Reduction(nn.Module):
-    def __init__(self, c_in, c_out):
-        super().__init__()
-        self.a = relu_conv_bn(c_in, c_out, 3, 2)
-        self.b = relu_conv_bn(c_out, c_out, 3, 1)
-        self.shortcut = nn.Sequential(nn.AvgPool2d(2, 2, ceil_mode=True), nn.Conv2d(c_in, c_out, 1, bias=False))
-
-    def forward(self, x):
-        return self.shortcut(x) + self.b(self.a(x))
-
-
 def supernet(path, c, n, classes, in_channels):
     layers = [nn.Conv2d(in_channels, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c)]
     for stage in range(3):
@@ -85,6 +74,7 @@ def supernet(path, c, n, classes, in_channels):
 def main():
     method, threads, images = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     c, n, size = (int(v) for v in sys.argv[4:7]) if len(sys.argv) > 6 else (16, 5, 28)
+    seed = int(sys.argv[7]) if len(sys.argv) > 7 else 0
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     path = {}
@@ -94,7 +84,7 @@ def main():
     arch_optimizer = torch.optim.Adam([alphas], lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
     x, y = torch.randn(images, 1, size, size), torch.randint(0, 10, (images,))
     vx, vy = torch.randn(images, 1, size, size), torch.randint(0, 10, (images,))
-    rng = random.Random(0)
+    rng = random.Random(seed)
     model.train()
     start = time.perf_counter()
     for begin in range(0, images, 64):
