@@ -88,8 +88,7 @@ std::string SupernetSection(const std::string& results_dir, const std::string& o
       "cell |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : records) {
     md += fmt::format("| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {} |\n", r.space, r.method,
-                      r.seed, r.rule,
-                      r.epochs, r.search_seconds, r.peak_memory_mib,
+                      r.seed, r.rule, r.epochs, r.search_seconds, r.peak_memory_mib,
                       r.derived.empty() ? "–" : "`" + r.derived + "`");
   }
   // One figure per space and training rule with architecture weights: seeds give the interval

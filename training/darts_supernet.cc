@@ -22,8 +22,8 @@ namespace {
 
 namespace nn = torch::nn;
 
-constexpr int kMixedEdges = 14;                  // per cell: 2 + 3 + 4 + 5
-constexpr int kChoices = kDartsOpCount + 1;      // the zero operation, then kDartsOps
+constexpr int kMixedEdges = 14;              // per cell: 2 + 3 + 4 + 5
+constexpr int kChoices = kDartsOpCount + 1;  // the zero operation, then kDartsOps
 constexpr int FirstEdge(int node) { return node * (node + 3) / 2; }
 
 class DartsMixedCellImpl : public nn::Module {
@@ -33,11 +33,8 @@ class DartsMixedCellImpl : public nn::Module {
   DartsMixedCellImpl(const DartsCellLayout& layout, const SupernetPath* path, int row)
       : path_(path), row_(row), reduction_(layout.reduction) {
     const int c = layout.channels;
-    input0_ = register_module(
-        "input0", layout.reduction_prev
-                      ? nn::Sequential(DartsFactorizedReduce(layout.prev_prev_channels, c, true))
-                      : DartsReluConvBn(layout.prev_prev_channels, c));
-    input1_ = register_module("input1", DartsReluConvBn(layout.prev_channels, c));
+    input0_ = register_module("input0", DartsCellInput(layout, 0));
+    input1_ = register_module("input1", DartsCellInput(layout, 1));
     for (int node = 0; node < kDartsNodes; ++node) {
       for (int input = 0; input < node + 2; ++input) {
         const int m = FirstEdge(node) + input;
@@ -62,9 +59,10 @@ class DartsMixedCellImpl : public nn::Module {
       // path) still has its shape.
       if (!sum.defined() || sum.dim() == 0) {
         const torch::Tensor& x = states[1];
-        auto zeros = torch::zeros({x.size(0), x.size(1), reduction_ ? (x.size(2) + 1) / 2 : x.size(2),
-                                   reduction_ ? (x.size(3) + 1) / 2 : x.size(3)},
-                                  x.options());
+        auto zeros =
+            torch::zeros({x.size(0), x.size(1), reduction_ ? (x.size(2) + 1) / 2 : x.size(2),
+                          reduction_ ? (x.size(3) + 1) / 2 : x.size(3)},
+                         x.options());
         sum = sum.defined() ? zeros + sum : zeros;
       }
       states.push_back(sum);
@@ -214,8 +212,9 @@ class DartsSupernetImpl : public SupernetImpl {
 }  // namespace
 
 NASKIT_REGISTER_SUPERNET(darts, "darts",
-                         SupernetEntry{[](const NetworkShape& shape) -> std::shared_ptr<SupernetImpl> {
-                           return std::make_shared<DartsSupernetImpl>(shape);
-                         }});
+                         SupernetEntry{
+                             [](const NetworkShape& shape) -> std::shared_ptr<SupernetImpl> {
+                               return std::make_shared<DartsSupernetImpl>(shape);
+                             }});
 
 }  // namespace naskit

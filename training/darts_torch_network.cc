@@ -36,6 +36,13 @@ torch::Tensor DartsFactorizedReduceImpl::forward(const torch::Tensor& input) {
   return batch_norm_->forward(torch::cat({conv_a_->forward(x), conv_b_->forward(shifted)}, 1));
 }
 
+nn::Sequential DartsCellInput(const DartsCellLayout& layout, int input) {
+  if (input == 1) return DartsReluConvBn(layout.prev_channels, layout.channels);
+  return layout.reduction_prev ? nn::Sequential(DartsFactorizedReduce(layout.prev_prev_channels,
+                                                                      layout.channels, true))
+                               : DartsReluConvBn(layout.prev_prev_channels, layout.channels);
+}
+
 namespace {
 
 // ReLU, depthwise `kernel` x `kernel` convolution, pointwise convolution, batch norm.
@@ -81,8 +88,9 @@ nn::Sequential DartsEdgeOp(int op_index, int channels, int stride) {
   return edge;
 }
 
-DartsNetworkImpl::DartsNetworkImpl(const DartsNetworkOptions& o,
-                                   const std::function<nn::AnyModule(const DartsCellLayout&)>& cell) {
+DartsNetworkImpl::DartsNetworkImpl(
+    const DartsNetworkOptions& o,
+    const std::function<nn::AnyModule(const DartsCellLayout&)>& cell) {
   const int stem_channels = 3 * o.channels;
   stem_ = register_module(
       "stem",
@@ -116,14 +124,12 @@ class DartsCellModuleImpl : public nn::Module {
  public:
   DartsCellModuleImpl(const DartsCell& edges, const DartsCellLayout& layout) : edges_(edges) {
     const int c = layout.channels;
-    input0_ = register_module(
-        "input0", layout.reduction_prev
-                      ? nn::Sequential(DartsFactorizedReduce(layout.prev_prev_channels, c, true))
-                      : DartsReluConvBn(layout.prev_prev_channels, c));
-    input1_ = register_module("input1", DartsReluConvBn(layout.prev_channels, c));
+    input0_ = register_module("input0", DartsCellInput(layout, 0));
+    input1_ = register_module("input1", DartsCellInput(layout, 1));
     for (std::size_t e = 0; e < edges.size(); ++e) {
       const int stride = layout.reduction && edges[e].input < 2 ? 2 : 1;
-      ops_.push_back(register_module("edge" + std::to_string(e), DartsEdgeOp(edges[e].op, c, stride)));
+      ops_.push_back(
+          register_module("edge" + std::to_string(e), DartsEdgeOp(edges[e].op, c, stride)));
     }
   }
 

@@ -31,6 +31,10 @@ class DartsFactorizedReduceImpl : public torch::nn::Module {
 };
 TORCH_MODULE(DartsFactorizedReduce);
 
+// Cell input `input` (0: the output of the cell two before, 1: of the cell before) brought to the
+// cell's channels and resolution.
+torch::nn::Sequential DartsCellInput(const DartsCellLayout& layout, int input);
+
 // Operation `op_index` of kDartsOps on an edge of `channels`, with `stride` (2 on a reduction
 // cell's edges from its inputs).
 torch::nn::Sequential DartsEdgeOp(int op_index, int channels, int stride);

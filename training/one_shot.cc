@@ -52,7 +52,6 @@ Batch Slice(const ImageDataset& data, const torch::Tensor& permutation, std::int
   return {data.images.index_select(0, index), data.labels.index_select(0, index)};
 }
 
-
 double PeakMemoryMiB() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -241,7 +240,8 @@ void RunSupernetJob(const SupernetJob& job) {
   out["setup"] = RecordOptions(job.setup);
   out["supernet_params"] = supernet->NumParameters();
   Json choices = Json::array();
-  for (std::size_t c = 0; c < supernet->NumChoices(); ++c) choices.push_back(supernet->ChoiceName(c));
+  for (std::size_t c = 0; c < supernet->NumChoices(); ++c)
+    choices.push_back(supernet->ChoiceName(c));
   out["choices"] = choices;  // the columns of architecture_weights
   out["derived"] = derived ? Json(GetSpace(job.space).Format(*derived)) : Json(nullptr);
   out["epochs"] = epochs;

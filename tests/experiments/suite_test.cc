@@ -60,17 +60,17 @@ TEST(SuiteTest, LoadsAndPlansEveryRun) {
 }
 
 TEST(SuiteTest, AnExperimentRunsOnlyTheStrategiesItNames) {
-  const Suite suite = LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n",
-                                              "    strategies: [rea]\n    budget_unit: queries\n")));
+  const Suite suite = LoadSuite(Write(Replace(
+      kGood, "    budget_unit: queries\n", "    strategies: [rea]\n    budget_unit: queries\n")));
   const auto runs = PlanRuns(suite);
   EXPECT_EQ(runs.size(), 2u * 1 * 2 * 5);
   for (const auto& run : runs) EXPECT_EQ(suite.strategies[run.strategy].label, "rea");
-  EXPECT_THAT([] {
-    LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n",
-                            "    strategies: [bananas]\n    budget_unit: queries\n")));
-  },
-              ThrowsMessage<ConfigError>(AllOf(HasSubstr("\"bananas\""),
-                                               HasSubstr("random, rea"))));
+  EXPECT_THAT(
+      [] {
+        LoadSuite(Write(Replace(kGood, "    budget_unit: queries\n",
+                                "    strategies: [bananas]\n    budget_unit: queries\n")));
+      },
+      ThrowsMessage<ConfigError>(AllOf(HasSubstr("\"bananas\""), HasSubstr("random, rea"))));
 }
 
 TEST(SuiteTest, OverridesApplyDottedKeys) {

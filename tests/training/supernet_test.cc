@@ -76,7 +76,8 @@ TEST(SupernetTest, ASinglePathEqualsTheStandAloneNetworkWithTheInheritedWeights)
 }
 
 TEST(SupernetTest, TheDartsSupernetsPathsEqualTheStandAloneNetwork) {
-  const NetworkShape shape{.channels = 4, .cells = 1, .classes = 4, .in_channels = 3, .image_size = 8};
+  const NetworkShape shape{
+      .channels = 4, .cells = 1, .classes = 4, .in_channels = 3, .image_size = 8};
   torch::manual_seed(4);
   const auto supernet = FindSupernet("darts").build(shape);
   const SearchSpace& space = GetSpace("darts");
