@@ -79,7 +79,7 @@ class DartsMixedCellImpl : public nn::Module {
   // zero-valued weights.
   torch::Tensor Edge(int m, const torch::Tensor& x) {
     const SupernetPath& p = *path_;
-    const std::size_t row = static_cast<std::size_t>(row_ + m);
+    const auto row = static_cast<std::size_t>(row_) + static_cast<std::size_t>(m);
     switch (p.kind) {
       case SupernetPath::Kind::kSingle:
         return p.ops[row] == 0 ? torch::Tensor() : Apply(m, p.ops[row], x);
@@ -129,7 +129,7 @@ class DartsSupernetImpl : public SupernetImpl {
 
   torch::Tensor forward(torch::Tensor x) override { return network_->forward(std::move(x)); }
 
-  std::size_t NumDecisions() const override { return 2 * kMixedEdges; }
+  std::size_t NumDecisions() const override { return std::size_t{2} * kMixedEdges; }
   std::size_t NumChoices() const override { return kChoices; }
   std::string ChoiceName(std::size_t choice) const override {
     return choice == 0 ? "none" : kDartsOps.at(choice - 1);
@@ -175,8 +175,9 @@ class DartsSupernetImpl : public SupernetImpl {
         std::sort(strength.begin(), strength.end());
         int a = strength[0].second, b = strength[1].second;
         if (b < a) std::swap(a, b);
-        cells[c][2 * node] = {a, best_op[static_cast<std::size_t>(a)]};
-        cells[c][2 * node + 1] = {b, best_op[static_cast<std::size_t>(b)]};
+        const std::size_t first = std::size_t{2} * static_cast<std::size_t>(node);
+        cells[c][first] = {a, best_op[static_cast<std::size_t>(a)]};
+        cells[c][first + 1] = {b, best_op[static_cast<std::size_t>(b)]};
       }
     }
     return EncodeDarts(cells);

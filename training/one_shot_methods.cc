@@ -153,7 +153,7 @@ class Darts : public WithArchitecture {
         }
       }
       Mix(torch::softmax(alphas_, 1));
-      const auto g = gradient(Loss(train), {alphas_}).front();
+      auto g = gradient(Loss(train), {alphas_}).front();
       restore();
       return g;
     };
@@ -175,7 +175,7 @@ class Gdas final : public WithArchitecture {
     const double tau = settings_.tau_max - (settings_.tau_max - settings_.tau_min) * progress;
     Sample(rng, tau);
     arch_optimizer_.zero_grad();
-    const StepStats stats = TrainWeights(context_, train);
+    StepStats stats = TrainWeights(context_, train);
     Sample(rng, tau);
     arch_optimizer_.zero_grad();
     Loss(valid).backward();

@@ -168,6 +168,13 @@ int Bench(const std::vector<std::string>& args) {
     RunBenchWorker(o.work, o.data_dir, o.index, o.count);
     return 0;
   }
+  if (verb.empty() && flags.values.contains("help")) {
+    std::cout
+        << "usage:\n  naskit bench build --out FILE.h5 [options]  train a benchmark of a space's "
+           "cells (naskit bench build --help)\n  naskit bench seal FILE.h5  seal a benchmark "
+           "written outside naskit\n";
+    return 0;
+  }
   if (verb != "build")
     throw ConfigError("usage: naskit bench build --out FILE.h5 [options] (see --help)");
   if (flags.values.contains("help")) {

@@ -244,7 +244,7 @@ TEST(OneShotTest, ACheckpointOfAnotherTrainingIsADataError) {
 
 // A one-shot suite on the synthetic dataset, searched through `naskit run` (no benchmark).
 std::string WriteSuite(const std::string& dir, int epochs) {
-  const std::string path = dir + "/suite.yaml";
+  std::string path = dir + "/suite.yaml";
   std::ofstream(path) << fmt::format(
       "name: one_shot\nspace: nb201\nseeds: [0]\nstrategies:\n"
       "  - strategy: random\n    label: rsps\n"

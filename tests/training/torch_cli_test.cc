@@ -89,6 +89,13 @@ TEST(TorchCliTest, BadOptionValuesAreClearErrors) {
 // verify retrains what the runs promised; a folder whose runs promise different things (another
 // dataset, metric or benchmark) is refused with both files named, never judged by the last one
 // read.
+TEST(TorchCliTest, BenchHelpListsItsSubcommands) {
+  const auto help = testing::RunCli({"bench", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_THAT(help.out, HasSubstr("naskit bench build --out FILE.h5"));
+  EXPECT_THAT(help.out, HasSubstr("naskit bench seal FILE.h5"));
+}
+
 TEST(TorchCliTest, VerifyRefusesAFolderThatMixesPromises) {
   const std::string dir = testing::TempDir("verify-mixed");
   const Suite suite = LoadSuite(
