@@ -18,6 +18,7 @@
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/job_runner.h"
 #include "records/predictor_result.h"
 #include "records/run_result.h"
 #include "records/statistics.h"
@@ -187,6 +188,22 @@ SuiteOrder ReadSuiteOrder(const std::string& results_dir, const std::vector<RunR
   return order;
 }
 
+// The runs a results folder's suite plans (core/job_runner.h's planned.txt), by the run key
+// without its seed ("<experiment>/<dataset>/<label>/<budget>"); empty for a folder that has no
+// list (written before naskit recorded it).
+std::map<std::string, std::size_t> PlannedRuns(const std::string& results_dir) {
+  std::map<std::string, std::size_t> planned;
+  const std::string path = results_dir + "/" + kPlannedJobsFile;
+  if (!fs::exists(path)) return planned;
+  std::istringstream lines(ReadFileContents(path));
+  for (std::string key; std::getline(lines, key);) {
+    if (!key.empty()) ++planned[key.substr(0, key.rfind("/seed-"))];
+  }
+  return planned;
+}
+
+std::string WithoutSeed(const RunRecord& r) { return r.run.substr(0, r.run.rfind("/seed-")); }
+
 // The runs averaged together: one experiment, search dataset and budget; by strategy.
 struct Group {
   std::string experiment, dataset, unit, report_metric;
@@ -252,7 +269,8 @@ std::vector<Group> GroupRuns(const std::vector<RunRecord>& records,
 // The report of a search suite, built group by group: summary.md, the CSVs and the figures.
 class SearchReport {
  public:
-  explicit SearchReport(std::string out_dir) : out_dir_(std::move(out_dir)) {}
+  SearchReport(std::string out_dir, std::map<std::string, std::size_t> planned)
+      : out_dir_(std::move(out_dir)), planned_(std::move(planned)) {}
 
   // The final values of every strategy of `g` on each report dataset, their timings, and their
   // ranks (for the rank table).
@@ -294,6 +312,18 @@ class SearchReport {
                         s.mean + s.half_width, best, g.Sign() * (best - s.mean));
       }
       md += "\n";
+    }
+    std::string missing;
+    for (const auto& label : labels) {
+      const auto& runs = g.runs.at(label);
+      const auto it = planned_.find(WithoutSeed(*runs.front()));
+      if (it != planned_.end() && it->second > runs.size()) {
+        missing += fmt::format("{}{}: {} of {} planned", missing.empty() ? "" : "; ", label,
+                               runs.size(), it->second);
+      }
+    }
+    if (!missing.empty()) {
+      md += "\n**Runs missing** (the values above average the runs present): " + missing + ".\n";
     }
     if (some_without) {
       md +=
@@ -620,6 +650,7 @@ class SearchReport {
   }
 
   std::string out_dir_;
+  std::map<std::string, std::size_t> planned_;  // PlannedRuns
   std::string hypervolume_csv_ =
       "experiment,search_dataset,budget,budget_unit,strategy,front,checkpoint,n,undefined,"
       "ratio_mean,ratio_ci95_low,ratio_ci95_high,report_ceiling\n";
@@ -668,12 +699,24 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
 
   fs::create_directories(out_dir + "/plots");
   RemoveStaleTemporaries(out_dir);  // left by a report killed while writing
-  SearchReport report(out_dir);
+  std::map<std::string, std::size_t> planned = PlannedRuns(results_dir);
+  std::size_t planned_total = 0;
+  for (const auto& [key, count] : planned) planned_total += count;
+  SearchReport report(out_dir, std::move(planned));
   report.md = fmt::format(
       "# naskit report: {}\n\n{} runs from `{}`. Values are the incumbent's report "
       "metric (the incumbent is chosen by the search signal only): mean ± std over "
       "seeds, [95% confidence interval], n runs.\n",
-      order.suite_name, records.size(), results_dir);
+      order.suite_name,
+      planned_total > 0 ? fmt::format("{} of {} planned", records.size(), planned_total)
+                        : std::to_string(records.size()),
+      results_dir);
+  if (records.size() < planned_total) {
+    report.md += fmt::format(
+        "\n**{} of the {} planned runs are missing**: each table says whose; `naskit run` with "
+        "the same suite and --out computes them.\n",
+        planned_total - records.size(), planned_total);
+  }
   for (const auto& g : groups) {
     std::vector<std::string> labels;
     for (const auto& l : order.labels) {

@@ -68,6 +68,12 @@ ShardPlan PlanShard(const JobFolder& folder, const std::vector<std::string>& key
   ShardPlan plan;
   plan.summary.out_dir = options.out_dir.empty() ? "results/" + folder.name : options.out_dir;
   ClaimFolder(folder, plan.summary.out_dir);
+  if (folder.record_planned) {
+    // The same definition plans the same keys: a folder claimed before keeps its list.
+    std::string planned;
+    for (const auto& key : keys) planned += key + "\n";
+    CreateFileAtomically(plan.summary.out_dir + "/" + kPlannedJobsFile, planned);
+  }
   RemoveStaleTemporaries(plan.summary.out_dir);
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) !=

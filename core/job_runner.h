@@ -70,7 +70,12 @@ struct JobFolder {
   // The checksums of the inputs (benchmark files), recorded as benchmark.checksum; none if empty.
   std::string checksums{};  // e.g. "fnv1a64:...\n"
   std::string inputs{};     // the input files, for the message when checksums differ
+  // Record every job's key in `<out>/planned.txt`, so that a report can say which are missing.
+  bool record_planned = false;
 };
+
+// The file of a results folder that lists the keys of the jobs its definition plans, one a line.
+inline constexpr const char* kPlannedJobsFile = "planned.txt";
 
 // Throws ConfigError for --jobs outside [1, 1024] or a bad --shard.
 void CheckRunnerOptions(const RunnerOptions& options);

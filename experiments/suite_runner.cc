@@ -398,7 +398,8 @@ RunnerSummary RunSuite(const Suite& suite, const RunnerOptions& options) {
       .name = suite.name,
       .definition = suite.canonical_yaml,
       .checksums = benchmark ? fmt::format("fnv1a64:{:016x}\n", benchmark->checksum()) : "none\n",
-      .inputs = benchmark ? suite.benchmark : "no benchmark"};
+      .inputs = benchmark ? suite.benchmark : "no benchmark",
+      .record_planned = true};
   RunnerSummary summary = RunJobs(
       folder, keys,
       [&](std::size_t i) {

@@ -29,6 +29,7 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 std::string Read(const std::string& path) {
@@ -265,6 +266,39 @@ TEST(ReportTest, InconsistentResultFoldersAreErrorsNamingTheFile) {
 }
 
 // A report killed while writing leaves a temporary; the next report removes it.
+TEST(ReportTest, MissingPlannedRunsAreCountedAndNamed) {
+  RunnerOptions options;
+  options.out_dir = testing::TempDir("report-planned");
+  options.progress = false;
+  RunSuite(LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..3", "[10]",
+                                                  {"random", "regularized_evolution"})),
+           options);
+  std::size_t results = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(options.out_dir)) {
+    results += entry.path().filename().string().starts_with("seed-");
+  }
+  ASSERT_EQ(results, 16u);  // 2 experiments × 2 strategies × 4 seeds
+  EXPECT_THAT(WriteReport(options.out_dir, options.out_dir + "/report").summary_markdown,
+              AllOf(HasSubstr("16 of 16 planned runs"), Not(HasSubstr("missing"))));
+  // Two runs of one strategy in one experiment lost (a suite stopped early, a folder copied in
+  // part).
+  for (const char* seed : {"seed-1.json", "seed-3.json"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(options.out_dir)) {
+      if (entry.path().filename() == seed &&
+          entry.path().string().find("/queries/") != std::string::npos &&
+          entry.path().string().find("/random/") != std::string::npos) {
+        fs::remove(entry.path());
+        break;
+      }
+    }
+  }
+  const std::string md = WriteReport(options.out_dir, options.out_dir + "/report").summary_markdown;
+  EXPECT_THAT(md, HasSubstr("14 of 16 planned runs"));
+  EXPECT_THAT(md, HasSubstr("**2 of the 16 planned runs are missing**"));
+  EXPECT_THAT(md, HasSubstr("**Runs missing** (the values above average the runs present): "
+                            "random: 2 of 4 planned."));
+}
+
 TEST(ReportTest, TemporariesOfAKilledReportAreRemoved) {
   RunnerOptions options;
   options.out_dir = testing::TempDir("report-killed");

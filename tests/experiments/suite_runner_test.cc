@@ -68,7 +68,8 @@ TEST_F(SuiteRunnerTest, ResultsDoNotDependOnJobs) {
   EXPECT_EQ(summary.completed, PlanRuns(suite_).size());
   RunInto(suite_, two, 2);
   const auto a = Snapshot(one), b = Snapshot(two);
-  EXPECT_EQ(a.size(), PlanRuns(suite_).size() + 2);  // + suite.yaml, benchmark.checksum
+  EXPECT_EQ(a.size(),
+            PlanRuns(suite_).size() + 3);  // + suite.yaml, benchmark.checksum, planned.txt
   EXPECT_EQ(a, b);
 }
 
