@@ -164,6 +164,19 @@ Suite LoadSuite(const std::string& path, const std::vector<std::string>& overrid
   return suite;
 }
 
+Suite ParseSuite(const std::string& yaml, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML (" +
+                      e.msg + ")");
+  }
+  Suite suite = WithYamlErrors(source, [&] { return SuiteReader(source).Read(root); });
+  suite.canonical_yaml = CanonicalYaml(root);
+  return suite;
+}
+
 std::vector<OptionInfo> DescribeExperimentKeys() { return DescribeOptions<SuiteExperiment>(); }
 
 std::vector<PlannedRun> PlanRuns(const Suite& suite) {

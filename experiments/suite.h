@@ -149,6 +149,9 @@ struct Suite {
 
 // Loads `path` and applies `overrides` ("dotted.key=value", the value in YAML syntax).
 Suite LoadSuite(const std::string& path, const std::vector<std::string>& overrides = {});
+// A suite given as YAML text (Python's naskit.search() builds one); `source` stands for the file
+// in messages.
+Suite ParseSuite(const std::string& yaml, const std::string& source);
 
 struct PlannedRun {
   std::size_t experiment;

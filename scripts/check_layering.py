@@ -18,7 +18,7 @@ LAYERS = [
     ["analysis"],  # reports and figures of results
     ["training"],  # LibTorch
     ["experiments"],  # the search loop, evaluators, suites and their runners
-    ["experiments/cli", "experiments/torch_cli"],  # the executables
+    ["experiments/cli", "experiments/torch_cli", "python"],  # the executables, the Python module
 ]
 EXEMPT = {"tests", "examples", "build", "scripts"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libeigen3-dev zlib1g-dev dataset-fashion-mnist python3
   libstb-dev  # stb_image: `naskit dataset` decodes PNG, JPEG, BMP, GIF, TGA and PNM images
+  pybind11-dev python3-dev python3-numpy  # the Python package (python/)
+  python3-pytest python3-pandas python3-matplotlib python3-venv python3-setuptools python3-wheel  # tests, tutorial
   libopenblas0-pthread  # not pulled in by --no-install-recommends; 13x faster matrix products for LibTorch
 )
 
