@@ -122,6 +122,13 @@ std::string MeanCell(const Summary& s, std::size_t runs) {
                     : fmt::format("{:.2f}", s.mean);
 }
 
+// "mean ± std [95% CI]" of final values; "–" where no run has one, the mean alone for one run.
+std::string MeanStdCell(const Stats& s) {
+  if (s.n == 0) return "–";
+  if (s.n == 1) return fmt::format("{:.2f} (one run)", s.mean);
+  return fmt::format("{:.2f} ± {:.2f} [{:.2f}, {:.2f}]", s.mean, s.std, s.low, s.high);
+}
+
 // The rest of a table's header after "| strategy |": one column per checkpoint.
 std::string CheckpointColumns(const std::vector<double>& checkpoints) {
   std::string md;
@@ -212,6 +219,12 @@ struct Group {
   std::vector<std::string> report_datasets;
   std::map<std::string, std::vector<const RunRecord*>> runs;
 
+  // The report metric as a reader says it: "test_accuracy at 200 epochs", "latency_ms" (a value
+  // with no training length, such as a device's latency).
+  std::string Metric() const {
+    return report_epochs > 0 ? fmt::format("{} at {} epochs", report_metric, report_epochs)
+                             : report_metric;
+  }
   // Regret is measured against the best report value in the benchmark, which each result records.
   double Optimum(std::size_t d) const { return runs.begin()->second.front()->best[d]; }
   // Regret is best - value when maximising, value - best when minimising.
@@ -281,7 +294,7 @@ class SearchReport {
       md += "**Surrogate:** " + first.Surrogate() + ".\n\n";
     }
     md +=
-        fmt::format("Final {} at {} epochs:\n\n| strategy | n |", g.report_metric, g.report_epochs);
+        fmt::format("Final {}:\n\n| strategy | n |", g.Metric());
     for (const auto& d : g.report_datasets) md += " " + d + " |";
     md += "\n|---|---|";
     for (std::size_t i = 0; i < g.report_datasets.size(); ++i) md += "---|";
@@ -303,8 +316,7 @@ class SearchReport {
         const Stats s = Summarise(finals);
         const double best = g.Optimum(d);
         means[d].push_back(s.mean);
-        md += fmt::format(" {:.2f} ± {:.2f} [{:.2f}, {:.2f}] |", s.mean, s.std,
-                          s.mean - s.half_width, s.mean + s.half_width);
+        md += " " + MeanStdCell(s) + " |";
         summary_csv_ +=
             fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n",
                         g.experiment, g.dataset, g.budget, g.unit, label, g.report_datasets[d],
@@ -428,9 +440,9 @@ class SearchReport {
     if (!ranked) return;
     md += fmt::format(
         "\nHow the search signal ranked the architectures each run evaluated, against the "
-        "benchmark's {} @{} epochs on {} (mean over runs):\n\n"
+        "benchmark's {} on {} (mean over runs):\n\n"
         "| strategy | architectures | Kendall's tau | top-10 % precision |\n|---|---|---|---|\n",
-        g.report_metric, g.report_epochs, g.report_datasets.front());
+        g.Metric(), g.report_datasets.front());
     for (const auto& label : labels) {
       std::vector<double> archs, tau, precision;
       for (const auto* r : g.runs.at(label)) {
@@ -453,9 +465,7 @@ class SearchReport {
     plot.title = fmt::format("{}: search on {}, {} on {}", g.experiment, g.dataset,
                              known ? "regret" : "incumbent", g.report_datasets[d]);
     plot.x_label = BudgetAxis(g.unit, *g.runs.begin()->second.front());
-    plot.y_label = known ? fmt::format("regret of {} @{} epochs (best {:.2f})", g.report_metric,
-                                       g.report_epochs, best)
-                         : fmt::format("{} @{} epochs", g.report_metric, g.report_epochs);
+    plot.y_label = known ? fmt::format("regret of {} (best {:.2f})", g.Metric(), best) : g.Metric();
     plot.log_y = known;
     for (const auto& label : labels) {
       PlotSeries series{label, {}, {}, {}, {}};

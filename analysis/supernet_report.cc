@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/markdown.h"
 #include "analysis/svg_plot.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -89,7 +90,7 @@ std::string SupernetSection(const std::string& results_dir, const std::string& o
   for (const auto& r : records) {
     md += fmt::format("| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {} |\n", r.space, r.method,
                       r.seed, r.rule, r.epochs, r.search_seconds, r.peak_memory_mib,
-                      r.derived.empty() ? "–" : "`" + r.derived + "`");
+                      r.derived.empty() ? "–" : MarkdownCode(r.derived));
   }
   // One figure per space and training rule with architecture weights: seeds give the interval
   // (darts_pt's records repeat darts's training).

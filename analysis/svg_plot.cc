@@ -10,9 +10,23 @@
 namespace naskit {
 namespace {
 
-constexpr double kWidth = 720, kHeight = 440, kLeft = 70, kRight = 190, kTop = 40, kBottom = 55;
-constexpr const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+constexpr double kPlotWidth = 530, kHeight = 440, kLeft = 70, kTop = 40, kBottom = 55;
+// Okabe & Ito's palette, which readers with any common colour-vision deficiency tell apart (its
+// yellow left out: unreadable on white). Series also differ by dash pattern and marker, so that
+// none hides another where their curves coincide, also in print.
+constexpr const char* kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                    "#E69F00", "#56B4E9", "#000000"};
+constexpr const char* kDashes[] = {"", "7 3", "2 2", "9 3 2 3", "4 4"};
+enum class Marker { kCircle, kSquare, kTriangle, kDiamond, kCross };
+constexpr int kMarkers = 5;
+constexpr std::size_t kMarkersPerLine = 8;
+
+// The legend's width: the longest name at about 7 pixels a character, clear of the border.
+double LegendWidth(const PlotSpec& spec) {
+  std::size_t longest = 0;
+  for (const auto& s : spec.series) longest = std::max(longest, s.name.size());
+  return std::max(120.0, 52 + 7.0 * static_cast<double>(longest));
+}
 
 std::string Escape(const std::string& text) {
   std::string out;
@@ -54,7 +68,8 @@ std::vector<double> Ticks(double lo, double hi) {
   return ticks;
 }
 
-// 1, 2, 5 times the powers of ten within [lo, hi] (lo > 0).
+// 1, 2, 5 times the powers of ten within [lo, hi] (lo > 0); on a range narrower than that gives
+// three ticks of, round linear ones.
 std::vector<double> LogTicks(double lo, double hi) {
   std::vector<double> ticks;
   for (double t = std::pow(10, std::floor(std::log10(lo))); t <= hi * 1.0001; t *= 10) {
@@ -62,7 +77,29 @@ std::vector<double> LogTicks(double lo, double hi) {
       if (t * m >= lo * 0.9999 && t * m <= hi * 1.0001) ticks.push_back(t * m);
     }
   }
-  return ticks;
+  return ticks.size() >= 3 ? ticks : Ticks(lo, hi);
+}
+
+// A marker centred on (x, y), in the series' colour.
+std::string MarkerSvg(Marker marker, double x, double y, const char* colour) {
+  switch (marker) {
+    case Marker::kCircle:
+      return fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>", x, y,
+                         colour);
+    case Marker::kSquare:
+      return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"7\" height=\"7\" fill=\"{}\"/>",
+                         x - 3.5, y - 3.5, colour);
+    case Marker::kTriangle:
+      return fmt::format("<path d=\"M{:.1f},{:.1f} l4,7 h-8 z\" fill=\"{}\"/>", x, y - 4.5, colour);
+    case Marker::kDiamond:
+      return fmt::format("<path d=\"M{:.1f},{:.1f} l4,4.5 l-4,4.5 l-4,-4.5 z\" fill=\"{}\"/>", x,
+                         y - 4.5, colour);
+    case Marker::kCross:
+      return fmt::format(
+          "<path d=\"M{0:.1f},{1:.1f} l7,7 m0,-7 l-7,7\" stroke=\"{2}\" stroke-width=\"2\"/>",
+          x - 3.5, y - 3.5, colour);
+  }
+  return "";
 }
 
 }  // namespace
@@ -76,7 +113,7 @@ struct Axes {
   double X(double x) const {
     const double f = log_x ? (std::log(x) - std::log(x_lo)) / (std::log(x_hi) - std::log(x_lo))
                            : (x - x_lo) / (x_hi - x_lo);
-    return kLeft + f * (kWidth - kLeft - kRight);
+    return kLeft + f * kPlotWidth;
   }
   double Y(double y) const {
     const double f =
@@ -108,8 +145,10 @@ Axes AxesOf(const PlotSpec& spec) {
   const bool log_x = spec.log_x && x_lo > 0;
   const bool log_y = spec.log_y && y_lo > 0;
   if (log_y) {
-    y_lo = std::pow(10, std::floor(std::log10(y_lo)));
-    y_hi = std::pow(10, std::ceil(std::log10(y_hi)));
+    // 5% of the range on either side, as on a linear axis: no empty decade above or below.
+    const double pad = std::pow(y_hi / y_lo, 0.05);
+    y_lo /= pad;
+    y_hi *= pad;
   } else {
     const double y_pad = (y_hi - y_lo) * 0.05;
     y_lo -= y_pad;
@@ -123,6 +162,7 @@ std::string RenderSvg(const PlotSpec& spec) {
   const auto [x_lo, x_hi, y_lo, y_hi, log_x, log_y] = axes;
   auto tx = [&](double x) { return axes.X(x); };
   auto ty = [&](double y) { return axes.Y(y); };
+  const double right_edge = kLeft + kPlotWidth, width = right_edge + LegendWidth(spec);
 
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
@@ -130,16 +170,16 @@ std::string RenderSvg(const PlotSpec& spec) {
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
       "fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"22\" font-size=\"15\">{3}</text>\n",
-      kWidth, kHeight, kLeft, Escape(spec.title));
+      width, kHeight, kLeft, Escape(spec.title));
   // Axes, grid and ticks.
   svg += fmt::format(
       "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", kLeft,
-      kTop, kWidth - kLeft - kRight, kHeight - kTop - kBottom);
+      kTop, kPlotWidth, kHeight - kTop - kBottom);
   for (double t : log_y ? LogTicks(y_lo, y_hi) : Ticks(y_lo, y_hi)) {
     svg += fmt::format(
         "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
         "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
-        kLeft, kWidth - kRight, ty(t), kLeft - 6, ty(t) + 4, t);
+        kLeft, right_edge, ty(t), kLeft - 6, ty(t) + 4, t);
   }
   for (double t : log_x ? LogTicks(x_lo, x_hi) : Ticks(x_lo, x_hi)) {
     svg += fmt::format(
@@ -148,7 +188,7 @@ std::string RenderSvg(const PlotSpec& spec) {
         tx(t), kTop, kHeight - kBottom, kHeight - kBottom + 16, t);
   }
   svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                     (kLeft + kWidth - kRight) / 2, kHeight - 15, Escape(spec.x_label));
+                     kLeft + kPlotWidth / 2, kHeight - 15, Escape(spec.x_label));
   svg += fmt::format(
       "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
       (kTop + kHeight - kBottom) / 2, Escape(spec.y_label));
@@ -156,6 +196,10 @@ std::string RenderSvg(const PlotSpec& spec) {
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
     const auto& s = spec.series[k];
     const char* colour = kColours[k % std::size(kColours)];
+    const char* dash = kDashes[k % std::size(kDashes)];
+    const auto marker = static_cast<Marker>(k % kMarkers);
+    const std::string dash_attribute =
+        *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : std::string();
     if (!s.low.empty()) {
       std::string band;
       for (std::size_t i = 0; i < s.x.size(); ++i) {
@@ -180,25 +224,36 @@ std::string RenderSvg(const PlotSpec& spec) {
                              ty(s.mean[i]));
       }
       svg += "</g>\n";
-    }
-    std::string line;
-    for (std::size_t i = 0; i < s.x.size() && !s.points; ++i) {
-      if (std::isfinite(s.mean[i]))
+    } else {
+      std::string line;
+      std::vector<std::size_t> finite;
+      for (std::size_t i = 0; i < s.x.size(); ++i) {
+        if (!std::isfinite(s.mean[i])) continue;
+        finite.push_back(i);
         line +=
             fmt::format("{}{:.1f},{:.1f} ", line.empty() ? "M" : "L", tx(s.x[i]), ty(s.mean[i]));
-    }
-    if (!s.points) {
+      }
       svg += fmt::format(
           "<path data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
-          "stroke-width=\"2\"/>\n",
-          Escape(s.name), line, colour);
+          "stroke-width=\"2\"{}/>\n",
+          Escape(s.name), line, colour, dash_attribute);
+      // A few markers along the line, staggered between series so that they do not coincide.
+      const std::size_t every = std::max<std::size_t>(1, finite.size() / kMarkersPerLine);
+      for (std::size_t j = (k * every) / std::max<std::size_t>(1, spec.series.size());
+           j < finite.size(); j += every) {
+        svg += MarkerSvg(marker, tx(s.x[finite[j]]), ty(s.mean[finite[j]]), colour);
+      }
+      svg += "\n";
     }
     const double ly = kTop + 14 + 18 * static_cast<double>(k);
     svg += fmt::format(
-        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"3\"/>"
-        "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
-        kWidth - kRight + 12, kWidth - kRight + 32, ly, colour, kWidth - kRight + 38, ly + 4,
-        Escape(s.name));
+        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>"
+        "{5}<text x=\"{6}\" y=\"{7}\">{8}</text>\n",
+        right_edge + 10, right_edge + 40, ly, colour, s.points ? "" : dash_attribute,
+        s.points ? fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>",
+                               right_edge + 25, ly, colour)
+                 : MarkerSvg(marker, right_edge + 25, ly, colour),
+        right_edge + 46, ly + 4, Escape(s.name));
   }
   return svg + "</svg>\n";
 }

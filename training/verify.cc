@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/markdown.h"
 #include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/atomic_file.h"
@@ -25,14 +26,6 @@ namespace naskit {
 namespace {
 
 namespace fs = std::filesystem;
-
-// An architecture string as code in a Markdown table cell: its '|' escaped, or they would split the
-// cell (NB201's strings are made of them).
-std::string MarkdownCode(const std::string& text) {
-  std::string out = "`";
-  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out + "`";
-}
 
 // The value of `metric` that a training's epoch log holds; throws ConfigError for a metric that
 // training does not measure (a latency, a proxy).
