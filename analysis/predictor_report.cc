@@ -150,8 +150,7 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
       md += details;
       const std::string plot_path =
           fmt::format("{}/plots/{}__{}__kendall_tau.svg", out_dir, Slug(experiment), Slug(dataset));
-      WriteFileAtomically(plot_path, RenderSvg(plot));
-      out.paths.push_back(plot_path);
+      for (const auto& written : WriteFigure(plot, plot_path)) out.paths.push_back(written);
       md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir).string());
     }
   }
@@ -160,6 +159,7 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
   out.paths.push_back(out_dir + "/summary.md");
   out.paths.push_back(out_dir + "/predictors.csv");
   out.summary_markdown = md;
+  out.brief_markdown = md;
   return out;
 }
 

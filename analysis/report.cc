@@ -293,8 +293,7 @@ class SearchReport {
     if (const auto& first = *g.runs.begin()->second.front(); !first.Surrogate().empty()) {
       md += "**Surrogate:** " + first.Surrogate() + ".\n\n";
     }
-    md +=
-        fmt::format("Final {}:\n\n| strategy | n |", g.Metric());
+    md += fmt::format("Final {}:\n\n| strategy | n |", g.Metric());
     for (const auto& d : g.report_datasets) md += " " + d + " |";
     md += "\n|---|---|";
     for (std::size_t i = 0; i < g.report_datasets.size(); ++i) md += "---|";
@@ -456,6 +455,28 @@ class SearchReport {
     }
   }
 
+  // Strategy `label`'s mean regret (or value, where the optimum is unknown) of report target `d`
+  // over the budget, with its 95% CI; recorded in curves.csv when `record`.
+  PlotSeries Curve(const Group& g, std::size_t d, const std::string& label, bool record) {
+    const double best = g.Optimum(d);
+    PlotSeries series{label, {}, {}, {}, {}};
+    for (double x : Grid(g.budget, g.unit)) {
+      std::vector<double> values;
+      for (const auto* r : g.runs.at(label)) values.push_back(ValueAt(*r, d, x));
+      const Stats s = Summarise(values);
+      series.x.push_back(x);
+      series.mean.push_back(Shown(g, d, s.mean));
+      series.low.push_back(Shown(g, d, s.mean) - s.half_width);
+      series.high.push_back(Shown(g, d, s.mean) + s.half_width);
+      if (!record) continue;
+      curves_csv_ +=
+          fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
+                      g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
+                      s.mean - s.half_width, s.mean + s.half_width, g.Sign() * (best - s.mean));
+    }
+    return series;
+  }
+
   // The figure: mean regret of the incumbent with its 95% CI, one line per strategy, log scale
   // (or the incumbent's mean value where the optimum is unknown).
   void Figure(const Group& g, std::size_t d, const std::vector<std::string>& labels) {
@@ -467,30 +488,68 @@ class SearchReport {
     plot.x_label = BudgetAxis(g.unit, *g.runs.begin()->second.front());
     plot.y_label = known ? fmt::format("regret of {} (best {:.2f})", g.Metric(), best) : g.Metric();
     plot.log_y = known;
-    for (const auto& label : labels) {
-      PlotSeries series{label, {}, {}, {}, {}};
-      for (double x : Grid(g.budget, g.unit)) {
-        std::vector<double> values;
-        for (const auto* r : g.runs.at(label)) values.push_back(ValueAt(*r, d, x));
-        const Stats s = Summarise(values);
-        series.x.push_back(x);
-        const double regret = g.Sign() * (best - s.mean);
-        series.mean.push_back(Shown(g, d, s.mean));
-        series.low.push_back(Shown(g, d, s.mean) - s.half_width);
-        series.high.push_back(Shown(g, d, s.mean) + s.half_width);
-        curves_csv_ +=
-            fmt::format("{},{},{},{},{},{},{:g},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", g.experiment,
-                        g.dataset, g.budget, g.unit, label, g.report_datasets[d], x, s.n, s.mean,
-                        s.mean - s.half_width, s.mean + s.half_width, regret);
-      }
-      plot.series.push_back(std::move(series));
-    }
+    for (const auto& label : labels) plot.series.push_back(Curve(g, d, label, true));
     const std::string plot_path = fmt::format(
         "{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
         Slug(fmt::format("{}{}", g.budget, g.unit.front())), Slug(g.report_datasets[d]));
-    WriteFileAtomically(plot_path, RenderSvg(plot));
-    out_.paths.push_back(plot_path);
+    for (const auto& written : WriteFigure(plot, plot_path)) out_.paths.push_back(written);
     md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
+  }
+
+  // One figure per search dataset, budget and report target that several experiments share (warm
+  // against cold start, one protocol against another): every strategy of each, a colour per
+  // strategy and a line style per experiment.
+  void OverlayFigures(const std::vector<Group>& groups, const std::vector<std::string>& order) {
+    std::map<std::string, std::vector<std::pair<const Group*, std::size_t>>> shared;
+    for (const auto& g : groups) {
+      for (std::size_t d = 0; d < g.report_datasets.size(); ++d) {
+        shared[fmt::format("{}|{}|{}|{}|{}", g.dataset, g.budget, g.unit, g.Metric(),
+                           g.report_datasets[d])]
+            .emplace_back(&g, d);
+      }
+    }
+    for (const auto& [key, members] : shared) {
+      if (members.size() < 2) continue;
+      const auto& [first, first_d] = members.front();
+      const double best = first->Optimum(first_d);
+      const bool known =
+          !std::isnan(best) && std::all_of(members.begin(), members.end(), [&](const auto& m) {
+            return m.first->Optimum(m.second) == best;
+          });
+      PlotSpec plot;
+      plot.title = fmt::format("experiments compared: search on {}, {} on {}", first->dataset,
+                               known ? "regret" : "incumbent", first->report_datasets[first_d]);
+      plot.x_label = BudgetAxis(first->unit, *first->runs.begin()->second.front());
+      plot.y_label = known ? fmt::format("regret of {} (best {:.2f})", first->Metric(), best)
+                           : first->Metric();
+      plot.log_y = known;
+      std::string experiments;
+      for (std::size_t e = 0; e < members.size(); ++e) {
+        const auto& [g, d] = members[e];
+        experiments += (e ? ", " : "") + g->experiment;
+        for (std::size_t k = 0; k < order.size(); ++k) {
+          if (!g->runs.contains(order[k])) continue;
+          PlotSeries series = Curve(*g, d, order[k], false);
+          series.name = order[k] + " · " + g->experiment;
+          series.colour = static_cast<int>(k);
+          series.style = static_cast<int>(e);
+          series.low.clear();  // bands of every strategy of every experiment hide the lines
+          series.high.clear();
+          plot.series.push_back(std::move(series));
+        }
+      }
+      const std::string plot_path =
+          fmt::format("{}/plots/overlay__{}__{}__{}.svg", out_dir_, Slug(first->dataset),
+                      Slug(fmt::format("{}{}", first->budget, first->unit.front())),
+                      Slug(first->report_datasets[first_d]));
+      for (const auto& written : WriteFigure(plot, plot_path)) out_.paths.push_back(written);
+      md += fmt::format(
+          "\n## Experiments compared · search on {} · budget {:g} {}\n\n{} (means; "
+          "each experiment's own section gives the confidence intervals).\n\n"
+          "![{}]({})\n",
+          first->dataset, first->budget, first->unit, experiments, plot.title,
+          fs::relative(plot_path, out_dir_).string());
+    }
   }
 
   // A multi-objective group: the hypervolume ratios of the search front and the reported front at
@@ -598,8 +657,7 @@ class SearchReport {
     const std::string plot_path =
         fmt::format("{}/plots/{}__{}__{}__{}.svg", out_dir_, Slug(g.experiment), Slug(g.dataset),
                     Slug(fmt::format("{}{}", g.budget, g.unit.front())), name);
-    WriteFileAtomically(plot_path, RenderSvg(plot));
-    out_.paths.push_back(plot_path);
+    for (const auto& written : WriteFigure(plot, plot_path)) out_.paths.push_back(written);
     md += fmt::format("\n![{}]({})\n", plot.title, fs::relative(plot_path, out_dir_).string());
   }
 
@@ -637,10 +695,12 @@ class SearchReport {
       out_.paths.push_back(out_dir_ + "/" + name);
     }
     out_.summary_markdown = md;
+    out_.brief_markdown = brief;
     return out_;
   }
 
   std::string md;
+  std::string brief;  // ReportFiles::brief_markdown
 
  private:
   // A value as the regret tables show it: its regret where the optimum is known, else itself.
@@ -727,12 +787,15 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
         "the same suite and --out computes them.\n",
         planned_total - records.size(), planned_total);
   }
+  report.brief = report.md;
   for (const auto& g : groups) {
     std::vector<std::string> labels;
     for (const auto& l : order.labels) {
       if (g.runs.contains(l)) labels.push_back(l);
     }
+    const std::size_t before = report.md.size();
     report.FinalValues(g, labels);
+    report.brief += report.md.substr(before);
     if (std::all_of(g.runs.begin(), g.runs.end(), [](const auto& by_label) {
           return std::all_of(by_label.second.begin(), by_label.second.end(),
                              [](const RunRecord* r) { return !r->search_hv_ratio.empty(); });
@@ -746,6 +809,7 @@ ReportFiles WriteReport(const std::string& results_dir, const std::string& out_d
       report.Figure(g, d, labels);
     }
   }
+  report.OverlayFigures(groups, order.labels);
   report.RankTable(order.labels);
   std::vector<std::string> supernet_files;
   const std::string supernets = SupernetSection(results_dir, out_dir, supernet_files);

@@ -17,6 +17,9 @@ namespace naskit {
 struct ReportFiles {
   std::vector<std::string> paths;  // every file written
   std::string summary_markdown;    // the contents of summary.md
+  // What `naskit report` prints: the headline and each group's final values (a search suite), or
+  // the whole summary (a predictor suite, whose summary is its tables).
+  std::string brief_markdown;
 };
 
 // Reads every run result under `results_dir` and writes summary.md, summary.csv, regret.csv,

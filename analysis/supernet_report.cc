@@ -123,8 +123,7 @@ std::string SupernetSection(const std::string& results_dir, const std::string& o
       plot.series.push_back(std::move(series));
     }
     const std::string path = fmt::format("{}/plots/supernet_weights__{}.svg", out_dir, rule);
-    WriteFileAtomically(path, RenderSvg(plot));
-    written.push_back(path);
+    for (const auto& file : WriteFigure(plot, path)) written.push_back(file);
     md += fmt::format("\n![{}](plots/supernet_weights__{}.svg)\n", plot.title, rule);
   }
   return md;

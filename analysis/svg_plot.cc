@@ -5,7 +5,18 @@
 #include <cmath>
 #include <limits>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+
 #include <fmt/format.h>
+
+#include "core/atomic_file.h"
+#include "core/child_process.h"
+#include "core/errors.h"
 
 namespace naskit {
 namespace {
@@ -51,20 +62,22 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-// About five round tick values covering [lo, hi].
+// Four to eight round tick values (1, 2 or 5 times a power of ten apart) covering [lo, hi].
 std::vector<double> Ticks(double lo, double hi) {
   const double span = hi - lo;
   if (!(span > 0)) return {lo};
-  const double raw = span / 5, magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (raw <= m * magnitude) {
+  const double raw = span / 7, magnitude = std::pow(10, std::floor(std::log10(raw)));
+  double step = 10 * magnitude;
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (raw <= m * magnitude * (1 + 1e-9)) {
       step = m * magnitude;
       break;
     }
   }
   std::vector<double> ticks;
-  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push_back(t);
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);  // 0, never "-0" or 1e-17
+  }
   return ticks;
 }
 
@@ -195,9 +208,11 @@ std::string RenderSvg(const PlotSpec& spec) {
 
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
     const auto& s = spec.series[k];
-    const char* colour = kColours[k % std::size(kColours)];
-    const char* dash = kDashes[k % std::size(kDashes)];
-    const auto marker = static_cast<Marker>(k % kMarkers);
+    const std::size_t c = s.colour >= 0 ? static_cast<std::size_t>(s.colour) : k,
+                      style = s.style >= 0 ? static_cast<std::size_t>(s.style) : k;
+    const char* colour = kColours[c % std::size(kColours)];
+    const char* dash = kDashes[style % std::size(kDashes)];
+    const auto marker = static_cast<Marker>(style % kMarkers);
     const std::string dash_attribute =
         *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : std::string();
     if (!s.low.empty()) {
@@ -256,6 +271,49 @@ std::string RenderSvg(const PlotSpec& spec) {
         right_edge + 46, ly + 4, Escape(s.name));
   }
   return svg + "</svg>\n";
+}
+
+namespace {
+
+// rsvg-convert's path in $PATH, or empty.
+std::string FindSvgConverter() {
+  const char* path = std::getenv("PATH");
+  std::string folders = path ? path : "/usr/bin";
+  for (std::size_t start = 0; start <= folders.size();) {
+    const std::size_t colon = std::min(folders.find(':', start), folders.size());
+    const std::string candidate = folders.substr(start, colon - start) + "/rsvg-convert";
+    if (colon > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = colon + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> WriteFigure(const PlotSpec& spec, const std::string& svg_path) {
+  WriteFileAtomically(svg_path, RenderSvg(spec));
+  std::vector<std::string> written{svg_path};
+  static const std::string converter = FindSvgConverter();
+  if (converter.empty()) return written;
+  const std::string pdf = std::filesystem::path(svg_path).replace_extension(".pdf").string();
+  const std::string temporary = TemporaryPathFor(pdf);
+  // SOURCE_DATE_EPOCH: no creation date in the PDF, so that the same figure gives the same bytes.
+  const pid_t child =
+      StartChild({converter, "-f", "pdf", "-o", temporary, svg_path},
+                 {.log_path = "/dev/null", .environment = {{"SOURCE_DATE_EPOCH", "0"}}});
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    std::filesystem::rename(temporary, pdf);
+    written.push_back(pdf);
+  } else {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw IoError(fmt::format("{}: {} could not convert it to PDF ({})", svg_path, converter,
+                              DescribeStatus(status)));
+  }
+  return written;
 }
 
 }  // namespace naskit

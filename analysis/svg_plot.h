@@ -13,6 +13,9 @@ struct PlotSeries {
   std::string name;
   std::vector<double> x, mean, low, high;  // low/high: the band (e.g. 95% CI); may be empty
   bool points = false;  // dots at (x, mean), not a line (e.g. every cell of a benchmark)
+  // The palette's colour and the dash pattern and marker, by index; -1: the series' position.
+  // Overlays give one colour per strategy and one style per experiment.
+  int colour = -1, style = -1;
 };
 
 struct PlotSpec {
@@ -23,5 +26,9 @@ struct PlotSpec {
 };
 
 std::string RenderSvg(const PlotSpec& spec);
+
+// Writes `spec` as SVG to `svg_path` and, where rsvg-convert (Debian's librsvg2-bin) is installed,
+// the same figure as PDF beside it, for papers. Returns the files written, the SVG first.
+std::vector<std::string> WriteFigure(const PlotSpec& spec, const std::string& svg_path);
 
 }  // namespace naskit

@@ -9,6 +9,7 @@ packages=(
   libhdf5-dev libssl-dev libboost-program-options-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libeigen3-dev zlib1g-dev dataset-fashion-mnist python3
+  librsvg2-bin  # rsvg-convert: reports write each figure as PDF beside its SVG
   libstb-dev  # stb_image: `naskit dataset` decodes PNG, JPEG, BMP, GIF, TGA and PNM images
   pybind11-dev python3-dev python3-numpy  # the Python package (python/)
   python3-pytest python3-pandas python3-matplotlib python3-venv python3-setuptools python3-wheel  # tests, tutorial

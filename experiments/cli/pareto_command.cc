@@ -35,7 +35,9 @@ struct ParetoOptions {
     v("where", where,
       "comma-separated conditions a cell must meet, e.g. 'test_accuracy on cifar10 at 200 >= 90' "
       "(an accuracy floor leaves out degenerate cells)");
-    v("figure", figure, "SVG file for the front over every cell (two objectives; none: no figure)");
+    v("figure", figure,
+      "SVG file for the front over every cell, and a PDF beside it where rsvg-convert is installed "
+      "(two objectives; none: no figure)");
   }
 };
 
@@ -254,8 +256,8 @@ int ParetoCommand(const Args& args) {
       line.mean.push_back(value(points[i], 1));
     }
     plot.series = {std::move(cells), std::move(line)};
-    WriteFileAtomically(o->figure, RenderSvg(plot));
-    fmt::print(stderr, "naskit: wrote {}\n", o->figure);
+    for (const auto& file : WriteFigure(plot, o->figure))
+      fmt::print(stderr, "naskit: wrote {}\n", file);
   }
   return 0;
 }

@@ -141,8 +141,10 @@ int ReportCommand(const Args& args) {
   if (!o) return 0;
   const std::string out = o->out.empty() ? o->results + "/report" : o->out;
   const ReportFiles files = WriteReport(o->results, out);
-  fmt::print("{}", files.summary_markdown);
-  fmt::print(stderr, "naskit: report written to {} ({} files)\n", out, files.paths.size());
+  fmt::print("{}{}", files.brief_markdown, files.brief_markdown.ends_with('\n') ? "" : "\n");
+  fmt::print(stderr,
+             "naskit: report written to {} ({} files; the tables and figures in {}/summary.md)\n",
+             out, files.paths.size(), out);
   return 0;
 }
 

@@ -218,6 +218,60 @@ TEST(SvgPlotTest, DrawsOnePathPerSeriesAndABand) {
   EXPECT_TRUE(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
 }
 
+// A log axis spans the data (with a margin), not whole decades: values in [0.4, 12] get no tick at
+// 100 or at 0.1.
+TEST(SvgPlotTest, LogAxesFitTheDataAndSeriesDifferByMoreThanColour) {
+  PlotSpec spec{
+      "t",  "x",
+      "y",  false,
+      true, {{"a", {1, 2, 3}, {12, 3, 0.4}, {}, {}}, {"b", {1, 2, 3}, {11, 3, 0.5}, {}, {}}}};
+  const std::string svg = RenderSvg(spec);
+  EXPECT_THAT(svg, HasSubstr(">10</text>"));
+  EXPECT_THAT(svg, HasSubstr(">0.5</text>"));
+  EXPECT_THAT(svg, AllOf(Not(HasSubstr(">100</text>")), Not(HasSubstr(">0.1</text>"))));
+  EXPECT_THAT(svg, HasSubstr("stroke-dasharray"));  // the second series is dashed
+}
+
+// Figures for papers: a PDF beside each SVG, the same bytes for the same figure. Needs
+// rsvg-convert (scripts/setup.sh installs it; CI requires it).
+TEST(SvgPlotTest, FiguresAreAlsoWrittenAsPdf) {
+  if (std::system("command -v rsvg-convert >/dev/null") != 0) {
+    if (testing::InCi()) FAIL() << "rsvg-convert is missing (Debian's librsvg2-bin)";
+    GTEST_SKIP() << "rsvg-convert is missing (Debian's librsvg2-bin)";
+  }
+  const std::string dir = testing::TempDir("figure");
+  PlotSpec spec{"t", "x", "y", false, false, {{"a", {1, 2, 3}, {1, 2, 3}, {}, {}}}};
+  const auto written = WriteFigure(spec, dir + "/f.svg");
+  ASSERT_EQ(written, (std::vector<std::string>{dir + "/f.svg", dir + "/f.pdf"}));
+  const std::string pdf = Read(dir + "/f.pdf");
+  EXPECT_TRUE(pdf.starts_with("%PDF"));
+  WriteFigure(spec, dir + "/f.svg");
+  EXPECT_EQ(Read(dir + "/f.pdf"), pdf);
+}
+
+// Experiments that search the same dataset with the same budget and report (warm against cold
+// start) are drawn together: a colour per strategy, a line style per experiment.
+TEST(ReportTest, ExperimentsSharingABudgetAreOverlaid) {
+  const std::string dir = testing::TempDir("report-overlay");
+  std::ofstream(dir + "/suite.yaml")
+      << "name: overlay\nbenchmark: " << testing::SyntheticNb201File()
+      << "\nseeds: 0..2\nstrategies:\n  - strategy: random\n"
+         "  - strategy: local_search\nexperiments:\n"
+         "  - {name: cold, datasets: [toy], budgets: [10]}\n"
+         "  - {name: warm, datasets: [toy], budgets: [10]}\n";
+  RunnerOptions options;
+  options.out_dir = dir + "/results";
+  options.progress = false;
+  RunSuite(LoadSuite(dir + "/suite.yaml"), options);
+  const std::string md = WriteReport(options.out_dir, dir + "/report").summary_markdown;
+  EXPECT_THAT(md, HasSubstr("## Experiments compared · search on toy · budget 10 queries"));
+  const std::string svg = Read(dir + "/report/plots/overlay__toy__10q__toy.svg");
+  for (const char* series :
+       {"random · cold", "local_search · cold", "random · warm", "local_search · warm"}) {
+    EXPECT_THAT(svg, HasSubstr(fmt::format("data-series=\"{}\"", series)));
+  }
+}
+
 // Every result file is untrusted input: a folder mixing suites, results that disagree on what they
 // report, a corrupt suite.yaml or a malformed file are DataErrors naming the file, never a crash
 // or a silent average.

@@ -287,9 +287,13 @@ TEST(CliTest, ParetoPrintsTheExactFrontAndDrawsIt) {
   std::stringstream svg;
   svg << std::ifstream(dir + "/front.svg").rdbuf();
   EXPECT_THAT(svg.str(), HasSubstr("data-series=\"Pareto front\""));
+  // The dots of the points series: its group's circles (the legend draws one more).
+  const std::string text = svg.str();
+  const std::size_t group = text.find("<g data-series=");
+  ASSERT_NE(group, std::string::npos);
   std::size_t dots = 0;
-  for (auto at = svg.str().find("<circle"); at != std::string::npos;
-       at = svg.str().find("<circle", at + 1)) {
+  for (auto at = text.find("<circle", group); at < text.find("</g>", group);
+       at = text.find("<circle", at + 1)) {
     ++dots;
   }
   EXPECT_EQ(dots, eligible.size()) << "one dot per cell that meets the condition";
