@@ -33,7 +33,7 @@ def load_results(folder):
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in ("report", "trainings", "supernets"))
         for name in sorted(files):
-            if name.startswith("seed-") and name.endswith(".json"):
+            if name.startswith(("seed-", "trial-")) and name.endswith(".json"):
                 with open(os.path.join(root, name)) as f:
                     result = json.load(f)
                 if str(result.get("format", "")).startswith("naskit-"):
