@@ -628,8 +628,14 @@ class SearchReport {
                                text(signal.value("dataset", RunRecord::Json()), "?"),
                                text(signal.value("epochs", RunRecord::Json()), "?"));
     const auto& objectives = first.settings.value("objectives", RunRecord::Json());
-    plot.y_label =
-        objectives.is_array() && !objectives.empty() ? text(objectives[0], "") : "second objective";
+    // "min latency_ms on pixel3" as an axis: "latency_ms on pixel3 (lower is better)".
+    plot.y_label = "second objective";
+    if (objectives.is_array() && !objectives.empty()) {
+      const std::string objective = text(objectives[0], "");
+      plot.y_label = objective.starts_with("min ")   ? objective.substr(4) + " (lower is better)"
+                     : objective.starts_with("max ") ? objective.substr(4) + " (higher is better)"
+                                                     : objective;
+    }
     PlotSeries truth{"true front", {}, {}, {}, {}, false};
     for (const auto& point : first.true_search_front) {
       if (!counts(point[0])) continue;

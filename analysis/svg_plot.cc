@@ -93,8 +93,12 @@ std::vector<double> LogTicks(double lo, double hi) {
   return ticks.size() >= 3 ? ticks : Ticks(lo, hi);
 }
 
-// A marker centred on (x, y), in the series' colour.
-std::string MarkerSvg(Marker marker, double x, double y, const char* colour) {
+// A marker centred on (x, y), in the series' colour; `scale` 1 is 7 pixels across.
+std::string MarkerSvg(Marker marker, double x, double y, const char* colour, double scale = 1) {
+  if (scale != 1) {
+    return fmt::format("<g transform=\"translate({:.1f} {:.1f}) scale({})\">{}</g>", x, y, scale,
+                       MarkerSvg(marker, 0, 0, colour));
+  }
   switch (marker) {
     case Marker::kCircle:
       return fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>", x, y,
@@ -233,10 +237,13 @@ std::string RenderSvg(const PlotSpec& spec) {
     if (s.points) {
       svg += fmt::format("<g data-series=\"{}\" fill=\"{}\" fill-opacity=\"0.4\">\n",
                          Escape(s.name), colour);
+      // Dots for the first series, then the series' own marker shape: colours repeat past the
+      // palette, shapes tell such series apart.
       for (std::size_t i = 0; i < s.x.size(); ++i) {
-        if (std::isfinite(s.mean[i]))
-          svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"1.5\"/>\n", tx(s.x[i]),
-                             ty(s.mean[i]));
+        if (!std::isfinite(s.mean[i])) continue;
+        svg += style == 0 ? fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"1.5\"/>\n",
+                                        tx(s.x[i]), ty(s.mean[i]))
+                          : MarkerSvg(marker, tx(s.x[i]), ty(s.mean[i]), colour, 0.5) + "\n";
       }
       svg += "</g>\n";
     } else {
@@ -261,14 +268,22 @@ std::string RenderSvg(const PlotSpec& spec) {
       svg += "\n";
     }
     const double ly = kTop + 14 + 18 * static_cast<double>(k);
-    svg += fmt::format(
-        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>"
-        "{5}<text x=\"{6}\" y=\"{7}\">{8}</text>\n",
-        right_edge + 10, right_edge + 40, ly, colour, s.points ? "" : dash_attribute,
-        s.points ? fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>",
-                               right_edge + 25, ly, colour)
-                 : MarkerSvg(marker, right_edge + 25, ly, colour),
-        right_edge + 46, ly + 4, Escape(s.name));
+    // The legend draws what the plot draws: a few dots, or the line with its marker.
+    if (s.points) {
+      for (double dx : {14.0, 25.0, 36.0}) {
+        svg += style == 0 ? fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2\" fill=\"{}\"/>",
+                                        right_edge + dx, ly, colour)
+                          : MarkerSvg(marker, right_edge + dx, ly, colour, 0.6);
+      }
+    } else {
+      svg += fmt::format(
+          "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" "
+          "stroke-width=\"2.5\"{4}/>{5}",
+          right_edge + 10, right_edge + 40, ly, colour, dash_attribute,
+          MarkerSvg(marker, right_edge + 25, ly, colour));
+    }
+    svg +=
+        fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", right_edge + 46, ly + 4, Escape(s.name));
   }
   return svg + "</svg>\n";
 }
