@@ -5,11 +5,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -89,7 +94,62 @@ ShardPlan PlanShard(const JobFolder& folder, const std::vector<std::string>& key
   return plan;
 }
 
+// A whole non-negative number from an environment variable, or nullopt.
+std::optional<long> EnvironmentNumber(const char* name) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  long value = 0;
+  const auto [end, ec] = std::from_chars(text, text + std::strlen(text), value);
+  if (ec != std::errc() || *end != '\0' || value < 0) return std::nullopt;
+  return value;
+}
+
 }  // namespace
+
+std::atomic<bool>& StopRequested() {
+  static std::atomic<bool> stop{false};
+  return stop;
+}
+
+namespace {
+extern "C" void OnStopSignal(int) { StopRequested() = true; }
+}  // namespace
+
+void InstallStopHandlers() {
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+}
+
+std::pair<int, int> ResolveShard(const std::string& text) {
+  if (text.empty()) {
+    const auto id = EnvironmentNumber("SLURM_ARRAY_TASK_ID");
+    const auto count = EnvironmentNumber("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !count || *count < 1) return {1, 1};
+    const long min = EnvironmentNumber("SLURM_ARRAY_TASK_MIN").value_or(0);
+    const long step = std::max(1L, EnvironmentNumber("SLURM_ARRAY_TASK_STEP").value_or(1));
+    const long index = (*id - min) / step + 1;
+    if (index < 1 || index > *count) {
+      throw ConfigError(
+          fmt::format("Slurm array task {} is not one of the {} tasks from {} in steps of {} "
+                      "(SLURM_ARRAY_TASK_ID, _MIN, _STEP, _COUNT)",
+                      *id, *count, min, step));
+    }
+    return {static_cast<int>(index), static_cast<int>(*count)};
+  }
+  int index = 0, count = 0;
+  auto number = [](std::string_view digits, int& out) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
+  };
+  const std::string_view view(text);
+  const auto slash = view.find('/');
+  if (slash == std::string_view::npos || !number(view.substr(0, slash), index) ||
+      !number(view.substr(slash + 1), count) || index < 1 || count > 100000 || index > count) {
+    throw ConfigError("--shard: expected i/n with 1 <= i <= n <= 100000, e.g. 2/8 (got " +
+                      Quote(text) + ")");
+  }
+  return {index, count};
+}
 
 std::size_t RunJobPool(std::size_t count,
                        const std::function<std::function<void()>(std::size_t)>& work,

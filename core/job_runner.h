@@ -74,8 +74,19 @@ struct JobFolder {
   bool record_planned = false;
 };
 
+// The flag SIGINT and SIGTERM set once InstallStopHandlers() has run: runners start no new job
+// (RunnerOptions::stop), and evaluators report work that ends meanwhile as interrupted, not as
+// failed (a scheduler that cancels a search also cancels its trainings).
+std::atomic<bool>& StopRequested();
+void InstallStopHandlers();
+
 // The file of a results folder that lists the keys of the jobs its definition plans, one a line.
 inline constexpr const char* kPlannedJobsFile = "planned.txt";
+
+// The share of a folder's jobs one process runs, {i, n} (jobs i, i+n, ...): `text` as "i/n" with
+// 1 <= i <= n <= 100000; empty: the task's share of a Slurm job array when naskit runs as one
+// (SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT), else {1, 1}. Throws ConfigError naming `text`.
+std::pair<int, int> ResolveShard(const std::string& text);
 
 // Throws ConfigError for --jobs outside [1, 1024] or a bad --shard.
 void CheckRunnerOptions(const RunnerOptions& options);

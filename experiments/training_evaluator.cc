@@ -22,12 +22,14 @@
 // uninterrupted one saw. The strategy's own time is the run's wall_seconds, as for every evaluator.
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -37,6 +39,7 @@
 #include "core/child_process.h"
 #include "core/errors.h"
 #include "core/fnv.h"
+#include "core/job_runner.h"
 #include "core/plugins.h"
 #include "experiments/evaluator.h"
 #include "experiments/torch_worker.h"
@@ -65,6 +68,8 @@ struct TrainingEvaluatorOptions {
   bool resume = true;
   std::string cuda_devices;
   std::string worker_plugins;
+  std::string launcher = "local";
+  std::string srun_options;
 
   template <class V>
   void Visit(V& v) {
@@ -95,8 +100,28 @@ struct TrainingEvaluatorOptions {
     v("worker_plugins", worker_plugins,
       "plugins the training workers load beside naskit's own, comma-separated: a space's LibTorch "
       "network (examples/mobilenet_space)");
+    v("launcher", launcher,
+      "where trainings run: local processes, or srun: each a Slurm job (a job step inside an "
+      "allocation) with one task, `threads` CPUs and, with device cuda, one GPU; the records "
+      "come back through the results folder, which the nodes must share",
+      OneOf({"local", "srun"}));
+    v("srun_options", srun_options,
+      "with launcher srun: further srun options, e.g. \"--partition=gpu --time=30\"");
   }
 };
+
+// An executable's path in $PATH, or empty.
+std::string FindInPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  const std::string folders = path ? path : "/usr/bin:/bin";
+  for (std::size_t start = 0; start <= folders.size();) {
+    const std::size_t colon = std::min(folders.find(':', start), folders.size());
+    const std::string candidate = folders.substr(start, colon - start) + "/" + name;
+    if (colon > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = colon + 1;
+  }
+  return "";
+}
 
 // "0.25,1" as numbers in [min, max]; throws ConfigError naming the option.
 std::vector<double> ParseList(const std::string& key, const std::string& text, double min,
@@ -154,6 +179,14 @@ class TrainingEvaluator final : public Evaluator {
     CheckProblem();
     CheckData();
     program_ = TorchProgram("training");
+    if (options_.launcher == "srun") {
+      srun_ = FindInPath("srun");
+      if (srun_.empty()) {
+        throw ConfigError(
+            "evaluator \"training\": option \"launcher\": srun is not in PATH (Slurm's client "
+            "commands; scripts/slurm_local.sh starts a one-node Slurm for trying it)");
+      }
+    }
     if (context.work_dir.empty()) {
       throw ConfigError(
           "evaluator \"training\" keeps its trainings in the results folder: run it from a suite");
@@ -185,7 +218,22 @@ class TrainingEvaluator final : public Evaluator {
       argv.push_back(value);
     }
     ChildOptions child{.log_path = running.log};
-    if (options_.train.device == "cuda" && !cuda_devices_.empty()) {
+    if (!srun_.empty()) {
+      // One Slurm job (or job step) per training: Slurm picks the node and the GPU. A cancelled,
+      // preempted or lost training ends srun without a record: a failed evaluation.
+      std::vector<std::string> srun = {
+          srun_,
+          "--ntasks=1",
+          "--nodes=1",
+          fmt::format("--cpus-per-task={}", std::max(1, options_.train.threads)),
+          "--quiet",
+          "--job-name=naskit-train",
+          "--kill-on-bad-exit=1"};
+      if (options_.train.device == "cuda") srun.push_back("--gres=gpu:1");
+      std::istringstream extra(options_.srun_options);
+      for (std::string word; extra >> word;) srun.push_back(word);
+      argv.insert(argv.begin(), srun.begin(), srun.end());
+    } else if (options_.train.device == "cuda" && !cuda_devices_.empty()) {
       const int slot = FreeSlot();
       running.slot = slot;
       child.environment.emplace_back(
@@ -451,7 +499,15 @@ class TrainingEvaluator final : public Evaluator {
       return Failed(r.proposal, r.started_at, wall, "the worker wrote no readable record");
     }
     const std::string tail = LogTail(r.log);
-    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) {
+    if (!srun_.empty() && !StopRequested()) {
+      // A scheduler that cancels the search's own job signals the search and its trainings at
+      // once: give that signal a moment to arrive before calling the training failed.
+      for (int i = 0; i < 20 && !StopRequested(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+    if (StopRequested() ||
+        (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM))) {
       // Ctrl-C (the terminal signals the workers too) or a scheduler's stop: not the training's
       // failure. The run ends unrecorded; a rerun reuses every finished training.
       throw IoError(fmt::format(
@@ -476,6 +532,7 @@ class TrainingEvaluator final : public Evaluator {
   std::vector<double> fractions_;  // per fidelity; empty: all data
   std::vector<int> cuda_devices_;
   std::vector<std::string> worker_plugins_;
+  std::string srun_;  // launcher srun: its path
   std::string program_, folder_, recipe_file_;
   bool prepared_ = false;
   std::vector<Running> running_;

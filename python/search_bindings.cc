@@ -3,7 +3,6 @@
 // C++ works.
 #include <pybind11/stl.h>
 
-#include <atomic>
 #include <csignal>
 #include <memory>
 #include <string>
@@ -11,6 +10,7 @@
 #include "analysis/report.h"
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/job_runner.h"
 #include "experiments/predictor_suite.h"
 #include "experiments/search_run.h"
 #include "experiments/suite_runner.h"
@@ -75,16 +75,14 @@ class PredictorHandle {
 };
 
 // SIGINT and SIGTERM stop a suite after the runs in flight, as in `naskit run` (Python cannot
-// raise KeyboardInterrupt while C++ holds the thread).
-std::atomic<bool> g_stop{false};
-extern "C" void OnInterrupt(int) { g_stop = true; }
-
+// raise KeyboardInterrupt while C++ holds the thread); Python's own handlers come back after.
 class InterruptGuard {
  public:
   InterruptGuard() {
-    g_stop = false;
-    previous_int_ = std::signal(SIGINT, OnInterrupt);
-    previous_term_ = std::signal(SIGTERM, OnInterrupt);
+    StopRequested() = false;
+    previous_int_ = std::signal(SIGINT, SIG_DFL);
+    previous_term_ = std::signal(SIGTERM, SIG_DFL);
+    InstallStopHandlers();
   }
   ~InterruptGuard() {
     std::signal(SIGINT, previous_int_);
@@ -171,7 +169,7 @@ void BindSearch(py::module_& m) {
         runner.shard_index = shard_index;
         runner.shard_count = shard_count;
         runner.progress = progress;
-        runner.stop = &g_stop;
+        runner.stop = &StopRequested();
         RunnerSummary summary;
         {
           py::gil_scoped_release release;

@@ -30,6 +30,9 @@ case "${1:-}" in
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac
 
+# From here, whatever fails means that this machine cannot run Slurm: exit 3, saying what failed.
+trap 'echo "naskit slurm: failed at line $LINENO of $0" >&2; exit 3' ERR
+
 missing=()
 for p in slurm-wlm munge; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

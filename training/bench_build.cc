@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -111,6 +112,7 @@ OptionValues ResultSettings(const BenchBuildOptions& o) {
   settings.erase("out");
   settings.erase("data_dir");
   settings.erase("workers");
+  settings.erase("shard");
   return settings;
 }
 
@@ -314,6 +316,16 @@ JobFolder BuildFolder(const BenchBuildOptions& o) {
               "(they are in its settings.json)"};
 }
 
+// Share `shard` of the trainings (ResolveShard): every n-th from the i-th.
+std::vector<Task> ShareOf(const std::vector<Task>& tasks, std::pair<int, int> shard) {
+  std::vector<Task> share;
+  for (std::size_t k = static_cast<std::size_t>(shard.first - 1); k < tasks.size();
+       k += static_cast<std::size_t>(shard.second)) {
+    share.push_back(tasks[k]);
+  }
+  return share;
+}
+
 std::vector<std::string> Keys(const std::vector<Task>& tasks) {
   std::vector<std::string> keys;
   for (const Task& task : tasks) keys.push_back(task.Key());
@@ -322,11 +334,12 @@ std::vector<std::string> Keys(const std::vector<Task>& tasks) {
 
 }  // namespace
 
-void RunBenchWorker(const std::string& work, const std::string& data_dir, int index, int count) {
+void RunBenchWorker(const std::string& work, const std::string& data_dir, int index, int count,
+                    const std::string& shard) {
   auto values = Json::parse(ReadFileContents(work + "/settings.json")).get<OptionValues>();
   values["data_dir"] = data_dir;
   BenchBuildOptions o = ParseOptions<BenchBuildOptions>("bench build", values);
-  const auto tasks = Plan(o);
+  const auto tasks = ShareOf(Plan(o), ResolveShard(shard));
   const SearchSpace& space = GetSpace(o.space);
   const TorchNetworkEntry& network = FindTorchNetwork(o.space);
   const DatasetSplits data = o.setup.LoadData();
@@ -361,9 +374,13 @@ void RunBenchWorker(const std::string& work, const std::string& data_dir, int in
 BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& self,
                                  const std::atomic<bool>* stop) {
   if (o.out.empty()) throw ConfigError("bench build: missing required option --out");
-  const auto tasks = Plan(o);
+  const auto all_tasks = Plan(o);
+  const std::pair<int, int> shard = ResolveShard(o.shard);
+  const auto tasks = ShareOf(all_tasks, shard);
   BenchBuildSummary summary;
   summary.trainings = tasks.size();
+  std::tie(summary.shard_index, summary.shard_count) = shard;
+  const std::string shard_text = fmt::format("{}/{}", shard.first, shard.second);
   if (fs::exists(o.out)) {
     summary.already_done = tasks.size();
     return summary;
@@ -380,7 +397,9 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
                                                             "--index",
                                                             std::to_string(index),
                                                             "--count",
-                                                            std::to_string(count)};
+                                                            std::to_string(count),
+                                                            "--shard",
+                                                            shard_text};
                            // An empty data folder means the dataset's default place; an empty flag
                            // would be refused.
                            if (!o.setup.data_dir.empty())
@@ -391,7 +410,7 @@ BenchBuildSummary BuildBenchmark(const BenchBuildOptions& o, const std::string& 
   summary.already_done = run.already_done;
   summary.completed = run.completed;
   summary.interrupted = run.interrupted;
-  if (!summary.interrupted) Assemble(o, work, tasks);
+  if (!summary.interrupted && shard.second == 1) Assemble(o, work, all_tasks);
   return summary;
 }
 

@@ -42,6 +42,7 @@ struct BenchBuildOptions {
   std::int64_t sample = 0;       // 0: enumerate the classes instead
   std::int64_t sample_seed = 0;
   int workers = 2;
+  std::string shard{};  // core/job_runner.h's ResolveShard
   TrainOptions train{.epochs = 4, .threads = 1};
 
   template <class V>
@@ -58,13 +59,17 @@ struct BenchBuildOptions {
       AtLeast(0));
     v("sample_seed", sample_seed, "seed of the drawn classes", AtLeast(0));
     v("workers", workers, "worker processes", InRange(1, 1024));
+    v("shard", shard,
+      "train only the i-th of n shares of the trainings, i/n, and leave the assembly to a run "
+      "without it (default: the task's share in a Slurm job array, else all)");
     train.Visit(v);
   }
 };
 
 struct BenchBuildSummary {
-  std::size_t trainings = 0, already_done = 0, completed = 0;
+  std::size_t trainings = 0, already_done = 0, completed = 0;  // of this share
   bool interrupted = false;
+  int shard_index = 1, shard_count = 1;  // a share (of a Slurm array) is not assembled
 };
 
 // Runs (or resumes) the build with worker processes started from `self_executable`, then assembles
@@ -72,7 +77,9 @@ struct BenchBuildSummary {
 BenchBuildSummary BuildBenchmark(const BenchBuildOptions& options,
                                  const std::string& self_executable, const std::atomic<bool>* stop);
 
-// The body of one worker process: shard `index` (0-based) of `count` of the build in `work_dir`.
-void RunBenchWorker(const std::string& work_dir, const std::string& data_dir, int index, int count);
+// The body of one worker process: shard `index` (0-based) of `count` of the build in `work_dir`,
+// within the build's share `shard` ("i/n", or empty: all of it).
+void RunBenchWorker(const std::string& work_dir, const std::string& data_dir, int index, int count,
+                    const std::string& shard);
 
 }  // namespace naskit

@@ -26,5 +26,6 @@ int DevicesCommand(const Args& args);
 int VerifyCommand(const Args& args);    // runs naskit-torch
 int ZeroCostCommand(const Args& args);  // runs naskit-torch
 int LatencyCommand(const Args& args);   // runs naskit-torch
+int SlurmCommand(const Args& args);
 
 }  // namespace naskit::cli

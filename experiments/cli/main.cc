@@ -66,6 +66,10 @@ const std::map<std::string, Command>& Commands() {
        {LatencyCommand,
         "latency --benchmark FILE.h5 [--device-name NAME]  this machine's inference latency as a "
         "device (resumable)"}},
+      {"slurm",
+       {SlurmCommand,
+        "slurm --tasks N [--wait] -- COMMAND ARGS...  a suite or a benchmark build as a Slurm job "
+        "array and a final merging step"}},
       {"verify",
        {VerifyCommand, "verify RESULTS_DIR [--top-k K]  retrain a suite's incumbents and compare"}},
   };

@@ -1,8 +1,6 @@
 // `naskit run SUITE.yaml`, `naskit eval-predictors SUITE.yaml` and `naskit report DIR`.
-#include <charconv>
-#include <csignal>
 #include <optional>
-#include <string_view>
+#include <tuple>
 
 #include <filesystem>
 
@@ -20,31 +18,12 @@
 namespace naskit::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-extern "C" void OnInterrupt(int) { g_stop = true; }
-
-// "i/n" with 1 <= i <= n <= 100000, digits only: "1x/2" or "1/2/3" is an error, not shard 1/2.
-void ParseShard(const std::string& text, RunnerOptions& options) {
-  const auto slash = text.find('/');
-  auto number = [](std::string_view digits, int& out) {
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-    return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
-  };
-  const std::string_view view(text);
-  if (slash == std::string::npos || !number(view.substr(0, slash), options.shard_index) ||
-      !number(view.substr(slash + 1), options.shard_count) || options.shard_index < 1 ||
-      options.shard_count > 100000 || options.shard_index > options.shard_count) {
-    throw ConfigError("--shard: expected i/n with 1 <= i <= n <= 100000, e.g. 2/8 (got " +
-                      Quote(text) + ")");
-  }
-}
-
 // The options of `run` and `eval-predictors`, declared once.
 struct SuiteCommandOptions {
   std::string suite;
   int jobs = 1;
   std::string out;
-  std::string shard = "1/1";
+  std::string shard;
   bool quiet = false;
 
   template <class V>
@@ -52,7 +31,9 @@ struct SuiteCommandOptions {
     v("suite", suite, "suite file (.yaml)", Required());
     v("jobs", jobs, "runs in parallel (results do not depend on it)", InRange(1, 1024));
     v("out", out, "results folder (default: results/<suite name>)");
-    v("shard", shard, "run only the i-th of n shares: i/n");
+    v("shard", shard,
+      "run only the i-th of n shares: i/n (default: the task's share in a Slurm job array, else "
+      "all)");
     v("quiet", quiet, "no progress output");
   }
 };
@@ -76,8 +57,12 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   runner.out_dir = o->out;
   runner.jobs = o->jobs;
   runner.progress = !o->quiet;
-  runner.stop = &g_stop;
-  ParseShard(o->shard, runner);
+  runner.stop = &StopRequested();
+  std::tie(runner.shard_index, runner.shard_count) = ResolveShard(o->shard);
+  if (o->shard.empty() && runner.shard_count > 1) {
+    fmt::print(stderr, "naskit: Slurm array task: share {} of {}\n", runner.shard_index,
+               runner.shard_count);
+  }
   const bool predictors = IsPredictorSuite(path);
   if (command == "eval-predictors" && !predictors) {
     // A file that is not readable YAML is reported as such (with its line), not as a search suite.
@@ -93,8 +78,7 @@ int RunSuiteCommand(const Args& args, const std::string& command) {
   } else {
     search_suite = LoadSuite(path, overrides);
   }
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  InstallStopHandlers();
   const RunnerSummary summary =
       predictors ? RunPredictorSuite(*predictor_suite, runner) : RunSuite(*search_suite, runner);
   if (summary.interrupted) {

@@ -144,7 +144,7 @@ int Verify(const std::vector<std::string>& args) {
 
 // A worker process of `bench build` (started by it, not by users).
 struct BenchWorkerOptions {
-  std::string work, data_dir;
+  std::string work, data_dir, shard;
   int index = 0, count = 1;
   template <class V>
   void Visit(V& v) {
@@ -152,6 +152,7 @@ struct BenchWorkerOptions {
     v("data_dir", data_dir, "dataset folder");
     v("index", index, "this worker's shard, from 0", AtLeast(0));
     v("count", count, "workers", InRange(1, 1024));
+    v("shard", shard, "the build's share, i/n (empty: all)");
   }
 };
 
@@ -165,7 +166,7 @@ int Bench(const std::vector<std::string>& args) {
   const std::string verb = flags.positional.empty() ? "" : flags.positional[0];
   if (verb == "worker") {
     const auto o = ParseOptions<BenchWorkerOptions>("bench worker", flags.values);
-    RunBenchWorker(o.work, o.data_dir, o.index, o.count);
+    RunBenchWorker(o.work, o.data_dir, o.index, o.count, o.shard);
     return 0;
   }
   if (verb.empty() && flags.values.contains("help")) {
@@ -190,6 +191,13 @@ int Bench(const std::vector<std::string>& args) {
         "again to resume\n",
         s.already_done + s.completed, s.trainings, options.out);
     return 130;
+  }
+  if (s.shard_count > 1) {
+    std::cerr << fmt::format(
+        "naskit: share {} of {}: {} trainings done ({} new) in {}.work; `naskit bench build` with "
+        "the same options and no share assembles {} once every share is done\n",
+        s.shard_index, s.shard_count, s.trainings, s.completed, options.out, options.out);
+    return 0;
   }
   std::cerr << fmt::format("naskit: {} ({} trainings, {} new)\n", options.out, s.trainings,
                            s.completed);
