@@ -6,10 +6,8 @@
 #include <limits>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -288,27 +286,10 @@ std::string RenderSvg(const PlotSpec& spec) {
   return svg + "</svg>\n";
 }
 
-namespace {
-
-// rsvg-convert's path in $PATH, or empty.
-std::string FindSvgConverter() {
-  const char* path = std::getenv("PATH");
-  std::string folders = path ? path : "/usr/bin";
-  for (std::size_t start = 0; start <= folders.size();) {
-    const std::size_t colon = std::min(folders.find(':', start), folders.size());
-    const std::string candidate = folders.substr(start, colon - start) + "/rsvg-convert";
-    if (colon > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = colon + 1;
-  }
-  return "";
-}
-
-}  // namespace
-
 std::vector<std::string> WriteFigure(const PlotSpec& spec, const std::string& svg_path) {
   WriteFileAtomically(svg_path, RenderSvg(spec));
   std::vector<std::string> written{svg_path};
-  static const std::string converter = FindSvgConverter();
+  static const std::string converter = FindProgram("rsvg-convert");
   if (converter.empty()) return written;
   const std::string pdf = std::filesystem::path(svg_path).replace_extension(".pdf").string();
   const std::string temporary = TemporaryPathFor(pdf);

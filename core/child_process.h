@@ -39,6 +39,9 @@ pid_t StartChildWithPipes(const std::vector<std::string>& argv, const ChildOptio
 // that is no child (already reaped) reads as killed by SIGKILL.
 std::optional<int> TryReapChild(pid_t pid);
 
+// The path of executable `name` in $PATH, or empty when there is none.
+std::string FindProgram(const std::string& name);
+
 // "exit status 3", "signal 9 (Killed)".
 std::string DescribeStatus(int status);
 

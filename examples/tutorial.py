@@ -168,7 +168,19 @@ mine = [naskit.search(nb201, "greedy_mutation_py", seed=s, budget=100, signal_ep
 print(f"greedy_mutation_py, 20 seeds: {np.mean(mine):.2f}")
 
 # %% [markdown]
-# ## 7. A figure
+# ## 7. A new search space
+# Spaces are C++ plugins: every sample, mutation and lookup of a search runs through them, millions
+# of times a second. `examples/mobilenet_space/` is a complete one (a MobileNet-style space and its
+# LibTorch network, built out of tree against the installed package, searched with real trainings:
+# README, "Plugins"). Python loads it as the command line does, and searches it like any other:
+#
+#     naskit.load_plugin("build-mobilenet/libmobilenet_space.so")
+#     space = naskit.space("mobilenet")
+#
+# with a suite that names the space and the `training` evaluator (examples/mobilenet_space/suite.yaml).
+
+# %% [markdown]
+# ## 8. A figure
 # The incumbent's 200-epoch test accuracy after each query, mean over the suite's seeds with a
 # 95% band, from the result files' trajectories.
 import matplotlib  # noqa: E402

@@ -110,19 +110,6 @@ struct TrainingEvaluatorOptions {
   }
 };
 
-// An executable's path in $PATH, or empty.
-std::string FindInPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  const std::string folders = path ? path : "/usr/bin:/bin";
-  for (std::size_t start = 0; start <= folders.size();) {
-    const std::size_t colon = std::min(folders.find(':', start), folders.size());
-    const std::string candidate = folders.substr(start, colon - start) + "/" + name;
-    if (colon > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = colon + 1;
-  }
-  return "";
-}
-
 // "0.25,1" as numbers in [min, max]; throws ConfigError naming the option.
 std::vector<double> ParseList(const std::string& key, const std::string& text, double min,
                               double max) {
@@ -180,7 +167,7 @@ class TrainingEvaluator final : public Evaluator {
     CheckData();
     program_ = TorchProgram("training");
     if (options_.launcher == "srun") {
-      srun_ = FindInPath("srun");
+      srun_ = FindProgram("srun");
       if (srun_.empty()) {
         throw ConfigError(
             "evaluator \"training\": option \"launcher\": srun is not in PATH (Slurm's client "

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/plugins.h"
 #include "core/rng.h"
 #include "experiments/catalog.h"
 #include "python/bindings.h"
@@ -99,6 +100,10 @@ void BindCore(py::module_& m) {
       py::arg("kind"),
       "The registered plugins of `kind` (spaces, strategies, predictors, importers, evaluators, "
       "scalarizations) as {key: summary}.");
+  m.def("load_plugin", &LoadPlugin, py::arg("path"),
+        "Loads a plugin library (.so) of spaces, strategies, predictors or evaluators, as "
+        "`naskit --plugin`: its keys join the registries (naskit.ConfigError naming the file if it "
+        "cannot be loaded or registers a key naskit already has).");
   m.def(
       "describe",
       [](const std::string& kind, const std::string& key) {

@@ -18,6 +18,9 @@
 #include "core/errors.h"
 #include "core/plugins.h"
 #include "experiments/cli/cli_util.h"
+#include "experiments/predictor_suite.h"
+#include "experiments/suite.h"
+#include "records/suite_manifest.h"
 
 namespace naskit::cli {
 namespace {
@@ -116,6 +119,18 @@ int SlurmCommand(const Args& all_args) {
         "build), on a filesystem all nodes share");
   }
   const bool suite = command.front() != "bench";
+  if (suite && command.size() > 1) {
+    // A suite that cannot run is an error now, not in every task's log.
+    std::vector<std::string> overrides;
+    for (std::size_t i = 1; i + 1 < command.size(); ++i) {
+      if (command[i] == "--set") overrides.push_back(command[i + 1]);
+    }
+    if (IsPredictorSuite(command[1])) {
+      LoadPredictorSuite(command[1], overrides);
+    } else {
+      LoadSuite(command[1], overrides);
+    }
+  }
   const std::string self = fs::read_symlink("/proc/self/exe").string();
   std::vector<std::string> naskit_words = {self};
   for (const auto& plugin : PluginArguments()) naskit_words.push_back(plugin);
@@ -167,23 +182,34 @@ int SlurmCommand(const Args& all_args) {
   std::vector<std::string> submit_final = {"sbatch", "--parsable",
                                            "--dependency=afterany:" + array_id};
   submit_final.insert(submit_final.end(), extra.begin(), extra.end());
-  if (o->wait) submit_final.push_back("--wait");
   submit_final.push_back(final_script);
   fmt::print(stderr, "naskit: submitted job array {} ({} tasks); logs in {}/logs\n", array_id,
              o->tasks, scripts.string());
-  if (!o->wait) {
-    const std::string final_id = Capture(submit_final);
-    fmt::print(stderr, "naskit: the final step, job {}, runs after it (squeue -j {},{})\n",
-               final_id, array_id, final_id);
-    return 0;
+  const std::string final_id = Capture(submit_final);
+  fmt::print(stderr, "naskit: the final step, job {}, runs after it (squeue -j {},{})\n", final_id,
+             array_id, final_id);
+  if (!o->wait) return 0;
+  // sbatch --wait polls at growing intervals (seconds to tens of seconds); scontrol every quarter
+  // second says when the final step ended, and how.
+  for (;;) {
+    const std::string state = Capture({"scontrol", "show", "job", "--oneliner", final_id});
+    const auto field = [&](const std::string& key) {
+      const std::size_t at = state.find(key + "=");
+      if (at == std::string::npos) return std::string();
+      const std::size_t from = at + key.size() + 1;
+      return state.substr(from, state.find(' ', from) - from);
+    };
+    const std::string job_state = field("JobState");
+    if (job_state == "COMPLETED") return 0;
+    if (job_state != "PENDING" && job_state != "RUNNING" && job_state != "CONFIGURING" &&
+        job_state != "COMPLETING" && job_state != "REQUEUED" && job_state != "SUSPENDED") {
+      throw IoError(
+          fmt::format("slurm: the final step, job {}, ended {} (exit code {}); its log: "
+                      "{}/logs/{}-final-{}.out",
+                      final_id, job_state, field("ExitCode"), scripts.string(), name, final_id));
+    }
+    ::usleep(250000);
   }
-  fmt::print(stderr, "naskit: waiting for the final step\n");
-  std::vector<char*> argv;
-  for (auto& w : submit_final) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  std::fflush(nullptr);
-  ::execvp("sbatch", argv.data());
-  throw IoError("cannot run sbatch (is Slurm installed?)");
 }
 
 }  // namespace naskit::cli

@@ -36,6 +36,7 @@ from ._naskit import (  # noqa: E402
     Table,
     __version__,
     describe,
+    load_plugin,
     open_benchmark,
     plugins,
     report,
@@ -50,6 +51,6 @@ Benchmark.to_pandas = benchmark_to_pandas
 __all__ = [
     "Benchmark", "ConfigError", "DataError", "IoError", "Observation", "PluginContext",
     "Predictor", "Rng", "SearchRun", "Space", "Table", "__version__", "describe",
-    "load_results", "open_benchmark", "plugins", "register_predictor", "register_strategy",
+    "load_plugin", "load_results", "open_benchmark", "plugins", "register_predictor", "register_strategy",
     "report", "results_frame", "run_suite", "search", "space",
 ]

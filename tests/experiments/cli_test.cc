@@ -22,6 +22,7 @@
 #include "core/pareto.h"
 #include "experiments/suite.h"
 #include "records/statistics.h"
+#include "tests/fixtures.h"
 #include "tests/test_util.h"
 
 namespace naskit {
@@ -321,6 +322,50 @@ TEST(CliTest, AFullDiskIsAClearErrorAndLeavesNothing) {
   EXPECT_THAT(r.err, HasSubstr("is the folder writable and the disk not full?)\n"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "libhdf5's own text: " << r.err;
   EXPECT_TRUE(std::filesystem::is_empty(dir));
+}
+
+}  // namespace
+}  // namespace naskit
+
+namespace naskit {
+namespace {
+
+// `naskit slurm` checks the command before submitting anything, and its job scripts run the
+// command itself in every array task (the share comes from SLURM_ARRAY_TASK_ID) and once more in
+// the final step, then the report. Submission is tested against a real Slurm in
+// tests/slurm/slurm_test.sh.
+TEST(CliTest, SlurmChecksTheCommandAndWritesTheJobScripts) {
+  const std::string dir = testing::TempDir("slurm-cli");
+  const std::string suite =
+      testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..3", "[10]", {"random"});
+  const auto without_out = RunCli({"slurm", "--tasks", "2", "--", "run", suite});
+  EXPECT_EQ(without_out.exit_code, 2);
+  EXPECT_THAT(without_out.err, HasSubstr("needs --out"));
+  const auto sharded =
+      RunCli({"slurm", "--", "run", suite, "--out", dir + "/out", "--shard", "1/2"});
+  EXPECT_EQ(sharded.exit_code, 2);
+  EXPECT_THAT(sharded.err, HasSubstr("leave out --shard"));
+  const auto other = RunCli({"slurm", "--", "train", "--arch", "x"});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_THAT(other.err, HasSubstr("one of run, eval-predictors, bench build"));
+  const auto bad_suite =
+      RunCli({"slurm", "--", "run", suite, "--out", dir + "/out", "--set", "seeds=x"});
+  EXPECT_EQ(bad_suite.exit_code, 2);
+  EXPECT_THAT(bad_suite.err, HasSubstr("seeds"));
+
+  const auto dry = RunCli({"slurm", "--tasks", "3", "--dry-run", "--scripts", dir + "/scripts",
+                           "--", "run", suite, "--out", dir + "/out"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("--dependency=afterany:"));
+  std::stringstream array, final_step;
+  array << std::ifstream(dir + "/scripts/naskit-run-array.sh").rdbuf();
+  final_step << std::ifstream(dir + "/scripts/naskit-run-final.sh").rdbuf();
+  EXPECT_THAT(array.str(),
+              ::testing::AllOf(HasSubstr("#SBATCH --array=1-3"), HasSubstr("'run' '" + suite),
+                               ::testing::Not(HasSubstr("--shard"))));
+  EXPECT_THAT(final_step.str(),
+              ::testing::AllOf(HasSubstr("'run' '" + suite), HasSubstr("'report'")));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out"));  // a dry run runs nothing
 }
 
 }  // namespace

@@ -73,6 +73,23 @@ bool Documented(const std::string& field, const std::string& section) {
   return line.find("`" + field.substr(dot + 1) + "`") != std::string::npos;
 }
 
+// Checks every field of the result files named `prefix`* below `out_dir` against `section`;
+// returns how many files it read.
+std::size_t CheckResultFields(const std::string& out_dir, const std::string& prefix,
+                              const std::string& section) {
+  std::size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(out_dir)) {
+    if (!entry.path().filename().string().starts_with(prefix)) continue;
+    ++files;
+    std::set<std::string> fields;
+    Fields(nlohmann::json::parse(std::ifstream(entry.path())), fields);
+    for (const auto& field : fields) {
+      EXPECT_TRUE(Documented(field, section)) << field << " of " << entry.path();
+    }
+  }
+  return files;
+}
+
 TEST(DocsTest, TheExperimentKeyTableListsEveryKeyAndNoOther) {
   const std::string table = ReadmeSection("| key | default | meaning |", "\nEpochs name");
   std::set<std::string> declared;
@@ -92,6 +109,14 @@ TEST(DocsTest, TheExperimentKeyTableListsEveryKeyAndNoOther) {
   EXPECT_EQ(FirstColumnKeys(table), declared);
 }
 
+TEST(DocsTest, ThePredictorExperimentKeyTableListsEveryKeyAndNoOther) {
+  std::set<std::string> declared;
+  for (const auto& option : DescribePredictorExperimentKeys()) declared.insert(option.key);
+  EXPECT_EQ(
+      FirstColumnKeys(ReadmeSection("| experiment key | default | meaning |", "## Result files")),
+      declared);
+}
+
 TEST(DocsTest, EveryFieldOfASearchResultIsDocumented) {
   RunnerOptions options;
   options.out_dir = testing::TempDir("docs-search");
@@ -100,18 +125,9 @@ TEST(DocsTest, EveryFieldOfASearchResultIsDocumented) {
   RunSuite(LoadSuite(testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0", "[10]",
                                                   {"random", "bananas"})),
            options);
-  const std::string section = ReadmeSection("## Result files", "`naskit eval-predictors` writes");
-  std::size_t files = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(options.out_dir)) {
-    if (!entry.path().filename().string().starts_with("seed-")) continue;
-    ++files;
-    std::set<std::string> fields;
-    Fields(nlohmann::json::parse(std::ifstream(entry.path())), fields);
-    for (const auto& field : fields) {
-      EXPECT_TRUE(Documented(field, section)) << field << " of " << entry.path();
-    }
-  }
-  EXPECT_EQ(files, 4u);
+  EXPECT_EQ(CheckResultFields(options.out_dir, "seed-",
+                              ReadmeSection("## Result files", "`naskit eval-predictors` writes")),
+            4u);
 }
 
 TEST(DocsTest, EveryFieldOfAPredictorResultIsDocumented) {
@@ -126,18 +142,9 @@ TEST(DocsTest, EveryFieldOfAPredictorResultIsDocumented) {
   options.out_dir = dir + "/results";
   options.progress = false;
   RunPredictorSuite(LoadPredictorSuite(dir + "/predictors.yaml"), options);
-  const std::string section = ReadmeSection("`naskit eval-predictors` writes", "");
-  std::size_t files = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(options.out_dir)) {
-    if (!entry.path().filename().string().starts_with("trial-")) continue;
-    ++files;
-    std::set<std::string> fields;
-    Fields(nlohmann::json::parse(std::ifstream(entry.path())), fields);
-    for (const auto& field : fields) {
-      EXPECT_TRUE(Documented(field, section)) << field << " of " << entry.path();
-    }
-  }
-  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(CheckResultFields(options.out_dir, "trial-",
+                              ReadmeSection("`naskit eval-predictors` writes", "")),
+            1u);
 }
 
 }  // namespace

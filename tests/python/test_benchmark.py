@@ -83,6 +83,14 @@ def test_registries_are_listed_with_their_options():
     assert "population_size" in {o["key"] for o in rea["options"]}
 
 
+def test_a_plugin_library_joins_the_registries(tmp_path):
+    from conftest import BUILD_DIR
+    naskit.load_plugin(str(BUILD_DIR / "tests" / "libnaskit_example_plugin.so"))
+    assert "knn" in naskit.plugins("predictors")
+    with pytest.raises(naskit.ConfigError, match="nothing.so"):
+        naskit.load_plugin(str(tmp_path / "nothing.so"))
+
+
 def test_to_pandas_has_a_row_per_architecture(nb201):
     frame = nb201.to_pandas("cifar10")
     assert len(frame) == 15625
