@@ -68,8 +68,8 @@ const std::map<std::string, Command>& Commands() {
         "device (resumable)"}},
       {"slurm",
        {SlurmCommand,
-        "slurm --tasks N [--wait] -- COMMAND ARGS...  a suite or a benchmark build as a Slurm job "
-        "array and a final merging step"}},
+        "slurm --tasks N [--wait] -- COMMAND ARGS...  a suite, benchmark build, zc or latency as a "
+        "Slurm job array and a final merging step"}},
       {"verify",
        {VerifyCommand, "verify RESULTS_DIR [--top-k K]  retrain a suite's incumbents and compare"}},
   };

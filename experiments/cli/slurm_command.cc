@@ -45,7 +45,7 @@ struct SlurmCommandOptions {
 };
 
 // The commands whose jobs are shared out, and where their output goes.
-const std::vector<std::string> kShardable = {"run", "eval-predictors", "bench"};
+const std::vector<std::string> kShardable = {"run", "eval-predictors", "bench", "zc", "latency"};
 
 std::string ShellQuote(const std::string& word) {
   std::string out = "'";
@@ -99,26 +99,30 @@ int SlurmCommand(const Args& all_args) {
       "slurm --tasks N [--sbatch \"ARGS\"] [--scripts DIR] [--wait] [--dry-run] -- COMMAND "
       "ARGS...\n"
       "  COMMAND: run SUITE.yaml --out DIR | eval-predictors SUITE.yaml --out DIR | bench build "
-      "--out FILE.h5 ...",
+      "--out FILE.h5 ... | zc --benchmark FILE.h5 ... | latency --benchmark FILE.h5 ...",
       {}, {});
   if (!o) return 0;
   if (command.empty() ||
       std::find(kShardable.begin(), kShardable.end(), command.front()) == kShardable.end()) {
     throw ConfigError(
         "slurm: expected `-- COMMAND ARGS...` with COMMAND one of run, "
-        "eval-predictors, bench build (got " +
+        "eval-predictors, bench build, zc, latency (got " +
         (command.empty() ? std::string("nothing") : Quote(command.front())) + ")");
   }
   if (OptionValue(command, "--shard", "") != "") {
     throw ConfigError("slurm: the command takes its share from the array; leave out --shard");
   }
-  const std::string out = OptionValue(command, "--out", "-o");
+  // Where every task writes: a results folder or a build, or the benchmark that zc and latency
+  // extend (each share into a file beside it).
+  const bool extends = command.front() == "zc" || command.front() == "latency";
+  const std::string out =
+      extends ? OptionValue(command, "--benchmark", "") : OptionValue(command, "--out", "-o");
   if (out.empty()) {
-    throw ConfigError(
-        "slurm: the command needs --out: every task writes into that one folder (or "
-        "build), on a filesystem all nodes share");
+    throw ConfigError(std::string("slurm: the command needs ") +
+                      (extends ? "--benchmark" : "--out") +
+                      ": every task writes there, on a filesystem all nodes share");
   }
-  const bool suite = command.front() != "bench";
+  const bool suite = command.front() == "run" || command.front() == "eval-predictors";
   if (suite && command.size() > 1) {
     // A suite that cannot run is an error now, not in every task's log.
     std::vector<std::string> overrides;

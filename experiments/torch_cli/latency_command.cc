@@ -7,7 +7,9 @@
 // and the same command resumes.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include "benchmarks_data/tabular_benchmark.h"
@@ -30,6 +32,7 @@ struct LatencyCommandOptions {
   int channels = 0, cells = 0, classes = 10, in_channels = 3, image_size = 32;
   int checkpoint_seconds = 300;
   bool replace = false;
+  std::string shard;  // resumable_columns.h's ColumnShare
   LatencyOptions latency;
 
   template <class V>
@@ -53,6 +56,9 @@ struct LatencyCommandOptions {
     v("replace", replace,
       "discard timings recorded with other settings (they are kept, and the command refused, "
       "without it)");
+    v("shard", shard,
+      "measure only the i-th of n shares of the rows, i/n, into FILE.share-i-of-n.h5 (default: "
+      "the task's share in a Slurm job array); the command without a share merges them");
     latency.Visit(v);
   }
 };
@@ -94,7 +100,10 @@ int Latency(const std::vector<std::string>& args) {
   const std::string description = DeviceDescription(o.latency);  // refuses a missing GPU first
   ConfigureTorchThreads(o.latency.threads);
 
-  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  // A share resumes from its own file; the whole command first takes in what shares measured.
+  const ColumnShare share = ResolveColumnShare(o.benchmark, o.shard);
+  TabularBenchmark benchmark = TabularBenchmark::Open(
+      share.active() && std::filesystem::exists(share.file) ? share.file : o.benchmark);
   const SearchSpace& space = benchmark.space();
   try {
     FindTorchNetwork(space.Name());
@@ -128,11 +137,14 @@ int Latency(const std::vector<std::string>& args) {
           benchmark, o.benchmark, command, "latency_iqr_ms",
           "hardware/" + device + "/latency_iqr_ms", settings, o.replace, n,
           {{"source", "interquartile range of the passes timed for latency_ms"}, {"unit", "ms"}})};
+  const std::vector<std::string> merged =
+      share.active() ? std::vector<std::string>{} : MergeShares(columns, o.benchmark);
   std::vector<std::size_t> all(n);
   for (std::size_t row = 0; row < n; ++row) all[row] = row;
-  const std::vector<std::size_t> rows =
+  const std::vector<std::size_t> selected =
       SelectRows(std::move(all), o.limit, o.sample,
                  Rng(static_cast<std::uint64_t>(o.seed)).Derive("latency rows"));
+  const std::vector<std::size_t> rows = share.active() ? RowsOfShare(selected, share) : selected;
   std::vector<std::size_t> todo;
   for (std::size_t row : rows) {
     if (!columns[0].measured[row] || !columns[1].measured[row]) todo.push_back(row);
@@ -144,19 +156,28 @@ int Latency(const std::vector<std::string>& args) {
   std::cerr << fmt::format("naskit latency: {} as {} ({})\n", o.benchmark, device, description);
   const auto start = std::chrono::steady_clock::now();
   FillColumns(
-      columns, todo, data, o.benchmark,
+      columns, todo, data, share.file,
       [&](std::size_t row) {
         const LatencyMeasurement m =
             MeasureLatency(space.Name(), data.archs[row], shape, o.latency);
         return std::vector<double>{m.median_ms, m.iqr_ms};
       },
-      1, o.checkpoint_seconds, fmt::format("naskit latency ({} rows)", todo.size()));
+      1, o.checkpoint_seconds, fmt::format("naskit latency ({} rows)", todo.size()),
+      !merged.empty());
   if (Interrupted()) {
     std::cerr << fmt::format(
         "naskit latency: interrupted; the timings so far are in {}: run the same command again "
         "to resume\n",
-        o.benchmark);
+        share.file);
     return 130;
+  }
+  for (const std::string& file : merged) std::filesystem::remove(file);  // now in o.benchmark
+  if (share.active()) {
+    std::cerr << fmt::format(
+        "naskit latency: share {} of {} timed into {}; the same command without a share merges "
+        "the shares into {}\n",
+        share.shard.first, share.shard.second, share.file, o.benchmark);
+    return 0;
   }
   std::cerr << fmt::format(
       "naskit latency: {} rows timed in {:.1f} s\n", todo.size(),

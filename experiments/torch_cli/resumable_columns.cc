@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -139,13 +140,69 @@ ResumableColumn OpenColumn(const TabularBenchmark& benchmark, const std::string&
   return column;
 }
 
+ColumnShare ResolveColumnShare(const std::string& benchmark_file, const std::string& shard_text) {
+  ColumnShare share;
+  share.shard = ResolveShard(shard_text);
+  share.file = share.active() ? fmt::format("{}.share-{}-of-{}.h5", benchmark_file,
+                                            share.shard.first, share.shard.second)
+                              : benchmark_file;
+  return share;
+}
+
+std::vector<std::size_t> RowsOfShare(const std::vector<std::size_t>& rows,
+                                     const ColumnShare& share) {
+  std::vector<std::size_t> mine;
+  for (std::size_t k = static_cast<std::size_t>(share.shard.first - 1); k < rows.size();
+       k += static_cast<std::size_t>(share.shard.second)) {
+    mine.push_back(rows[k]);
+  }
+  return mine;
+}
+
+std::vector<std::string> MergeShares(std::vector<ResumableColumn>& columns,
+                                     const std::string& file) {
+  namespace fs = std::filesystem;
+  const fs::path path(file);
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const std::string prefix = path.filename().string() + ".share-";
+  std::vector<std::string> merged;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix) || !name.ends_with(".h5")) continue;
+    const TabularBenchmark share = TabularBenchmark::Open(entry.path().string());
+    for (ResumableColumn& c : columns) {
+      const Table* t = share.FindTable(c.path);
+      if (t == nullptr || !t->attrs.contains("rows")) continue;
+      if (t->attrs.count("settings") == 0 || t->attrs.at("settings") != c.table.attrs["settings"] ||
+          t->values.size() != c.table.values.size()) {
+        throw DataError(
+            fmt::format("{}: {} was measured with other settings than {} holds ({}); "
+                        "remove the share's file or measure with its settings",
+                        entry.path().string(), c.path, file,
+                        t->attrs.count("settings") ? t->attrs.at("settings") : "none"));
+      }
+      const auto rows =
+          ParseRows(t->attrs.at("rows"), t->values.size(), entry.path().string() + ": " + c.path);
+      for (std::size_t row = 0; row < rows.size(); ++row) {
+        if (!rows[row] || c.measured[row]) continue;
+        c.table.values[row] = t->values[row];
+        c.measured[row] = true;
+      }
+    }
+    merged.push_back(entry.path().string());
+  }
+  std::sort(merged.begin(), merged.end());
+  return merged;
+}
+
 const std::atomic<bool>& Interrupted() { return g_interrupted; }
 
 void FillColumns(std::vector<ResumableColumn>& columns, const std::vector<std::size_t>& todo,
                  BenchmarkData& data, const std::string& file,
                  const std::function<std::vector<double>(std::size_t row)>& measure,
-                 std::size_t threads, int checkpoint_seconds, const std::string& progress_label) {
-  bool unwritten = false;
+                 std::size_t threads, int checkpoint_seconds, const std::string& progress_label,
+                 bool merged) {
+  bool unwritten = merged;
   auto write_file = [&] {
     if (!unwritten) return;
     for (ResumableColumn& c : columns) {
@@ -174,6 +231,7 @@ void FillColumns(std::vector<ResumableColumn>& columns, const std::vector<std::s
               .progress = &progress,
               .checkpoint = write_file,
               .checkpoint_seconds = checkpoint_seconds});
+  write_file();  // rows merged from shares, with nothing left to measure
   if (!g_interrupted) progress.Finish();
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks_data/tabular_benchmark.h"
@@ -58,13 +59,36 @@ ResumableColumn OpenColumn(const TabularBenchmark& benchmark, const std::string&
 // Set by Ctrl-C or SIGTERM while FillColumns runs.
 const std::atomic<bool>& Interrupted();
 
+// A share of a command that fills columns (`--shard i/n`, or a Slurm array task's share): every
+// n-th of the rows the command would fill, from the i-th, measured into a file of its own beside
+// the benchmark (FILE.h5.share-i-of-n.h5, where the share also resumes), so that shares never
+// write one file at once. The same command without a share merges the shares' files into the
+// benchmark (MergeShares) and fills what they left.
+struct ColumnShare {
+  std::pair<int, int> shard{1, 1};
+  std::string file;  // where this run reads (resumes from) and writes
+  bool active() const { return shard.second > 1; }
+};
+// `shard_text` as core/job_runner.h's ResolveShard reads it.
+ColumnShare ResolveColumnShare(const std::string& benchmark_file, const std::string& shard_text);
+// The rows of `rows` (as the whole command would fill them, in order) that belong to `share`.
+std::vector<std::size_t> RowsOfShare(const std::vector<std::size_t>& rows,
+                                     const ColumnShare& share);
+// Copies into `columns` the rows that the shares' files beside `file` measured with the same
+// settings (a share measured with other settings is a DataError naming its file); returns the
+// files merged, which the caller removes once `file` holds their rows.
+std::vector<std::string> MergeShares(std::vector<ResumableColumn>& columns,
+                                     const std::string& file);
+
 // Measures every row of `todo` on `threads` threads (`measure` returns one value per column) and
 // records the values under the pool's lock; the file is written every `checkpoint_seconds` and at
 // the end (also after a failed row or Ctrl-C), and only when rows were measured since the last
-// write: a run that fails before its first value leaves the file as it was.
+// write, or `merged` rows from shares wait to be written: a run that fails before its first value
+// leaves the file as it was.
 void FillColumns(std::vector<ResumableColumn>& columns, const std::vector<std::size_t>& todo,
                  BenchmarkData& data, const std::string& file,
                  const std::function<std::vector<double>(std::size_t row)>& measure,
-                 std::size_t threads, int checkpoint_seconds, const std::string& progress_label);
+                 std::size_t threads, int checkpoint_seconds, const std::string& progress_label,
+                 bool merged = false);
 
 }  // namespace naskit::torch_cli

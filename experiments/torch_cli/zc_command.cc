@@ -33,6 +33,7 @@ struct ZcCommandOptions {
   int threads = 0;
   int checkpoint_seconds = 300;
   bool replace = false;
+  std::string shard;  // resumable_columns.h's ColumnShare
   ZeroCostOptions zero_cost;
 
   template <class V>
@@ -52,6 +53,9 @@ struct ZcCommandOptions {
     v("replace", replace,
       "discard scores recorded with other settings (they are kept, and the command refused, "
       "without it)");
+    v("shard", shard,
+      "measure only the i-th of n shares of the rows, i/n, into FILE.share-i-of-n.h5 (default: "
+      "the task's share in a Slurm job array); the command without a share merges them");
     zero_cost.Visit(v);
   }
 };
@@ -192,7 +196,7 @@ ZcColumns OpenColumns(const TabularBenchmark& benchmark, const ZcCommandOptions&
 // Scores `todo` in parallel, each row on one thread (FillColumns writes the file as it goes).
 void ScoreRows(ZcColumns& z, const std::vector<std::size_t>& todo, BenchmarkData& data,
                const SearchSpace& space, const ZeroCostInput& input, const ZcCommandOptions& o,
-               std::size_t workers) {
+               std::size_t workers, const std::string& file, bool merged) {
   auto score_row = [&](std::size_t row) {
     const ArchId arch = data.archs[row];
     std::vector<double> scores = z.proxy_keys.empty()
@@ -202,8 +206,9 @@ void ScoreRows(ZcColumns& z, const std::vector<std::size_t>& todo, BenchmarkData
     for (const auto& counter : z.counters) scores.push_back(counter->Predict({&arch, 1}).mean[0]);
     return scores;
   };
-  FillColumns(z.columns, todo, data, o.benchmark, score_row, workers, o.checkpoint_seconds,
-              fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), z.columns.size()));
+  FillColumns(z.columns, todo, data, file, score_row, workers, o.checkpoint_seconds,
+              fmt::format("naskit zc ({} rows x {} predictors)", todo.size(), z.columns.size()),
+              merged);
 }
 
 int ZeroCost(const std::vector<std::string>& args) {
@@ -228,7 +233,10 @@ int ZeroCost(const std::vector<std::string>& args) {
   for (const std::string& key : keys) {
     if (!IsNetworkCount(key)) CheckZeroCostOptions(key, o.zero_cost);
   }
-  TabularBenchmark benchmark = TabularBenchmark::Open(o.benchmark);
+  // A share resumes from its own file; the whole command first takes in what shares measured.
+  const ColumnShare share = ResolveColumnShare(o.benchmark, o.shard);
+  TabularBenchmark benchmark = TabularBenchmark::Open(
+      share.active() && std::filesystem::exists(share.file) ? share.file : o.benchmark);
   const SearchSpace& space = benchmark.space();
   const TorchNetworkEntry& network = [&]() -> const TorchNetworkEntry& {
     try {
@@ -244,8 +252,11 @@ int ZeroCost(const std::vector<std::string>& args) {
   const std::size_t n = data.archs.size();
   ZcColumns z = OpenColumns(benchmark, o, keys, features_of, network, input, n);
   std::vector<ResumableColumn>& columns = z.columns;
+  const std::vector<std::string> merged =
+      share.active() ? std::vector<std::string>{} : MergeShares(columns, o.benchmark);
 
-  const std::vector<std::size_t> rows = RowsToScore(benchmark, n, o, features_of);
+  const std::vector<std::size_t> all_rows = RowsToScore(benchmark, n, o, features_of);
+  const std::vector<std::size_t> rows = share.active() ? RowsOfShare(all_rows, share) : all_rows;
   std::vector<std::size_t> todo;
   for (std::size_t row : rows) {
     if (std::any_of(columns.begin(), columns.end(),
@@ -256,13 +267,21 @@ int ZeroCost(const std::vector<std::string>& args) {
     std::cerr << fmt::format("naskit zc: {} of {} rows already scored in {}\n",
                              rows.size() - todo.size(), rows.size(), o.benchmark);
   }
-  ScoreRows(z, todo, data, space, input, o, workers);
+  ScoreRows(z, todo, data, space, input, o, workers, share.file, !merged.empty());
   if (Interrupted()) {
     std::cerr << fmt::format(
         "naskit zc: interrupted; the scores so far are in {}: run the same command again to "
         "resume\n",
-        o.benchmark);
+        share.file);
     return 130;
+  }
+  for (const std::string& file : merged) std::filesystem::remove(file);  // now in o.benchmark
+  if (share.active()) {
+    std::cerr << fmt::format(
+        "naskit zc: share {} of {} scored into {}; the same command without a share merges the "
+        "shares into {}\n",
+        share.shard.first, share.shard.second, share.file, o.benchmark);
+    return 0;
   }
   for (const ResumableColumn& c : columns) {
     static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};

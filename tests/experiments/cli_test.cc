@@ -347,7 +347,10 @@ TEST(CliTest, SlurmChecksTheCommandAndWritesTheJobScripts) {
   EXPECT_THAT(sharded.err, HasSubstr("leave out --shard"));
   const auto other = RunCli({"slurm", "--", "train", "--arch", "x"});
   EXPECT_EQ(other.exit_code, 2);
-  EXPECT_THAT(other.err, HasSubstr("one of run, eval-predictors, bench build"));
+  EXPECT_THAT(other.err, HasSubstr("one of run, eval-predictors, bench build, zc, latency"));
+  const auto zc_without_benchmark = RunCli({"slurm", "--", "zc", "--proxies", "synflow"});
+  EXPECT_EQ(zc_without_benchmark.exit_code, 2);
+  EXPECT_THAT(zc_without_benchmark.err, HasSubstr("needs --benchmark"));
   const auto bad_suite =
       RunCli({"slurm", "--", "run", suite, "--out", dir + "/out", "--set", "seeds=x"});
   EXPECT_EQ(bad_suite.exit_code, 2);

@@ -4,7 +4,8 @@
 #     single process's;
 #  2. `bench build` of a small NB201 subset as a 4-task array merges into a file whose tables equal a
 #     single-process build's (measured seconds and latencies aside);
-#  3. a real-training search whose trainings are Slurm jobs finishes when one of its trainings is
+#  3. `zc` as a 4-task array merges into the same bytes as one whole run;
+#  4. a real-training search whose trainings are Slurm jobs finishes when one of its trainings is
 #     cancelled (a failed evaluation), and resumes when the search's own job is cancelled and
 #     submitted again (the finished trainings reused, nothing recorded twice).
 # Exits 77 (skipped, saying why) where this machine cannot run slurmd.
@@ -65,7 +66,20 @@ for t in compared:
     np.testing.assert_array_equal(a.table(t).values, b.table(t).values, err_msg=t)
 print(f"{len(compared)} tables equal ({len(a)} rows), measured times aside")
 PY
-# 3. A real-training search with its trainings as Slurm jobs.
+# 3. Zero-cost scores as an array, on the benchmark just built.
+cp "$tmp/single.h5" "$tmp/zc_whole.h5"
+cp "$tmp/single.h5" "$tmp/zc_array.h5"
+zc_options=(--features-of fashion-mnist --proxies synflow,params --limit 24 --channels 4 --cells 1
+            --image-size 8 --threads 1)
+"$naskit" zc --benchmark "$tmp/zc_whole.h5" "${zc_options[@]}" >/dev/null 2>&1
+"$naskit" slurm --tasks 4 --wait --scripts "$tmp/scripts" -- \
+  zc --benchmark "$tmp/zc_array.h5" "${zc_options[@]}" >/dev/null
+for task in 1 2 3 4; do grep -q "share $task of 4" "$tmp"/scripts/logs/naskit-zc-*_"$task".out; done
+cmp "$tmp/zc_whole.h5" "$tmp/zc_array.h5"
+! ls "$tmp"/zc_array.h5.share-* 2>/dev/null
+echo "zc: the merged shares equal one whole run, byte for byte"
+
+# 4. A real-training search with its trainings as Slurm jobs.
 suite=tests/slurm/training_suite.yaml
 result() {  # the run's result file, or nothing
   find "$1/real" -name seed-0.json 2>/dev/null | head -1
@@ -75,8 +89,8 @@ wait_for() {  # polls the command "$@" for up to 120 s
   echo "timed out waiting for: $*" >&2; return 1
 }
 training_job() { squeue -h -n naskit-train -o %i | head -1 | grep .; }
-# 3a. The search on this machine, one of its trainings cancelled.
-"$naskit" run "$suite" --out "$tmp/cancelled-training" --quiet 2>"$tmp/3a.log" &
+# 4a. The search on this machine, one of its trainings cancelled.
+"$naskit" run "$suite" --out "$tmp/cancelled-training" --quiet 2>"$tmp/4a.log" &
 search=$!
 wait_for training_job >/dev/null
 sleep 1
@@ -90,7 +104,7 @@ failed = r["failed_queries"]
 assert len(failed) == 1 and "CANCELLED" in failed[0]["reason"], failed
 print("a cancelled training is a failed evaluation:", failed[0]["reason"][:80], "...")
 PY
-# 3b. The search itself a Slurm job: cancelled after its first training, then submitted again.
+# 4b. The search itself a Slurm job: cancelled after its first training, then submitted again.
 records() { find "$tmp/resumed/trainings" -name '*-e3.json' 2>/dev/null | grep -q .; }
 search_job=$(sbatch --parsable --cpus-per-task=1 -o "$tmp/search-%j.out" \
   --wrap "$naskit run $suite --out $tmp/resumed --quiet")

@@ -508,5 +508,38 @@ TEST(TorchCliTest, ZeroCostScoresDoNotDependOnThreads) {
   EXPECT_TRUE(files["1"] == files["2"]) << "the files differ";
 }
 
+// Shares (--shard i/n, or a Slurm array task's) measure into files of their own; the command
+// without a share merges them and measures what is left: the same bytes as one whole run, and the
+// shares' files gone.
+TEST(TorchCliTest, ZeroCostSharesMergeIntoTheSameFileAsOneRun) {
+  const std::string dir = testing::TempDir("zc-shares");
+  const std::vector<std::string> options = {
+      "--dataset", "synthetic", "--features-of", "toy", "--channels", "8",
+      "--cells",   "1",         "--limit",       "12",  "--proxies",  "synflow,params"};
+  auto zc = [&](const std::string& file, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"zc", "--benchmark", file};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = testing::RunCli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  };
+  const std::string whole = dir + "/whole.h5", shared = dir + "/shared.h5";
+  std::filesystem::copy_file(testing::SyntheticNb201File(), whole);
+  std::filesystem::copy_file(testing::SyntheticNb201File(), shared);
+  zc(whole, {});
+  const std::string before = ReadBytes(shared);
+  EXPECT_THAT(zc(shared, {"--shard", "1/3"}).err, HasSubstr("share 1 of 3"));
+  zc(shared, {"--shard", "3/3"});
+  EXPECT_EQ(ReadBytes(shared), before) << "a share wrote the benchmark itself";
+  EXPECT_TRUE(std::filesystem::exists(shared + ".share-3-of-3.h5"));
+  // Share 2 never ran: the whole command measures its rows after merging the others.
+  EXPECT_THAT(zc(shared, {}).err, HasSubstr("8 of 12 rows already scored"));
+  EXPECT_TRUE(ReadBytes(shared) == ReadBytes(whole)) << "the merged file differs";
+  for (const char* share : {".share-1-of-3.h5", ".share-3-of-3.h5"}) {
+    EXPECT_FALSE(std::filesystem::exists(shared + share)) << share;
+  }
+}
+
 }  // namespace
 }  // namespace naskit
