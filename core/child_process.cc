@@ -104,7 +104,7 @@ std::string FindProgram(const std::string& name) {
   const std::string folders = path ? path : "/usr/bin:/bin";
   for (std::size_t start = 0; start <= folders.size();) {
     const std::size_t colon = std::min(folders.find(':', start), folders.size());
-    const std::string candidate = folders.substr(start, colon - start) + "/" + name;
+    std::string candidate = folders.substr(start, colon - start) + "/" + name;
     if (colon > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
     start = colon + 1;
   }

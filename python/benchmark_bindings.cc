@@ -39,21 +39,23 @@ void BindBenchmark(py::module_& m) {
   py::class_<Table>(m, "Table", "One table of a benchmark: rows are its architectures.")
       .def_property_readonly(
           "values",
-          [](const Table& t) {
+          [](const py::object& self) {
+            const auto& t = self.cast<const Table&>();
             return View(t.values.data(),
                         {static_cast<py::ssize_t>(t.values.size() / t.columns),
                          static_cast<py::ssize_t>(t.columns)},
-                        py::cast(&t, py::return_value_policy::reference));
+                        self);  // the Table keeps its Benchmark alive (reference_internal)
           },
           "[rows, columns] float32, read-only, a view of the loaded file (seeds averaged).")
       .def_property_readonly(
           "per_seed",
-          [](const Table& t) -> py::object {
+          [](const py::object& self) -> py::object {
+            const auto& t = self.cast<const Table&>();
             if (t.per_seed.empty()) return py::none();
             return View(t.per_seed.data(),
                         {static_cast<py::ssize_t>(t.per_seed.size() / (t.columns * t.seeds)),
                          static_cast<py::ssize_t>(t.columns), static_cast<py::ssize_t>(t.seeds)},
-                        py::cast(&t, py::return_value_policy::reference));
+                        self);
           },
           "[rows, columns, seeds] float32 where the file records seeds separately, else None.")
       .def_readonly("epochs", &Table::epochs, "The training length of each column (empty: none).")
@@ -75,7 +77,7 @@ void BindBenchmark(py::module_& m) {
       .def("__len__", &TabularBenchmark::NumRows)
       .def_property_readonly(
           "archs",
-          [](py::object self) {
+          [](const py::object& self) {
             const auto& b = self.cast<const TabularBenchmark&>();
             return View(b.data().archs.data(), {static_cast<py::ssize_t>(b.NumRows())}, self);
           },

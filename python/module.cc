@@ -131,7 +131,7 @@ void BindSpaces(py::module_& m) {
                              "Whether the ids are exactly 0 .. size-1.")
       .def(
           "sample",
-          [](const SearchSpace& s, py::object rng, py::object n) -> py::object {
+          [](const SearchSpace& s, const py::object& rng, const py::object& n) -> py::object {
             Rng storage(0);
             Rng& r = RngOf(rng, storage);
             if (n.is_none()) return py::int_(s.Sample(r));
@@ -143,7 +143,7 @@ void BindSpaces(py::module_& m) {
           "One architecture (or an array of `n`) drawn uniformly; `rng` is a naskit.Rng or a seed.")
       .def(
           "mutate",
-          [](const SearchSpace& s, ArchId arch, py::object rng) {
+          [](const SearchSpace& s, ArchId arch, const py::object& rng) {
             Rng storage(0);
             return s.Mutate(arch, RngOf(rng, storage));
           },

@@ -186,7 +186,10 @@ OptionValues Resolve(const std::string& owner, const std::vector<OptionInfo>& in
                      const OptionValues& values) {
   OptionValues resolved;
   for (const auto& info : infos) resolved[info.key] = info.default_value;
-  for (const auto& [key, value] : values) {
+  for (const auto& entry : values) {
+    // Named, not a structured binding: the lambdas below capture them.
+    const std::string& key = entry.first;
+    const std::string& value = entry.second;
     const auto info =
         std::find_if(infos.begin(), infos.end(), [&](const OptionInfo& i) { return i.key == key; });
     if (info == infos.end()) {

@@ -140,7 +140,7 @@ void BindPredictors(py::module_& m) {
 void BindSearch(py::module_& m) {
   m.def(
       "_search",
-      [](std::shared_ptr<TabularBenchmark> benchmark, const std::string& suite_yaml,
+      [](const std::shared_ptr<TabularBenchmark>& benchmark, const std::string& suite_yaml,
          const std::string& source) {
         const Suite suite = ParseSuite(suite_yaml, source);
         const std::vector<PlannedRun> runs = PlanRuns(suite);

@@ -20,6 +20,10 @@ def test_tables_are_read_only_views_that_keep_the_benchmark_alive(nb201):
     archs = naskit.open_benchmark(nb201.path).archs
     assert archs.dtype == np.uint64 and len(archs) == 15625  # its benchmark is gone from Python
     assert archs.sum() == 15625 * 15624 // 2
+    orphan = naskit.open_benchmark(nb201.path).metric("cifar10", "test_accuracy").values
+    import gc
+    gc.collect()
+    np.testing.assert_array_equal(orphan, values)  # still the loaded data, not freed memory
 
 
 def test_query_returns_the_recorded_values(nb201):

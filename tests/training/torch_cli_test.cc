@@ -516,11 +516,11 @@ TEST(TorchCliTest, ZeroCostSharesMergeIntoTheSameFileAsOneRun) {
   const std::vector<std::string> options = {
       "--dataset", "synthetic", "--features-of", "toy", "--channels", "8",
       "--cells",   "1",         "--limit",       "12",  "--proxies",  "synflow,params"};
-  auto zc = [&](const std::string& file, std::vector<std::string> extra) {
+  auto zc = [&](const std::string& file, const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"zc", "--benchmark", file};
     args.insert(args.end(), options.begin(), options.end());
     args.insert(args.end(), extra.begin(), extra.end());
-    const auto r = testing::RunCli(args);
+    auto r = testing::RunCli(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r;
   };
