@@ -171,14 +171,7 @@ int Latency(const std::vector<std::string>& args) {
         share.file);
     return 130;
   }
-  for (const std::string& file : merged) std::filesystem::remove(file);  // now in o.benchmark
-  if (share.active()) {
-    std::cerr << fmt::format(
-        "naskit latency: share {} of {} timed into {}; the same command without a share merges "
-        "the shares into {}\n",
-        share.shard.first, share.shard.second, share.file, o.benchmark);
-    return 0;
-  }
+  if (FinishShares(share, merged, command, o.benchmark)) return 0;
   std::cerr << fmt::format(
       "naskit latency: {} rows timed in {:.1f} s\n", todo.size(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -195,6 +195,18 @@ std::vector<std::string> MergeShares(std::vector<ResumableColumn>& columns,
   return merged;
 }
 
+bool FinishShares(const ColumnShare& share, const std::vector<std::string>& merged,
+                  const ColumnCommand& command, const std::string& benchmark_file) {
+  for (const std::string& file : merged) std::filesystem::remove(file);
+  if (!share.active()) return false;
+  std::cerr << fmt::format(
+      "naskit {}: share {} of {}: its {} are in {}; the same command without a share merges the "
+      "shares into {}\n",
+      command.name, share.shard.first, share.shard.second, command.values, share.file,
+      benchmark_file);
+  return true;
+}
+
 const std::atomic<bool>& Interrupted() { return g_interrupted; }
 
 void FillColumns(std::vector<ResumableColumn>& columns, const std::vector<std::size_t>& todo,

@@ -80,6 +80,12 @@ std::vector<std::size_t> RowsOfShare(const std::vector<std::size_t>& rows,
 std::vector<std::string> MergeShares(std::vector<ResumableColumn>& columns,
                                      const std::string& file);
 
+// After a run that was not interrupted: removes the `merged` shares' files (the benchmark holds
+// their rows now) and, for a share, says on stderr where its values are. Returns whether the run
+// was a share (whose command ends there).
+bool FinishShares(const ColumnShare& share, const std::vector<std::string>& merged,
+                  const ColumnCommand& command, const std::string& benchmark_file);
+
 // Measures every row of `todo` on `threads` threads (`measure` returns one value per column) and
 // records the values under the pool's lock; the file is written every `checkpoint_seconds` and at
 // the end (also after a failed row or Ctrl-C), and only when rows were measured since the last

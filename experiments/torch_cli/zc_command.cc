@@ -24,6 +24,8 @@
 namespace naskit::torch_cli {
 namespace {
 
+const ColumnCommand kZcCommand{"zc", "scores", "file the new scores under another --features-of"};
+
 struct ZcCommandOptions {
   std::string benchmark;
   std::string proxies = "all";
@@ -152,8 +154,7 @@ ResumableColumn OpenScoreColumn(const TabularBenchmark& benchmark, const std::st
                                 const std::string& key, const std::string& path,
                                 const OptionValues& settings, bool replace, std::size_t rows) {
   return OpenColumn(
-      benchmark, file, {"zc", "scores", "file the new scores under another --features-of"}, key,
-      path, ComparableSettings(settings), replace, rows,
+      benchmark, file, kZcCommand, key, path, ComparableSettings(settings), replace, rows,
       {{"source", "naskit zc: " + key + " at initialisation"}, {"unit", ProxyUnit(key)}},
       ComparableSettings);
 }
@@ -275,14 +276,7 @@ int ZeroCost(const std::vector<std::string>& args) {
         share.file);
     return 130;
   }
-  for (const std::string& file : merged) std::filesystem::remove(file);  // now in o.benchmark
-  if (share.active()) {
-    std::cerr << fmt::format(
-        "naskit zc: share {} of {} scored into {}; the same command without a share merges the "
-        "shares into {}\n",
-        share.shard.first, share.shard.second, share.file, o.benchmark);
-    return 0;
-  }
+  if (FinishShares(share, merged, kZcCommand, o.benchmark)) return 0;
   for (const ResumableColumn& c : columns) {
     static const std::map<std::string, std::string> kFileNames = {{"jacob_cov", "jacov"}};
     const auto file_name = kFileNames.contains(c.key) ? kFileNames.at(c.key) : c.key;
