@@ -17,6 +17,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/progress.h"
@@ -87,6 +88,17 @@ inline constexpr const char* kPlannedJobsFile = "planned.txt";
 // 1 <= i <= n <= 100000; empty: the task's share of a Slurm job array when naskit runs as one
 // (SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT), else {1, 1}. Throws ConfigError naming `text`.
 std::pair<int, int> ResolveShard(const std::string& text);
+
+// The items of share {i, n} (ResolveShard): every n-th from the i-th, as RunJobs shares jobs.
+template <class T>
+std::vector<T> ShareOf(const std::vector<T>& items, std::pair<int, int> shard) {
+  std::vector<T> share;
+  for (std::size_t k = static_cast<std::size_t>(shard.first - 1); k < items.size();
+       k += static_cast<std::size_t>(shard.second)) {
+    share.push_back(items[k]);
+  }
+  return share;
+}
 
 // Throws ConfigError for --jobs outside [1, 1024] or a bad --shard.
 void CheckRunnerOptions(const RunnerOptions& options);

@@ -316,16 +316,6 @@ JobFolder BuildFolder(const BenchBuildOptions& o) {
               "(they are in its settings.json)"};
 }
 
-// Share `shard` of the trainings (ResolveShard): every n-th from the i-th.
-std::vector<Task> ShareOf(const std::vector<Task>& tasks, std::pair<int, int> shard) {
-  std::vector<Task> share;
-  for (std::size_t k = static_cast<std::size_t>(shard.first - 1); k < tasks.size();
-       k += static_cast<std::size_t>(shard.second)) {
-    share.push_back(tasks[k]);
-  }
-  return share;
-}
-
 std::vector<std::string> Keys(const std::vector<Task>& tasks) {
   std::vector<std::string> keys;
   for (const Task& task : tasks) keys.push_back(task.Key());

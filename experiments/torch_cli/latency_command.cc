@@ -14,6 +14,7 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/job_runner.h"
 #include "core/names.h"
 #include "core/rng.h"
 #include "experiments/torch_cli/flags.h"
@@ -144,7 +145,7 @@ int Latency(const std::vector<std::string>& args) {
   const std::vector<std::size_t> selected =
       SelectRows(std::move(all), o.limit, o.sample,
                  Rng(static_cast<std::uint64_t>(o.seed)).Derive("latency rows"));
-  const std::vector<std::size_t> rows = share.active() ? RowsOfShare(selected, share) : selected;
+  const std::vector<std::size_t> rows = ShareOf(selected, share.shard);
   std::vector<std::size_t> todo;
   for (std::size_t row : rows) {
     if (!columns[0].measured[row] || !columns[1].measured[row]) todo.push_back(row);

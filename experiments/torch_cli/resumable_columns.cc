@@ -149,16 +149,6 @@ ColumnShare ResolveColumnShare(const std::string& benchmark_file, const std::str
   return share;
 }
 
-std::vector<std::size_t> RowsOfShare(const std::vector<std::size_t>& rows,
-                                     const ColumnShare& share) {
-  std::vector<std::size_t> mine;
-  for (std::size_t k = static_cast<std::size_t>(share.shard.first - 1); k < rows.size();
-       k += static_cast<std::size_t>(share.shard.second)) {
-    mine.push_back(rows[k]);
-  }
-  return mine;
-}
-
 std::vector<std::string> MergeShares(std::vector<ResumableColumn>& columns,
                                      const std::string& file) {
   namespace fs = std::filesystem;

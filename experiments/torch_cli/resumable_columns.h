@@ -71,9 +71,6 @@ struct ColumnShare {
 };
 // `shard_text` as core/job_runner.h's ResolveShard reads it.
 ColumnShare ResolveColumnShare(const std::string& benchmark_file, const std::string& shard_text);
-// The rows of `rows` (as the whole command would fill them, in order) that belong to `share`.
-std::vector<std::size_t> RowsOfShare(const std::vector<std::size_t>& rows,
-                                     const ColumnShare& share);
 // Copies into `columns` the rows that the shares' files beside `file` measured with the same
 // settings (a share measured with other settings is a DataError naming its file); returns the
 // files merged, which the caller removes once `file` holds their rows.

@@ -10,6 +10,7 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/job_runner.h"
 #include "core/names.h"
 #include "core/rng.h"
 #include "experiments/torch_cli/flags.h"
@@ -257,7 +258,7 @@ int ZeroCost(const std::vector<std::string>& args) {
       share.active() ? std::vector<std::string>{} : MergeShares(columns, o.benchmark);
 
   const std::vector<std::size_t> all_rows = RowsToScore(benchmark, n, o, features_of);
-  const std::vector<std::size_t> rows = share.active() ? RowsOfShare(all_rows, share) : all_rows;
+  const std::vector<std::size_t> rows = ShareOf(all_rows, share.shard);
   std::vector<std::size_t> todo;
   for (std::size_t row : rows) {
     if (std::any_of(columns.begin(), columns.end(),
