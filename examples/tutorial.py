@@ -3,9 +3,9 @@
 # # naskit from Python: a tutorial
 #
 # From an installed naskit (README, "Python") to a first comparison of search strategies, a
-# predictor, and a strategy of your own. CI runs this file as it is (`ctest -R python_tutorial`);
+# predictor, and a strategy of your own. CI runs this file as it is (`ctest -R readme`);
 # run it with `PYTHONPATH=build/python python3 examples/tutorial.py --out tutorial`, or cell by
-# cell in an editor that reads `# %%` cells. It takes about a minute on two cores.
+# cell in an editor that reads `# %%` cells. It takes a few seconds on two cores.
 import argparse
 import os
 import pathlib
