@@ -41,6 +41,7 @@
 #include "core/fnv.h"
 #include "core/job_runner.h"
 #include "core/plugins.h"
+#include "core/text.h"
 #include "experiments/evaluator.h"
 #include "experiments/torch_worker.h"
 #include "records/run_result.h"
@@ -114,11 +115,7 @@ struct TrainingEvaluatorOptions {
 std::vector<double> ParseList(const std::string& key, const std::string& text, double min,
                               double max) {
   std::vector<double> values;
-  if (text.empty()) return values;
-  std::size_t from = 0;
-  while (from <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', from), text.size());
-    const std::string item = text.substr(from, comma - from);
+  for (const std::string& item : SplitList(text)) {
     double value = NAN;
     try {
       std::size_t used = 0;
@@ -133,7 +130,6 @@ std::vector<double> ParseList(const std::string& key, const std::string& text, d
           Quote(key), Quote(item), min, max));
     }
     values.push_back(value);
-    from = comma + 1;
   }
   return values;
 }
@@ -152,16 +148,12 @@ class TrainingEvaluator final : public Evaluator {
     for (double gpu : ParseList("cuda_devices", options_.cuda_devices, 0, 1023)) {
       cuda_devices_.push_back(static_cast<int>(gpu));
     }
-    for (std::size_t from = 0; from < options_.worker_plugins.size();) {
-      const std::size_t comma =
-          std::min(options_.worker_plugins.find(',', from), options_.worker_plugins.size());
-      const std::string plugin = options_.worker_plugins.substr(from, comma - from);
+    for (const std::string& plugin : SplitList(options_.worker_plugins)) {
       if (!fs::exists(plugin)) {
         throw ConfigError("evaluator \"training\": option \"worker_plugins\": " + plugin +
                           ": file not found");
       }
       worker_plugins_.push_back(fs::absolute(plugin).string());
-      from = comma + 1;
     }
     CheckProblem();
     CheckData();

@@ -7,24 +7,17 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "core/text.h"
 
 namespace naskit {
 
 std::vector<std::string> SplitFeatureSpec(const std::string& spec, const std::string& owner) {
-  std::vector<std::string> tokens;
-  for (std::size_t start = 0;;) {
-    const std::size_t comma = spec.find(',', start);
-    std::string token = spec.substr(start, comma - start);
-    token.erase(0, token.find_first_not_of(' '));
-    token.erase(token.find_last_not_of(' ') + 1);
-    if (token.empty()) {
-      throw ConfigError(owner + ": option \"features\" has an empty entry (got " + Quote(spec) +
-                        "; expected e.g. onehot,zc:synflow)");
-    }
-    tokens.push_back(std::move(token));
-    if (comma == std::string::npos) return tokens;
-    start = comma + 1;
+  std::vector<std::string> tokens = SplitList(spec);
+  if (tokens.empty() || std::find(tokens.begin(), tokens.end(), "") != tokens.end()) {
+    throw ConfigError(owner + ": option \"features\" has an empty entry (got " + Quote(spec) +
+                      "; expected e.g. onehot,zc:synflow)");
   }
+  return tokens;
 }
 
 FeatureEncoder::FeatureEncoder(const std::string& spec, const PredictorContext& context,

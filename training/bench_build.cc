@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -19,6 +18,7 @@
 #include "core/errors.h"
 #include "core/job_runner.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "spaces/network_cost.h"
 #include "training/network.h"
 
@@ -37,8 +37,7 @@ struct Task {
 
 std::vector<std::uint64_t> ParseSeeds(const std::string& text) {
   std::vector<std::uint64_t> seeds;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
+  for (const std::string& item : SplitList(text)) {
     try {
       std::size_t used = 0;
       seeds.push_back(std::stoull(item, &used));

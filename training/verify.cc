@@ -7,7 +7,6 @@
 #include <map>
 #include <numeric>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/plugins.h"
+#include "core/text.h"
 #include "records/run_result.h"
 #include "records/statistics.h"
 #include "training/bench_build.h"
@@ -81,8 +81,10 @@ std::string VerifyTrainedIncumbents(const VerifyOptions& o,
   const auto& evaluator_options =
       first.settings.value("evaluator_options", nlohmann::json::object());
   if (evaluator_options.contains("worker_plugins")) {
-    std::stringstream plugins(evaluator_options["worker_plugins"].get<std::string>());
-    for (std::string plugin; std::getline(plugins, plugin, ',');) LoadPlugin(plugin);
+    for (const std::string& plugin :
+         SplitList(evaluator_options["worker_plugins"].get<std::string>())) {
+      LoadPlugin(plugin);
+    }
   }
   const std::string space_name = first.benchmark.value("space", "");
   const SearchSpace& space = GetSpace(space_name);

@@ -7,7 +7,6 @@
 // hypervolume on device B of the accuracy-latency front that is exact for device A.
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -17,6 +16,7 @@
 #include "core/errors.h"
 #include "core/options.h"
 #include "core/pareto.h"
+#include "core/text.h"
 #include "experiments/cli/cli_util.h"
 #include "experiments/search_run.h"
 #include "records/statistics.h"
@@ -41,14 +41,10 @@ struct ParetoOptions {
   }
 };
 
+// The items of a list option; empty ones ("a,,b") are skipped.
 std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ',');) {
-    const auto first = part.find_first_not_of(' ');
-    if (first != std::string::npos)
-      parts.push_back(part.substr(first, part.find_last_not_of(' ') - first + 1));
-  }
+  std::vector<std::string> parts = SplitList(text);
+  std::erase(parts, "");
   return parts;
 }
 

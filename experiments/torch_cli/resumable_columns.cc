@@ -14,6 +14,7 @@
 #include "core/job_runner.h"
 #include "core/names.h"
 #include "core/progress.h"
+#include "core/text.h"
 
 namespace naskit::torch_cli {
 namespace {
@@ -74,8 +75,7 @@ std::string FormatRows(const std::vector<bool>& measured) {
 
 std::vector<bool> ParseRows(const std::string& text, std::size_t n, const std::string& where) {
   std::vector<bool> measured(n, false);
-  std::stringstream stream(text);
-  for (std::string range; std::getline(stream, range, ',');) {
+  for (const std::string& range : SplitList(text)) {
     std::size_t first = 0, last = 0;
     char dash = 0, extra = 0;
     std::istringstream in(range);

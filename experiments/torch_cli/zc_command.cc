@@ -13,6 +13,7 @@
 #include "core/job_runner.h"
 #include "core/names.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "experiments/torch_cli/flags.h"
 #include "experiments/torch_cli/resumable_columns.h"
 #include "predictors/predictor.h"
@@ -82,8 +83,7 @@ std::vector<std::string> ProxyKeys(const std::string& list) {
   }
   std::vector<std::string> known = {"params", "flops"};
   for (const auto& proxy : ZeroCostProxies()) known.emplace_back(proxy.key);
-  std::stringstream stream(list);
-  for (std::string key; std::getline(stream, key, ',');) {
+  for (const std::string& key : SplitList(list)) {
     // Only what zc computes: a registered predictor that is no proxy (xgboost) is refused here,
     // before the file is touched, not at the first row.
     if (std::find(known.begin(), known.end(), key) == known.end())
