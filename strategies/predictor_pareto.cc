@@ -2,18 +2,25 @@
 // measured (one for the first objective, and one per further objective: e.g. a latency model fitted
 // on the few cells measured on the device, as HELP fits one per device; Lee, Lee & Hwang, NeurIPS
 // 2021), and an acquisition over the Pareto archive. After `initial` random architectures, each
-// batch ranks `candidates` mutations (1 to `max_mutations` steps) of the archive's members:
-// greedily, the candidate whose predicted objective vector adds the most hypervolume to the
+// batch ranks the unasked neighbours of the archive's members (the neighbourhood Pareto local
+// search explores; Paquete et al., 2004), or `candidates` mutations of them (1 to `max_mutations`
+// steps): greedily, the candidate whose predicted objective vector adds the most hypervolume to the
 // archive, the predictions of those already chosen counted as if measured (a "believer" batch, as
-// in Ginsbourger et al.'s kriging believer); when no candidate is predicted to add any, the best
-// under a random augmented Tchebycheff scalarisation of the predictions (ParEGO; Knowles, IEEE TEC
-// 2006). A predictor with uncertainty is read as one draw from N(mean, sd^2) per candidate
-// (Thompson sampling). The reference point is below every measured value by a tenth of its range.
+// in Ginsbourger et al.'s kriging believer); when no candidate is predicted to add any, the one
+// predicted closest to the front. A predictor with uncertainty is read as one draw from
+// N(mean, sd^2) per candidate (Thompson sampling). The reference point is below every measured
+// value by a tenth of its range.
 // Under constraints, a model of the feasibility told weights both acquisitions by each candidate's
 // predicted chance of feasibility, and the search samples at random until a cell is feasible.
+// The first objective (accuracy) is a property of the function a cell computes, so by default its
+// model learns per isomorphism class and a candidate isomorphic to a told cell is predicted the
+// told value; the further objectives (a device's latency) are measured per cell, where isomorphic
+// cells differ (NB201's latencies count the operations of edges that feed nothing).
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
+#include <unordered_set>
 
 #include "core/pareto.h"
 #include "strategies/internal/multi_objective.h"
@@ -23,21 +30,32 @@ namespace naskit {
 namespace {
 
 struct PredictorParetoOptions : internal::GuideOptions {
-  int initial = 10, batch = 10, candidates = 200, max_mutations = 2;
+  int initial = 30, batch = 10, candidates = 200, max_mutations = 2;
+  std::string candidate_set = "neighbours";
+  bool isomorphic = true;
   PredictorParetoOptions() { predictor = {"xgboost", {}}; }
   template <class V>
   void Visit(V& v) {
     v("initial", initial, "random architectures before the first fit", AtLeast(2));
     v("batch", batch, "architectures proposed per fit", AtLeast(1));
-    v("candidates", candidates, "mutations of the archive's members ranked per fit", AtLeast(1));
-    v("max_mutations", max_mutations, "mutation steps per candidate (1 to this)", AtLeast(1));
+    v("candidate_set", candidate_set,
+      "what each fit ranks: every unasked neighbour of the archive's members, or `candidates` "
+      "mutations of them",
+      OneOf({"neighbours", "mutations"}));
+    v("candidates", candidates, "with candidate_set mutations: mutations ranked per fit",
+      AtLeast(1));
+    v("max_mutations", max_mutations,
+      "with candidate_set mutations: mutation steps per candidate (1 to this)", AtLeast(1));
+    v("isomorphic", isomorphic,
+      "isomorphic cells share the first objective: its model learns per isomorphism class and "
+      "predicts a told class its told value");
     v("predictor", predictor, "the predictor fitted per objective, with its options",
       PluginOf<PredictorRegistry>());
   }
 };
 
 // The volume `points` dominate above `reference`: exact in one to three objectives; 0 (no
-// hypervolume acquisition, scalarisations only) in more.
+// hypervolume acquisition, the closest candidate only) in more.
 double Volume(const ObjectivePoints& points, const std::vector<double>& reference) {
   if (reference.size() == 1) {
     double best = reference[0];
@@ -47,6 +65,30 @@ double Volume(const ObjectivePoints& points, const std::vector<double>& referenc
   return reference.size() <= 3 ? Hypervolume(points, reference) : 0;
 }
 
+// The unchosen candidate predicted closest to the front: the least its first objective would
+// have to gain to be dominated by no member (the additive epsilon indicator in that objective),
+// divided by its chance of feasibility.
+std::size_t ClosestToFront(const ObjectivePoints& predicted, const std::vector<double>& feasible,
+                           const std::vector<char>& chosen, const ObjectivePoints& front) {
+  std::size_t best = predicted.size();
+  double best_gap = INFINITY;
+  for (std::size_t c = 0; c < predicted.size(); ++c) {
+    if (chosen[c]) continue;
+    double gap = 0;
+    for (const auto& p : front) {
+      bool at_least_as_good = true;
+      for (std::size_t d = 1; d < p.size(); ++d) at_least_as_good &= p[d] >= predicted[c][d];
+      if (at_least_as_good) gap = std::max(gap, p[0] - predicted[c][0]);
+    }
+    gap /= feasible[c];
+    if (best == predicted.size() || gap < best_gap) {
+      best = c;
+      best_gap = gap;
+    }
+  }
+  return best;
+}
+
 class PredictorPareto final : public internal::GuidedBatchStrategy {
  public:
   PredictorPareto(const PredictorParetoOptions& options, const StrategyContext& context)
@@ -54,7 +96,9 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
         options_(options),
         benchmark_(context.benchmark),
         dataset_(context.dataset),
-        meter_(context.zero_cost_meter) {}
+        meter_(context.zero_cost_meter) {
+    if (options_.isomorphic) mutable_guide().ShareAcrossIsomorphicCells(space());
+  }
 
   std::vector<std::pair<std::string, double>> Timings() const override {
     auto timings = guide().Timings();
@@ -113,9 +157,19 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
       }
       return samples;
     }
-    return internal::MutatedCandidates(space(), guide(), parents,
-                                       static_cast<std::size_t>(options_.candidates),
-                                       options_.max_mutations, rng());
+    if (options_.candidate_set == "mutations") {
+      return internal::MutatedCandidates(space(), guide(), parents,
+                                         static_cast<std::size_t>(options_.candidates),
+                                         options_.max_mutations, rng());
+    }
+    std::vector<ArchId> neighbours;
+    std::unordered_set<ArchId> listed;
+    for (ArchId parent : parents) {
+      for (ArchId arch : space().Neighbours(parent)) {
+        if (!Asked(arch) && listed.insert(arch).second) neighbours.push_back(arch);
+      }
+    }
+    return neighbours;
   }
 
   std::vector<ArchId> Rank(std::vector<ArchId> candidates) override {
@@ -159,7 +213,7 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
         }
       }
       if (best == candidates.size()) {
-        best = Scalarised(predicted, feasible, chosen, reference, high);
+        best = ClosestToFront(predicted, feasible, chosen, front);
       }
       chosen[best] = 1;
       ranked.push_back(candidates[best]);
@@ -196,26 +250,6 @@ class PredictorPareto final : public internal::GuidedBatchStrategy {
       chance[c] = std::isnan(p.mean[c]) ? 0.01 : std::clamp(p.mean[c], 0.01, 1.0);
     }
     return chance;
-  }
-
-  // The unchosen candidate best under random weights (augmented Tchebycheff, rho 0.05, on values
-  // normalised by the measured range), its score divided by its chance of feasibility.
-  std::size_t Scalarised(const ObjectivePoints& predicted, const std::vector<double>& feasible,
-                         const std::vector<char>& chosen, const std::vector<double>& low,
-                         const std::vector<double>& high) {
-    const std::vector<double> weights = internal::RandomWeights(low.size(), rng());
-    std::size_t best = predicted.size();
-    double best_score = INFINITY;
-    for (std::size_t c = 0; c < predicted.size(); ++c) {
-      if (chosen[c]) continue;
-      const double score =
-          internal::AugmentedTchebycheff(predicted[c], weights, high, low, 0.05) / feasible[c];
-      if (best == predicted.size() || score < best_score) {
-        best = c;
-        best_score = score;
-      }
-    }
-    return best;
   }
 
   PredictorParetoOptions options_;

@@ -36,6 +36,19 @@ void PredictorGuide::Record(ArchId arch, double signal) {
   archs_.push_back(arch);
   signals_.push_back(signal);
   seen_.insert(arch);
+  if (classes_ != nullptr) {
+    auto& [sum, count] = class_told_[classes_->Canonical(arch)];
+    sum += signal;
+    ++count;
+  }
+}
+
+std::vector<ArchId> PredictorGuide::ModelledArchs(std::span<const ArchId> archs) const {
+  std::vector<ArchId> modelled(archs.begin(), archs.end());
+  if (classes_ != nullptr) {
+    for (ArchId& arch : modelled) arch = classes_->Canonical(arch);
+  }
+  return modelled;
 }
 
 bool PredictorGuide::Seen(ArchId arch) const { return seen_.contains(arch); }
@@ -52,13 +65,13 @@ std::vector<ArchId> PredictorGuide::Best(std::size_t k) const {
 
 void PredictorGuide::Fit(Rng& rng) {
   const auto start = std::chrono::steady_clock::now();
-  predictor_->Fit(archs_, signals_, rng.NextU64());
+  predictor_->Fit(ModelledArchs(archs_), signals_, rng.NextU64());
   fit_seconds_ += SecondsSince(start);
 }
 
 std::vector<ArchId> PredictorGuide::Rank(std::vector<ArchId> candidates, Rng& rng) const {
   const auto start = std::chrono::steady_clock::now();
-  const Prediction p = predictor_->Predict(candidates);
+  const Prediction p = PredictModelled(candidates);
   const double best = *std::max_element(signals_.begin(), signals_.end());
   std::vector<double> score(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
@@ -88,8 +101,21 @@ std::vector<ArchId> PredictorGuide::Rank(std::vector<ArchId> candidates, Rng& rn
 
 Prediction PredictorGuide::Predict(std::span<const ArchId> candidates) const {
   const auto start = std::chrono::steady_clock::now();
-  Prediction p = predictor_->Predict(candidates);
+  Prediction p = PredictModelled(candidates);
   acquisition_seconds_ += SecondsSince(start);
+  return p;
+}
+
+Prediction PredictorGuide::PredictModelled(std::span<const ArchId> candidates) const {
+  const std::vector<ArchId> modelled = ModelledArchs(candidates);
+  Prediction p = predictor_->Predict(modelled);
+  if (classes_ == nullptr) return p;
+  for (std::size_t i = 0; i < modelled.size(); ++i) {
+    if (const auto told = class_told_.find(modelled[i]); told != class_told_.end()) {
+      p.mean[i] = told->second.first / told->second.second;
+      if (!p.stddev.empty()) p.stddev[i] = 0;
+    }
+  }
   return p;
 }
 

@@ -10,7 +10,9 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/options.h"
@@ -42,6 +44,12 @@ class PredictorGuide {
  public:
   PredictorGuide(const GuideOptions& options, const StrategyContext& context);
 
+  // Models a property of the function a cell computes (its accuracy; not its latency, which
+  // differs between isomorphic cells): the predictor is fitted on each told cell's isomorphism
+  // class representative, and a candidate isomorphic to told cells is predicted their mean, with
+  // no uncertainty.
+  void ShareAcrossIsomorphicCells(const SearchSpace& space) { classes_ = &space; }
+
   void Record(ArchId arch, double signal);
   std::size_t size() const { return archs_.size(); }
   bool Seen(ArchId arch) const;
@@ -61,11 +69,18 @@ class PredictorGuide {
   }
 
  private:
+  // What the predictor sees: the architectures, or their class representatives.
+  std::vector<ArchId> ModelledArchs(std::span<const ArchId> archs) const;
+  // The predictor's prediction, with told classes' means where classes are shared.
+  Prediction PredictModelled(std::span<const ArchId> candidates) const;
+
   GuideOptions options_;
   std::unique_ptr<Predictor> predictor_;
   std::vector<ArchId> archs_;
   std::vector<double> signals_;
   std::unordered_set<ArchId> seen_;
+  const SearchSpace* classes_ = nullptr;  // set by ShareAcrossIsomorphicCells
+  std::unordered_map<ArchId, std::pair<double, int>> class_told_;  // representative: sum, count
   double fit_seconds_ = 0;
   mutable double acquisition_seconds_ = 0;  // Rank() is const; a strategy is used by one thread
 };
@@ -97,6 +112,7 @@ class GuidedBatchStrategy : public SearchStrategy {
   virtual void Observed(const Observation& /*result*/) {}
   const SearchSpace& space() const { return space_; }
   const PredictorGuide& guide() const { return guide_; }
+  PredictorGuide& mutable_guide() { return guide_; }
   bool Asked(ArchId arch) const { return asked_.contains(arch); }
   Rng& rng() { return rng_; }
 

@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
 #include "experiments/search_run.h"
 #include "spaces/nb201/nb201_space.h"
+#include "strategies/internal/predictor_guide.h"
 #include "strategies/search_strategy.h"
 #include "tests/fixtures.h"
 
@@ -162,6 +164,36 @@ TEST(GuidedSearchTest, BohbsModelBeatsRandomCells) {
                    std::to_string(model) + " vs " + std::to_string(random));
   }
   EXPECT_GE(wins, 8);
+}
+
+// A guide that shares values across isomorphic cells predicts an unseen cell isomorphic to a told
+// one exactly its told value (the mean, when several of its class were told), and learns from the
+// class representatives; a cell of an untold class gets the model's prediction.
+TEST(PredictorGuideTest, IsomorphicCellsShareTheirToldValue) {
+  const Nb201Space space;
+  std::vector<ArchId> twins;  // the first class with three members
+  for (ArchId a = 0; twins.size() < 3 && a < space.Size(); ++a) {
+    twins.clear();
+    for (ArchId b = 0; b < space.Size() && twins.size() < 3; ++b) {
+      if (space.Canonical(b) == space.Canonical(a)) twins.push_back(b);
+    }
+  }
+  ASSERT_EQ(twins.size(), 3u);
+  internal::GuideOptions options;
+  options.predictor = {"ridge", {}};
+  internal::PredictorGuide guide(options, {space, {}, 0, Rng(0)});
+  guide.ShareAcrossIsomorphicCells(space);
+  guide.Record(twins[0], 70);
+  guide.Record(twins[1], 72);
+  const ArchId other = space.Canonical(twins[0]) == space.Canonical(12345) ? 6789 : 12345;
+  guide.Record(other, 40);
+  Rng rng(0);
+  guide.Fit(rng);
+  const Prediction p = guide.Predict(std::vector<ArchId>{twins[2], twins[0], 5000});
+  EXPECT_EQ(p.mean[0], 71);
+  EXPECT_EQ(p.mean[1], 71);
+  EXPECT_NE(p.mean[2], 71);
+  EXPECT_TRUE(std::isfinite(p.mean[2]));
 }
 
 INSTANTIATE_TEST_SUITE_P(Guided, GuidedSearchTest, ::testing::ValuesIn(GuidedStrategies()),
