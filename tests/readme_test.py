@@ -18,8 +18,6 @@ and fail under CI=true. Usage: readme_test.py BUILD_DIR [--only TEXT] [--keep]: 
 commands containing TEXT (a report needs its suite run too), --keep leaves the scratch folder.
 """
 import os
-import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -153,7 +151,7 @@ def readme_commands(readme):
         if line.startswith("```python"):
             end = lines.index("```", i + 1)
             python_blocks.append("\n".join(lines[i + 1:end]) + "\n")
-            commands.append(f"python:readme.py")
+            commands.append("python:readme.py")
             i = end + 1
             continue
         if line.startswith("    ") and line.strip() and (i == 0 or not lines[i - 1].strip()

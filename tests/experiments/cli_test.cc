@@ -338,23 +338,22 @@ TEST(CliTest, SlurmChecksTheCommandAndWritesTheJobScripts) {
   const std::string dir = testing::TempDir("slurm-cli");
   const std::string suite =
       testing::WriteSyntheticSuite(testing::SyntheticNb201File(), "0..3", "[10]", {"random"});
-  const auto without_out = RunCli({"slurm", "--tasks", "2", "--", "run", suite});
-  EXPECT_EQ(without_out.exit_code, 2);
-  EXPECT_THAT(without_out.err, HasSubstr("needs --out"));
-  const auto sharded =
-      RunCli({"slurm", "--", "run", suite, "--out", dir + "/out", "--shard", "1/2"});
-  EXPECT_EQ(sharded.exit_code, 2);
-  EXPECT_THAT(sharded.err, HasSubstr("leave out --shard"));
-  const auto other = RunCli({"slurm", "--", "train", "--arch", "x"});
-  EXPECT_EQ(other.exit_code, 2);
-  EXPECT_THAT(other.err, HasSubstr("one of run, eval-predictors, bench build, zc, latency"));
-  const auto zc_without_benchmark = RunCli({"slurm", "--", "zc", "--proxies", "synflow"});
-  EXPECT_EQ(zc_without_benchmark.exit_code, 2);
-  EXPECT_THAT(zc_without_benchmark.err, HasSubstr("needs --benchmark"));
-  const auto bad_suite =
-      RunCli({"slurm", "--", "run", suite, "--out", dir + "/out", "--set", "seeds=x"});
-  EXPECT_EQ(bad_suite.exit_code, 2);
-  EXPECT_THAT(bad_suite.err, HasSubstr("seeds"));
+  const struct {
+    std::vector<std::string> args;
+    std::string message;
+  } refused[] = {
+      {{"slurm", "--tasks", "2", "--", "run", suite}, "needs --out"},
+      {{"slurm", "--", "run", suite, "--out", dir + "/out", "--shard", "1/2"}, "leave out --shard"},
+      {{"slurm", "--", "train", "--arch", "x"},
+       "one of run, eval-predictors, bench build, zc, latency"},
+      {{"slurm", "--", "zc", "--proxies", "synflow"}, "needs --benchmark"},
+      {{"slurm", "--", "run", suite, "--out", dir + "/out", "--set", "seeds=x"}, "seeds"},
+  };
+  for (const auto& [args, message] : refused) {
+    const auto result = RunCli(args);
+    EXPECT_EQ(result.exit_code, 2) << args.back();
+    EXPECT_THAT(result.err, HasSubstr(message));
+  }
 
   const auto dry = RunCli({"slurm", "--tasks", "3", "--dry-run", "--scripts", dir + "/scripts",
                            "--", "run", suite, "--out", dir + "/out"});
