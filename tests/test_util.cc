@@ -9,6 +9,9 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
+
+#include "core/atomic_file.h"
 
 namespace naskit::testing {
 namespace {
@@ -73,6 +76,18 @@ std::string TempDir(const std::string& tag) {
   fs::create_directories(path);
   Temps().paths.push_back(path.string());
   return path.string();
+}
+
+std::string WriteTemporaryOfAKilledWriter(const std::string& path, const std::string& content) {
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);  // its pid now names no process
+  std::string temporary = TemporaryPathFor(path);
+  const std::string own_pid = "-" + std::to_string(::getpid()) + "-";
+  temporary.replace(temporary.rfind(own_pid), own_pid.size(), "-" + std::to_string(child) + "-");
+  std::ofstream(temporary) << content;
+  return temporary;
 }
 
 std::optional<std::string> ImportedNb201() {

@@ -17,6 +17,10 @@ std::string MissingDataMessage(const std::string& relative);
 // A fresh folder under the system temp dir, removed when the process exits.
 std::string TempDir(const std::string& tag);
 
+// Writes `content` to the temporary a writer of `path` killed before its rename would leave
+// (core/atomic_file.h: named for a process of this host that no longer exists); returns its path.
+std::string WriteTemporaryOfAKilledWriter(const std::string& path, const std::string& content);
+
 // The NB201 benchmark imported from the public CSVs: the file naskit ships.
 std::optional<std::string> ImportedNb201();
 

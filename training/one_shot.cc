@@ -2,7 +2,6 @@
 #include "training/one_shot.h"
 
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -209,8 +208,6 @@ void RunSupernetJob(const SupernetJob& job) {
     std::cerr << fmt::format("supernet {} epoch {}/{}: loss {:.4f}, accuracy {:.2f}%, {:.1f} s\n",
                              s.TrainingRule(), epoch, s.epochs, log["train_loss"].get<double>(),
                              log["train_accuracy"].get<double>(), log["seconds"].get<double>());
-    // Written aside and renamed: a checkpoint is whole or absent, also when two runs train the
-    // same supernet at once.
     torch::serialize::OutputArchive archive, weights, state;
     supernet->save(weights);
     optimizer.save(state);
@@ -218,9 +215,7 @@ void RunSupernetJob(const SupernetJob& job) {
     archive.write("optimizer", state);
     method->Save(archive);
     archive.write("log", c10::IValue(epochs.dump()));
-    const std::string part = checkpoint + ".part-" + std::to_string(::getpid());
-    archive.save_to(part);
-    fs::rename(part, checkpoint);
+    SaveCheckpoint(archive, checkpoint);
   }
 
   const auto derive_start = std::chrono::steady_clock::now();

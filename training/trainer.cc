@@ -3,13 +3,13 @@
 
 #include <dlfcn.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <thread>
 
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/rng.h"
 
@@ -184,13 +184,23 @@ TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkSha
     optimizer.save(state);
     archive.write("model", weights);
     archive.write("optimizer", state);
-    // Written aside and renamed: a checkpoint is whole or absent, also when two runs of a suite
-    // train the same architecture at once.
-    const std::string part = continuation.save_to + ".part-" + std::to_string(::getpid());
-    archive.save_to(part);
-    std::filesystem::rename(part, continuation.save_to);
+    SaveCheckpoint(archive, continuation.save_to);
   }
   return result;
+}
+
+void SaveCheckpoint(torch::serialize::OutputArchive& archive, const std::string& path) {
+  const std::filesystem::path target(path);
+  RemoveStaleTemporaries(target.parent_path().string(), target.filename().string());
+  const std::string temporary = TemporaryPathFor(path);
+  try {
+    archive.save_to(temporary);
+    std::filesystem::rename(temporary, path);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw IoError(path + ": cannot save the checkpoint (" + e.what() + ")");
+  }
 }
 
 }  // namespace naskit

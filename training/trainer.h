@@ -68,4 +68,9 @@ TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkSha
                          const std::function<void(const EpochLog&)>& on_epoch = {},
                          const TrainingContinuation& continuation = {});
 
+// Saves `archive` to `path` whole or not at all: written to a temporary beside it and renamed, so
+// that two runs saving the same checkpoint at once, or a run killed while saving, never leave a
+// partial one; temporaries left by killed writers are removed first (core/atomic_file.h).
+void SaveCheckpoint(torch::serialize::OutputArchive& archive, const std::string& path);
+
 }  // namespace naskit

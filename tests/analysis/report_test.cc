@@ -1,9 +1,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,7 +12,6 @@
 
 #include "analysis/report.h"
 #include "analysis/svg_plot.h"
-#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "experiments/suite_runner.h"
 #include "records/run_result.h"
@@ -362,13 +358,7 @@ TEST(ReportTest, TemporariesOfAKilledReportAreRemoved) {
            options);
   const std::string report = options.out_dir + "/report";
   fs::create_directories(report);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    std::ofstream(TemporaryPathFor(report + "/summary.md")) << "half a report";
-    ::_exit(0);
-  }
-  ::waitpid(child, nullptr, 0);
+  testing::WriteTemporaryOfAKilledWriter(report + "/summary.md", "half a report");
   WriteReport(options.out_dir, report);
   for (const auto& entry : fs::recursive_directory_iterator(report)) {
     EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();

@@ -15,7 +15,6 @@
 #include <functional>
 
 #include "benchmarks_data/tabular_benchmark.h"
-#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "tests/fixtures.h"
 #include "tests/test_util.h"
@@ -279,13 +278,7 @@ TEST(TabularBenchmarkTest, FullDiskIsAnIoErrorAndLeavesNothing) {
 TEST(TabularBenchmarkTest, TemporariesOfAKilledWriterAreRemovedByTheNextWrite) {
   const std::string dir = testing::TempDir("killed");
   const std::string path = dir + "/x.h5";
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    std::ofstream(TemporaryPathFor(path)) << "half a benchmark";
-    ::_exit(0);  // as a SIGKILL would leave it: no cleanup
-  }
-  ::waitpid(child, nullptr, 0);
+  testing::WriteTemporaryOfAKilledWriter(path, "half a benchmark");
   ASSERT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);
   WriteBenchmark(SmallBenchmark(), path);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);

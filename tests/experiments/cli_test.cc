@@ -4,9 +4,6 @@
 
 #include <algorithm>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <H5Cpp.h>
 
 #include <cctype>
@@ -18,7 +15,6 @@
 #include <fmt/format.h>
 
 #include "benchmarks_data/tabular_benchmark.h"
-#include "core/atomic_file.h"
 #include "core/pareto.h"
 #include "experiments/suite.h"
 #include "records/statistics.h"
@@ -181,14 +177,7 @@ TEST(CliTest, BenchSealFollowsLinksAndRemovesWhatKilledSealsLeft) {
         .write(type, std::string("h5py"));
   }
   fs::create_symlink(file, link);
-  // A temporary of a sealing process that no longer exists.
-  const pid_t child = fork();
-  if (child == 0) _exit(0);
-  waitpid(child, nullptr, 0);
-  std::string stale = TemporaryPathFor(file);
-  const std::string own_pid = "-" + std::to_string(getpid()) + "-";
-  stale.replace(stale.rfind(own_pid), own_pid.size(), "-" + std::to_string(child) + "-");
-  std::ofstream(stale) << "a killed sealing's copy";
+  const std::string stale = testing::WriteTemporaryOfAKilledWriter(file, "a killed sealing's copy");
 
   const auto sealed = RunCli({"bench", "seal", link});
   EXPECT_EQ(sealed.exit_code, 0) << sealed.err;

@@ -151,6 +151,29 @@ TEST(TrainerTest, AResumedTrainingEqualsAnUninterruptedOne) {
       ThrowsMessage<DataError>(HasSubstr(bad + ": not a checkpoint of this training")));
 }
 
+// A run killed while saving a checkpoint leaves its temporary; the next save of that checkpoint
+// removes it, and a save that fails leaves neither a checkpoint nor a temporary.
+TEST(TrainerTest, CheckpointSavesLeaveNothingPartial) {
+  const std::string dir = testing::TempDir("checkpoint");
+  const std::string path = dir + "/one.pt";
+  testing::WriteTemporaryOfAKilledWriter(path, "half a checkpoint");
+  ASSERT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);
+  torch::serialize::OutputArchive archive;
+  archive.write("weights", torch::ones({2, 3}));
+  SaveCheckpoint(archive, path);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);
+  torch::serialize::InputArchive loaded;
+  loaded.load_from(path);
+  torch::Tensor weights;
+  loaded.read("weights", weights);
+  EXPECT_TRUE(weights.equal(torch::ones({2, 3})));
+
+  const std::string missing = dir + "/no such folder/two.pt";
+  EXPECT_THAT([&] { SaveCheckpoint(archive, missing); },
+              ThrowsMessage<IoError>(HasSubstr(missing + ": cannot save the checkpoint")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 1);
+}
+
 TEST(TrainerTest, CudaWithoutCudaIsAClearError) {
   if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present";
   const DatasetSplits data = Synthetic();
@@ -217,7 +240,7 @@ TEST(ImageDatasetTest, ReadsIdxAndRejectsCorruptFiles) {
   EXPECT_THAT([&] { ReadIdxPair(WriteBytes(dir + "/magic", bad_magic), labels, 10); },
               ThrowsMessage<DataError>(HasSubstr("bad magic")));
   auto short_images = IdxImages(3, 4);
-  short_images.resize(short_images.size() - 5);
+  short_images.erase(short_images.end() - 5, short_images.end());
   EXPECT_THAT([&] { ReadIdxPair(WriteBytes(dir + "/short", short_images), labels, 10); },
               ThrowsMessage<DataError>(HasSubstr("short read")));
   EXPECT_THAT(
