@@ -199,7 +199,8 @@ void SaveCheckpoint(torch::serialize::OutputArchive& archive, const std::string&
   } catch (const std::exception& e) {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
-    throw IoError(path + ": cannot save the checkpoint (" + e.what() + ")");
+    const std::string what = e.what();  // LibTorch's errors go on with a backtrace
+    throw IoError(path + ": cannot save the checkpoint (" + what.substr(0, what.find('\n')) + ")");
   }
 }
 
