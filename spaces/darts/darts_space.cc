@@ -248,7 +248,9 @@ class DartsSpace final : public SearchSpace {
     std::string expected_cell = "[";
     for (int e = 0; e < kEdges; ++e) expected_cell += e ? ",(n,n)" : "(n,n)";
     expected_cell += "]";
-    if (shape != "[" + expected_cell + "," + expected_cell + "]") {
+    // A literal 'n' in the text also lands in `shape`; the count rules it out.
+    if (shape != "[" + expected_cell + "," + expected_cell + "]" ||
+        numbers.size() != std::size_t{4} * kEdges) {
       throw ConfigError("darts architecture " + Quote(std::string(text)) +
                         ": expected NASLib's compact form, two lists of 8 (input, op) pairs "
                         "(e.g. '[[(0, 1), (1, 3), ...], [...]]')");

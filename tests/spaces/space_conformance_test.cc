@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "core/errors.h"
 #include "spaces/search_space.h"
 
 namespace naskit {
@@ -18,6 +19,18 @@ TEST_P(SpaceConformanceTest, FormatThenParseIsIdentity) {
   for (int i = 0; i < 500; ++i) {
     const ArchId a = space().Sample(rng);
     EXPECT_EQ(space().Parse(space().Format(a)), a);
+  }
+}
+
+TEST_P(SpaceConformanceTest, ParseRejectsALetterWhereANumberWas) {
+  // A letter standing in for a digit must be an error, never read as a number that is not there.
+  Rng rng(7);
+  for (int i = 0; i < 50; ++i) {
+    std::string text = space().Format(space().Sample(rng));
+    const auto digit = text.find_first_of("0123456789");
+    if (digit == std::string::npos) continue;
+    text[digit] = 'n';
+    EXPECT_THROW(space().Parse(text), ConfigError) << text;
   }
 }
 
