@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "core/atomic_file.h"
@@ -192,16 +193,16 @@ TrainResult TrainNetwork(const std::string& space, ArchId arch, const NetworkSha
 void SaveCheckpoint(torch::serialize::OutputArchive& archive, const std::string& path) {
   const std::filesystem::path target(path);
   RemoveStaleTemporaries(target.parent_path().string(), target.filename().string());
-  const std::string temporary = TemporaryPathFor(path);
+  // Serialised in memory (checkpoints here are a few MB) so that the file goes through the one
+  // atomic writer every naskit file uses: written, flushed to disk, renamed into place.
+  std::ostringstream bytes;
   try {
-    archive.save_to(temporary);
-    std::filesystem::rename(temporary, path);
+    archive.save_to(bytes);
   } catch (const std::exception& e) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
     const std::string what = e.what();  // LibTorch's errors go on with a backtrace
     throw IoError(path + ": cannot save the checkpoint (" + what.substr(0, what.find('\n')) + ")");
   }
+  WriteFileAtomically(path, bytes.str());
 }
 
 }  // namespace naskit
