@@ -166,7 +166,7 @@ TEST_P(SuiteRunnerSignalTest, StopsCleanlyAndSaysHowToResume) {
       testing::SyntheticNb201File(), "0..299", "[100]", testing::UnguidedCliStrategies()));
   const std::string out = testing::TempDir("signal");
   const std::string binary = testing::NaskitBinary();
-  const std::string err = out + ".err";
+  const std::string err = testing::TempDir("signal-stderr") + "/err";  // not in the results folder
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {

@@ -6,7 +6,6 @@
 // than libhdf5's parser (benchmark_opener_fuzz covers raw bytes).
 #include <fuzzer/FuzzedDataProvider.h>
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -15,6 +14,7 @@
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "tests/fuzz/scratch_path.h"
 
 namespace {
 
@@ -111,9 +111,8 @@ void Edit(hid_t file, FuzzedDataProvider& fuzz) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string base = NASKIT_SOURCE_DIR "/tests/fuzz/corpus/benchmark_opener/tiny.h5";
-  static const std::string path = (std::filesystem::temp_directory_path() /
-                                   ("naskit-fuzz-layout-" + std::to_string(::getpid()) + ".h5"))
-                                      .string();
+  static const naskit::fuzz::ScratchPath scratch("naskit-fuzz-layout", ".h5");
+  const std::string& path = scratch.str();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   std::filesystem::copy_file(base, path, std::filesystem::copy_options::overwrite_existing);
   FuzzedDataProvider fuzz(data, size);

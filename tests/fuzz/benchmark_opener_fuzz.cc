@@ -1,18 +1,15 @@
 // libFuzzer target: benchmark files. Anything that is not a well-formed naskit benchmark must be a
 // DataError (or ConfigError), never a crash.
-#include <unistd.h>
-
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 
 #include "benchmarks_data/tabular_benchmark.h"
 #include "core/errors.h"
+#include "tests/fuzz/scratch_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = (std::filesystem::temp_directory_path() /
-                                   ("naskit-fuzz-bench-" + std::to_string(::getpid()) + ".h5"))
-                                      .string();
+  static const naskit::fuzz::ScratchPath scratch("naskit-fuzz-bench", ".h5");
+  const std::string& path = scratch.str();
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), size);
   try {
     naskit::TabularBenchmark::Open(path);

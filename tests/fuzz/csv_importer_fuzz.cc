@@ -1,8 +1,6 @@
 // libFuzzer target: the NB201 CSV importer. The input becomes nb201.csv (the other three files are
 // absent, so a well-formed input ends in "file not found" for the next one); everything malformed
 // must be a DataError or ConfigError, never a crash.
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -10,14 +8,12 @@
 #include "benchmarks_data/csv_table.h"
 #include "benchmarks_data/importers/nb201_importer.h"
 #include "core/errors.h"
+#include "tests/fuzz/scratch_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string dir = [] {
-    auto d =
-        std::filesystem::temp_directory_path() / ("naskit-fuzz-csv-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d.string();
-  }();
+  static const naskit::fuzz::ScratchPath scratch("naskit-fuzz-csv", "");
+  const std::string& dir = scratch.str();
+  std::filesystem::create_directories(dir);  // a no-op after the first input
   std::ofstream(dir + "/nb201.csv", std::ios::binary)
       .write(reinterpret_cast<const char*>(data), size);
   try {

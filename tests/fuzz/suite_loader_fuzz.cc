@@ -1,17 +1,14 @@
 // libFuzzer target: suite files. Malformed YAML, unknown keys and bad values must be ConfigErrors.
-#include <unistd.h>
-
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 
 #include "core/errors.h"
 #include "experiments/suite.h"
+#include "tests/fuzz/scratch_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = (std::filesystem::temp_directory_path() /
-                                   ("naskit-fuzz-suite-" + std::to_string(::getpid()) + ".yaml"))
-                                      .string();
+  static const naskit::fuzz::ScratchPath scratch("naskit-fuzz-suite", ".yaml");
+  const std::string& path = scratch.str();
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), size);
   try {
     const naskit::Suite suite = naskit::LoadSuite(path);

@@ -1,0 +1,34 @@
+// The scratch file (or folder) a fuzz target writes each input to: one per process in the
+// temporary directory, removed when the process exits. libFuzzer ends a bounded run with exit(),
+// which runs the destructors of static objects; a crash leaves the file beside its report.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+namespace naskit::fuzz {
+
+class ScratchPath {
+ public:
+  // TMPDIR/STEM-PID then SUFFIX, e.g. ("naskit-fuzz-suite", ".yaml").
+  ScratchPath(const std::string& stem, const std::string& suffix)
+      : path_((std::filesystem::temp_directory_path() /
+               (stem + "-" + std::to_string(::getpid()) + suffix))
+                  .string()) {}
+  ScratchPath(const ScratchPath&) = delete;
+  ScratchPath& operator=(const ScratchPath&) = delete;
+  ~ScratchPath() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+
+  const std::string& str() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace naskit::fuzz
