@@ -30,6 +30,13 @@ std::string Cell(const Summary& s) {
   return fmt::format("{:.3f} [{:.3f}, {:.3f}]{}", s.mean, s.low, s.high, undefined);
 }
 
+// A mean alone, with how many trials had no value.
+std::string MeanOf(const Summary& s) {
+  const std::string undefined = s.undefined ? fmt::format(" ({} undefined)", s.undefined) : "";
+  if (s.n == 0) return "undefined" + undefined;
+  return fmt::format("{:.3g}{}", s.mean, undefined);
+}
+
 }  // namespace
 
 ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::string& out_dir,
@@ -73,7 +80,7 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
   std::string csv =
       "experiment,dataset,predictor,train_size,test,test_size,pool,n,undefined,kendall_tau_mean,"
       "kendall_tau_ci95_low,kendall_tau_ci95_high,spearman_mean,pearson_mean,precision_at_10_mean,"
-      "fit_seconds_mean,predict_seconds_per_arch_mean\n";
+      "rmse_mean,rmse_top_10_mean,fit_seconds_mean,predict_seconds_per_arch_mean\n";
   for (const auto& experiment : experiments) {
     if (!groups.contains(experiment)) continue;
     for (const auto& dataset : dataset_order[experiment]) {
@@ -98,9 +105,8 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
       for (std::size_t i = 0; i < sizes.size(); ++i) md += "---|";
       md += "\n";
       std::string details =
-          "\n| predictor | n | trials | Spearman | Pearson | precision@10% | fit s | predict "
-          "µs/arch "
-          "|\n|---|---|---|---|---|---|---|---|\n";
+          "\n| predictor | n | trials | Spearman | Pearson | precision@10% | RMSE | RMSE, best "
+          "10% | fit s | predict µs/arch |\n|---|---|---|---|---|---|---|---|---|---|\n";
       PlotSpec plot;
       plot.title = fmt::format("{}: {}, Kendall tau on the test set", experiment, dataset);
       plot.x_label = "train size";
@@ -116,29 +122,33 @@ ReportFiles WritePredictorReport(const SuiteManifest& manifest, const std::strin
             md += " – |";
             continue;
           }
-          std::vector<double> tau, spearman, pearson, precision, fit, predict;
+          std::vector<double> tau, spearman, pearson, precision, rmse, rmse_top, fit, predict;
           for (const auto* r : it->second) {
             tau.push_back(r->kendall_tau);
             spearman.push_back(r->spearman);
             pearson.push_back(r->pearson);
             precision.push_back(r->precision_at_10);
+            rmse.push_back(r->rmse);
+            rmse_top.push_back(r->rmse_top_10);
             fit.push_back(r->fit_seconds);
             predict.push_back(r->predict_seconds_per_arch);
           }
           const Summary t = Summarise(tau, -1, 1), fit_s = Summarise(fit),
                         predict_s = Summarise(predict);
           const Summary sp = Summarise(spearman, -1, 1), pe = Summarise(pearson, -1, 1),
-                        pr = Summarise(precision, 0, 1);
+                        pr = Summarise(precision, 0, 1), er = Summarise(rmse, 0),
+                        et = Summarise(rmse_top, 0);
           md += " " + Cell(t) + " |";
-          details += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3g} | {:.3g} |\n",
-                                 label, n, it->second.size(), sp.mean, pe.mean, pr.mean, fit_s.mean,
-                                 predict_s.mean * 1e6);
+          details += fmt::format(
+              "| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {} | {} | {:.3g} | {:.3g} |\n", label, n,
+              it->second.size(), sp.mean, pe.mean, pr.mean, MeanOf(er), MeanOf(et), fit_s.mean,
+              predict_s.mean * 1e6);
           csv += fmt::format(
-              "{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+              "{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
               "{:.6g},{:.6g}\n",
               experiment, dataset, label, n, any->test, it->second.front()->test_size, any->pool,
-              t.n, t.undefined, t.mean, t.low, t.high, sp.mean, pe.mean, pr.mean, fit_s.mean,
-              predict_s.mean);
+              t.n, t.undefined, t.mean, t.low, t.high, sp.mean, pe.mean, pr.mean, er.mean, et.mean,
+              fit_s.mean, predict_s.mean);
           series.x.push_back(static_cast<double>(n));
           series.mean.push_back(t.mean);
           series.low.push_back(t.low);

@@ -1,7 +1,8 @@
 // The report of a predictor suite (experiments/predictor_suite.h): per experiment and dataset, a
 // table of Kendall's tau by predictor and train size (mean [95% CI] over trials), Spearman,
-// Pearson, precision of the top 10 %, fit and predict times, and a figure of Kendall's tau versus
-// the train size with 95% CI bands, one line per predictor.
+// Pearson, precision of the top 10 %, the RMSE over the test set and over its best 10 %, fit and
+// predict times, and a figure of Kendall's tau versus the train size with 95% CI bands, one line
+// per predictor.
 #pragma once
 
 #include <string>

@@ -223,6 +223,8 @@ std::string RunPredictor(const PredictorSuite& suite, const PredictorRun& run, c
   r.spearman = Spearman(predicted, truth);
   r.pearson = Pearson(predicted, truth);
   r.precision_at_10 = PrecisionAtTop(predicted, truth, 0.1);
+  r.rmse = Rmse(predicted, truth);
+  r.rmse_top_10 = RmseAtTop(predicted, truth, 0.1);
   r.fit_seconds = fit_seconds.count();
   r.predict_seconds_per_arch =
       test.empty() ? 0.0 : predict_seconds.count() / static_cast<double>(test.size());

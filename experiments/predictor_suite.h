@@ -3,7 +3,8 @@
 // dataset, predictor, train size n and trial: fit on n architectures drawn uniformly from the
 // benchmark's pool, predict a disjoint test set (a fixed number per trial, or every other
 // architecture of the pool as PINAT and TNASP do), and record Kendall's tau, Spearman, Pearson,
-// the precision of the top 10 %, fit seconds and predict seconds per architecture.
+// the precision of the top 10 %, the root-mean-square error over the test set and over its best
+// 10 %, fit seconds and predict seconds per architecture.
 //
 //   name: predictors
 //   trials: 0..19

@@ -113,6 +113,10 @@ class Reader {
     r.spearman = Bounded("metrics", "spearman", -1, 1);
     r.pearson = Bounded("metrics", "pearson", -1, 1);
     r.precision_at_10 = Bounded("metrics", "precision_at_10", 0, 1);
+    if (j_.at("metrics").contains("rmse")) r.rmse = Bounded("metrics", "rmse", 0, INFINITY);
+    if (j_.at("metrics").contains("rmse_top_10")) {
+      r.rmse_top_10 = Bounded("metrics", "rmse_top_10", 0, INFINITY);
+    }
     r.fit_seconds = Bounded("timing", "fit_seconds", 0, 1e9);
     r.predict_seconds_per_arch = Bounded("timing", "predict_seconds_per_arch", 0, 1e9);
     return r;
@@ -148,7 +152,9 @@ std::string PredictorResultJson(const PredictorRecord& r) {
   j["metrics"] = {{"kendall_tau", Number(r.kendall_tau)},
                   {"spearman", Number(r.spearman)},
                   {"pearson", Number(r.pearson)},
-                  {"precision_at_10", Number(r.precision_at_10)}};
+                  {"precision_at_10", Number(r.precision_at_10)},
+                  {"rmse", Number(r.rmse)},
+                  {"rmse_top_10", Number(r.rmse_top_10)}};
   // Wall-clock figures: the only values that differ between two runs of the same suite.
   j["timing"] = {{"fit_seconds", Number(r.fit_seconds)},
                  {"predict_seconds_per_arch", Number(r.predict_seconds_per_arch)}};

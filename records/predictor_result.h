@@ -32,6 +32,9 @@ struct PredictorRecord {
       0;  // test cells predicted NaN or ±inf, left out of the metrics
   // NaN where undefined (a constant prediction): correlations in [-1, 1], precision in [0, 1].
   double kendall_tau = NAN, spearman = NAN, pearson = NAN, precision_at_10 = NAN;
+  // Root-mean-square error in the target's units, over the test set and over its best 10 % by the
+  // target; NaN (null) where undefined, and in files written before naskit recorded them.
+  double rmse = NAN, rmse_top_10 = NAN;
   double fit_seconds = NAN, predict_seconds_per_arch = NAN;  // wall-clock
 };
 

@@ -124,25 +124,55 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
   return concordant_minus_discordant / denominator;
 }
 
+namespace {
+
+// How many make the `fraction` best of n (at least one), and their indices by x, ascending; ties
+// are broken by position.
+std::size_t TopCount(std::size_t n, double fraction) {
+  return std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n))));
+}
+std::vector<std::size_t> TopIndices(const std::vector<double>& x, std::size_t k) {
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t i, std::size_t j) { return x[i] > x[j]; });
+  order.resize(k);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+}  // namespace
+
 double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
                       double fraction) {
   const std::size_t n = truth.size();
   if (n == 0 || AnyNaN(predicted) || AnyNaN(truth)) return NAN;
-  const auto k = std::max<std::size_t>(
-      1, static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n))));
-  auto top = [&](const std::vector<double>& x) {
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t i, std::size_t j) { return x[i] > x[j]; });
-    order.resize(k);
-    std::sort(order.begin(), order.end());
-    return order;
-  };
-  const auto p = top(predicted), t = top(truth);
+  const std::size_t k = TopCount(n, fraction);
+  const auto p = TopIndices(predicted, k), t = TopIndices(truth, k);
   std::vector<std::size_t> both;
   std::set_intersection(p.begin(), p.end(), t.begin(), t.end(), std::back_inserter(both));
   return static_cast<double>(both.size()) / static_cast<double>(k);
+}
+
+double Rmse(const std::vector<double>& predicted, const std::vector<double>& truth) {
+  if (truth.empty()) return NAN;
+  double squares = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    squares += (predicted[i] - truth[i]) * (predicted[i] - truth[i]);
+  }
+  return std::sqrt(squares / static_cast<double>(truth.size()));
+}
+
+double RmseAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
+                 double fraction) {
+  if (truth.empty() || AnyNaN(predicted) || AnyNaN(truth)) return NAN;
+  std::vector<double> top_predicted, top_truth;
+  for (std::size_t i : TopIndices(truth, TopCount(truth.size(), fraction))) {
+    top_predicted.push_back(predicted[i]);
+    top_truth.push_back(truth[i]);
+  }
+  return Rmse(top_predicted, top_truth);
 }
 
 double StudentT95(std::size_t dof) {

@@ -24,6 +24,12 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b);
 // best by `predicted`; ties are broken by position. White et al. (NeurIPS 2021) report it at 10 %.
 double PrecisionAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
                       double fraction);
+// Root-mean-square error of `predicted` against `truth` (NaN for none; an infinite error is
+// infinite), and the same over the `fraction` best by `truth` only: where a search chooses, the
+// error that counts (a model can rank all cells well and still misjudge the best ones).
+double Rmse(const std::vector<double>& predicted, const std::vector<double>& truth);
+double RmseAtTop(const std::vector<double>& predicted, const std::vector<double>& truth,
+                 double fraction);
 
 // Two-sided 95% Student-t quantile for `dof` degrees of freedom (1.96 as dof grows).
 double StudentT95(std::size_t dof);

@@ -51,7 +51,8 @@ ONE_SHOT_SMALL = " ".join(
     for e in ONE_SHOT) + " --set experiments.rsps.budgets=[20] --set experiments.spos.budgets=[20]"
 # The predictor suite's experiments: two train sizes each here.
 PREDICTORS_SMALL = " ".join(f"--set experiments.{e}.train_sizes=[10,23]" for e in [
-    "nb201_zc", "nb201_naskit_zc", "nb201_rest", "darts", "nb101", "nb201", "nb201_bananas"])
+    "nb201_zc", "nb201_naskit_zc", "nb201_signal", "nb201_rest", "darts", "nb101", "nb201",
+    "nb201_bananas"])
 
 PLAN = [
     Step("./scripts/quickstart.sh", by_ci=True),

@@ -157,10 +157,16 @@ TEST(PredictorSuiteTest, SameResultsWithAnyJobsAndAfterAnInterruption) {
   EXPECT_EQ(result["target"]["epochs"], 200) << "the only epoch count the metric records";
   EXPECT_GT(result["metrics"]["kendall_tau"].get<double>(), 0.3)
       << "the synthetic values are a function of the ops: a fitted predictor ranks them";
+  EXPECT_GT(result["metrics"]["rmse"].get<double>(), 0);
+  EXPECT_GT(result["metrics"]["rmse_top_10"].get<double>(), 0);
 
   const ReportFiles report = WriteReport(one.out_dir, dir + "/report");
   EXPECT_THAT(report.summary_markdown, HasSubstr("| predictor | n = 20 | n = 50 |"));
   EXPECT_THAT(report.summary_markdown, HasSubstr("| xgboost |"));
+  EXPECT_THAT(report.summary_markdown, HasSubstr("| RMSE | RMSE, best 10% |"));
+  std::stringstream csv;
+  csv << std::ifstream(dir + "/report/predictors.csv").rdbuf();
+  EXPECT_THAT(csv.str(), HasSubstr(",rmse_mean,rmse_top_10_mean,"));
   EXPECT_TRUE(fs::exists(dir + "/report/plots/toy__toy__kendall_tau.svg"));
   EXPECT_TRUE(fs::exists(dir + "/report/predictors.csv"));
 }
@@ -195,10 +201,19 @@ TEST(PredictorResultTest, ReadsBackWhatItWroteAndRefusesWhatItCouldNotHave) {
   std::ofstream(one) << undefined.dump();
   const ReportFiles report = WriteReport(options.out_dir, dir + "/report");
   EXPECT_THAT(report.summary_markdown, HasSubstr("(1 of 3 undefined)"));
+  // A file of a naskit that recorded no errors reads, and its errors are undefined, not zero.
+  nlohmann::json older = good;
+  older["metrics"].erase("rmse");
+  older["metrics"].erase("rmse_top_10");
+  std::ofstream(one) << older.dump();
+  EXPECT_TRUE(std::isnan(ReadPredictorResult(one).rmse));
+  EXPECT_THAT(WriteReport(options.out_dir, dir + "/report").summary_markdown,
+              HasSubstr("(1 undefined)"));
   std::ofstream(one) << good.dump();
   const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
       {[](auto& j) { j["metrics"]["kendall_tau"] = 1.7e308; }, "key \"metrics.kendall_tau\""},
       {[](auto& j) { j["metrics"]["precision_at_10"] = -0.5; }, "metrics.precision_at_10"},
+      {[](auto& j) { j["metrics"]["rmse_top_10"] = -1; }, "key \"metrics.rmse_top_10\""},
       {[](auto& j) { j["label"] = "x | y\n"; }, "key \"label\": expected a name"},
       {[](auto& j) { j["format_version"] = 4294967297; }, "key \"format_version\""},
       {[](auto& j) { j["train_size"] = 100000; }, "key \"train_size\""},

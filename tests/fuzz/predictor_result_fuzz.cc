@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const naskit::PredictorRecord r = naskit::ParsePredictorResult(text, "fuzz.json");
     if (!Within(r.kendall_tau, -1, 1) || !Within(r.spearman, -1, 1) || !Within(r.pearson, -1, 1) ||
-        !Within(r.precision_at_10, 0, 1)) {
+        !Within(r.precision_at_10, 0, 1) || !Within(r.rmse, 0, INFINITY) ||
+        !Within(r.rmse_top_10, 0, INFINITY)) {
       std::abort();
     }
     const std::string written = naskit::PredictorResultJson(r);

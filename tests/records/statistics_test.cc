@@ -75,6 +75,20 @@ TEST(StatisticsTest, PrecisionAtTopByHand) {
   EXPECT_DOUBLE_EQ(PrecisionAtTop({1, 2, 3}, {3, 2, 1}, 0.1), 0.0);
 }
 
+TEST(StatisticsTest, RmseByHand) {
+  // Errors {3, 0, -4, 0}: sqrt(25 / 4).
+  EXPECT_DOUBLE_EQ(Rmse({4, 2, -1, 0}, {1, 2, 3, 0}), 2.5);
+  const std::vector<double> truth = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  const std::vector<double> predicted = {7, 9, 8, 7, 6, 5, 4, 3, 2, 100};
+  // The best 20 % by truth are cells 0 and 1, errors {-3, 0}: sqrt(9 / 2); the error of cell 9,
+  // among the worst, does not count.
+  EXPECT_DOUBLE_EQ(RmseAtTop(predicted, truth, 0.2), std::sqrt(4.5));
+  // At least one cell: the best alone.
+  EXPECT_DOUBLE_EQ(RmseAtTop({1, 2, 3}, {1, 2, 3.5}, 0.1), 0.5);
+  EXPECT_TRUE(std::isnan(Rmse({}, {})));
+  EXPECT_TRUE(std::isnan(RmseAtTop({}, {}, 0.1)));
+}
+
 // No number from numbers that are not there: a NaN input makes every statistic NaN (Kendall's tau
 // was about 1 with NaN predictions); infinities rank as extremes, and Pearson, which needs finite
 // values, is NaN.
@@ -86,6 +100,9 @@ TEST(StatisticsTest, UndefinedInputsGiveUndefinedStatistics) {
   EXPECT_TRUE(std::isnan(Spearman(with_nan, truth)));
   EXPECT_TRUE(std::isnan(Pearson(with_nan, truth)));
   EXPECT_TRUE(std::isnan(PrecisionAtTop(with_nan, truth, 0.2)));
+  EXPECT_TRUE(std::isnan(Rmse(with_nan, truth)));
+  // A NaN among the cells the top leaves out still makes it undefined.
+  EXPECT_TRUE(std::isnan(RmseAtTop(with_nan, truth, 0.2)));
   const std::vector<double> with_inf = {-INFINITY, 2, 3, 4, INFINITY};
   EXPECT_DOUBLE_EQ(KendallTau(with_inf, truth), 1.0);
   EXPECT_DOUBLE_EQ(Spearman(with_inf, truth), 1.0);
