@@ -2,7 +2,6 @@
 // absent, so a well-formed input ends in "file not found" for the next one); everything malformed
 // must be a DataError or ConfigError, never a crash.
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 
 #include "benchmarks_data/csv_table.h"
@@ -11,9 +10,8 @@
 #include "tests/fuzz/scratch_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const naskit::fuzz::ScratchPath scratch("naskit-fuzz-csv", "");
+  static const naskit::fuzz::ScratchPath scratch("naskit-fuzz-csv", "", /*folder=*/true);
   const std::string& dir = scratch.str();
-  std::filesystem::create_directories(dir);  // a no-op after the first input
   std::ofstream(dir + "/nb201.csv", std::ios::binary)
       .write(reinterpret_cast<const char*>(data), size);
   try {

@@ -13,11 +13,14 @@ namespace naskit::fuzz {
 
 class ScratchPath {
  public:
-  // TMPDIR/STEM-PID then SUFFIX, e.g. ("naskit-fuzz-suite", ".yaml").
-  ScratchPath(const std::string& stem, const std::string& suffix)
+  // TMPDIR/STEM-PID then SUFFIX, e.g. ("naskit-fuzz-suite", ".yaml"); made as an empty folder
+  // when `folder` is set.
+  ScratchPath(const std::string& stem, const std::string& suffix, bool folder = false)
       : path_((std::filesystem::temp_directory_path() /
                (stem + "-" + std::to_string(::getpid()) + suffix))
-                  .string()) {}
+                  .string()) {
+    if (folder) std::filesystem::create_directories(path_);
+  }
   ScratchPath(const ScratchPath&) = delete;
   ScratchPath& operator=(const ScratchPath&) = delete;
   ~ScratchPath() {
